@@ -1,0 +1,33 @@
+"""What every API module uses: the RPC call with the caller's context, and access checks."""
+from flask import current_app, g
+from marshmallow import Schema, fields
+
+from services.common.errors import Forbidden, NotAuthenticated
+
+BEARER = [{"bearerAuth": []}]
+
+
+def call(service: str, method: str, *args, **kwargs):
+    rpc = current_app.extensions["rpc"]
+    return rpc.call(service, method, *args, context_data=g.caller.to_context_data(), **kwargs)
+
+
+def require_login():
+    if not g.caller.authenticated:
+        raise NotAuthenticated("Log in first: POST /api/v1/auth/token.")
+    return g.caller
+
+
+def require_role(*roles):
+    caller = require_login()
+    if not caller.has_role(*roles):
+        raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+    return caller
+
+
+def page_schema(item_schema, name: str):
+    """The paged list envelope of API.md for one kind of item."""
+    return type(name, (Schema,), {
+        "items": fields.List(fields.Nested(item_schema)),
+        "page": fields.Integer(), "per_page": fields.Integer(), "total": fields.Integer(),
+    })

@@ -1,0 +1,97 @@
+"""The gateway: the only door. Authentication, tiers, the REST API and its OpenAPI document;
+no domain rules (the services hold them)."""
+import logging
+import os
+import uuid
+
+from flask import Flask, g, request
+from flask_smorest import Api
+from nameko.exceptions import RemoteError
+
+from gateway import auth
+from gateway.problems import problem, webargs_errors
+from gateway.rpc import RpcPool
+from services.common.config import load_settings
+from services.common.errors import DomainError, Invalid, NotAuthenticated
+
+log = logging.getLogger(__name__)
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class GatewayApi(Api):
+    """flask-smorest, answering every HTTP error as RFC 9457 problem+json."""
+
+    def handle_http_exception(self, error):
+        data = getattr(error, "data", {}) or {}
+        errors = webargs_errors(data.get("messages")) if "messages" in data else None
+        detail = data.get("message") or error.description
+        if error.code == 400 and errors:
+            detail, errors = "The request body is not valid JSON.", None
+        elif error.code == 422:
+            detail = "Some fields are not valid."
+        return problem(error.code, detail, errors, headers=data.get("headers"),
+                       request_id=g.get("request_id"))
+
+
+def create_app(settings=None, rpc=None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="Rete QuBì", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "info": {"description": "The public HTTP contract of the Rete QuBì platform."},
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+        },
+        QUBI_SETTINGS=settings,
+        TOKEN_TTL_SECONDS=int(os.environ.get("TOKEN_TTL_SECONDS", "900")),
+    )
+    app.extensions["rpc"] = rpc or RpcPool(settings.amqp_uri, settings.rpc_timeout,
+                                           int(os.environ.get("RPC_POOL_SIZE", "16")))
+    api = GatewayApi(app)
+    _register_hooks(app, settings)
+    _register_blueprints(api)
+    return app
+
+
+def _register_hooks(app, settings):
+    @app.before_request
+    def identify_caller():
+        g.request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        language = request.accept_languages.best_match(["it", "en"]) or "it"
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            g.caller = auth.caller_from_token(header[7:].strip(), settings.secret_key, g.request_id)
+        elif header:
+            raise NotAuthenticated("Use an `Authorization: Bearer <token>` header.")
+        else:
+            g.caller = auth.anonymous(g.request_id, language)
+
+    @app.after_request
+    def tag_response(response):
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        return response
+
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        headers = {"Retry-After": "5"} if error.status == 503 else None
+        if error.status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
+        errors = error.errors if isinstance(error, Invalid) else None
+        return problem(error.status, error.detail, errors, headers, g.get("request_id"))
+
+    @app.errorhandler(RemoteError)
+    def service_crashed(error):
+        log.error("a service failed: %s", error.exc_type)
+        return problem(500, "Something went wrong on our side.", request_id=g.get("request_id"))
+
+
+def _register_blueprints(api):
+    from gateway.api import auth as auth_api
+    from gateway.api import health, networks, notifications, organizations
+
+    for module in (health, auth_api, networks, organizations, notifications):
+        api.register_blueprint(module.blp)

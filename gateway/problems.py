@@ -1,0 +1,50 @@
+"""RFC 9457 problem details for every error the gateway answers."""
+from flask import jsonify
+from marshmallow import Schema, fields
+
+from services.common.errors import flatten_messages
+
+PROBLEM_TYPE = "https://qubi.comune.milano.it/problems/"
+CONTENT_TYPE = "application/problem+json"
+TITLES = {400: "Malformed request", 401: "Not authenticated", 403: "Forbidden",
+          404: "Not found", 405: "Method not allowed", 409: "Conflict", 415: "Unsupported media type",
+          422: "Invalid input", 429: "Too many requests", 500: "Internal error",
+          503: "Service unavailable"}
+SLUGS = {400: "malformed", 401: "unauthenticated", 403: "forbidden", 404: "not-found",
+         405: "method-not-allowed", 409: "conflict", 415: "unsupported-media-type",
+         422: "invalid", 429: "rate-limited", 500: "internal", 503: "unavailable"}
+
+
+class ProblemSchema(Schema):
+    type = fields.String(metadata={"description": "A URI naming the kind of problem"})
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "For invalid input: each bad field and why"})
+    request_id = fields.String()
+
+
+def problem(status: int, detail: str | None = None, errors: dict | None = None, headers=None,
+            request_id: str | None = None):
+    body = {"type": PROBLEM_TYPE + SLUGS.get(status, "error"),
+            "title": TITLES.get(status, "Error"), "status": status,
+            "detail": detail or TITLES.get(status, "Error")}
+    if errors:
+        body["errors"] = errors
+    if request_id:
+        body["request_id"] = request_id
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = CONTENT_TYPE
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def webargs_errors(messages) -> dict:
+    """webargs nests by location ({"json": {...}, "query": {...}}); callers care about fields."""
+    errors = {}
+    for location_messages in (messages or {}).values():
+        errors.update(flatten_messages(location_messages))
+    return errors

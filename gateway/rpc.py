@@ -1,0 +1,106 @@
+"""A pool of nameko RPC proxies, reused across requests (none opened per request).
+
+Every call carries the caller context and a timeout. Requests expire on the broker after the
+timeout too, so a service that comes back does not act on a request its caller gave up on.
+A proxy whose connection broke is thrown away and a fresh one made on the next call, which is
+how the gateway recovers by itself when a service or RabbitMQ comes back.
+"""
+import logging
+import queue
+import threading
+import time
+from contextlib import contextmanager
+
+from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
+from nameko.rpc import ServiceProxy
+from nameko.standalone.rpc import StandaloneProxyBase
+
+from services.common.errors import DomainError, Unavailable
+
+log = logging.getLogger(__name__)
+
+
+class _PooledProxy(StandaloneProxyBase):
+    def __init__(self, config, timeout):
+        super().__init__(config, timeout=timeout)
+        self._timeout = timeout
+        self._services = {}
+
+    def call(self, service, method, context_data, args, kwargs):
+        # nameko reads the worker context's data when it builds each request's headers
+        self._worker_ctx.data = context_data
+        if service not in self._services:
+            self._services[service] = ServiceProxy(self._worker_ctx, service, self._reply_listener,
+                                                   expiration=self._timeout)
+        return getattr(self._services[service], method)(*args, **kwargs)
+
+
+class RpcPool:
+    def __init__(self, amqp_uri: str, timeout: float = 5.0, size: int = 16):
+        self.config = {"AMQP_URI": amqp_uri}
+        self.timeout = timeout
+        self.size = size
+        self._idle = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(size)
+        self.on_call = None  # optional hook(service, method, seconds, outcome) for metrics
+
+    @contextmanager
+    def _proxy(self):
+        if not self._slots.acquire(timeout=self.timeout):
+            raise Unavailable("The gateway is at capacity; try again shortly.")
+        proxy = None
+        try:
+            try:
+                proxy = self._idle.get_nowait()
+            except queue.Empty:
+                proxy = _PooledProxy(self.config, self.timeout)
+                proxy.start()
+            try:
+                yield proxy
+            except (DomainError, RemoteError):  # an answer: the proxy is healthy
+                self._idle.put(proxy)
+                proxy = None
+                raise
+            self._idle.put(proxy)
+            proxy = None
+        finally:
+            if proxy is not None:
+                _quietly_stop(proxy)
+            self._slots.release()
+
+    def call(self, service: str, method: str, *args, context_data=None, **kwargs):
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            with self._proxy() as proxy:
+                return proxy.call(service, method, context_data or {}, args, kwargs)
+        except Unavailable:
+            outcome = "unavailable"
+            raise
+        except (DomainError, RemoteError) as error:
+            outcome = error.__class__.__name__
+            raise
+        except (RpcTimeout, UnknownService) as error:
+            outcome = "unavailable"
+            raise Unavailable(f"The {service} service is not answering right now.") from error
+        except Exception as error:  # broken connection, broker gone: a fresh proxy next time
+            outcome = "unavailable"
+            log.warning("rpc %s.%s failed: %s", service, method, error.__class__.__name__)
+            raise Unavailable(f"The {service} service is not reachable right now.") from error
+        finally:
+            if self.on_call:
+                self.on_call(service, method, time.perf_counter() - started, outcome)
+
+    def close(self):
+        while True:
+            try:
+                _quietly_stop(self._idle.get_nowait())
+            except queue.Empty:
+                return
+
+
+def _quietly_stop(proxy):
+    try:
+        proxy.stop()
+    except Exception:
+        pass

@@ -1,0 +1,110 @@
+"""`qubi-admin`: the operator's tool for every service.
+
+    qubi-admin migrate [SERVICE ...]   apply each service's migrations
+    qubi-admin declare                 declare every event handler's queues on RabbitMQ
+    qubi-admin seed                    load the demo data (idempotent)
+    qubi-admin outbox                  events written but not yet published, per service
+    qubi-admin dead-letters SERVICE [--replay]   list (or replay) what failed for good
+"""
+import argparse
+import json
+import os
+import sys
+
+from kombu import Connection
+
+from services.common.bus import declare_topology
+from services.common.config import SERVICE_NAMES, ConfigurationError, load_settings
+from services.common.database import Store
+from services.common.events import dead_letter_queue
+from services.common.handlers import ATTEMPTS_HEADER, ORIGIN_HEADER
+from services.common.migrations import upgrade
+from services.common.runner import service_class
+
+
+def migrate(settings, services):
+    for name in services or SERVICE_NAMES:
+        upgrade(name, settings.databases[name])
+        print(f"{name}: migrated")
+
+
+def declare(settings):
+    classes = [service_class(name) for name in SERVICE_NAMES]
+    queues = declare_topology(classes, settings.nameko_config())
+    print(f"declared {len(queues)} queues")
+
+
+def seed(settings):
+    from services.directory.demo import DEFAULT_DEMO_PASSWORD, load_demo
+    from services.directory.models import Base
+
+    store = Store(settings.databases["directory"], Base.metadata)
+    with store.transaction() as tx:
+        counts = load_demo(tx.session, os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD))
+    store.dispose()
+    print("demo data: " + ", ".join(f"{count} {what}" for what, count in counts.items()))
+
+
+def outbox(settings):
+    for name in SERVICE_NAMES:
+        store = Store(settings.databases[name], service_class(name).db.metadata)
+        print(f"{name}: {len(store.pending_events())} event(s) waiting to be published")
+        store.dispose()
+
+
+def dead_letters(settings, service, replay=False):
+    config = settings.nameko_config()
+    queue = dead_letter_queue(service, config)
+    with Connection(config["AMQP_URI"]) as connection:
+        bound = queue.bind(connection.default_channel)
+        bound.declare()
+        count = 0
+        while (message := bound.get(no_ack=False)) is not None:
+            count += 1
+            headers = dict(message.headers)
+            print(json.dumps({"queue": headers.get(ORIGIN_HEADER),
+                              "attempts": headers.get(ATTEMPTS_HEADER),
+                              "error": headers.get("x-qubi-error"),
+                              "event": message.payload}, ensure_ascii=False))
+            if replay:
+                headers[ATTEMPTS_HEADER] = 0
+                connection.Producer().publish(message.payload, exchange="",
+                                              routing_key=headers[ORIGIN_HEADER],
+                                              headers=headers, delivery_mode=2)
+                message.ack()
+        if not replay:
+            connection.default_channel.basic_recover(requeue=True)
+    print(f"{count} dead-lettered message(s){' replayed' if replay and count else ''}",
+          file=sys.stderr)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="qubi-admin", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate").add_argument("services", nargs="*", choices=[[], *SERVICE_NAMES])
+    commands.add_parser("declare")
+    commands.add_parser("seed")
+    commands.add_parser("outbox")
+    letters = commands.add_parser("dead-letters")
+    letters.add_argument("service", choices=SERVICE_NAMES)
+    letters.add_argument("--replay", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        sys.exit(f"qubi-admin: {error}")
+    if args.command == "migrate":
+        migrate(settings, args.services)
+    elif args.command == "declare":
+        declare(settings)
+    elif args.command == "seed":
+        seed(settings)
+    elif args.command == "outbox":
+        outbox(settings)
+    else:
+        dead_letters(settings, args.service, args.replay)
+
+
+if __name__ == "__main__":
+    main()

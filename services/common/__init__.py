@@ -1,0 +1,1 @@
+"""What every QuBì service shares: configuration, caller context, errors, database and bus."""

@@ -1,0 +1,28 @@
+"""Is RabbitMQ there? One clear line when it is not, instead of a traceback."""
+from kombu import Connection
+
+START_HINT = ("start it with `rabbitmq-server -detached` (or `docker compose up -d rabbitmq`), "
+              "or point AMQP_URI at a running broker")
+
+
+def broker_reachable(amqp_uri: str, timeout: float = 3.0) -> bool:
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as connection:
+            connection.ensure_connection(max_retries=1, timeout=timeout)
+        return True
+    except Exception:
+        return False
+
+
+def unreachable_message(amqp_uri: str) -> str:
+    return f"RabbitMQ is not reachable at {redact(amqp_uri)}: {START_HINT}."
+
+
+def redact(amqp_uri: str) -> str:
+    """amqp://user:secret@host/ -> amqp://user:***@host/"""
+    scheme, sep, rest = amqp_uri.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return amqp_uri
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:***@{host}"

@@ -1,0 +1,81 @@
+"""Configuration from the environment, with safe development defaults.
+
+Production (`QUBI_ENV=production`) refuses to start with the development secret.
+"""
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEVELOPMENT_SECRET = "qubi-development-secret-do-not-use-in-production"
+DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
+SERVICE_NAMES = ("directory", "events", "referrals", "notifications")
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def _var_dir(environ) -> Path:
+    return Path(environ.get("QUBI_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
+
+
+def database_url(service: str, environ=None) -> str:
+    """`<SERVICE>_DATABASE_URL`, or a SQLite file under var/ by default."""
+    environ = os.environ if environ is None else environ
+    url = environ.get(f"{service.upper()}_DATABASE_URL")
+    if url:
+        return url
+    var_dir = _var_dir(environ)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{var_dir / service}.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str
+    amqp_uri: str
+    secret_key: str
+    databases: dict = field(default_factory=dict)
+    rpc_timeout: float = 5.0
+    outbox_sweep_seconds: float = 5.0
+    handler_max_attempts: int = 5
+    handler_retry_delay_ms: int = 2000
+    max_workers: int = 10
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    def nameko_config(self) -> dict:
+        """The config dict a nameko container of any QuBì service is built with."""
+        return {
+            "AMQP_URI": self.amqp_uri,
+            "max_workers": self.max_workers,
+            "DATABASES": dict(self.databases),
+            "OUTBOX_SWEEP_SECONDS": self.outbox_sweep_seconds,
+            "HANDLER_MAX_ATTEMPTS": self.handler_max_attempts,
+            "HANDLER_RETRY_DELAY_MS": self.handler_retry_delay_ms,
+            "RPC_TIMEOUT": self.rpc_timeout,
+        }
+
+
+def load_settings(environ=None) -> Settings:
+    environ = os.environ if environ is None else environ
+    environment = environ.get("QUBI_ENV", "development")
+    secret = environ.get("QUBI_SECRET_KEY", DEVELOPMENT_SECRET)
+    if environment == "production" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
+        raise ConfigurationError(
+            "QUBI_SECRET_KEY must be set to a random value of at least 32 characters "
+            "when QUBI_ENV=production"
+        )
+    return Settings(
+        environment=environment,
+        amqp_uri=environ.get("AMQP_URI", DEFAULT_AMQP_URI),
+        secret_key=secret,
+        databases={name: database_url(name, environ) for name in SERVICE_NAMES},
+        rpc_timeout=float(environ.get("RPC_TIMEOUT", "5")),
+        outbox_sweep_seconds=float(environ.get("OUTBOX_SWEEP_SECONDS", "5")),
+        handler_max_attempts=int(environ.get("HANDLER_MAX_ATTEMPTS", "5")),
+        handler_retry_delay_ms=int(environ.get("HANDLER_RETRY_DELAY_MS", "2000")),
+        max_workers=int(environ.get("MAX_WORKERS", "10")),
+    )

@@ -1,0 +1,98 @@
+"""Who is calling: the gateway puts the authenticated person in nameko `context_data`,
+every service reads it through `CallerContext` and enforces its own rules with it."""
+import json
+from dataclasses import asdict, dataclass, field
+
+from nameko.extensions import DependencyProvider
+
+from services.common.errors import Forbidden, NotAuthenticated
+
+CALLER_KEY = "caller"
+REQUEST_ID_KEY = "request_id"
+ORIGIN_KEY = "origin"
+GATEWAY = "gateway"
+
+PARTNER, SOCIAL_WORKER, COORDINATOR, CITY = "partner", "social_worker", "coordinator", "city"
+ROLES = (PARTNER, SOCIAL_WORKER, COORDINATOR, CITY)
+TIER_OF_ROLE = {CITY: "city", COORDINATOR: "municipal", SOCIAL_WORKER: "municipal", PARTNER: "organization"}
+TIER_ORDER = ("city", "municipal", "organization", "public")
+
+
+def tier_for(roles) -> str:
+    """The widest tier among the roles; no role at all is the public."""
+    tiers = {TIER_OF_ROLE[role] for role in roles if role in TIER_OF_ROLE}
+    return next((tier for tier in TIER_ORDER if tier in tiers), "public")
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str | None = None
+    username: str | None = None
+    organization_id: str | None = None
+    roles: tuple = ()
+    municipi: tuple = ()
+    language: str = "it"
+    request_id: str | None = None
+    origin: str | None = None
+    tier: str = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "roles", tuple(self.roles))
+        object.__setattr__(self, "municipi", tuple(int(m) for m in self.municipi))
+        object.__setattr__(self, "tier", tier_for(self.roles))
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def has_role(self, *roles) -> bool:
+        return any(role in self.roles for role in roles)
+
+    def covers_municipio(self, municipio: int) -> bool:
+        """City sees every municipio; municipal roles see their own."""
+        return self.has_role(CITY) or int(municipio) in self.municipi
+
+    def require_authenticated(self):
+        if not self.authenticated:
+            raise NotAuthenticated("Authentication is required.")
+
+    def require_role(self, *roles):
+        self.require_authenticated()
+        if not self.has_role(*roles):
+            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+
+    def require_internal(self):
+        """For RPCs that only other services may call, never a request through the gateway."""
+        if self.origin == GATEWAY:
+            raise Forbidden("This operation is internal to the platform.")
+
+    def require_municipi(self, municipi):
+        outside = sorted(m for m in municipi if not self.covers_municipio(m))
+        if outside:
+            raise Forbidden(f"Not allowed for municipio {', '.join(map(str, outside))}.")
+
+    def to_context_data(self) -> dict:
+        claims = {key: value for key, value in asdict(self).items()
+                  if key not in ("tier", "request_id", "origin")}
+        data = {CALLER_KEY: json.dumps(claims)}
+        if self.request_id:
+            data[REQUEST_ID_KEY] = self.request_id
+        if self.origin:
+            data[ORIGIN_KEY] = self.origin
+        return data
+
+    @classmethod
+    def from_context_data(cls, data) -> "Caller":
+        raw = data.get(CALLER_KEY)
+        claims = json.loads(raw) if raw else {}
+        return cls(request_id=data.get(REQUEST_ID_KEY), origin=data.get(ORIGIN_KEY), **claims)
+
+
+ANONYMOUS = Caller()
+
+
+class CallerContext(DependencyProvider):
+    """Injects the `Caller` of the current worker."""
+
+    def get_dependency(self, worker_ctx):
+        return Caller.from_context_data(worker_ctx.data)

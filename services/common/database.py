@@ -1,0 +1,224 @@
+"""One database per service: engines, the per-worker session provider, the transactional
+outbox and the record of processed events.
+
+A service method does its work in `with self.db.transaction() as tx:`; the domain rows and
+the outbox rows (`tx.emit(...)`) commit together, and the events are published right after the
+commit. A sweeper publishes whatever a crash left behind.
+"""
+import logging
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import eventlet
+from nameko.amqp.publish import Publisher
+from nameko.extensions import DependencyProvider
+from sqlalchemy import (JSON, Column, DateTime, Index, Integer, MetaData, String, Table,
+                        create_engine, event, select, update)
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.common.events import envelope, events_exchange
+
+log = logging.getLogger(__name__)
+
+OUTBOX = "outbox_events"
+OUTBOX_PENDING_INDEX = "ix_outbox_events_published_at"
+PROCESSED = "processed_events"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def make_engine(url: str):
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def outbox_columns():
+    return [
+        Column("event_id", String(36), primary_key=True),
+        Column("event_type", String(80), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("payload", JSON, nullable=False),
+        Column("published_at", DateTime(timezone=True)),
+    ]
+
+
+def processed_columns():
+    return [
+        Column("event_id", String(36), primary_key=True),
+        Column("handler", String(120), primary_key=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+    ]
+
+
+def define_bus_tables(metadata: MetaData):
+    """The outbox and processed-event tables, added to a service's own metadata."""
+    outbox = Table(OUTBOX, metadata, *outbox_columns())
+    Index(OUTBOX_PENDING_INDEX, outbox.c.published_at)
+    return outbox, Table(PROCESSED, metadata, *processed_columns())
+
+
+class Transaction:
+    """One unit of work: a session, plus the events to publish once it commits."""
+
+    def __init__(self, session: Session, outbox: Table, processed: Table):
+        self.session = session
+        self._outbox = outbox
+        self._processed = processed
+        self.events = []
+
+    def emit(self, event_type: str, payload: dict, version: int = 1) -> dict:
+        message = envelope(event_type, payload, version)
+        self.session.execute(self._outbox.insert().values(
+            event_id=message["event_id"], event_type=event_type, version=version,
+            occurred_at=datetime.fromisoformat(message["occurred_at"]), payload=payload,
+        ))
+        self.events.append(message)
+        return message
+
+    def first_time(self, event_id: str, handler: str) -> bool:
+        """Records that `handler` processed `event_id`; False when it already had."""
+        seen = self.session.execute(select(self._processed.c.event_id).where(
+            self._processed.c.event_id == event_id, self._processed.c.handler == handler,
+        )).first()
+        if seen:
+            return False
+        self.session.execute(self._processed.insert().values(
+            event_id=event_id, handler=handler, processed_at=utcnow()))
+        return True
+
+
+class Store:
+    """A service's database: engine, sessions and outbox relay. Usable without nameko."""
+
+    def __init__(self, url: str, metadata: MetaData):
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.outbox = metadata.tables[OUTBOX]
+        self.processed = metadata.tables[PROCESSED]
+
+    @contextmanager
+    def transaction(self, on_commit=None):
+        session = self.sessions()
+        tx = Transaction(session, self.outbox, self.processed)
+        try:
+            yield tx
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        if on_commit and tx.events:
+            on_commit(tx.events)
+
+    def pending_events(self, older_than: timedelta = timedelta(0), limit: int = 500) -> list:
+        with self.sessions() as session:
+            rows = session.execute(
+                select(self.outbox).where(
+                    self.outbox.c.published_at.is_(None),
+                    self.outbox.c.occurred_at <= utcnow() - older_than,
+                ).order_by(self.outbox.c.occurred_at).limit(limit)
+            ).mappings().all()
+        return [{
+            "event_id": row["event_id"], "event_type": row["event_type"],
+            "occurred_at": _aware(row["occurred_at"]).isoformat(), "version": row["version"],
+            "payload": row["payload"],
+        } for row in rows]
+
+    def mark_published(self, event_ids):
+        with self.sessions.begin() as session:
+            session.execute(update(self.outbox).where(self.outbox.c.event_id.in_(list(event_ids)))
+                            .values(published_at=utcnow()))
+
+    def dispose(self):
+        self.engine.dispose()
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite gives naive datetimes back; they were stored in UTC
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class OutboxRelay:
+    """Publishes outbox events to the service's events exchange, with broker confirms."""
+
+    def __init__(self, store: Store, service_name: str, config: dict):
+        self.store = store
+        self.exchange = events_exchange(service_name, config)
+        self.publisher = Publisher(config["AMQP_URI"], declare=[self.exchange])
+
+    def publish(self, events) -> int:
+        published = []
+        try:
+            for message in events:
+                self.publisher.publish(message, exchange=self.exchange,
+                                       routing_key=message["event_type"],
+                                       message_id=message["event_id"])
+                published.append(message["event_id"])
+        except Exception as exc:  # the sweeper will try again
+            log.warning("outbox: %d event(s) left for the sweeper: %s",
+                        len(events) - len(published), exc.__class__.__name__)
+        finally:
+            if published:
+                self.store.mark_published(published)
+        return len(published)
+
+    def publish_pending(self, older_than: timedelta = timedelta(0)) -> int:
+        return self.publish(self.store.pending_events(older_than))
+
+
+class Database(DependencyProvider):
+    """The service's database, a unit of work per call, and its outbox relay and sweeper."""
+
+    def __init__(self, metadata: MetaData):
+        self.metadata = metadata
+        self.store = None
+        self.relay = None
+
+    def setup(self):
+        config = self.container.config
+        url = config["DATABASES"][self.container.service_name]
+        self.store = Store(url, self.metadata)
+        self.relay = OutboxRelay(self.store, self.container.service_name, config)
+        self.sweep_seconds = float(config.get("OUTBOX_SWEEP_SECONDS", 5))
+
+    def start(self):
+        self.container.spawn_managed_thread(self._sweep_forever)
+
+    def _sweep_forever(self):
+        while True:
+            eventlet.sleep(self.sweep_seconds)
+            try:
+                self.relay.publish_pending(older_than=timedelta(seconds=self.sweep_seconds))
+            except Exception:
+                log.exception("outbox sweep failed")
+
+    def stop(self):
+        self.store.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return DatabaseAccess(self.store, self.relay)
+
+
+class DatabaseAccess:
+    """What a worker sees as `self.db`."""
+
+    def __init__(self, store: Store, relay: OutboxRelay):
+        self.store = store
+        self.relay = relay
+
+    def transaction(self):
+        return self.store.transaction(on_commit=self.relay.publish)

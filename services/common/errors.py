@@ -1,0 +1,80 @@
+"""Typed domain errors. They cross nameko RPC as themselves (not as RemoteError), so the
+gateway can map each to its RFC 9457 problem."""
+from nameko.exceptions import deserialize_to_instance
+
+
+class DomainError(Exception):
+    status = 400
+    title = "Bad request"
+
+    @property
+    def detail(self) -> str:
+        return self.args[0] if self.args else self.title
+
+
+@deserialize_to_instance
+class NotAuthenticated(DomainError):
+    status = 401
+    title = "Not authenticated"
+
+
+@deserialize_to_instance
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+@deserialize_to_instance
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+@deserialize_to_instance
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+
+@deserialize_to_instance
+class Invalid(DomainError):
+    """Invalid input: `errors` maps each bad field (dotted path) to its reasons."""
+
+    status = 422
+    title = "Invalid input"
+
+    def __init__(self, errors, detail="Some fields are not valid."):
+        super().__init__(errors, detail)
+        self.errors = errors
+
+    @property
+    def detail(self) -> str:
+        return self.args[1]
+
+    @classmethod
+    def from_marshmallow(cls, messages):
+        return cls(flatten_messages(messages))
+
+
+def flatten_messages(messages, prefix="") -> dict:
+    """marshmallow's nested {"municipi": {0: [..]}} becomes {"municipi.0": [..]}."""
+    flat = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, dict):
+                flat.update(flatten_messages(value, path))
+            else:
+                flat[path] = [str(reason) for reason in value]
+    else:
+        flat[prefix or "_schema"] = [str(reason) for reason in messages]
+    return flat
+
+
+
+@deserialize_to_instance
+class Unavailable(DomainError):
+    """A service this one needs did not answer in time."""
+
+    status = 503
+    title = "Service unavailable"

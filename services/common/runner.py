@@ -1,0 +1,41 @@
+"""`qubi-service <name>`: runs one QuBì service (several replicas may run at once)."""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402  before anything opens a socket
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import sys  # noqa: E402
+
+from psycogreen.eventlet import patch_psycopg  # noqa: E402
+
+from services.common.broker import broker_reachable, unreachable_message  # noqa: E402
+from services.common.config import ConfigurationError, load_settings  # noqa: E402
+from services.common.logs import setup_logging  # noqa: E402
+
+
+def service_class(name: str):
+    module = importlib.import_module(f"services.{name}.service")
+    return getattr(module, f"{name.capitalize()}Service")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="qubi-service", description=__doc__)
+    parser.add_argument("service", help="directory, events, referrals or notifications")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        sys.exit(f"qubi-service: {error}")
+    if not broker_reachable(settings.amqp_uri):
+        sys.exit(unreachable_message(settings.amqp_uri))
+
+    patch_psycopg()
+    setup_logging(args.service)
+    from nameko.cli.run import run  # imported late: it must see the patched modules
+
+    run([service_class(args.service)], settings.nameko_config())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""marshmallow helpers every service uses: loading with typed errors, timestamps in
+Europe/Rome, and paged lists."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import func, select
+
+from services.common.errors import Invalid
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+def local_time(moment: datetime) -> datetime:
+    """Stored in UTC (SQLite gives it back naive); shown in Europe/Rome."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ROME)
+
+
+class Timestamp(fields.DateTime):
+    """ISO 8601 with the Europe/Rome offset. An already formatted value passes through, so the
+    gateway can document a service's answer with the same schema."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None or isinstance(value, str):
+            return value
+        return local_time(value).isoformat()
+
+
+def load(schema: Schema, data, **kwargs):
+    """Validate and load `data`; invalid input is an `Invalid` error naming each field."""
+    try:
+        return schema.load(data if data is not None else {}, **kwargs)
+    except ValidationError as error:
+        raise Invalid.from_marshmallow(error.messages) from None
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def paged(session, statement, page: int, per_page: int, dump) -> dict:
+    """`{"items", "page", "per_page", "total"}` for a select statement."""
+    total = session.execute(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    ).scalar_one()
+    rows = session.execute(statement.limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return {"items": [dump(row) for row in rows], "page": page, "per_page": per_page, "total": total}

@@ -1,0 +1,99 @@
+"""Organisations (ETS) and their membership of the municipal networks.
+
+Who may do what: the city tier manages every network; a coordinator manages its own
+municipio's; a partner edits its own organisation. Everyone may read.
+"""
+from sqlalchemy import or_, select
+
+from services.common.context import CITY, COORDINATOR, PARTNER, Caller
+from services.common.errors import Forbidden, NotFound
+from services.directory.models import Membership, Network, Organization
+from services.directory.networks import networks_by_municipio
+
+
+def get(session, organization_id: str) -> Organization:
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("No such organisation.")
+    return organization
+
+
+def search_statement(municipio=None, q=None, level=None):
+    statement = select(Organization).order_by(Organization.name)
+    if municipio is not None or level is not None:
+        membership = select(Membership.organization_id).join(Network)
+        if municipio is not None:
+            membership = membership.where(Network.municipio == municipio)
+        if level is not None:
+            membership = membership.where(Membership.level == level)
+        statement = statement.where(Organization.id.in_(membership))
+    if q:
+        pattern = f"%{q}%"
+        statement = statement.where(or_(Organization.name.ilike(pattern),
+                                        Organization.description.ilike(pattern)))
+    return statement
+
+
+def register(tx, caller: Caller, data: dict) -> Organization:
+    caller.require_role(COORDINATOR, CITY)
+    municipi = sorted(set(data.pop("municipi", None) or _default_municipi(caller)))
+    caller.require_municipi(municipi)
+    level = data.pop("level", 1)
+    networks = networks_by_municipio(tx.session, municipi)
+    organization = Organization(**data)
+    organization.memberships = [Membership(network=networks[m], level=level) for m in municipi]
+    tx.session.add(organization)
+    tx.session.flush()
+    tx.emit("organization_registered", {
+        "organization_id": organization.id, "municipi": municipi, "level": level,
+    })
+    return organization
+
+
+def update(tx, caller: Caller, organization_id: str, data: dict) -> Organization:
+    organization = get(tx.session, organization_id)
+    _require_may_edit(caller, organization)
+    municipi = data.pop("municipi", None)
+    level = data.pop("level", None)
+    for field, value in data.items():
+        setattr(organization, field, value)
+    if municipi is not None or level is not None:
+        caller.require_role(COORDINATOR, CITY)
+        _set_memberships(tx.session, caller, organization, municipi, level)
+    tx.session.flush()
+    tx.emit("organization_updated", {"organization_id": organization.id,
+                                     "municipi": organization.municipi})
+    return organization
+
+
+def _set_memberships(session, caller, organization, municipi, level):
+    current = {m.network.municipio: m for m in organization.memberships}
+    wanted = sorted(set(municipi)) if municipi is not None else sorted(current)
+    caller.require_municipi(set(wanted) ^ set(current))
+    networks = networks_by_municipio(session, wanted)
+    organization.memberships = [
+        _membership(current.get(m), networks[m], level) for m in wanted
+    ]
+
+
+def _membership(existing, network, level):
+    if existing is None:
+        return Membership(network=network, level=level or 1)
+    if level is not None:
+        existing.level = level
+    return existing
+
+
+def _require_may_edit(caller: Caller, organization: Organization):
+    caller.require_authenticated()
+    if caller.has_role(CITY):
+        return
+    if caller.has_role(COORDINATOR) and set(organization.municipi) & set(caller.municipi):
+        return
+    if caller.has_role(PARTNER) and caller.organization_id == organization.id:
+        return
+    raise Forbidden("You may not change this organisation.")
+
+
+def _default_municipi(caller: Caller) -> list:
+    return [] if caller.has_role(CITY) else list(caller.municipi)

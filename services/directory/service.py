@@ -1,0 +1,73 @@
+"""The directory service: networks, organisations, services and the people of the network."""
+from services.common.context import tier_for
+from services.common.database import Database
+from services.common.rpc import rpc
+from services.common.schemas import load, paged
+from services.common.service import QubiService
+from services.directory import networks, organizations, users
+from services.directory.models import Base
+from services.directory.schemas import (CredentialsSchema, IdentitySchema, NetworkSchema,
+                                        OrganizationCreateSchema, OrganizationQuerySchema,
+                                        OrganizationSchema, OrganizationUpdateSchema,
+                                        RecipientSchema)
+
+NETWORK = NetworkSchema()
+ORGANIZATION = OrganizationSchema()
+IDENTITY = IdentitySchema()
+RECIPIENTS = RecipientSchema(many=True)
+
+
+class DirectoryService(QubiService):
+    name = "directory"
+    db = Database(Base.metadata)
+
+    @rpc
+    def list_networks(self):
+        with self.db.transaction() as tx:
+            items = NETWORK.dump(networks.list_networks(tx.session), many=True)
+        return {"items": items, "page": 1, "per_page": len(items), "total": len(items)}
+
+    @rpc
+    def list_organizations(self, query=None):
+        args = load(OrganizationQuerySchema(), query)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with self.db.transaction() as tx:
+            return paged(tx.session, organizations.search_statement(**args), page, per_page,
+                         ORGANIZATION.dump)
+
+    @rpc
+    def get_organization(self, organization_id):
+        with self.db.transaction() as tx:
+            return ORGANIZATION.dump(organizations.get(tx.session, organization_id))
+
+    @rpc
+    def register_organization(self, data):
+        data = load(OrganizationCreateSchema(), data)
+        with self.db.transaction() as tx:
+            organization = organizations.register(tx, self.caller, data)
+        return ORGANIZATION.dump(organization)
+
+    @rpc
+    def update_organization(self, organization_id, data):
+        data = load(OrganizationUpdateSchema(), data)
+        with self.db.transaction() as tx:
+            organization = organizations.update(tx, self.caller, organization_id, data)
+        return ORGANIZATION.dump(organization)
+
+    @rpc
+    def authenticate(self, credentials):
+        credentials = load(CredentialsSchema(), credentials)
+        with self.db.transaction() as tx:
+            user = users.authenticate(tx.session, credentials["username"], credentials["password"])
+        return IDENTITY.dump({
+            "user_id": user.id, "username": user.username, "display_name": user.display_name,
+            "organization_id": user.organization_id, "roles": user.roles,
+            "municipi": user.municipi, "tier": tier_for(user.roles), "language": user.language,
+        })
+
+    @rpc
+    def recipients(self, roles, municipi=None, organization_ids=None):
+        """Internal: who among the users should hear of something."""
+        self.caller.require_internal()
+        with self.db.transaction() as tx:
+            return RECIPIENTS.dump(users.recipients(tx.session, roles, municipi, organization_ids))
