@@ -6,10 +6,11 @@ the outbox rows (`tx.emit(...)`) commit together, and the events are published r
 commit. A sweeper publishes whatever a crash left behind.
 """
 import logging
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
 
 import eventlet
+from eventlet.semaphore import Semaphore
 from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from sqlalchemy import (JSON, Column, DateTime, Index, Integer, MetaData, String, Table,
@@ -106,26 +107,30 @@ class Store:
     def __init__(self, url: str, metadata: MetaData):
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite waits for its file lock inside C, which would freeze every green thread of
+        # the process (the lock holder included): one transaction at a time, waited for greenly.
+        self.serial = Semaphore(1) if url.startswith("sqlite") else nullcontext()
         self.outbox = metadata.tables[OUTBOX]
         self.processed = metadata.tables[PROCESSED]
 
     @contextmanager
     def transaction(self, on_commit=None):
-        session = self.sessions()
-        tx = Transaction(session, self.outbox, self.processed)
-        try:
-            yield tx
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        with self.serial:
+            session = self.sessions()
+            tx = Transaction(session, self.outbox, self.processed)
+            try:
+                yield tx
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
         if on_commit and tx.events:
             on_commit(tx.events)
 
     def pending_events(self, older_than: timedelta = timedelta(0), limit: int = 500) -> list:
-        with self.sessions() as session:
+        with self.serial, self.sessions() as session:
             rows = session.execute(
                 select(self.outbox).where(
                     self.outbox.c.published_at.is_(None),
@@ -139,7 +144,7 @@ class Store:
         } for row in rows]
 
     def mark_published(self, event_ids):
-        with self.sessions.begin() as session:
+        with self.serial, self.sessions.begin() as session:
             session.execute(update(self.outbox).where(self.outbox.c.event_id.in_(list(event_ids)))
                             .values(published_at=utcnow()))
 

@@ -1,0 +1,127 @@
+"""The whole platform on one machine: the four services and the gateway as processes.
+
+`make run` uses it (`python -m deploy.local`); the system tests use `Platform` to start,
+stop and restart each part the same way.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from services.common.broker import broker_reachable, unreachable_message
+from services.common.config import SERVICE_NAMES, ConfigurationError, load_settings
+
+BIN = Path(sys.executable).parent
+
+
+class Platform:
+    def __init__(self, env: dict, port: int = 8000, log_dir: Path | None = None):
+        self.env = {**os.environ, **env}
+        self.port = port
+        self.log_dir = log_dir
+        self.processes = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def admin(self, *args):
+        subprocess.run([BIN / "qubi-admin", *args], env=self.env, check=True)
+
+    def prepare(self):
+        self.admin("migrate")
+        self.admin("declare")
+        self.admin("seed")
+
+    def start_service(self, name: str):
+        self.processes[name] = self._spawn(name, [BIN / "qubi-service", name])
+
+    def start_gateway(self):
+        workers = self.env.get("GUNICORN_WORKERS", "2")
+        threads = self.env.get("GUNICORN_THREADS", "8")
+        self.processes["gateway"] = self._spawn("gateway", [
+            BIN / "gunicorn", "--bind", f"0.0.0.0:{self.port}", "--worker-class", "gthread",
+            "--workers", workers, "--threads", threads, "--graceful-timeout", "5",
+            "gateway.app:create_app()",
+        ])
+
+    def start(self):
+        for name in SERVICE_NAMES:
+            self.start_service(name)
+        self.start_gateway()
+
+    def stop(self, name: str, sig=signal.SIGTERM):
+        process = self.processes.pop(name, None)
+        if process and process.poll() is None:
+            process.send_signal(sig)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def stop_all(self):
+        for name in list(self.processes):
+            self.stop(name)
+
+    def wait_ready(self, timeout: float = 60) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(f"{name} exited with code {process.returncode}")
+            try:
+                if requests.get(f"{self.url}/readyz", timeout=10).status_code == 200:
+                    return True
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        return False
+
+    def _spawn(self, name, command):
+        output = None
+        if self.log_dir:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            output = open(self.log_dir / f"{name}.log", "ab")
+        return subprocess.Popen([str(part) for part in command], env=self.env, stdout=output,
+                                stderr=subprocess.STDOUT if output else None)
+
+
+DEMO_USERS = ["citta", "coord8", "coord3", "asc8", "asc4", "partner8a", "partner8b", "partner2"]
+
+
+def main():
+    try:
+        settings = load_settings()
+    except ConfigurationError as error:
+        sys.exit(f"make run: {error}")
+    if not broker_reachable(settings.amqp_uri):
+        sys.exit(unreachable_message(settings.amqp_uri))
+    platform = Platform({}, port=int(os.environ.get("PORT", "8000")))
+    platform.prepare()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        platform.start()
+        if not platform.wait_ready():
+            sys.exit("The platform did not become ready within a minute; see the lines above.")
+        password = os.environ.get("DEMO_PASSWORD", "qubi-demo")
+        print(f"\nRete QuBì is running at {platform.url}\n"
+              f"  API:      {platform.url}/api/v1/networks\n"
+              f"  API docs: {platform.url}/api/v1/docs\n"
+              f"  Demo logins (password '{password}'): {', '.join(DEMO_USERS)}\n"
+              f"Press Ctrl-C to stop.\n", flush=True)
+        while all(process.poll() is None for process in platform.processes.values()):
+            time.sleep(1)
+        print("A part of the platform stopped; stopping the rest.", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+    finally:
+        platform.stop_all()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The common mechanisms, without a broker."""
+from datetime import timedelta
+
+import pytest
+from nameko.exceptions import deserialize, serialize
+
+from services.common.config import DEVELOPMENT_SECRET, ConfigurationError, load_settings
+from services.common.context import Caller, tier_for
+from services.common.database import Store
+from services.common.errors import Forbidden, Invalid, NotAuthenticated, flatten_messages
+from services.directory.models import Base as DirectoryBase
+
+
+def test_production_refuses_the_development_secret():
+    with pytest.raises(ConfigurationError):
+        load_settings({"QUBI_ENV": "production"})
+    with pytest.raises(ConfigurationError):
+        load_settings({"QUBI_ENV": "production", "QUBI_SECRET_KEY": DEVELOPMENT_SECRET})
+    settings = load_settings({"QUBI_ENV": "production", "QUBI_SECRET_KEY": "x" * 40})
+    assert settings.production
+
+
+def test_each_service_defaults_to_its_own_sqlite_file(tmp_path):
+    settings = load_settings({"QUBI_VAR_DIR": str(tmp_path)})
+    assert settings.databases["referrals"] == f"sqlite:///{tmp_path}/referrals.sqlite3"
+    assert len(set(settings.databases.values())) == 4
+    assert settings.amqp_uri == "amqp://guest:guest@localhost:5672/"
+
+
+def test_a_database_url_from_the_environment_wins():
+    url = "postgresql://qubi@db/directory"
+    assert load_settings({"DIRECTORY_DATABASE_URL": url}).databases["directory"] == url
+
+
+def test_caller_travels_in_context_data_and_back():
+    caller = Caller(user_id="u1", username="coord8", roles=["coordinator"], municipi=[8],
+                    request_id="r1", origin="gateway")
+    again = Caller.from_context_data(caller.to_context_data())
+    assert again == caller
+    assert again.tier == "municipal"
+
+
+def test_tiers_follow_the_widest_role():
+    assert tier_for(["partner"]) == "organization"
+    assert tier_for(["partner", "city"]) == "city"
+    assert tier_for([]) == "public"
+
+
+def test_scope_helpers():
+    coordinator = Caller(user_id="u", roles=["coordinator"], municipi=[8])
+    coordinator.require_municipi([8])
+    with pytest.raises(Forbidden):
+        coordinator.require_municipi([3, 8])
+    with pytest.raises(Forbidden):
+        coordinator.require_role("city")
+    with pytest.raises(NotAuthenticated):
+        Caller().require_role("partner")
+    Caller(user_id="c", roles=["city"]).require_municipi([1, 9])
+
+
+def test_domain_errors_cross_rpc_as_themselves():
+    error = deserialize(serialize(Invalid({"name": ["Missing data for required field."]})))
+    assert isinstance(error, Invalid)
+    assert error.errors == {"name": ["Missing data for required field."]}
+    assert isinstance(deserialize(serialize(Forbidden("no"))), Forbidden)
+
+
+def test_nested_field_errors_are_flattened_to_dotted_paths():
+    assert flatten_messages({"municipi": {0: ["too big"]}, "name": ["missing"]}) == {
+        "municipi.0": ["too big"], "name": ["missing"]}
+
+
+@pytest.fixture
+def store(databases):
+    store = Store(databases["directory"], DirectoryBase.metadata)
+    yield store
+    store.dispose()
+
+
+def test_outbox_rows_commit_with_the_work_and_wait_to_be_published(store):
+    published = []
+    with store.transaction(on_commit=published.extend) as tx:
+        event = tx.emit("organization_registered", {"organization_id": "o1", "municipi": [8]})
+    assert published == [event]
+    assert set(event) == {"event_id", "event_type", "occurred_at", "version", "payload"}
+    assert [e["event_id"] for e in store.pending_events()] == [event["event_id"]]
+    store.mark_published([event["event_id"]])
+    assert store.pending_events() == []
+
+
+def test_a_failed_transaction_leaves_no_event(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction(on_commit=pytest.fail) as tx:
+            tx.emit("organization_registered", {"organization_id": "o1"})
+            raise RuntimeError("boom")
+    assert store.pending_events() == []
+
+
+def test_the_sweeper_only_takes_rows_old_enough(store):
+    with store.transaction() as tx:
+        tx.emit("organization_updated", {"organization_id": "o1"})
+    assert store.pending_events(older_than=timedelta(minutes=5)) == []
+    assert len(store.pending_events()) == 1
+
+
+def test_an_event_is_processed_once_per_handler(store):
+    with store.transaction() as tx:
+        assert tx.first_time("e1", "on_x")
+        assert tx.first_time("e1", "on_y")
+    with store.transaction() as tx:
+        assert not tx.first_time("e1", "on_x")

@@ -1,0 +1,95 @@
+"""The notifications service on the real RabbitMQ: told once, never lost."""
+import time
+
+import pytest
+
+from services.admin import dead_letters
+from services.common.bus import declare_topology
+from services.common.config import load_settings
+from services.common.events import envelope
+from services.directory.service import DirectoryService
+from services.notifications.service import NotificationsService
+from tests.helpers import call, publish_event, seed_directory, wait_for
+
+pytestmark = pytest.mark.broker
+
+
+@pytest.fixture
+def users(service_config):
+    return seed_directory(service_config)
+
+
+def inbox(config, caller):
+    return call(config, caller, "notifications", "list_notifications", {})
+
+
+def register(config, caller, name, municipi):
+    return call(config, caller, "directory", "register_organization",
+                {"name": name, "municipi": municipi})
+
+
+def test_a_registered_organisation_is_told_to_the_coordinators_of_its_municipio(
+        runner_factory, service_config, users):
+    runner = runner_factory(service_config, DirectoryService, NotificationsService)
+    runner.start()
+    organization = register(service_config, users["citta"], "Ludoteca Gallaratese", [8])
+
+    page = wait_for(lambda: inbox(service_config, users["coord8"])["items"])
+    assert [n["body"] for n in page] == ["Ludoteca Gallaratese è entrata nella rete QuBì del Municipio 8."]
+    assert page[0]["link"] == f"/organizations/{organization['id']}"
+    assert inbox(service_config, users["coord3"])["total"] == 0
+
+
+def test_the_same_event_delivered_three_times_makes_one_notification(
+        runner_factory, service_config, users):
+    runner = runner_factory(service_config, DirectoryService, NotificationsService)
+    runner.start()
+    organization = register(service_config, users["citta"], "APS Villapizzone", [8])
+    wait_for(lambda: inbox(service_config, users["coord8"])["total"])
+
+    again = envelope("organization_registered", {"organization_id": organization["id"],
+                                                 "municipi": [8], "level": 1})
+    for _ in range(3):
+        publish_event(service_config, "directory", again)
+    wait_for(lambda: inbox(service_config, users["coord8"])["total"] == 2)
+    time.sleep(1)  # time enough for the duplicates to be (not) applied
+    assert inbox(service_config, users["coord8"])["total"] == 2
+
+
+def test_an_event_published_while_notifications_is_down_is_told_when_it_starts(
+        container_factory, service_config, users):
+    declare_topology([NotificationsService], service_config)
+    directory = container_factory(DirectoryService, service_config)
+    directory.start()
+    register(service_config, users["citta"], "Spazio Compiti QT8", [8])
+
+    notifications = container_factory(NotificationsService, service_config)
+    notifications.start()
+    page = wait_for(lambda: inbox(service_config, users["coord8"])["items"])
+    assert [n["kind"] for n in page] == ["organization_registered"]
+
+
+def test_a_handler_that_keeps_failing_is_dead_lettered_then_replayed_once(
+        container_factory, service_config, users, capsys):
+    service_config["RPC_TIMEOUT"] = 1
+    declare_topology([NotificationsService], service_config)
+    directory = container_factory(DirectoryService, service_config)
+    directory.start()
+    register(service_config, users["citta"], "Doposcuola Trenno", [8])
+    directory.stop()
+    # the directory is down: the handler cannot learn who to tell, and fails each attempt
+    container_factory(NotificationsService, service_config).start()
+
+    settings = load_settings({"AMQP_URI": service_config["AMQP_URI"]})
+
+    def dead_lettered():
+        dead_letters(settings, "notifications")
+        return '"attempts": 3' in capsys.readouterr().out
+    assert wait_for(dead_lettered, timeout=20, interval=0.5)
+
+    container_factory(DirectoryService, service_config).start()
+    assert inbox(service_config, users["coord8"])["total"] == 0
+    dead_letters(settings, "notifications", replay=True)
+    assert wait_for(lambda: inbox(service_config, users["coord8"])["total"])
+    time.sleep(0.5)
+    assert inbox(service_config, users["coord8"])["total"] == 1

@@ -1,0 +1,50 @@
+"""Small helpers the broker tests share."""
+import time
+
+from kombu import Connection
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import select
+
+from services.common.context import Caller
+from services.common.database import Store
+from services.directory.demo import load_demo
+from services.directory.models import Base as DirectoryBase
+from services.directory.models import User
+from services.common.events import events_exchange
+
+
+def seed_directory(config) -> dict:
+    """Loads the demo data; returns each demo user as a Caller."""
+    store = Store(config["DATABASES"]["directory"], DirectoryBase.metadata)
+    with store.transaction() as tx:
+        load_demo(tx.session, "qubi-demo")
+        callers = {user.username: Caller(user_id=user.id, username=user.username,
+                                         organization_id=user.organization_id, roles=user.roles,
+                                         municipi=user.municipi)
+                   for user in tx.session.execute(select(User)).scalars()}
+    store.dispose()
+    return callers
+
+
+def call(config, caller, service, method, *args, **kwargs):
+    context = caller.to_context_data() if caller else {}
+    with ClusterRpcProxy(config, context_data=context, timeout=10) as cluster:
+        return getattr(cluster[service], method)(*args, **kwargs)
+
+
+def publish_event(config, source_service, message):
+    exchange = events_exchange(source_service, config)
+    with Connection(config["AMQP_URI"]) as connection:
+        connection.Producer().publish(message, exchange=exchange, declare=[exchange],
+                                      routing_key=message["event_type"], serializer="json",
+                                      delivery_mode=2)
+
+
+def wait_for(predicate, timeout=15.0, interval=0.1):
+    """Polls until `predicate()` is truthy; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
