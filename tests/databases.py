@@ -1,0 +1,38 @@
+"""Test databases: SQLite files by default, PostgreSQL when TEST_DATABASE_URL names a server."""
+import os
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from services.common.config import SERVICE_NAMES
+from services.common.migrations import upgrade
+from services.common.runner import service_class
+
+
+def make_databases(prefix: str, tmp_dir) -> dict:
+    """A fresh, migrated database per service; on PostgreSQL, created on the test server."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    urls = {}
+    for service in SERVICE_NAMES:
+        if base and base.startswith("postgresql"):
+            name = f"{prefix}_{service}"
+            admin = create_engine(base, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            urls[service] = make_url(base).set(database=name).render_as_string(hide_password=False)
+        else:
+            urls[service] = f"sqlite:///{tmp_dir}/{prefix}_{service}.sqlite3"
+        upgrade(service, urls[service])
+    return urls
+
+
+def empty_tables(urls: dict):
+    for service, url in urls.items():
+        metadata = service_class(service).db.metadata
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            for table in reversed(metadata.sorted_tables):
+                connection.execute(table.delete())
+        engine.dispose()
