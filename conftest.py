@@ -45,6 +45,31 @@ def service_config(rabbit_config, databases):
     }
 
 
+def pytest_configure(config):
+    # the broker the suite uses is the one the platform uses: AMQP_URI when it is set
+    if os.environ.get("AMQP_URI") and "--amqp-uri" not in " ".join(config.invocation_params.args):
+        config.option.RABBIT_AMQP_URI = os.environ["AMQP_URI"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Broker tests need RabbitMQ and its management API: say so in one line, not tracebacks."""
+    if not any(item.get_closest_marker("broker") for item in items):
+        return
+    import requests
+
+    from services.common.broker import START_HINT, broker_reachable, redact
+
+    amqp_uri = config.getoption("RABBIT_AMQP_URI")
+    if not broker_reachable(amqp_uri):
+        pytest.exit(f"RabbitMQ is not reachable at {redact(amqp_uri)}: {START_HINT}.", returncode=3)
+    api_uri = config.getoption("RABBIT_API_URI")
+    try:
+        requests.get(f"{api_uri.rstrip('/')}/api/overview", timeout=5).raise_for_status()
+    except requests.RequestException:
+        pytest.exit("RabbitMQ's management API is not reachable at port 15672: "
+                    "run `rabbitmq-plugins enable rabbitmq_management`.", returncode=3)
+
+
 def pytest_unconfigure(config):
     # At interpreter exit, logging's weakref callbacks ask eventlet's patched thread module
     # for an ident while the hub's greenlets are being torn down; nothing is lost, so keep

@@ -192,6 +192,7 @@ class Database(DependencyProvider):
         self.metadata = metadata
         self.store = None
         self.relay = None
+        self._sweeper = None
 
     def setup(self):
         config = self.container.config
@@ -201,7 +202,7 @@ class Database(DependencyProvider):
         self.sweep_seconds = float(config.get("OUTBOX_SWEEP_SECONDS", 5))
 
     def start(self):
-        self.container.spawn_managed_thread(self._sweep_forever)
+        self._sweeper = self.container.spawn_managed_thread(self._sweep_forever)
 
     def _sweep_forever(self):
         while True:
@@ -212,6 +213,8 @@ class Database(DependencyProvider):
                 log.exception("outbox sweep failed")
 
     def stop(self):
+        if self._sweeper is not None:
+            self._sweeper.kill()
         self.store.dispose()
 
     def get_dependency(self, worker_ctx):
