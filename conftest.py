@@ -70,16 +70,17 @@ def pytest_collection_modifyitems(session, config, items):
                     "run `rabbitmq-plugins enable rabbitmq_management`.", returncode=3)
 
 
+def pytest_sessionfinish(session, exitstatus):
+    session.config.qubi_exitstatus = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config):
-    # At interpreter exit, logging's weakref callbacks ask eventlet's patched thread module
-    # for an ident while the hub's greenlets are being torn down; nothing is lost, so keep
-    # that noise out of the test report.
+    # With eventlet's patched threading, the interpreter's own teardown makes logging's
+    # weakref callbacks fail noisily ("greenlet is being finalized") after the report. Every
+    # plugin has finished by now (this hook runs last), so leave without that teardown.
     import sys
 
-    default_hook = sys.unraisablehook
-
-    def quiet_at_exit(unraisable):
-        if "greenlet is being finalized" not in str(unraisable.exc_value):
-            default_hook(unraisable)
-
-    sys.unraisablehook = quiet_at_exit
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(getattr(config, "qubi_exitstatus", 0))
