@@ -3,11 +3,14 @@ it names, the Municipio 8 help desks of its flyer, and one demo user per role.
 
 Loading twice changes nothing: every row is matched by its natural key first.
 """
+from datetime import date
+
 from sqlalchemy import select
 
-from services.directory.models import (Membership, Network, Organization, Phone, Schedule,
-                                       Service, User)
+from services.directory.models import (GovernanceBody, Location, Membership, Network,
+                                       Organization, Phone, Project, Schedule, Service, User)
 from services.directory.passwords import hash_password
+from services.directory.text import fold, service_search_text
 
 DEFAULT_DEMO_PASSWORD = "qubi-demo"
 
@@ -46,12 +49,14 @@ ORGANIZATIONS = [
 ]
 
 DESK_ORGANIZATION = "Rete QuBì 8 - Sportelli di orientamento (demo)"
-# (zone, phone, weekday 1=Monday, opens, closes), from the flyer
+# (zone, phone, weekday 1=Monday, opens, closes, latitude, longitude), from the flyer; the
+# coordinates are the neighbourhoods' centres, as the flyer gives no street addresses
 DESKS = [
-    ("Quarto Oggiaro", "3516818198", 2, "10:00", "13:00"),
-    ("Gallaratese", "3451552523", 3, "14:00", "17:00"),
-    ("Villapizzone", "3332683456", 5, "10:00", "13:00"),
+    ("Quarto Oggiaro", "3516818198", 2, "10:00", "13:00", 45.5143, 9.1374),
+    ("Gallaratese", "3451552523", 3, "14:00", "17:00", 45.4995, 9.1123),
+    ("Villapizzone", "3332683456", 5, "10:00", "13:00", 45.5020, 9.1520),
 ]
+PROJECT_START, PROJECT_END = date(2024, 5, 8), date(2026, 5, 1)
 
 # (username, display name, roles, municipi, organisation)
 USERS = [
@@ -73,8 +78,11 @@ def load_demo(session, password: str = DEFAULT_DEMO_PASSWORD) -> dict:
     for name, legal_form, municipio, level, description in ORGANIZATIONS:
         organizations[name] = _organization(session, name, legal_form, networks[municipio], level,
                                             description)
-    for zone, phone, weekday, opens, closes in DESKS:
-        _desk(session, organizations[DESK_ORGANIZATION], zone, phone, weekday, opens, closes)
+    for zone, phone, weekday, opens, closes, latitude, longitude in DESKS:
+        _desk(session, organizations[DESK_ORGANIZATION], zone, phone, weekday, opens, closes,
+              latitude, longitude)
+    _workshops(session, organizations["La Casa dei Giochi"])
+    _governance(session)
     password_hash = None
     for username, display_name, roles, municipi, organization in USERS:
         if session.execute(select(User).where(User.username == username)).first():
@@ -106,15 +114,60 @@ def _organization(session, name, legal_form, network, level, description):
     return organization
 
 
-def _desk(session, organization, zone, phone, weekday, opens, closes):
-    name = f"Sportello QuBì {zone}"
+def _service(session, organization, name, **fields):
     if session.execute(select(Service).where(Service.name == name)).first():
         return
-    session.add(Service(
-        organization_id=organization.id, name=name, municipio=8, zone=zone,
-        category="azioni_di_prossimita",
-        description="Spazio di orientamento, ascolto e supporto per famiglie con figli: "
-                    "informazioni su servizi e attività educative. Su appuntamento.",
+    service = Service(organization=organization, name=name, status="active", **fields)
+    service.search_text = service_search_text(service, organization.name)
+    session.add(service)
+
+
+def _desk(session, organization, zone, phone, weekday, opens, closes, latitude, longitude):
+    _service(
+        session, organization, f"Sportello QuBì {zone}",
+        category="proximity", dimension="orientation", min_age=0, max_age=17,
+        languages=["it"], free=True,
+        description="Spazio di orientamento, ascolto e supporto per le famiglie con figli: "
+                    "informazioni su servizi e attività educative vicino a casa. Su appuntamento.",
+        location=Location(name=f"Sportello {zone}", zone=zone, zone_key=fold(zone), municipio=8,
+                          latitude=latitude, longitude=longitude),
         schedules=[Schedule(weekday=weekday, opens_at=opens, closes_at=closes)],
         phones=[Phone(number=phone, description="Per appuntamento")],
-    ))
+    )
+
+
+def _workshops(session, organization):
+    _service(
+        session, organization, "Laboratori creativi per bambini",
+        category="active_citizenship", dimension="culture", min_age=3, max_age=12,
+        languages=["it"], free=False, cost_note="Ingresso a offerta libera",
+        description="Laboratori creativi e spettacoli per tutte le età.",
+        location=Location(name="La Casa dei Giochi", address="Via S. Uguzzone 8",
+                          postal_code="20126", zone="Villa San Giovanni",
+                          zone_key=fold("Villa San Giovanni"), municipio=2,
+                          latitude=45.5176, longitude=9.2262),
+        schedules=[Schedule(weekday=6, opens_at="14:30", closes_at="17:30")],
+    )
+
+
+def _governance(session):
+    """The cabina di regia, the 9 coordinamenti, and a gruppo di progetto per progetto unitario."""
+    _body(session, "city_committee", "Cabina di regia cittadina")
+    for municipio in ZONES:
+        _body(session, "municipal_coordination", f"Coordinamento municipale {municipio}", municipio)
+    projects = [(f"Progetto unitario Municipio {m}", m) for m in ZONES]
+    projects.append(("Progetto unitario azioni di sistema", None))
+    for name, municipio in projects:
+        project = session.execute(select(Project).where(Project.name == name)).scalar()
+        if project is None:
+            project = Project(name=name, municipio=municipio, starts_on=PROJECT_START,
+                              ends_on=PROJECT_END)
+            session.add(project)
+            session.flush()
+        _body(session, "project_group", f"Gruppo di progetto - {name}", municipio, project.id)
+
+
+def _body(session, kind, name, municipio=None, project_id=None):
+    if not session.execute(select(GovernanceBody).where(GovernanceBody.name == name)).first():
+        session.add(GovernanceBody(kind=kind, name=name, municipio=municipio,
+                                   project_id=project_id))

@@ -1,9 +1,10 @@
-"""The directory's tables: networks, organisations and memberships, services with their
-schedules and phones, and the users of the platform."""
+"""The directory's tables: networks, organisations and memberships, locations, services with
+their schedules, closed dates and phones, governance bodies, and the users of the platform."""
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.database import define_bus_tables
@@ -69,30 +70,71 @@ class Membership(Base):
     network: Mapped[Network] = relationship(lazy="joined")
 
 
+class Location(Base):
+    __tablename__ = "locations"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(80), default="Milano")
+    zone: Mapped[str | None] = mapped_column(String(120))
+    zone_key: Mapped[str | None] = mapped_column(String(120), index=True)  # folded, for search
+    municipio: Mapped[int | None] = mapped_column(Integer, index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    accessibility: Mapped[str | None] = mapped_column(Text)
+
+
 class Service(Base):
     __tablename__ = "services"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    category: Mapped[str | None] = mapped_column(String(80))
-    address: Mapped[str | None] = mapped_column(String(300))
-    zone: Mapped[str | None] = mapped_column(String(120))
-    municipio: Mapped[int | None] = mapped_column(Integer, index=True)
+    category: Mapped[str | None] = mapped_column(String(40), index=True)  # kind of action
+    dimension: Mapped[str | None] = mapped_column(String(40), index=True)
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    free: Mapped[bool] = mapped_column(Boolean, default=True)
+    cost_note: Mapped[str | None] = mapped_column(String(300))
+    eligibility: Mapped[str | None] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(String(200))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    url: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    search_text: Mapped[str] = mapped_column(Text, default="")  # folded: lower case, no accents
+    location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    location: Mapped[Location | None] = relationship(lazy="joined", cascade="all")
     schedules: Mapped[list["Schedule"]] = relationship(cascade="all, delete-orphan",
-                                                       lazy="selectin")
+                                                       lazy="selectin", order_by="Schedule.weekday")
+    closed_dates: Mapped[list["ClosedDate"]] = relationship(cascade="all, delete-orphan",
+                                                            lazy="selectin")
     phones: Mapped[list["Phone"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class Schedule(Base):
+    """A weekly opening slot, in Europe/Rome time; a day may have several."""
     __tablename__ = "schedules"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
     weekday: Mapped[int] = mapped_column(Integer)  # 1 = Monday ... 7 = Sunday
-    opens_at: Mapped[str] = mapped_column(String(5))  # "HH:MM", Europe/Rome
+    opens_at: Mapped[str] = mapped_column(String(5))  # "HH:MM"
     closes_at: Mapped[str] = mapped_column(String(5))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class ClosedDate(Base):
+    """A day the service is closed although a slot says open (a holiday)."""
+    __tablename__ = "closed_dates"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class Phone(Base):
@@ -101,6 +143,37 @@ class Phone(Base):
     service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
     number: Mapped[str] = mapped_column(String(40))
     description: Mapped[str | None] = mapped_column(String(200))
+
+
+class Project(Base):
+    """A progetto unitario: one per municipio, and one for the city-wide system actions."""
+    __tablename__ = "projects"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    municipio: Mapped[int | None] = mapped_column(Integer)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+class GovernanceBody(Base):
+    """The cabina di regia (city), a coordinamento municipale, or a gruppo di progetto."""
+    __tablename__ = "governance_bodies"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(30))  # city_committee|municipal_coordination|project_group
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    municipio: Mapped[int | None] = mapped_column(Integer)
+    project_id: Mapped[str | None] = mapped_column(ForeignKey("projects.id"))
+    members: Mapped[list["BodyMember"]] = relationship(cascade="all, delete-orphan",
+                                                       lazy="selectin")
+
+
+class BodyMember(Base):
+    __tablename__ = "body_members"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    body_id: Mapped[str] = mapped_column(ForeignKey("governance_bodies.id"), index=True)
+    organization_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"))
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str | None] = mapped_column(String(80))
 
 
 class User(Base):

@@ -3,12 +3,14 @@
 Who may do what: the city tier manages every network; a coordinator manages its own
 municipio's; a partner edits its own organisation. Everyone may read.
 """
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
-from services.common.context import CITY, COORDINATOR, PARTNER, Caller
-from services.common.errors import Forbidden, NotFound
-from services.directory.models import Membership, Network, Organization
+from services.common.context import CITY, COORDINATOR, Caller
+from services.common.errors import NotFound
+from services.directory.models import Membership, Network, Organization, Service
 from services.directory.networks import networks_by_municipio
+from services.directory.permissions import require_manage
+from services.directory.text import service_search_text
 
 
 def get(session, organization_id: str) -> Organization:
@@ -28,9 +30,9 @@ def search_statement(municipio=None, q=None, level=None):
             membership = membership.where(Membership.level == level)
         statement = statement.where(Organization.id.in_(membership))
     if q:
-        pattern = f"%{q}%"
-        statement = statement.where(or_(Organization.name.ilike(pattern),
-                                        Organization.description.ilike(pattern)))
+        pattern = f"%{q.lower()}%"
+        statement = statement.where(or_(func.lower(Organization.name).like(pattern),
+                                        func.lower(Organization.description).like(pattern)))
     return statement
 
 
@@ -52,14 +54,26 @@ def register(tx, caller: Caller, data: dict) -> Organization:
 
 def update(tx, caller: Caller, organization_id: str, data: dict) -> Organization:
     organization = get(tx.session, organization_id)
-    _require_may_edit(caller, organization)
+    require_manage(caller, organization)
     municipi = data.pop("municipi", None)
     level = data.pop("level", None)
     for field, value in data.items():
         setattr(organization, field, value)
     if municipi is not None or level is not None:
         caller.require_role(COORDINATOR, CITY)
+        before = {(m.network.municipio, m.level) for m in organization.memberships}
         _set_memberships(tx.session, caller, organization, municipi, level)
+        after = {(m.network.municipio, m.level) for m in organization.memberships}
+        if before != after:
+            tx.emit("membership_changed", {
+                "organization_id": organization.id, "municipi": organization.municipi,
+                "joined": sorted(m for m, _ in after - before if m not in dict(before)),
+                "left": sorted(m for m, _ in before - after if m not in dict(after)),
+            })
+    if "name" in data:  # its services are found by its name too
+        for service in tx.session.execute(
+                select(Service).where(Service.organization_id == organization.id)).scalars():
+            service.search_text = service_search_text(service, organization.name)
     tx.session.flush()
     tx.emit("organization_updated", {"organization_id": organization.id,
                                      "municipi": organization.municipi})
@@ -82,17 +96,6 @@ def _membership(existing, network, level):
     if level is not None:
         existing.level = level
     return existing
-
-
-def _require_may_edit(caller: Caller, organization: Organization):
-    caller.require_authenticated()
-    if caller.has_role(CITY):
-        return
-    if caller.has_role(COORDINATOR) and set(organization.municipi) & set(caller.municipi):
-        return
-    if caller.has_role(PARTNER) and caller.organization_id == organization.id:
-        return
-    raise Forbidden("You may not change this organisation.")
 
 
 def _default_municipi(caller: Caller) -> list:

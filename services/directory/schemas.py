@@ -1,7 +1,7 @@
 """The directory's contract: what comes in (validated) and what goes out."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.schemas import PageArgs, Timestamp
+from services.common.schemas import ROME, PageArgs, Timestamp
 
 MUNICIPIO = validate.Range(min=1, max=9, error="Municipio must be between 1 and 9.")
 LEVEL = validate.OneOf([1, 2], error="Level must be 1 (first-level network) or 2 (second-level).")
@@ -57,30 +57,151 @@ class OrganizationQuerySchema(PageArgs):
     level = fields.Integer(validate=LEVEL)
 
 
+CATEGORIES = ("proximity", "active_citizenship", "cross_cutting")  # the programme's 3 kinds of action
+DIMENSIONS = ("educational", "social", "health", "sport", "culture", "material_support",
+              "orientation")
+HOUR = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
+PHONE = validate.Regexp(r"^\+?[0-9][0-9 ./-]{4,24}$", error="Not a phone number.")
+AGE = validate.Range(min=0, max=120)
+
+
+class LocationSchema(Schema):
+    name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    postal_code = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^[0-9]{5}$", error="A CAP has 5 digits."))
+    city = fields.String(load_default="Milano", validate=validate.Length(max=80))
+    zone = fields.String(allow_none=True, validate=validate.Length(max=120))
+    municipio = fields.Integer(allow_none=True, validate=MUNICIPIO)
+    latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
+    accessibility = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+    @validates_schema
+    def both_coordinates(self, data, **kwargs):
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError("Give both latitude and longitude, or neither.", "latitude")
+
+
 class ScheduleSchema(Schema):
-    weekday = fields.Integer(validate=validate.Range(min=1, max=7))
-    opens_at = fields.String()
-    closes_at = fields.String()
+    weekday = fields.Integer(required=True, validate=validate.Range(
+        min=1, max=7, error="Weekday is 1 (Monday) to 7 (Sunday)."))
+    opens_at = fields.String(required=True, validate=HOUR)
+    closes_at = fields.String(required=True, validate=HOUR)
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
+            raise ValidationError("Closes after it opens.", "closes_at")
+        if data.get("valid_from") and data.get("valid_to") and data["valid_from"] > data["valid_to"]:
+            raise ValidationError("Valid to comes after valid from.", "valid_to")
+
+
+class ClosedDateSchema(Schema):
+    day = fields.Date(required=True)
+    reason = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 
 class PhoneSchema(Schema):
-    number = fields.String()
-    description = fields.String(allow_none=True)
+    number = fields.String(required=True, validate=PHONE)
+    description = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+
+class OrganizationRefSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
+class ServiceCreateSchema(Schema):
+    organization_id = fields.String(required=True, validate=validate.Length(equal=36))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    category = fields.String(allow_none=True, validate=validate.OneOf(CATEGORIES))
+    dimension = fields.String(allow_none=True, validate=validate.OneOf(DIMENSIONS))
+    min_age = fields.Integer(allow_none=True, validate=AGE)
+    max_age = fields.Integer(allow_none=True, validate=AGE)
+    languages = fields.List(fields.String(validate=validate.Regexp(
+        r"^[a-z]{2}$", error="Use a two-letter language code such as it or en.")))
+    free = fields.Boolean()
+    cost_note = fields.String(allow_none=True, validate=validate.Length(max=300))
+    eligibility = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    email = fields.Email(allow_none=True)
+    url = fields.URL(allow_none=True)
+    location = fields.Nested(LocationSchema, allow_none=True)
+    schedules = fields.List(fields.Nested(ScheduleSchema), validate=validate.Length(max=50))
+    closed_dates = fields.List(fields.Nested(ClosedDateSchema), validate=validate.Length(max=366))
+    phones = fields.List(fields.Nested(PhoneSchema), validate=validate.Length(max=10))
+
+    @validates_schema
+    def age_range(self, data, **kwargs):
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("The maximum age is at least the minimum age.", "max_age")
+
+
+class ServiceUpdateSchema(ServiceCreateSchema):
+    class Meta:
+        partial = True
+        exclude = ("organization_id",)
 
 
 class ServiceSchema(Schema):
     id = fields.String()
     organization_id = fields.String()
+    organization = fields.Nested(OrganizationRefSchema)
     name = fields.String()
     description = fields.String(allow_none=True)
     category = fields.String(allow_none=True)
-    address = fields.String(allow_none=True)
-    zone = fields.String(allow_none=True)
-    municipio = fields.Integer(allow_none=True)
+    dimension = fields.String(allow_none=True)
+    min_age = fields.Integer(allow_none=True)
+    max_age = fields.Integer(allow_none=True)
+    languages = fields.List(fields.String())
+    free = fields.Boolean()
+    cost_note = fields.String(allow_none=True)
+    eligibility = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
-    active = fields.Boolean()
+    url = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "active or withdrawn"})
+    location = fields.Nested(LocationSchema, allow_none=True)
     schedules = fields.List(fields.Nested(ScheduleSchema))
+    closed_dates = fields.List(fields.Nested(ClosedDateSchema))
     phones = fields.List(fields.Nested(PhoneSchema))
+    distance_km = fields.Float(metadata={"description": "With `near`: distance from that point"})
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+class NearField(fields.String):
+    """`near=45.5,9.13`: a point as latitude,longitude."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            latitude, longitude = (float(part) for part in str(value).split(","))
+        except ValueError:
+            raise ValidationError("Use near=latitude,longitude, e.g. near=45.5104,9.1296.") from None
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValidationError("Latitude is -90..90 and longitude -180..180.")
+        return [latitude, longitude]
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{value[0]},{value[1]}"
+
+
+class ServiceQuerySchema(PageArgs):
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "Words in the name, description or organisation"})
+    municipio = fields.Integer(validate=MUNICIPIO)
+    zone = fields.String(validate=validate.Length(max=120))
+    category = fields.String(validate=validate.OneOf(CATEGORIES + DIMENSIONS),
+                             metadata={"description": "A kind of action or a dimension"})
+    age = fields.Integer(validate=AGE, metadata={"description": "The service's age range holds it"})
+    open_at = fields.AwareDateTime(default_timezone=ROME, metadata={
+        "description": "Open at that moment (ISO 8601; without an offset, Europe/Rome time)"})
+    near = NearField(metadata={"description": "latitude,longitude"})
+    radius_km = fields.Float(load_default=3.0, validate=validate.Range(min=0.1, max=50))
+    organization_id = fields.String(validate=validate.Length(equal=36))
 
 
 class CredentialsSchema(Schema):

@@ -1,18 +1,22 @@
 """The directory service: networks, organisations, services and the people of the network."""
+from sqlalchemy import select
+
 from services.common.context import tier_for
 from services.common.database import Database
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.service import QubiService
-from services.directory import networks, organizations, users
-from services.directory.models import Base
+from services.directory import catalog, networks, organizations, search, users
+from services.directory.models import Base, Service
 from services.directory.schemas import (CredentialsSchema, IdentitySchema, NetworkSchema,
                                         OrganizationCreateSchema, OrganizationQuerySchema,
                                         OrganizationSchema, OrganizationUpdateSchema,
-                                        RecipientSchema)
+                                        RecipientSchema, ServiceCreateSchema, ServiceQuerySchema,
+                                        ServiceSchema, ServiceUpdateSchema)
 
 NETWORK = NetworkSchema()
 ORGANIZATION = OrganizationSchema()
+SERVICE = ServiceSchema()
 IDENTITY = IdentitySchema()
 RECIPIENTS = RecipientSchema(many=True)
 
@@ -53,6 +57,44 @@ class DirectoryService(QubiService):
         with self.db.transaction() as tx:
             organization = organizations.update(tx, self.caller, organization_id, data)
         return ORGANIZATION.dump(organization)
+
+    @rpc
+    def search_services(self, query=None):
+        args = load(ServiceQuerySchema(), query)
+        with self.db.transaction() as tx:
+            found = search.find(tx.session, **args)
+            by_id = {service.id: service for service in tx.session.execute(
+                select(Service).where(Service.id.in_([hit.id for hit in found["hits"]]))).scalars()}
+            items = [dict(SERVICE.dump(by_id[hit.id]), distance_km=hit.distance_km)
+                     if hit.distance_km is not None else SERVICE.dump(by_id[hit.id])
+                     for hit in found["hits"]]
+        return {"items": items, "page": args["page"], "per_page": args["per_page"],
+                "total": found["total"]}
+
+    @rpc
+    def get_service(self, service_id):
+        with self.db.transaction() as tx:
+            return SERVICE.dump(catalog.get(tx.session, service_id))
+
+    @rpc
+    def create_service(self, data):
+        data = load(ServiceCreateSchema(), data)
+        with self.db.transaction() as tx:
+            service = catalog.create(tx, self.caller, data)
+            return SERVICE.dump(service)
+
+    @rpc
+    def update_service(self, service_id, data):
+        data = load(ServiceUpdateSchema(), data)
+        with self.db.transaction() as tx:
+            service = catalog.update(tx, self.caller, service_id, data)
+            return SERVICE.dump(service)
+
+    @rpc
+    def withdraw_service(self, service_id):
+        with self.db.transaction() as tx:
+            service = catalog.withdraw(tx, self.caller, service_id)
+            return SERVICE.dump(service)
 
     @rpc
     def authenticate(self, credentials):

@@ -36,7 +36,8 @@ def test_demo_data_has_the_networks_the_seed_organisations_and_the_desks(store):
         assert {"Quarto Oggiaro", "Gallaratese", "Villapizzone"} <= set(networks[7].zones)
         names = set(session.execute(select(Organization.name)).scalars())
         assert {"La Casa dei Giochi", "Fondazione Francesca Rava", "Comunità Oklahoma"} <= names
-        desks = {s.zone: s for s in session.execute(select(Service)).scalars()}
+        desks = {s.location.zone: s for s in session.execute(select(Service)).scalars()
+                 if s.name.startswith("Sportello")}
         gallaratese = desks["Gallaratese"]
         assert [(x.weekday, x.opens_at, x.closes_at) for x in gallaratese.schedules] == [
             (3, "14:00", "17:00")]

@@ -1,0 +1,25 @@
+"""Who may change what in the directory: the city tier everything; a coordinator its
+municipio's network; a partner its own organisation and its services."""
+from services.common.context import CITY, COORDINATOR, PARTNER, Caller
+from services.common.errors import Forbidden, NotFound
+from services.directory.models import Organization
+
+
+def may_manage(caller: Caller, organization: Organization) -> bool:
+    if not caller.authenticated:
+        return False
+    if caller.has_role(CITY):
+        return True
+    if caller.has_role(COORDINATOR) and set(organization.municipi) & set(caller.municipi):
+        return True
+    return caller.has_role(PARTNER) and caller.organization_id == organization.id
+
+
+def require_manage(caller: Caller, organization: Organization, what: str = "organisation"):
+    """A partner does not learn that another organisation's records exist to be changed: 404."""
+    caller.require_authenticated()
+    if may_manage(caller, organization):
+        return
+    if caller.has_role(CITY, COORDINATOR):
+        raise Forbidden(f"This {what} is outside your network.")
+    raise NotFound(f"No such {what} among yours.")
