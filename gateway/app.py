@@ -91,7 +91,7 @@ def _register_hooks(app, settings):
 
 def _register_blueprints(api):
     from gateway.api import auth as auth_api
-    from gateway.api import health, networks, notifications, organizations
+    from gateway.api import health, networks, notifications, organizations, services
 
-    for module in (health, auth_api, networks, organizations, notifications):
+    for module in (health, auth_api, networks, organizations, services, notifications):
         api.register_blueprint(module.blp)

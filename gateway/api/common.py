@@ -8,6 +8,8 @@ BEARER = [{"bearerAuth": []}]
 
 
 def call(service: str, method: str, *args, **kwargs):
+    """The gateway validates to answer early and document; the service loads the raw input
+    again with the same schema, so it is passed on as the client sent it."""
     rpc = current_app.extensions["rpc"]
     return rpc.call(service, method, *args, context_data=g.caller.to_context_data(), **kwargs)
 

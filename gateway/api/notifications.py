@@ -1,4 +1,5 @@
 """The caller's in-app inbox."""
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import fields
 
@@ -18,10 +19,10 @@ class InboxPage(page_schema(NotificationSchema, "InboxPageBase")):
 @blp.response(200, InboxPage)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.doc(security=BEARER)
-def list_notifications(query):
+def list_notifications(_query):
     """The caller's notifications, newest first."""
     require_login()
-    return call("notifications", "list_notifications", query)
+    return call("notifications", "list_notifications", request.args.to_dict())
 
 
 @blp.route("/notifications/<notification_id>/read", methods=["POST"])

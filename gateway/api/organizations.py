@@ -16,9 +16,9 @@ OrganizationPage = page_schema(OrganizationSchema, "OrganizationPage")
 @blp.route("/organizations")
 @blp.arguments(OrganizationQuerySchema, location="query")
 @blp.response(200, OrganizationPage)
-def list_organizations(query):
+def list_organizations(_query):
     """Organisations, filtered by municipio, level and text."""
-    return call("directory", "list_organizations", query)
+    return call("directory", "list_organizations", request.args.to_dict())
 
 
 @blp.route("/organizations", methods=["POST"])

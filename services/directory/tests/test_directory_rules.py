@@ -118,3 +118,58 @@ def test_recipients_are_the_users_of_the_role_and_municipio(store):
         assert [u.username for u in users.recipients(session, ["coordinator"], [8])] == ["coord8"]
         assert {u.username for u in users.recipients(session, ["coordinator"])} == {
             "coord8", "coord3"}
+
+
+def organization_named(store, name):
+    with store.sessions() as session:
+        return session.execute(select(Organization).where(Organization.name == name)).scalar_one()
+
+
+def users_of(store):
+    with store.sessions() as session:
+        return {u.username: Caller(user_id=u.id, roles=u.roles, municipi=u.municipi,
+                                   organization_id=u.organization_id)
+                for u in session.execute(select(User)).scalars()}
+
+
+def test_a_partner_manages_its_own_services_and_gets_404_for_another_organisations(store):
+    from services.common.errors import NotFound
+    from services.directory import catalog
+
+    people = users_of(store)
+    own = organization_named(store, "Spazio Famiglie Gallaratese (demo)")
+    with store.transaction() as tx:
+        service = catalog.create(tx, people["partner8b"], {"organization_id": own.id,
+                                                           "name": "Spazio mamma-bambino"})
+    with pytest.raises(NotFound):
+        with store.transaction() as tx:
+            catalog.update(tx, people["partner8a"], service.id, {"name": "Preso"})
+    with pytest.raises(NotFound):
+        with store.transaction() as tx:
+            catalog.withdraw(tx, people["partner8a"], service.id)
+    with pytest.raises(NotFound):
+        with store.transaction() as tx:
+            catalog.create(tx, people["partner8a"], {"organization_id": own.id, "name": "Mio"})
+    with store.transaction() as tx:
+        assert catalog.update(tx, people["partner8b"], service.id, {"min_age": 0}).min_age == 0
+
+
+def test_a_coordinator_manages_its_municipio_only(store):
+    from services.directory import catalog
+
+    people = users_of(store)
+    desk_org = organization_named(store, "Rete QuBì 8 - Sportelli di orientamento (demo)")
+    with store.transaction() as tx:
+        service = catalog.create(tx, people["coord8"], {"organization_id": desk_org.id,
+                                                        "name": "Sportello scuola"})
+    with pytest.raises(Forbidden):
+        with store.transaction() as tx:
+            catalog.update(tx, people["coord3"], service.id, {"name": "Altro"})
+    with pytest.raises(Forbidden):
+        with store.transaction() as tx:
+            organizations.update(tx, people["coord3"], desk_org.id, {"municipi": [3, 8]})
+    with store.transaction() as tx:
+        updated = organizations.update(tx, people["citta"], desk_org.id, {"municipi": [8, 9]})
+    assert updated.municipi == [8, 9]
+    assert [e["event_type"] for e in tx.events] == ["membership_changed", "organization_updated"]
+    assert tx.events[0]["payload"]["joined"] == [9]

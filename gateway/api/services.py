@@ -1,0 +1,71 @@
+"""Services of the networks' organisations (help desks, workshops, spaces...)."""
+from flask import request
+from flask_smorest import Blueprint
+
+from gateway.api.common import BEARER, call, page_schema, require_role
+from gateway.problems import ProblemSchema
+from services.common.context import CITY, COORDINATOR, PARTNER
+from services.directory.schemas import (ServiceCreateSchema, ServiceQuerySchema, ServiceSchema,
+                                        ServiceUpdateSchema)
+
+blp = Blueprint("services", __name__, url_prefix="/api/v1", description="Services")
+ServicePage = page_schema(ServiceSchema, "ServicePage")
+MANAGERS = (PARTNER, COORDINATOR, CITY)
+
+
+@blp.route("/services")
+@blp.arguments(ServiceQuerySchema, location="query")
+@blp.response(200, ServicePage)
+@blp.alt_response(422, schema=ProblemSchema)
+def search_services(_query):
+    """Find services: text, municipio, zone, category, age, open at a moment, near a point."""
+    return call("directory", "search_services", request.args.to_dict())
+
+
+@blp.route("/services", methods=["POST"])
+@blp.arguments(ServiceCreateSchema)
+@blp.response(201, ServiceSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def create_service(_data):
+    """Publish a service of an organisation (its partner, its coordinator, the city)."""
+    require_role(*MANAGERS)
+    return call("directory", "create_service", request.get_json())
+
+
+@blp.route("/services/<service_id>")
+@blp.response(200, ServiceSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+def get_service(service_id):
+    """One service, with its place, hours and phones."""
+    return call("directory", "get_service", service_id)
+
+
+@blp.route("/services/<service_id>", methods=["PATCH"])
+@blp.arguments(ServiceUpdateSchema)
+@blp.response(200, ServiceSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def update_service(_data, service_id):
+    """Change a service (its organisation's partner, its coordinator, the city)."""
+    require_role(*MANAGERS)
+    return call("directory", "update_service", service_id, request.get_json())
+
+
+@blp.route("/services/<service_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def withdraw_service(service_id):
+    """Withdraw a service: it is no longer listed; its record stays."""
+    require_role(*MANAGERS)
+    call("directory", "withdraw_service", service_id)
+    return ""
