@@ -36,6 +36,7 @@ class GatewayApi(Api):
 def create_app(settings=None, rpc=None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
+    app.json.sort_keys = False
     app.config.update(
         API_TITLE="Rete QuBì", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
@@ -91,7 +92,7 @@ def _register_hooks(app, settings):
 
 def _register_blueprints(api):
     from gateway.api import auth as auth_api
-    from gateway.api import health, networks, notifications, organizations, services
+    from gateway.api import hsds, health, networks, notifications, organizations, services
 
-    for module in (health, auth_api, networks, organizations, services, notifications):
+    for module in (health, auth_api, networks, organizations, services, hsds, notifications):
         api.register_blueprint(module.blp)

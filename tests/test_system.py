@@ -125,3 +125,86 @@ def test_notifications_owed_while_the_service_was_down_arrive_when_it_returns(pl
         platform.start_service("notifications")
     assert wait_for(lambda: coordinator.get("/notifications").status_code == 200, timeout=30)
     assert wait_for(lambda: notifications_about(coordinator, "Doposcuola Villapizzone"), timeout=30)
+
+
+def test_a_family_finds_the_gallaratese_desk_by_age_and_day(platform):
+    public = Client(platform)
+    found = public.get("/services", params={"age": 3, "open_at": "2026-11-25T15:00",
+                                             "zone": "gallaratese"}).json()
+    assert [s["name"] for s in found["items"]] == ["Sportello QuBì Gallaratese"]
+    desk = found["items"][0]
+    assert desk["phones"][0]["number"] == "3451552523"
+    assert desk["schedules"] == [{"weekday": 3, "opens_at": "14:00", "closes_at": "17:00",
+                                  "valid_from": None, "valid_to": None}]
+    assert public.get("/services", params={"open_at": "2026-11-25T10:00", "municipio": 8}).json()["total"] == 0
+    assert public.get(f"/services/{desk['id']}").json()["name"] == desk["name"]
+
+
+def test_partners_manage_their_own_services_only(platform):
+    partner = Client(platform, "partner8b")
+    me = partner.get("/me").json()
+    body = {"organization_id": me["organization_id"], "name": "Spazio compiti Gallaratese",
+            "category": "proximity", "dimension": "educational", "min_age": 6, "max_age": 13,
+            "location": {"zone": "Gallaratese", "municipio": 8},
+            "schedules": [{"weekday": 1, "opens_at": "15:00", "closes_at": "18:00"}]}
+    created = partner.post("/services", json=body)
+    assert created.status_code == 201, created.text
+    service_id = created.json()["id"]
+
+    other = Client(platform, "partner8a")
+    assert requests.patch(f"{other.base}/services/{service_id}", json={"name": "Mio"},
+                          headers=other.headers, timeout=10).status_code == 404
+    assert requests.delete(f"{other.base}/services/{service_id}", headers=other.headers,
+                           timeout=10).status_code == 404
+    coord3 = Client(platform, "coord3")
+    assert requests.patch(f"{coord3.base}/services/{service_id}", json={"name": "Mio"},
+                          headers=coord3.headers, timeout=10).status_code == 403
+    bad = partner.post("/services", json={**body, "min_age": 10, "max_age": 4,
+                                          "schedules": [{"weekday": 9, "opens_at": "25:00",
+                                                         "closes_at": "18:00"}]})
+    assert bad.status_code == 422
+    assert {"max_age", "schedules.0.weekday", "schedules.0.opens_at"} <= set(bad.json()["errors"])
+
+    assert requests.delete(f"{partner.base}/services/{service_id}", headers=partner.headers,
+                           timeout=10).status_code == 204
+    assert Client(platform).get(f"/services/{service_id}").status_code == 404
+
+
+def test_hsds_endpoints_answer_valid_hsds(platform):
+    from services.directory.tests.hsds_validators import (ORGANIZATION, ORGANIZATION_PAGE,
+                                                          SERVICE_PAGE, assert_service_valid,
+                                                          assert_valid)
+    public = Client(platform)
+    page = public.get("/hsds/services", params={"per_page": 2}).json()
+    assert_valid(SERVICE_PAGE, page)
+    assert page["size"] == 2 and page["total_items"] >= 4
+    assert_service_valid(public.get(f"/hsds/services/{page['contents'][0]['id']}").json())
+    organizations = public.get("/hsds/organizations", params={"municipio": 8}).json()
+    assert_valid(ORGANIZATION_PAGE, organizations)
+    assert_valid(ORGANIZATION, public.get(
+        f"/hsds/organizations/{organizations['contents'][0]['id']}").json())
+    assert public.get("/hsds/services/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_a_coordinator_onboards_a_network_from_a_spreadsheet(platform):
+    from pathlib import Path
+
+    example = (Path(__file__).parents[1] / "services/directory/examples/onboarding.csv").read_text()
+    coordinator = Client(platform, "coord8")
+    headers = {**coordinator.headers, "Content-Type": "text/csv"}
+    bad = example.replace(",8,", ",12,", 1)
+    refused = requests.post(f"{coordinator.base}/organizations/import", data=bad.encode(),
+                            headers=headers, timeout=30)
+    assert refused.status_code == 422
+    assert list(refused.json()["errors"]) == ["line 2"]
+    before = coordinator.get("/organizations", params={"municipio": 8}).json()["total"]
+    imported = requests.post(f"{coordinator.base}/organizations/import", data=example.encode(),
+                             headers=headers, timeout=30)
+    assert imported.status_code == 200, imported.text
+    created = imported.json()["organizations_created"]
+    assert coordinator.get("/organizations", params={"municipio": 8}).json()["total"] == before + created
+    exported = coordinator.get("/organizations/export.csv", params={"municipio": 8})
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    assert exported.content.decode("utf-8-sig").count("\n") > example.count("\n")
+    assert requests.post(f"{platform.url}/api/v1/organizations/import", data=example.encode(),
+                         headers={"Content-Type": "text/csv"}, timeout=30).status_code == 401

@@ -1,9 +1,9 @@
 """Tokens and the caller's own identity."""
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gateway.api.common import BEARER, call, require_login
+from gateway.api.common import BEARER, answers, call, require_login
 from gateway.auth import issue_token
 from gateway.problems import ProblemSchema
 from services.directory.schemas import CredentialsSchema
@@ -28,7 +28,7 @@ class MeSchema(Schema):
 
 @blp.route("/auth/token", methods=["POST"])
 @blp.arguments(CredentialsSchema)
-@blp.response(200, TokenSchema)
+@answers(blp, 200, TokenSchema)
 @blp.alt_response(401, schema=ProblemSchema, description="Wrong username or password")
 def token(_credentials):
     """Exchange a username and password for a Bearer token."""
@@ -38,7 +38,7 @@ def token(_credentials):
 
 
 @blp.route("/me")
-@blp.response(200, MeSchema)
+@answers(blp, 200, MeSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.doc(security=BEARER)
 def me():

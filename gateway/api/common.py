@@ -14,6 +14,12 @@ def call(service: str, method: str, *args, **kwargs):
     return rpc.call(service, method, *args, context_data=g.caller.to_context_data(), **kwargs)
 
 
+def answers(blp, status: int, schema=None, description: str | None = None):
+    """Documents a success answer without dumping it again: the services answer with bodies
+    already dumped by the same schemas, and the gateway passes them on as they are."""
+    return blp.alt_response(status, schema=schema, description=description, success=True)
+
+
 def require_login():
     if not g.caller.authenticated:
         raise NotAuthenticated("Log in first: POST /api/v1/auth/token.")

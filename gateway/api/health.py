@@ -2,6 +2,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
+from gateway.api.common import answers
 from services.common.broker import broker_reachable
 from services.common.config import SERVICE_NAMES
 from services.common.errors import DomainError
@@ -10,14 +11,14 @@ blp = Blueprint("health", __name__, description="Liveness and readiness")
 
 
 @blp.route("/healthz")
-@blp.response(200)
+@answers(blp, 200)
 def healthz():
     """The gateway process is alive."""
     return {"status": "ok"}
 
 
 @blp.route("/readyz")
-@blp.response(200)
+@answers(blp, 200)
 @blp.alt_response(503, description="RabbitMQ or a service is not answering")
 def readyz():
     """RabbitMQ is reachable and every service answers."""

@@ -3,7 +3,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from gateway.api.common import BEARER, call, page_schema, require_login
+from gateway.api.common import BEARER, answers, call, page_schema, require_login
 from gateway.problems import ProblemSchema
 from services.notifications.schemas import InboxQuerySchema, NotificationSchema
 
@@ -16,7 +16,7 @@ class InboxPage(page_schema(NotificationSchema, "InboxPageBase")):
 
 @blp.route("/notifications")
 @blp.arguments(InboxQuerySchema, location="query")
-@blp.response(200, InboxPage)
+@answers(blp, 200, InboxPage)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.doc(security=BEARER)
 def list_notifications(_query):
@@ -26,7 +26,7 @@ def list_notifications(_query):
 
 
 @blp.route("/notifications/<notification_id>/read", methods=["POST"])
-@blp.response(200, NotificationSchema)
+@answers(blp, 200, NotificationSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(404, schema=ProblemSchema)
 @blp.doc(security=BEARER)

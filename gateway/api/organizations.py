@@ -1,21 +1,28 @@
 """Organisations of the networks (ETS)."""
-from flask import request
+from flask import Response, request
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
-from gateway.api.common import BEARER, call, page_schema, require_login, require_role
+from gateway.api.common import BEARER, answers, call, page_schema, require_login, require_role
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR
-from services.directory.schemas import (OrganizationCreateSchema, OrganizationQuerySchema,
-                                        OrganizationSchema, OrganizationUpdateSchema)
+from services.common.errors import Invalid
+from services.directory.schemas import (MUNICIPIO, OrganizationCreateSchema,
+                                        OrganizationQuerySchema, OrganizationSchema,
+                                        OrganizationUpdateSchema)
 
 blp = Blueprint("organizations", __name__, url_prefix="/api/v1",
                 description="Organisations of the networks")
 OrganizationPage = page_schema(OrganizationSchema, "OrganizationPage")
 
 
+class CsvExportQuerySchema(Schema):
+    municipio = fields.Integer(validate=MUNICIPIO)
+
+
 @blp.route("/organizations")
 @blp.arguments(OrganizationQuerySchema, location="query")
-@blp.response(200, OrganizationPage)
+@answers(blp, 200, OrganizationPage)
 def list_organizations(_query):
     """Organisations, filtered by municipio, level and text."""
     return call("directory", "list_organizations", request.args.to_dict())
@@ -23,7 +30,7 @@ def list_organizations(_query):
 
 @blp.route("/organizations", methods=["POST"])
 @blp.arguments(OrganizationCreateSchema)
-@blp.response(201, OrganizationSchema)
+@answers(blp, 201, OrganizationSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
 @blp.alt_response(422, schema=ProblemSchema)
@@ -31,11 +38,11 @@ def list_organizations(_query):
 def register_organization(_data):
     """Register an organisation in one or more networks (coordinator of those municipi, city)."""
     require_role(COORDINATOR, CITY)
-    return call("directory", "register_organization", request.get_json())
+    return call("directory", "register_organization", request.get_json()), 201
 
 
 @blp.route("/organizations/<organization_id>")
-@blp.response(200, OrganizationSchema)
+@answers(blp, 200, OrganizationSchema)
 @blp.alt_response(404, schema=ProblemSchema)
 def get_organization(organization_id):
     """One organisation."""
@@ -44,7 +51,7 @@ def get_organization(organization_id):
 
 @blp.route("/organizations/<organization_id>", methods=["PATCH"])
 @blp.arguments(OrganizationUpdateSchema)
-@blp.response(200, OrganizationSchema)
+@answers(blp, 200, OrganizationSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
 @blp.alt_response(404, schema=ProblemSchema)
@@ -54,3 +61,40 @@ def update_organization(_data, organization_id):
     """Change an organisation (its partner, its municipio's coordinator, the city)."""
     require_login()
     return call("directory", "update_organization", organization_id, request.get_json())
+
+
+CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}, "example": (
+    "organization_name,municipi,level,service_name,category,dimension,zone,municipio,schedules\n"
+    "Ludoteca QT8,8,1,Spazio gioco 0-6,proximity,educational,QT8,8,2 09:30-12:00\n")}}}
+
+
+@blp.route("/organizations/import", methods=["POST"])
+@blp.doc(security=BEARER, requestBody=CSV_BODY)
+@answers(blp, 200, description="What was created and what was already there")
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema,
+                  description="Some lines are not valid (errors by line): nothing was imported")
+def import_organizations():
+    """Onboard organisations and their services from a CSV (columns in docs/onboarding.md).
+    Every line is checked first; one bad line and nothing is imported."""
+    require_role(COORDINATOR, CITY)
+    text = request.get_data(as_text=True)
+    if not text.strip():
+        raise Invalid({"body": ["Send the CSV file as the request body (Content-Type: text/csv)."]})
+    return call("directory", "import_organizations_csv", text)
+
+
+@blp.route("/organizations/export.csv")
+@blp.arguments(CsvExportQuerySchema, location="query")
+@blp.doc(security=BEARER, responses={200: {"description": "The onboarding CSV",
+                                           "content": {"text/csv": {"schema": {"type": "string"}}}}})
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+def export_organizations(query):
+    """The organisations and services of a municipio (or all) as the onboarding CSV."""
+    require_role(COORDINATOR, CITY)
+    text = call("directory", "export_organizations_csv", query.get("municipio"))
+    # the BOM lets spreadsheet programs read the accents as UTF-8
+    return Response("\ufeff" + text, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=organizzazioni.csv"})

@@ -2,7 +2,7 @@
 from flask import request
 from flask_smorest import Blueprint
 
-from gateway.api.common import BEARER, call, page_schema, require_role
+from gateway.api.common import BEARER, answers, call, page_schema, require_role
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR, PARTNER
 from services.directory.schemas import (ServiceCreateSchema, ServiceQuerySchema, ServiceSchema,
@@ -15,7 +15,7 @@ MANAGERS = (PARTNER, COORDINATOR, CITY)
 
 @blp.route("/services")
 @blp.arguments(ServiceQuerySchema, location="query")
-@blp.response(200, ServicePage)
+@answers(blp, 200, ServicePage)
 @blp.alt_response(422, schema=ProblemSchema)
 def search_services(_query):
     """Find services: text, municipio, zone, category, age, open at a moment, near a point."""
@@ -24,7 +24,7 @@ def search_services(_query):
 
 @blp.route("/services", methods=["POST"])
 @blp.arguments(ServiceCreateSchema)
-@blp.response(201, ServiceSchema)
+@answers(blp, 201, ServiceSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
 @blp.alt_response(404, schema=ProblemSchema)
@@ -33,11 +33,11 @@ def search_services(_query):
 def create_service(_data):
     """Publish a service of an organisation (its partner, its coordinator, the city)."""
     require_role(*MANAGERS)
-    return call("directory", "create_service", request.get_json())
+    return call("directory", "create_service", request.get_json()), 201
 
 
 @blp.route("/services/<service_id>")
-@blp.response(200, ServiceSchema)
+@answers(blp, 200, ServiceSchema)
 @blp.alt_response(404, schema=ProblemSchema)
 def get_service(service_id):
     """One service, with its place, hours and phones."""
@@ -46,7 +46,7 @@ def get_service(service_id):
 
 @blp.route("/services/<service_id>", methods=["PATCH"])
 @blp.arguments(ServiceUpdateSchema)
-@blp.response(200, ServiceSchema)
+@answers(blp, 200, ServiceSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
 @blp.alt_response(404, schema=ProblemSchema)
@@ -59,7 +59,7 @@ def update_service(_data, service_id):
 
 
 @blp.route("/services/<service_id>", methods=["DELETE"])
-@blp.response(204)
+@answers(blp, 204)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
 @blp.alt_response(404, schema=ProblemSchema)
@@ -68,4 +68,4 @@ def withdraw_service(service_id):
     """Withdraw a service: it is no longer listed; its record stays."""
     require_role(*MANAGERS)
     call("directory", "withdraw_service", service_id)
-    return ""
+    return "", 204

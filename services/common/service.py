@@ -11,6 +11,11 @@ class QubiService:
     caller = CallerContext()
 
     @rpc
+    def ping(self):
+        """Does nothing: the baseline of an RPC round trip."""
+        return "pong"
+
+    @rpc
     def health(self):
         with self.db.transaction() as tx:
             tx.session.execute(text("SELECT 1"))

@@ -3,11 +3,14 @@
 A partner manages its own organisation's services, a coordinator those of its municipio's
 network, the city tier all. A withdrawn service stays for the record but is no longer listed.
 """
+from sqlalchemy import select
+
 from services.common.context import Caller
 from services.common.errors import NotFound
 from services.directory import organizations
 from services.directory.models import ClosedDate, Location, Phone, Schedule, Service
 from services.directory.permissions import require_manage
+from services.directory.search import mark_changed
 from services.directory.text import fold, service_search_text
 
 ACTIVE, WITHDRAWN = "active", "withdrawn"
@@ -21,6 +24,13 @@ def get(session, service_id: str, include_withdrawn: bool = False) -> Service:
     return service
 
 
+def get_many(session, service_ids: list) -> list:
+    """The services with these ids, in that order."""
+    found = {service.id: service for service in session.execute(
+        select(Service).where(Service.id.in_(service_ids))).scalars()}
+    return [found[service_id] for service_id in service_ids if service_id in found]
+
+
 def create(tx, caller: Caller, data: dict) -> Service:
     organization = organizations.get(tx.session, data.pop("organization_id"))
     require_manage(caller, organization, "organisation")
@@ -28,6 +38,7 @@ def create(tx, caller: Caller, data: dict) -> Service:
     _apply(service, data)
     service.search_text = service_search_text(service, organization.name)
     tx.session.add(service)
+    mark_changed(tx.session, service)
     tx.session.flush()
     tx.emit("service_published", _event(service))
     return service
@@ -38,6 +49,7 @@ def update(tx, caller: Caller, service_id: str, data: dict) -> Service:
     require_manage(caller, service.organization, "service")
     _apply(service, data)
     service.search_text = service_search_text(service, service.organization.name)
+    mark_changed(tx.session, service)
     tx.session.flush()
     tx.emit("service_updated", _event(service))
     return service
@@ -47,6 +59,7 @@ def withdraw(tx, caller: Caller, service_id: str) -> Service:
     service = get(tx.session, service_id)
     require_manage(caller, service.organization, "service")
     service.status = WITHDRAWN
+    mark_changed(tx.session, service)
     tx.session.flush()
     tx.emit("service_withdrawn", _event(service))
     return service

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from services.directory.models import (GovernanceBody, Location, Membership, Network,
                                        Organization, Phone, Project, Schedule, Service, User)
 from services.directory.passwords import hash_password
+from services.directory.search import mark_changed
 from services.directory.text import fold, service_search_text
 
 DEFAULT_DEMO_PASSWORD = "qubi-demo"
@@ -120,6 +121,7 @@ def _service(session, organization, name, **fields):
     service = Service(organization=organization, name=name, status="active", **fields)
     service.search_text = service_search_text(service, organization.name)
     session.add(service)
+    mark_changed(session, service)
 
 
 def _desk(session, organization, zone, phone, weekday, opens, closes, latitude, longitude):

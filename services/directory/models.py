@@ -102,6 +102,7 @@ class Service(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0, index=True)  # see CatalogRevision
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded: lower case, no accents
     location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -114,6 +115,14 @@ class Service(Base):
     closed_dates: Mapped[list["ClosedDate"]] = relationship(cascade="all, delete-orphan",
                                                             lazy="selectin")
     phones: Mapped[list["Phone"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class CatalogRevision(Base):
+    """One counter, bumped in the same transaction as any change to a service, so each
+    directory process can bring its search index up to date with just the changed rows."""
+    __tablename__ = "catalog_revision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Schedule(Base):

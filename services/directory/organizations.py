@@ -10,6 +10,7 @@ from services.common.errors import NotFound
 from services.directory.models import Membership, Network, Organization, Service
 from services.directory.networks import networks_by_municipio
 from services.directory.permissions import require_manage
+from services.directory.search import mark_changed
 from services.directory.text import service_search_text
 
 
@@ -71,9 +72,11 @@ def update(tx, caller: Caller, organization_id: str, data: dict) -> Organization
                 "left": sorted(m for m, _ in before - after if m not in dict(after)),
             })
     if "name" in data:  # its services are found by its name too
-        for service in tx.session.execute(
-                select(Service).where(Service.organization_id == organization.id)).scalars():
+        services = tx.session.execute(
+            select(Service).where(Service.organization_id == organization.id)).scalars().all()
+        for service in services:
             service.search_text = service_search_text(service, organization.name)
+        mark_changed(tx.session, *services)
     tx.session.flush()
     tx.emit("organization_updated", {"organization_id": organization.id,
                                      "municipi": organization.municipi})

@@ -92,7 +92,7 @@ class ScheduleSchema(Schema):
     valid_to = fields.Date(allow_none=True)
 
     @validates_schema
-    def ordered(self, data, **kwargs):
+    def hours_in_order(self, data, **kwargs):
         if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
             raise ValidationError("Closes after it opens.", "closes_at")
         if data.get("valid_from") and data.get("valid_to") and data["valid_from"] > data["valid_to"]:
@@ -134,7 +134,7 @@ class ServiceCreateSchema(Schema):
     closed_dates = fields.List(fields.Nested(ClosedDateSchema), validate=validate.Length(max=366))
     phones = fields.List(fields.Nested(PhoneSchema), validate=validate.Length(max=10))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def age_range(self, data, **kwargs):
         low, high = data.get("min_age"), data.get("max_age")
         if low is not None and high is not None and low > high:
@@ -202,6 +202,15 @@ class ServiceQuerySchema(PageArgs):
     near = NearField(metadata={"description": "latitude,longitude"})
     radius_km = fields.Float(load_default=3.0, validate=validate.Range(min=0.1, max=50))
     organization_id = fields.String(validate=validate.Length(equal=36))
+
+
+class HsdsQuerySchema(PageArgs):
+    """The HSDS 3.0 API's list parameters that the directory answers."""
+    search = fields.String(validate=validate.Length(max=200))
+    organization_id = fields.String(validate=validate.Length(equal=36))
+    municipio = fields.Integer(validate=MUNICIPIO)
+    full = fields.Boolean(load_default=False, metadata={
+        "description": "Whole objects (with phones, schedules, locations) instead of the list form"})
 
 
 class CredentialsSchema(Schema):

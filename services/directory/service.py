@@ -1,14 +1,14 @@
 """The directory service: networks, organisations, services and the people of the network."""
-from sqlalchemy import select
-
 from services.common.context import tier_for
 from services.common.database import Database
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.service import QubiService
-from services.directory import catalog, networks, organizations, search, users
-from services.directory.models import Base, Service
-from services.directory.schemas import (CredentialsSchema, IdentitySchema, NetworkSchema,
+from services.directory import catalog, hsds, networks, onboarding, organizations, users
+from services.directory.models import Base
+from services.directory.search import SearchIndex
+from services.directory.schemas import (CredentialsSchema, HsdsQuerySchema, IdentitySchema,
+                                        NetworkSchema,
                                         OrganizationCreateSchema, OrganizationQuerySchema,
                                         OrganizationSchema, OrganizationUpdateSchema,
                                         RecipientSchema, ServiceCreateSchema, ServiceQuerySchema,
@@ -24,6 +24,7 @@ RECIPIENTS = RecipientSchema(many=True)
 class DirectoryService(QubiService):
     name = "directory"
     db = Database(Base.metadata)
+    index = SearchIndex()
 
     @rpc
     def list_networks(self):
@@ -59,17 +60,21 @@ class DirectoryService(QubiService):
         return ORGANIZATION.dump(organization)
 
     @rpc
+    def import_organizations_csv(self, text):
+        """Bulk onboarding: every row valid, or nothing imported (see docs/onboarding.md)."""
+        with self.db.transaction() as tx:
+            return onboarding.import_csv(tx, self.caller, text)
+
+    @rpc
+    def export_organizations_csv(self, municipio=None):
+        with self.db.transaction() as tx:
+            return onboarding.export_csv(tx.session, municipio)
+
+    @rpc
     def search_services(self, query=None):
         args = load(ServiceQuerySchema(), query)
         with self.db.transaction() as tx:
-            found = search.find(tx.session, **args)
-            by_id = {service.id: service for service in tx.session.execute(
-                select(Service).where(Service.id.in_([hit.id for hit in found["hits"]]))).scalars()}
-            items = [dict(SERVICE.dump(by_id[hit.id]), distance_km=hit.distance_km)
-                     if hit.distance_km is not None else SERVICE.dump(by_id[hit.id])
-                     for hit in found["hits"]]
-        return {"items": items, "page": args["page"], "per_page": args["per_page"],
-                "total": found["total"]}
+            return self.index.search(tx.session, args)
 
     @rpc
     def get_service(self, service_id):
@@ -95,6 +100,40 @@ class DirectoryService(QubiService):
         with self.db.transaction() as tx:
             service = catalog.withdraw(tx, self.caller, service_id)
             return SERVICE.dump(service)
+
+    @rpc
+    def hsds_services(self, query=None):
+        args = load(HsdsQuerySchema(), query)
+        search_args = load(ServiceQuerySchema(), {
+            key: value for key, value in (("q", args.get("search")), ("page", args["page"]),
+                                          ("per_page", args["per_page"]),
+                                          ("organization_id", args.get("organization_id")),
+                                          ("municipio", args.get("municipio")))
+            if value is not None})
+        with self.db.transaction() as tx:
+            found = self.index.search(tx.session, search_args)
+            services = catalog.get_many(tx.session, [item["id"] for item in found["items"]])
+            contents = [hsds.service_to_hsds(service, full=args["full"]) for service in services]
+        return hsds.hsds_page(contents, found["total"], args["page"], args["per_page"])
+
+    @rpc
+    def hsds_service(self, service_id):
+        with self.db.transaction() as tx:
+            return hsds.service_to_hsds(catalog.get(tx.session, service_id))
+
+    @rpc
+    def hsds_organizations(self, query=None):
+        args = load(HsdsQuerySchema(), query)
+        with self.db.transaction() as tx:
+            page = paged(tx.session, organizations.search_statement(
+                municipio=args.get("municipio"), q=args.get("search")), args["page"],
+                args["per_page"], lambda o: hsds.organization_to_hsds(o, full=args["full"]))
+        return hsds.hsds_page(page["items"], page["total"], args["page"], args["per_page"])
+
+    @rpc
+    def hsds_organization(self, organization_id):
+        with self.db.transaction() as tx:
+            return hsds.organization_to_hsds(organizations.get(tx.session, organization_id))
 
     @rpc
     def authenticate(self, credentials):

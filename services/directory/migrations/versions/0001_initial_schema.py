@@ -17,6 +17,11 @@ depends_on = None
 
 def upgrade():
     create_bus_tables(op)
+    op.create_table('catalog_revision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('locations',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=True),
@@ -109,6 +114,7 @@ def upgrade():
     sa.Column('email', sa.String(length=200), nullable=True),
     sa.Column('url', sa.String(length=300), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('location_id', sa.String(length=36), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -121,6 +127,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_services_category'), ['category'], unique=False)
         batch_op.create_index(batch_op.f('ix_services_dimension'), ['dimension'], unique=False)
         batch_op.create_index(batch_op.f('ix_services_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_services_revision'), ['revision'], unique=False)
         batch_op.create_index(batch_op.f('ix_services_status'), ['status'], unique=False)
 
     op.create_table('users',
@@ -210,6 +217,7 @@ def downgrade():
     op.drop_table('users')
     with op.batch_alter_table('services', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_services_status'))
+        batch_op.drop_index(batch_op.f('ix_services_revision'))
         batch_op.drop_index(batch_op.f('ix_services_organization_id'))
         batch_op.drop_index(batch_op.f('ix_services_dimension'))
         batch_op.drop_index(batch_op.f('ix_services_category'))
@@ -232,4 +240,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_locations_municipio'))
 
     op.drop_table('locations')
+    op.drop_table('catalog_revision')
     drop_bus_tables(op)

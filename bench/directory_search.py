@@ -1,0 +1,163 @@
+"""Directory search on 10,000 services over 350 organisations in the 9 municipi.
+
+Prints p50/p99 of a mix of searches measured inside the service (the same function the RPC
+worker runs, on the same database) and through the gateway over HTTP, beside a no-op RPC round
+trip measured in the same run. Needs RabbitMQ at AMQP_URI.
+
+    .venv/bin/python -m bench.directory_search [--services 10000] [--repeat 300]
+"""
+import argparse
+import itertools
+import os
+import random
+import socket
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import requests
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from bench.measure import summary, table, timings_ms
+from deploy.local import Platform
+from services.common.broker import broker_reachable, unreachable_message
+from services.common.config import load_settings
+from services.common.database import Store
+from services.common.migrations import upgrade
+from services.common.schemas import ROME
+from services.directory.demo import ZONES, load_demo
+from services.directory.models import (Base, Location, Membership, Network, Organization, Phone,
+                                       Schedule, Service)
+from services.directory.schemas import CATEGORIES, DIMENSIONS, ServiceQuerySchema
+from services.directory.search import ServiceIndex
+from services.directory.text import fold, service_search_text
+
+WORDS = ("laboratorio lettura sport calcio nuoto doposcuola compiti musica teatro biblioteca "
+         "spazio mamma bambino orientamento ascolto sostegno famiglie natura uscite museo "
+         "cucina orto gioco ludoteca inglese attività accoglienza").split()
+CENTRE = (45.4642, 9.1900)
+
+
+def load(store, organizations: int, services: int, seed: int = 7):
+    rng = random.Random(seed)
+    with store.transaction() as tx:
+        load_demo(tx.session, "bench")
+        networks = {n.municipio: n for n in tx.session.query(Network)}
+        orgs = []
+        for number in range(organizations):
+            municipio = number % 9 + 1
+            orgs.append(Organization(name=f"ETS bench {number:03d}",
+                                     memberships=[Membership(network=networks[municipio],
+                                                             level=1 + number % 2)]))
+        tx.session.add_all(orgs)
+        tx.session.flush()
+        for number in range(services):
+            organization = orgs[number % organizations]
+            municipio = organization.memberships[0].network.municipio
+            zone = rng.choice(ZONES[municipio])
+            low = rng.randint(0, 12)
+            name = " ".join(rng.sample(WORDS, 2)).capitalize() + f" {number}"
+            service = Service(
+                organization=organization, name=name, status="active",
+                description=" ".join(rng.choices(WORDS, k=12)),
+                category=rng.choice(CATEGORIES), dimension=rng.choice(DIMENSIONS),
+                min_age=low, max_age=low + rng.randint(2, 8), languages=["it"], free=True,
+                location=Location(zone=zone, zone_key=fold(zone), municipio=municipio,
+                                  latitude=CENTRE[0] + rng.uniform(-0.06, 0.06),
+                                  longitude=CENTRE[1] + rng.uniform(-0.08, 0.08)),
+                schedules=[Schedule(weekday=rng.randint(1, 5), opens_at=f"{h:02d}:00",
+                                    closes_at=f"{h + 3:02d}:00")
+                           for h in rng.sample(range(8, 18), 2)],
+                phones=[Phone(number=f"02 {rng.randint(1000000, 9999999)}")],
+            )
+            service.search_text = service_search_text(service, organization.name)
+            tx.session.add(service)
+
+
+def queries(rng: random.Random):
+    monday = datetime(2026, 11, 23, tzinfo=ROME)
+    while True:
+        municipio = rng.randint(1, 9)
+        moment = monday + timedelta(days=rng.randint(0, 4), hours=rng.randint(8, 18))
+        yield rng.choice([
+            {"q": rng.choice(WORDS)},
+            {"q": " ".join(rng.sample(WORDS, 2))},
+            {"municipio": municipio},
+            {"municipio": municipio, "zone": rng.choice(ZONES[municipio])},
+            {"age": rng.randint(0, 17), "municipio": municipio},
+            {"category": rng.choice(DIMENSIONS)},
+            {"open_at": moment.isoformat(), "municipio": municipio},
+            {"near": f"{CENTRE[0] + rng.uniform(-0.03, 0.03)},{CENTRE[1] + rng.uniform(-0.03, 0.03)}",
+             "radius_km": "1"},
+            {"q": rng.choice(WORDS), "age": rng.randint(0, 17), "open_at": moment.isoformat()},
+        ])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def main(argv=None) -> str:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--organizations", type=int, default=350)
+    parser.add_argument("--services", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=300)
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    if not broker_reachable(settings.amqp_uri):
+        sys.exit(unreachable_message(settings.amqp_uri))
+
+    workdir = Path(tempfile.mkdtemp(prefix="qubi-bench-"))
+    url = os.environ.get("BENCH_DIRECTORY_DATABASE_URL", f"sqlite:///{workdir}/directory.sqlite3")
+    upgrade("directory", url)
+    store = Store(url, Base.metadata)
+    print(f"loading {args.services} services over {args.organizations} organisations...",
+          file=sys.stderr)
+    load(store, args.organizations, args.services)
+
+    rng = random.Random(11)
+    mix = list(itertools.islice(queries(rng), args.repeat + 20))
+    schema, index = ServiceQuerySchema(), ServiceIndex()
+    in_service = iter(itertools.cycle(mix))
+
+    def search_in_service():
+        with store.transaction() as tx:
+            index.search(tx.session, schema.load(next(in_service)))
+
+    inside = summary("search inside the directory (10,000 services)",
+                     timings_ms(search_in_service, args.repeat))
+
+    platform = Platform({"DIRECTORY_DATABASE_URL": url, "QUBI_VAR_DIR": str(workdir),
+                         "GUNICORN_WORKERS": "1"}, port=free_port())
+    platform.start_service("directory")
+    platform.start_gateway()
+    try:
+        http = requests.Session()
+        through = iter(itertools.cycle(mix))
+        with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=10) as cluster:
+            for _ in range(100):
+                try:
+                    cluster.directory.ping()
+                    break
+                except Exception:
+                    import time
+                    time.sleep(0.2)
+            noop = summary("no-op RPC round trip (baseline)",
+                           timings_ms(cluster.directory.ping, args.repeat))
+        gateway = summary("search through the gateway (HTTP -> RPC -> search)",
+                          timings_ms(lambda: http.get(f"{platform.url}/api/v1/services",
+                                                      params=next(through), timeout=10)
+                                     .raise_for_status(), args.repeat))
+    finally:
+        platform.stop_all()
+        store.dispose()
+    report = table([noop, inside, gateway], baseline=noop)
+    print("\n## Directory search\n\n" + report + "\n")
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,572 @@
+"""Bulk onboarding: a municipal coordinator fills a spreadsheet of organisations and their
+services and imports it as CSV; the same CSV comes out of `export_csv`.
+
+One row per service. An organisation with several services repeats its organisation columns,
+the same, on each of its rows; an organisation without services has one row with the service
+columns empty. The columns are `COLUMNS`, documented in docs/onboarding.md.
+
+The import is all or nothing: every row is checked (the directory's schemas and the rules of
+`organizations.register`) and, when any is not valid, `Invalid` names each line of the file
+(the header is line 1, as in a spreadsheet) with its reasons before anything is written.
+Otherwise the organisations and services are created through `organizations.register` and
+`catalog.create`, so the usual events are emitted. An organisation already in the directory
+(same exact name, or same tax code) with the same data, and a service of it with the same name
+and data, are left as they are: importing a file twice changes nothing. The import only adds:
+one that would change an existing organisation or service is refused for that line.
+"""
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from services.common.context import CITY, COORDINATOR, Caller
+from services.common.errors import Forbidden, Invalid
+from services.common.schemas import load
+from services.directory import catalog, organizations
+from services.directory.models import Membership, Network, Organization, Service
+from services.directory.schemas import (CATEGORIES, DIMENSIONS, OrganizationCreateSchema,
+                                        ServiceCreateSchema)
+from services.directory.text import fold
+
+ORGANIZATION_COLUMNS = (
+    "organization_name", "legal_form", "tax_code", "organization_email", "organization_phone",
+    "website", "organization_description", "municipi", "level",
+)
+SERVICE_COLUMNS = (
+    "service_name", "service_description", "category", "dimension", "min_age", "max_age",
+    "languages", "free", "cost_note", "eligibility", "service_email", "service_url",
+    "location_name", "address", "postal_code", "zone", "municipio", "latitude", "longitude",
+    "schedules", "phones",
+)
+COLUMNS = ORGANIZATION_COLUMNS + SERVICE_COLUMNS
+
+# column -> field of OrganizationCreateSchema / ServiceCreateSchema (location.* nested)
+ORGANIZATION_FIELDS = {
+    "organization_name": "name", "legal_form": "legal_form", "tax_code": "tax_code",
+    "organization_email": "email", "organization_phone": "phone", "website": "website",
+    "organization_description": "description",
+}
+SERVICE_FIELDS = {
+    "service_name": "name", "service_description": "description", "category": "category",
+    "dimension": "dimension", "min_age": "min_age", "max_age": "max_age",
+    "cost_note": "cost_note", "eligibility": "eligibility", "service_email": "email",
+    "service_url": "url",
+}
+LOCATION_FIELDS = {
+    "location_name": "name", "address": "address", "postal_code": "postal_code", "zone": "zone",
+    "municipio": "municipio", "latitude": "latitude", "longitude": "longitude",
+}
+COLUMN_OF_ORGANIZATION_FIELD = {f: c for c, f in ORGANIZATION_FIELDS.items()}
+COLUMN_OF_SERVICE_FIELD = {f: c for c, f in SERVICE_FIELDS.items()}
+COLUMN_OF_LOCATION_FIELD = {f: c for c, f in LOCATION_FIELDS.items()}
+
+DELIMITERS = (",", ";", "\t")
+YES = {"si", "yes", "y", "true", "vero", "1", "x"}
+NO = {"no", "n", "false", "falso", "0"}
+# Italian names of the programme's kinds of action and dimensions (folded), besides the codes
+CATEGORY_WORDS = {
+    "prossimita": "proximity", "azioni di prossimita": "proximity",
+    "cittadinanza attiva": "active_citizenship", "trasversale": "cross_cutting",
+    "trasversali": "cross_cutting", "azioni trasversali": "cross_cutting",
+}
+DIMENSION_WORDS = {
+    "educativa": "educational", "educazione": "educational", "sociale": "social",
+    "salute": "health", "sanitaria": "health", "sportiva": "sport", "cultura": "culture",
+    "culturale": "culture", "sostegno materiale": "material_support",
+    "orientamento": "orientation",
+}
+WEEKDAYS = {name: number for number, names in enumerate((
+    ("lun", "lunedi", "mon", "monday"), ("mar", "martedi", "tue", "tuesday"),
+    ("mer", "mercoledi", "wed", "wednesday"), ("gio", "giovedi", "thu", "thursday"),
+    ("ven", "venerdi", "fri", "friday"), ("sab", "sabato", "sat", "saturday"),
+    ("dom", "domenica", "sun", "sunday")), start=1) for name in names}
+SLOT = re.compile(r"^(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})$")
+PHONE_NOTE = re.compile(r"^(.*?)\s*\((.*)\)$")
+CHUNK = 500
+
+
+def import_csv(tx, caller: Caller, text) -> dict:
+    """Imports the CSV `text` in the caller's transaction; returns
+    `{"organizations_created", "services_created", "unchanged"}` (unchanged: organisations and
+    services already in the directory with the same data). Raises `Invalid` with
+    `{"line N": [reasons]}` before writing anything when any row is not valid."""
+    caller.require_role(COORDINATOR, CITY)
+    rows, errors = _read(text)
+    batch = _Batch(tx.session, caller, errors)
+    for line, cells in rows:
+        batch.add_row(line, cells)
+    batch.match_directory()
+    if batch.errors:
+        lines = sorted(batch.errors, key=lambda key: int(key.split()[1]))
+        raise Invalid({key: batch.errors[key] for key in lines},
+                      f"{len(lines)} line(s) of the file are not valid: nothing was imported.")
+    return batch.write(tx)
+
+
+def export_csv(session, municipio=None, delimiter=",") -> str:
+    """The directory as an onboarding CSV: one row per active service of each active
+    organisation (one row with empty service columns for an organisation without any), sorted by
+    organisation then service name. With `municipio`, the organisations of that network."""
+    organizations_query = select(Organization).where(Organization.active.is_(True))
+    if municipio is not None:
+        members = select(Membership.organization_id).join(Network).where(
+            Network.municipio == municipio)
+        organizations_query = organizations_query.where(Organization.id.in_(members))
+    found = session.execute(organizations_query).scalars().all()
+    services = {}
+    for service in session.execute(select(Service).where(
+            Service.status == catalog.ACTIVE,
+            Service.organization_id.in_(organizations_query.with_only_columns(Organization.id))
+    )).scalars():
+        services.setdefault(service.organization_id, []).append(service)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for organization in sorted(found, key=lambda o: (fold(o.name), o.name, o.tax_code or "", o.id)):
+        organization_cells = _organization_cells(_organization_record(organization))
+        offered = sorted(services.get(organization.id, []),
+                         key=lambda s: (fold(s.name), s.name, s.id))
+        for service in offered or [None]:
+            cells = dict(organization_cells, **_service_cells(
+                _service_record(service) if service else None))
+            writer.writerow([cells[column] for column in COLUMNS])
+    return out.getvalue()
+
+
+# --- reading the file --------------------------------------------------------------------------
+
+def _read(text) -> tuple:
+    """[(line, {column: stripped text})] for the non-empty rows (the header is line 1), and the
+    problems of rows that do not fit the header."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid({"line 1": ["The file is not UTF-8 text: save it as CSV UTF-8."]}
+                          ) from None
+    text = (text or "").lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(DELIMITERS, key=first_line.count) if any(
+        d in first_line for d in DELIMITERS) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
+    try:
+        for record in reader:
+            records.append(record)
+    except csv.Error as error:
+        raise Invalid({f"line {len(records) + 1}": [f"Not readable as CSV: {error}."]}) from None
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise Invalid({"line 1": ["The first line names the columns: "
+                                  f"{', '.join(COLUMNS)}."]})
+    header = _header(records[0])
+    rows, errors = [], {}
+    for line, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if any(cell.strip() for cell in record[len(header):]):
+            errors[f"line {line}"] = [f"The row has more cells than the {len(header)} columns "
+                                      "of the header."]
+            continue
+        cells = dict.fromkeys(COLUMNS, "")
+        cells.update({column: cell.strip() for column, cell in zip(header, record)})
+        rows.append((line, cells))
+    if not rows and not errors:
+        raise Invalid({"line 2": ["There are no rows under the header."]})
+    return rows, errors
+
+
+def _header(record) -> list:
+    header = [re.sub(r"[\s-]+", "_", fold(cell)) for cell in record]
+    while header and not header[-1]:
+        header.pop()
+    problems = [f"Unknown column {name!r}." for name in header if name not in COLUMNS]
+    problems += [f"The column {name} is there twice." for name in sorted(set(header))
+                 if header.count(name) > 1]
+    if "organization_name" not in header:
+        problems.append("The column organization_name is missing.")
+    if problems:
+        raise Invalid({"line 1": problems + [f"The columns are: {', '.join(COLUMNS)}."]})
+    return header
+
+
+# --- checking the rows -------------------------------------------------------------------------
+
+@dataclass
+class _NewService:
+    line: int
+    name: str
+    data: dict
+    cells: dict
+    existing: Service | None = None
+
+
+@dataclass
+class _NewOrganization:
+    line: int
+    name: str
+    tax_code: str | None
+    data: dict  # for organizations.register, with municipi and level
+    cells: dict
+    existing: Organization | None = None
+    services: dict = field(default_factory=dict)  # name -> _NewService
+
+
+class _Batch:
+    def __init__(self, session, caller: Caller, errors: dict):
+        self.session = session
+        self.caller = caller
+        self.errors = errors
+        self.by_name = {}
+        self.by_tax_code = {}
+        self.networks = set(session.execute(select(Network.municipio)).scalars())
+        self.organization_schema = OrganizationCreateSchema()
+        self.service_schema = ServiceCreateSchema()
+
+    def problem(self, line: int, reason: str):
+        reasons = self.errors.setdefault(f"line {line}", [])
+        if reason not in reasons:
+            reasons.append(reason)
+
+    def add_row(self, line: int, cells: dict):
+        organization = self._organization(line, cells)
+        service = self._service(line, cells)
+        if organization is None:
+            return
+        entry = self._entry(line, organization)
+        if entry is None or service is None:
+            return
+        earlier = entry.services.get(service.name)
+        if earlier is not None:
+            self.problem(line, f"service_name: {service.name!r} of {entry.name!r} is already on "
+                               f"line {earlier.line}.")
+            return
+        entry.services[service.name] = service
+
+    def _organization(self, line, cells) -> dict | None:
+        raw = {name: cells[column] for column, name in ORGANIZATION_FIELDS.items() if cells[column]}
+        if "tax_code" in raw:
+            raw["tax_code"] = raw["tax_code"].replace(" ", "").upper()
+        if "website" in raw and "://" not in raw["website"] and " " not in raw["website"]:
+            raw["website"] = f"https://{raw['website']}"
+        tokens = _split(cells["municipi"], r"[;,\s]+")
+        if tokens:
+            raw["municipi"] = tokens
+        if cells["level"]:
+            raw["level"] = cells["level"]
+        try:
+            data = load(self.organization_schema, raw)
+        except Invalid as error:
+            for path, reasons in error.errors.items():
+                for reason in reasons:
+                    self.problem(line, _organization_reason(path, reason, tokens))
+            return None
+        municipi = sorted(set(data.pop("municipi", None) or (
+            [] if self.caller.has_role(CITY) else self.caller.municipi)))
+        level = data.pop("level")
+        try:
+            self.caller.require_municipi(municipi)
+        except Forbidden as error:
+            self.problem(line, f"municipi: {error.detail}")
+            return None
+        missing = [m for m in municipi if m not in self.networks]
+        if missing:
+            self.problem(line, "municipi: No network for municipio "
+                               f"{', '.join(map(str, missing))}.")
+            return None
+        return dict(data, municipi=municipi, level=level)
+
+    def _service(self, line, cells) -> _NewService | None:
+        if not any(cells[column] for column in SERVICE_COLUMNS):
+            return None
+        raw = {name: cells[column] for column, name in SERVICE_FIELDS.items() if cells[column]}
+        ok = True
+        if not cells["service_name"]:
+            self.problem(line, "service_name: A row with service columns names its service.")
+            ok = False
+        for column, codes, words in (("category", CATEGORIES, CATEGORY_WORDS),
+                                     ("dimension", DIMENSIONS, DIMENSION_WORDS)):
+            if column in raw:
+                raw[column] = _code(raw[column], codes, words)
+        languages = _split(cells["languages"].lower(), r"[;,\s]+")
+        if languages:
+            raw["languages"] = languages
+        if cells["free"]:
+            answer = fold(cells["free"])
+            if answer in YES | NO:
+                raw["free"] = answer in YES
+            else:
+                self.problem(line, "free: Write sì or no.")
+                ok = False
+        location = {name: cells[column] for column, name in LOCATION_FIELDS.items()
+                    if cells[column]}
+        for coordinate in ("latitude", "longitude"):
+            if coordinate in location:
+                location[coordinate] = location[coordinate].replace(",", ".")
+        if location:
+            raw["location"] = location
+        slots, slot_texts = [], []
+        for text in _split(cells["schedules"], r"[;,]"):
+            parsed = _slots(text)
+            if parsed is None:
+                self.problem(line, f"schedules {text!r}: Write a weekday (1 = Monday ... 7 = "
+                                   "Sunday) then the hours, e.g. 2 10:00-13:00.")
+                ok = False
+            for slot in parsed or []:
+                slots.append(slot)
+                slot_texts.append(text)
+        if cells["schedules"]:
+            raw["schedules"] = slots
+        phone_texts = _split(cells["phones"], r";(?![^()]*\))")
+        if phone_texts:
+            raw["phones"] = [_phone(text) for text in phone_texts]
+        try:
+            data = load(self.service_schema, raw, partial=("organization_id",))
+        except Invalid as error:
+            for path, reasons in error.errors.items():
+                if path == "name" and not cells["service_name"]:
+                    continue  # said above
+                for reason in reasons:
+                    self.problem(line, _service_reason(path, reason, languages, slot_texts,
+                                                       phone_texts))
+            return None
+        if not ok:
+            return None
+        return _NewService(line, data["name"], data, _service_cells(_service_data_record(data)))
+
+    def _entry(self, line, organization: dict) -> _NewOrganization | None:
+        name, tax_code = organization["name"], organization.get("tax_code")
+        cells = _organization_cells(_organization_data_record(organization))
+        entry = self.by_name.get(name)
+        if entry is None and tax_code and tax_code in self.by_tax_code:
+            other = self.by_tax_code[tax_code]
+            self.problem(line, f"tax_code: {tax_code} is the tax code of {other.name!r} on line "
+                               f"{other.line}.")
+            return None
+        if entry is None:
+            entry = _NewOrganization(line, name, tax_code, organization, cells)
+            self.by_name[name] = entry
+            if tax_code:
+                self.by_tax_code[tax_code] = entry
+            return entry
+        different = _differences(entry.cells, cells)
+        if different:
+            self.problem(line, f"The organisation columns differ from line {entry.line} "
+                               f"({', '.join(different)}): they are the same on every row of "
+                               "an organisation.")
+            return None
+        return entry
+
+    def match_directory(self):
+        """Which organisations and services of the file the directory already has."""
+        entries = list(self.by_name.values())
+        found = {}
+        names = [entry.name for entry in entries]
+        tax_codes = [entry.tax_code for entry in entries if entry.tax_code]
+        for start in range(0, max(len(names), len(tax_codes)), CHUNK):
+            conditions = []
+            if names[start:start + CHUNK]:
+                conditions.append(Organization.name.in_(names[start:start + CHUNK]))
+            if tax_codes[start:start + CHUNK]:
+                conditions.append(func.upper(Organization.tax_code).in_(
+                    tax_codes[start:start + CHUNK]))
+            for organization in self.session.execute(
+                    select(Organization).where(or_(*conditions))).scalars():
+                found[organization.id] = organization
+        by_name, by_tax_code = {}, {}
+        for organization in found.values():
+            by_name.setdefault(organization.name, []).append(organization)
+            if organization.tax_code:
+                by_tax_code.setdefault(organization.tax_code.upper(), []).append(organization)
+        for entry in entries:
+            candidates = {o.id: o for o in by_name.get(entry.name, []) + by_tax_code.get(
+                entry.tax_code, [])}
+            if len(candidates) > 1:
+                names = ", ".join(sorted(o.name for o in candidates.values()))
+                self.problem(entry.line, f"{entry.name!r} matches several organisations of the "
+                                         f"directory by name or tax code: {names}.")
+            elif candidates:
+                existing = next(iter(candidates.values()))
+                different = _differences(_organization_cells(_organization_record(existing)),
+                                         entry.cells)
+                if different:
+                    self.problem(entry.line, f"{existing.name!r} is already in the directory "
+                                             f"with a different {', '.join(different)}: change "
+                                             "it there, the import only adds.")
+                else:
+                    entry.existing = existing
+        self._match_services([entry for entry in entries if entry.existing is not None])
+
+    def _match_services(self, entries):
+        offered = {}
+        ids = [entry.existing.id for entry in entries]
+        for start in range(0, len(ids), CHUNK):
+            for service in self.session.execute(select(Service).where(
+                    Service.organization_id.in_(ids[start:start + CHUNK]),
+                    Service.status == catalog.ACTIVE)).scalars():
+                offered.setdefault((service.organization_id, service.name), []).append(service)
+        for entry in entries:
+            for new in entry.services.values():
+                existing = offered.get((entry.existing.id, new.name), [])
+                same = [s for s in existing
+                        if not _differences(_service_cells(_service_record(s)), new.cells)]
+                if same:
+                    new.existing = same[0]
+                elif existing:
+                    different = _differences(_service_cells(_service_record(existing[0])),
+                                             new.cells)
+                    self.problem(new.line, f"The service {new.name!r} of {entry.name!r} is "
+                                           f"already in the directory with a different "
+                                           f"{', '.join(different)}: change it there, the "
+                                           "import only adds.")
+
+    def write(self, tx) -> dict:
+        counts = {"organizations_created": 0, "services_created": 0, "unchanged": 0}
+        for entry in self.by_name.values():
+            if entry.existing is not None:
+                organization = entry.existing
+                counts["unchanged"] += 1
+            else:
+                organization = organizations.register(tx, self.caller, dict(entry.data))
+                counts["organizations_created"] += 1
+            for new in entry.services.values():
+                if new.existing is not None:
+                    counts["unchanged"] += 1
+                    continue
+                catalog.create(tx, self.caller, dict(new.data, organization_id=organization.id))
+                counts["services_created"] += 1
+        return counts
+
+
+def _split(text: str, separators: str) -> list:
+    return [part.strip() for part in re.split(separators, text or "") if part.strip()]
+
+
+def _code(value: str, codes, words: dict) -> str:
+    """A code as written ("material_support", "Material support") or in Italian."""
+    key = re.sub(r"[\s_-]+", " ", fold(value))
+    by_key = {code.replace("_", " "): code for code in codes}
+    return by_key.get(key) or words.get(key) or value
+
+
+def _slots(text: str) -> list | None:
+    """"2 10:00-13:00" (also "mar 10.00-13.00", or one day with several slots) as schedules."""
+    parts = text.split()
+    if len(parts) < 2:
+        return None
+    day = fold(parts[0]).rstrip(".")
+    weekday = int(day) if day.isdigit() else WEEKDAYS.get(day)
+    if weekday is None:
+        return None
+    slots = []
+    for hours in re.split(r"\s+(?=\d{1,2}[:.]\d{2}\s*-)", " ".join(parts[1:])):
+        match = SLOT.match(hours.strip())
+        if match is None:
+            return None
+        h1, m1, h2, m2 = match.groups()
+        slots.append({"weekday": weekday, "opens_at": f"{int(h1):02d}:{m1}",
+                      "closes_at": f"{int(h2):02d}:{m2}"})
+    return slots
+
+
+def _phone(text: str) -> dict:
+    """"3516818198 (per appuntamento)": a number with its note."""
+    match = PHONE_NOTE.match(text)
+    if match and match.group(1):
+        return {"number": match.group(1), "description": match.group(2).strip() or None}
+    return {"number": text}
+
+
+def _organization_reason(path: str, reason: str, municipi: list) -> str:
+    name, _, rest = path.partition(".")
+    if name == "municipi" and rest.isdigit() and int(rest) < len(municipi):
+        return f"municipi {municipi[int(rest)]!r}: {reason}"
+    return f"{COLUMN_OF_ORGANIZATION_FIELD.get(name, name)}: {reason}"
+
+
+def _service_reason(path, reason, languages, slot_texts, phone_texts) -> str:
+    parts = path.split(".")
+    name = parts[0]
+    index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+    listed = {"languages": languages, "schedules": slot_texts, "phones": phone_texts}
+    if name in listed and index is not None and index < len(listed[name]):
+        return f"{name} {listed[name][index]!r}: {reason}"
+    if name == "location" and len(parts) > 1:
+        return f"{COLUMN_OF_LOCATION_FIELD.get(parts[1], parts[1])}: {reason}"
+    if name == "_schema":
+        return reason
+    return f"{COLUMN_OF_SERVICE_FIELD.get(name, name)}: {reason}"
+
+
+def _differences(before: dict, after: dict) -> list:
+    return [column for column in COLUMNS if column in before and before[column] != after[column]]
+
+
+# --- one representation for the rows, the directory and the file ------------------------------
+
+def _organization_record(organization: Organization) -> dict:
+    return {"name": organization.name, "legal_form": organization.legal_form,
+            "tax_code": organization.tax_code, "email": organization.email,
+            "phone": organization.phone, "website": organization.website,
+            "description": organization.description, "municipi": organization.municipi,
+            "level": organization.level}
+
+
+def _organization_data_record(data: dict) -> dict:
+    """What `organizations.register` makes of the data: without a network there is no level."""
+    record = {name: data.get(name) for name in ORGANIZATION_FIELDS.values()}
+    record["municipi"] = data["municipi"]
+    record["level"] = data["level"] if data["municipi"] else None
+    return record
+
+
+def _service_record(service: Service) -> dict:
+    location = service.location
+    return {
+        **{name: getattr(service, name) for name in SERVICE_FIELDS.values()},
+        "languages": service.languages or [], "free": service.free,
+        "location": {name: getattr(location, name) for name in LOCATION_FIELDS.values()}
+        if location else None,
+        "schedules": [{"weekday": s.weekday, "opens_at": s.opens_at, "closes_at": s.closes_at}
+                      for s in service.schedules],
+        "phones": [{"number": p.number, "description": p.description} for p in service.phones],
+    }
+
+
+def _service_data_record(data: dict) -> dict:
+    """What `catalog.create` makes of the data: Italian and free unless said otherwise."""
+    return {
+        **{name: data.get(name) for name in SERVICE_FIELDS.values()},
+        "languages": data.get("languages", ["it"]), "free": data.get("free", True),
+        "location": data.get("location"), "schedules": data.get("schedules", []),
+        "phones": data.get("phones", []),
+    }
+
+
+def _organization_cells(record: dict) -> dict:
+    cells = {column: _text(record[name]) for column, name in ORGANIZATION_FIELDS.items()}
+    cells["municipi"] = ";".join(str(m) for m in record["municipi"])
+    cells["level"] = _text(record["level"])
+    return cells
+
+
+def _service_cells(record: dict | None) -> dict:
+    if record is None:
+        return dict.fromkeys(SERVICE_COLUMNS, "")
+    cells = {column: _text(record[name]) for column, name in SERVICE_FIELDS.items()}
+    location = record["location"] or {}
+    cells.update({column: _text(location.get(name)) for column, name in LOCATION_FIELDS.items()})
+    cells["languages"] = ";".join(record["languages"])
+    cells["free"] = "sì" if record["free"] else "no"
+    cells["schedules"] = "; ".join(
+        f"{s['weekday']} {s['opens_at']}-{s['closes_at']}" for s in sorted(
+            record["schedules"], key=lambda s: (s["weekday"], s["opens_at"], s["closes_at"])))
+    cells["phones"] = "; ".join(
+        f"{p['number']} ({p['description']})" if p.get("description") else p["number"]
+        for p in sorted(record["phones"], key=lambda p: (p["number"], p.get("description") or "")))
+    return cells
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
