@@ -147,6 +147,9 @@ def main(argv=None) -> str:
                     time.sleep(0.2)
             noop = summary("no-op RPC round trip (baseline)",
                            timings_ms(cluster.directory.ping, args.repeat))
+            over_rpc = iter(itertools.cycle(mix))
+            rpc_search = summary("search over RPC (no gateway)", timings_ms(
+                lambda: cluster.directory.search_services(next(over_rpc)), args.repeat))
         gateway = summary("search through the gateway (HTTP -> RPC -> search)",
                           timings_ms(lambda: http.get(f"{platform.url}/api/v1/services",
                                                       params=next(through), timeout=10)
@@ -154,7 +157,7 @@ def main(argv=None) -> str:
     finally:
         platform.stop_all()
         store.dispose()
-    report = table([noop, inside, gateway], baseline=noop)
+    report = table([noop, inside, rpc_search, gateway], baseline=noop)
     print("\n## Directory search\n\n" + report + "\n")
     return report
 

@@ -37,7 +37,7 @@ def mark_changed(session, *services):
         service.revision = revision
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     id: str
     sort_key: tuple
