@@ -92,7 +92,9 @@ def _register_hooks(app, settings):
 
 def _register_blueprints(api):
     from gateway.api import auth as auth_api
-    from gateway.api import hsds, health, networks, notifications, organizations, services
+    from gateway.api import (governance, health, hsds, networks, notifications, organizations,
+                             services)
 
-    for module in (health, auth_api, networks, organizations, services, hsds, notifications):
+    for module in (health, auth_api, networks, organizations, services, hsds, governance,
+                   notifications):
         api.register_blueprint(module.blp)

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from services.directory.models import (GovernanceBody, Location, Membership, Network,
+from services.directory.models import (BodyMember, GovernanceBody, Location, Membership, Network,
                                        Organization, Phone, Project, Schedule, Service, User)
 from services.directory.passwords import hash_password
 from services.directory.search import mark_changed
@@ -93,6 +93,7 @@ def load_demo(session, password: str = DEFAULT_DEMO_PASSWORD) -> dict:
                          municipi=municipi, password_hash=password_hash,
                          organization_id=organizations[organization].id if organization else None))
     session.flush()
+    _governance_members(session)
     return {"networks": len(networks), "organizations": len(organizations), "users": len(USERS)}
 
 
@@ -167,6 +168,27 @@ def _governance(session):
             session.add(project)
             session.flush()
         _body(session, "project_group", f"Gruppo di progetto - {name}", municipio, project.id)
+
+
+def _governance_members(session):
+    """The city committee has the city tier's people; each coordination its coordinator, its
+    community social worker and its network's first-level organisations."""
+    bodies = {(b.kind, b.municipio): b for b in session.execute(select(GovernanceBody)).scalars()}
+    for user in session.execute(select(User)).scalars():
+        if "city" in user.roles:
+            _member(bodies[("city_committee", None)], user_id=user.id, role="Cabina di regia")
+        for municipio in user.municipi if set(user.roles) & {"coordinator", "social_worker"} else ():
+            role = "Coordinamento" if "coordinator" in user.roles else "Assistente sociale di comunità"
+            _member(bodies[("municipal_coordination", municipio)], user_id=user.id, role=role)
+    first_level = session.execute(select(Membership).where(Membership.level == 1)).scalars()
+    for membership in first_level:
+        _member(bodies[("municipal_coordination", membership.network.municipio)],
+                organization_id=membership.organization_id, role="Rete di primo livello")
+
+
+def _member(body, user_id=None, organization_id=None, role=None):
+    if not any(m.user_id == user_id and m.organization_id == organization_id for m in body.members):
+        body.members.append(BodyMember(user_id=user_id, organization_id=organization_id, role=role))
 
 
 def _body(session, kind, name, municipio=None, project_id=None):

@@ -109,7 +109,8 @@ class PhoneSchema(Schema):
     description = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 
-class OrganizationRefSchema(Schema):
+class RefSchema(Schema):
+    """Another record by its id and name."""
     id = fields.String()
     name = fields.String()
 
@@ -150,7 +151,7 @@ class ServiceUpdateSchema(ServiceCreateSchema):
 class ServiceSchema(Schema):
     id = fields.String()
     organization_id = fields.String()
-    organization = fields.Nested(OrganizationRefSchema)
+    organization = fields.Nested(RefSchema)
     name = fields.String()
     description = fields.String(allow_none=True)
     category = fields.String(allow_none=True)
@@ -211,6 +212,29 @@ class HsdsQuerySchema(PageArgs):
     municipio = fields.Integer(validate=MUNICIPIO)
     full = fields.Boolean(load_default=False, metadata={
         "description": "Whole objects (with phones, schedules, locations) instead of the list form"})
+
+
+class GovernanceQuerySchema(Schema):
+    municipio = fields.Integer(validate=MUNICIPIO)
+
+
+class GovernanceMemberSchema(Schema):
+    id = fields.String()
+    user_id = fields.String()
+    name = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+
+
+class GovernanceBodySchema(Schema):
+    id = fields.String()
+    kind = fields.String(metadata={
+        "description": "city_committee, municipal_coordination or project_group"})
+    name = fields.String()
+    municipio = fields.Integer(allow_none=True)
+    project = fields.Nested(RefSchema, allow_none=True)
+    organizations = fields.List(fields.Nested(GovernanceMemberSchema(only=("id", "name", "role"))))
+    people = fields.List(fields.Nested(GovernanceMemberSchema(only=("user_id", "name", "role"))),
+                         metadata={"description": "Only for logged-in members of the network"})
 
 
 class CredentialsSchema(Schema):

@@ -4,10 +4,12 @@ from services.common.database import Database
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.service import QubiService
-from services.directory import catalog, hsds, networks, onboarding, organizations, users
+from services.directory import (catalog, governance, hsds, networks, onboarding, organizations,
+                                users)
 from services.directory.models import Base
 from services.directory.search import SearchIndex
-from services.directory.schemas import (CredentialsSchema, HsdsQuerySchema, IdentitySchema,
+from services.directory.schemas import (CredentialsSchema, GovernanceBodySchema,
+                                        GovernanceQuerySchema, HsdsQuerySchema, IdentitySchema,
                                         NetworkSchema,
                                         OrganizationCreateSchema, OrganizationQuerySchema,
                                         OrganizationSchema, OrganizationUpdateSchema,
@@ -18,6 +20,7 @@ NETWORK = NetworkSchema()
 ORGANIZATION = OrganizationSchema()
 SERVICE = ServiceSchema()
 IDENTITY = IdentitySchema()
+GOVERNANCE_BODIES = GovernanceBodySchema(many=True)
 RECIPIENTS = RecipientSchema(many=True)
 
 
@@ -39,6 +42,13 @@ class DirectoryService(QubiService):
         with self.db.transaction() as tx:
             return paged(tx.session, organizations.search_statement(**args), page, per_page,
                          ORGANIZATION.dump)
+
+    @rpc
+    def governance_bodies(self, query=None):
+        args = load(GovernanceQuerySchema(), query)
+        with self.db.transaction() as tx:
+            return {"items": GOVERNANCE_BODIES.dump(
+                governance.bodies(tx.session, self.caller, args.get("municipio")))}
 
     @rpc
     def get_organization(self, organization_id):

@@ -173,3 +173,23 @@ def test_a_coordinator_manages_its_municipio_only(store):
     assert updated.municipi == [8, 9]
     assert [e["event_type"] for e in tx.events] == ["membership_changed", "organization_updated"]
     assert tx.events[0]["payload"]["joined"] == [9]
+
+
+def test_governance_has_the_committee_the_coordinations_and_a_group_per_project(store):
+    from services.directory import governance
+
+    with store.sessions() as session:
+        everything = governance.bodies(session, CITY)
+        kinds = [body["kind"] for body in everything]
+        assert kinds.count("city_committee") == 1
+        assert kinds.count("municipal_coordination") == 9
+        assert kinds.count("project_group") == 10
+        eight = {b["kind"]: b for b in governance.bodies(session, CITY, municipio=8)}
+        coordination = eight["municipal_coordination"]
+        assert {p["role"] for p in coordination["people"]} == {
+            "Coordinamento", "Assistente sociale di comunità"}
+        assert "Rete QuBì 8 - Sportelli di orientamento (demo)" in {
+            o["name"] for o in coordination["organizations"]}
+        assert eight["project_group"]["project"]["name"] == "Progetto unitario Municipio 8"
+        public = governance.bodies(session, Caller(), municipio=8)
+        assert all(body["people"] == [] for body in public)

@@ -1,0 +1,21 @@
+"""The programme's governance bodies."""
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from gateway.api.common import answers, call
+from services.directory.schemas import GovernanceBodySchema, GovernanceQuerySchema
+
+blp = Blueprint("governance", __name__, url_prefix="/api/v1", description="Governance")
+
+
+class GovernanceList(Schema):
+    items = fields.List(fields.Nested(GovernanceBodySchema))
+
+
+@blp.route("/governance")
+@blp.arguments(GovernanceQuerySchema, location="query")
+@answers(blp, 200, GovernanceList)
+def governance_bodies(_query):
+    """The cabina di regia, the coordinamenti municipali and the gruppi di progetto."""
+    return call("directory", "governance_bodies", request.args.to_dict())
