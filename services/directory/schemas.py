@@ -218,8 +218,13 @@ class GovernanceQuerySchema(Schema):
     municipio = fields.Integer(validate=MUNICIPIO)
 
 
-class GovernanceMemberSchema(Schema):
+class GovernanceOrganizationSchema(Schema):
     id = fields.String()
+    name = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+
+
+class GovernancePersonSchema(Schema):
     user_id = fields.String()
     name = fields.String(allow_none=True)
     role = fields.String(allow_none=True)
@@ -232,8 +237,8 @@ class GovernanceBodySchema(Schema):
     name = fields.String()
     municipio = fields.Integer(allow_none=True)
     project = fields.Nested(RefSchema, allow_none=True)
-    organizations = fields.List(fields.Nested(GovernanceMemberSchema(only=("id", "name", "role"))))
-    people = fields.List(fields.Nested(GovernanceMemberSchema(only=("user_id", "name", "role"))),
+    organizations = fields.List(fields.Nested(GovernanceOrganizationSchema))
+    people = fields.List(fields.Nested(GovernancePersonSchema),
                          metadata={"description": "Only for logged-in members of the network"})
 
 
