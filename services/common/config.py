@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEVELOPMENT_SECRET = "qubi-development-secret-do-not-use-in-production"
+# a Fernet key (urlsafe base64 of 32 bytes) that everyone can read here: development only
+DEVELOPMENT_DATA_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 SERVICE_NAMES = ("directory", "events", "referrals", "notifications")
 
@@ -35,12 +37,14 @@ class Settings:
     environment: str
     amqp_uri: str
     secret_key: str
+    personal_data_keys: tuple = (DEVELOPMENT_DATA_KEY,)
     databases: dict = field(default_factory=dict)
     rpc_timeout: float = 5.0
     outbox_sweep_seconds: float = 5.0
     handler_max_attempts: int = 5
     handler_retry_delay_ms: int = 2000
     max_workers: int = 10
+    referral_retention_months: int = 24
 
     @property
     def production(self) -> bool:
@@ -56,6 +60,8 @@ class Settings:
             "HANDLER_MAX_ATTEMPTS": self.handler_max_attempts,
             "HANDLER_RETRY_DELAY_MS": self.handler_retry_delay_ms,
             "RPC_TIMEOUT": self.rpc_timeout,
+            "PERSONAL_DATA_KEYS": list(self.personal_data_keys),
+            "REFERRAL_RETENTION_MONTHS": self.referral_retention_months,
         }
 
 
@@ -68,8 +74,16 @@ def load_settings(environ=None) -> Settings:
             "QUBI_SECRET_KEY must be set to a random value of at least 32 characters "
             "when QUBI_ENV=production"
         )
+    keys = tuple(k.strip() for k in environ.get("PERSONAL_DATA_KEYS", DEVELOPMENT_DATA_KEY).split(",")
+                 if k.strip())
+    if environment == "production" and DEVELOPMENT_DATA_KEY in keys:
+        raise ConfigurationError(
+            "PERSONAL_DATA_KEYS must hold your own Fernet keys (newest first) when "
+            "QUBI_ENV=production: make one with `qubi-admin new-key`")
     return Settings(
         environment=environment,
+        personal_data_keys=keys,
+        referral_retention_months=int(environ.get("REFERRAL_RETENTION_MONTHS", "24")),
         amqp_uri=environ.get("AMQP_URI", DEFAULT_AMQP_URI),
         secret_key=secret,
         databases={name: database_url(name, environ) for name in SERVICE_NAMES},

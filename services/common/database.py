@@ -71,6 +71,16 @@ def define_bus_tables(metadata: MetaData):
     return outbox, Table(PROCESSED, metadata, *processed_columns())
 
 
+def next_in_sequence(session, model, **key) -> int:
+    """Increments the counter row of `model` with this key (made at 1 the first time), in the
+    caller's transaction; the row lock keeps concurrent writers in commit order."""
+    where = [getattr(model, column) == value for column, value in key.items()]
+    if session.execute(update(model).where(*where).values(value=model.value + 1)).rowcount == 0:
+        session.add(model(value=1, **key))
+        session.flush()
+    return session.execute(select(model.value).where(*where)).scalar_one()
+
+
 class Transaction:
     """One unit of work: a session, plus the events to publish once it commits."""
 

@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.common.schemas import ROME, PageArgs, Timestamp
+from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
 MUNICIPIO = validate.Range(min=1, max=9, error="Municipio must be between 1 and 9.")
 LEVEL = validate.OneOf([1, 2], error="Level must be 1 (first-level network) or 2 (second-level).")
@@ -57,9 +58,6 @@ class OrganizationQuerySchema(PageArgs):
     level = fields.Integer(validate=LEVEL)
 
 
-CATEGORIES = ("proximity", "active_citizenship", "cross_cutting")  # the programme's 3 kinds of action
-DIMENSIONS = ("educational", "social", "health", "sport", "culture", "material_support",
-              "orientation")
 HOUR = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 ./-]{4,24}$", error="Not a phone number.")
 AGE = validate.Range(min=0, max=120)

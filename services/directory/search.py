@@ -12,9 +12,9 @@ from datetime import date
 
 from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from services.common.database import Store
+from services.common.database import Store, next_in_sequence
 from services.common.schemas import local_time
 from services.directory.models import Base, CatalogRevision, Service
 from services.directory.schemas import ServiceSchema
@@ -27,12 +27,7 @@ KM_PER_DEGREE = 111.32
 
 def mark_changed(session, *services):
     """Give changed services the next catalogue revision (in the caller's transaction)."""
-    bumped = session.execute(update(CatalogRevision).where(CatalogRevision.id == 1)
-                             .values(value=CatalogRevision.value + 1))
-    if bumped.rowcount == 0:
-        session.add(CatalogRevision(id=1, value=1))
-        session.flush()
-    revision = session.execute(select(CatalogRevision.value).where(CatalogRevision.id == 1)).scalar_one()
+    revision = next_in_sequence(session, CatalogRevision, id=1)
     for service in services:
         service.revision = revision
 

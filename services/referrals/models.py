@@ -1,7 +1,21 @@
-"""The referrals service's tables."""
-from sqlalchemy.orm import DeclarativeBase
+"""The referrals service's tables. Families are pseudonymous: a reference code, municipio,
+zone and children's ages in clear; everything that names or reaches a person is encrypted."""
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.database import define_bus_tables
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -9,3 +23,97 @@ class Base(DeclarativeBase):
 
 
 OUTBOX, PROCESSED = define_bus_tables(Base.metadata)
+
+
+class Family(Base):
+    """A family as one organisation knows it: referred twice, it is the same record."""
+    __tablename__ = "families"
+    __table_args__ = (UniqueConstraint("owner_id", "reference"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    # the organisation that knows the family by `reference` (a social worker's own id when
+    # the social worker referred the family)
+    owner_id: Mapped[str] = mapped_column(String(36))
+    reference: Mapped[str] = mapped_column(String(60))
+    municipio: Mapped[int] = mapped_column(Integer)
+    zone: Mapped[str | None] = mapped_column(String(120))
+    children_ages: Mapped[list] = mapped_column(JSON, default=list)
+    personal: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted JSON
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    family_id: Mapped[str] = mapped_column(ForeignKey("families.id"), index=True)
+    from_organization_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    from_user_id: Mapped[str] = mapped_column(String(36))
+    to_organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    to_service_id: Mapped[str | None] = mapped_column(String(36))
+    municipio: Mapped[int] = mapped_column(Integer, index=True)  # the family's
+    to_municipi: Mapped[list] = mapped_column(JSON, default=list)  # the receiver's networks
+    needs: Mapped[list] = mapped_column(JSON, default=list)
+    summary: Mapped[str | None] = mapped_column(Text)
+    urgency: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deadline_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    declined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decline_reason: Mapped[str | None] = mapped_column(String(30))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdraw_reason: Mapped[str | None] = mapped_column(String(300))
+    family: Mapped[Family] = relationship(lazy="joined")
+    consent: Mapped["Consent"] = relationship(lazy="joined", uselist=False,
+                                              cascade="all, delete-orphan")
+    notes: Mapped[list["Note"]] = relationship(lazy="selectin", cascade="all, delete-orphan",
+                                               order_by="Note.created_at")
+
+    @property
+    def closed_at(self):
+        return self.completed_at or self.declined_at or self.withdrawn_at
+
+
+class Consent(Base):
+    """Given by a guardian, for this referral's receiving organisation only."""
+    __tablename__ = "consents"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), unique=True)
+    given_by: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted: a guardian's name
+    method: Mapped[str] = mapped_column(String(10))
+    obtained_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scope_organization_id: Mapped[str] = mapped_column(String(36))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    author_user_id: Mapped[str] = mapped_column(String(36))
+    author_role: Mapped[str] = mapped_column(String(20))
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who saw the family's personal data, or changed the referral, and when."""
+    __tablename__ = "audit_entries"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CodeCounter(Base):
+    """The yearly sequence behind codes such as R-2026-0042."""
+    __tablename__ = "code_counters"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer, default=0)

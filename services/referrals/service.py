@@ -1,9 +1,120 @@
-"""The referrals service: hand-overs of families between organisations."""
+"""The referrals service: hand-overs of families between organisations, followed to an outcome."""
+from nameko.dependency_providers import Config
+from nameko.timer import timer
+
 from services.common.database import Database
+from services.common.errors import Invalid, NotFound
+from services.common.rpc import ServiceRpc, rpc
+from services.common.schemas import load
 from services.common.service import QubiService
+from services.referrals import deadlines, handovers, retention
+from services.referrals.crypto import PersonalDataCipher
 from services.referrals.models import Base
+from services.referrals.schemas import (AuditEntrySchema, CompleteSchema, DeclineSchema,
+                                        NoteCreateSchema, NoteSchema, ReferralCreateSchema,
+                                        ReferralQuerySchema, ReferralSchema, WithdrawSchema)
+from services.referrals.visibility import present
+
+REFERRAL = ReferralSchema()
+AUDIT = AuditEntrySchema(many=True)
+NOTE = NoteSchema()
 
 
 class ReferralsService(QubiService):
     name = "referrals"
     db = Database(Base.metadata)
+    cipher = PersonalDataCipher()
+    directory_rpc = ServiceRpc("directory")
+    config = Config()
+
+    @rpc
+    def send_referral(self, data):
+        data = load(ReferralCreateSchema(), data)
+        receiver = self._receiver(data)
+        with self.db.transaction() as tx:
+            referral = handovers.send(tx, self.caller, data, receiver, self.cipher)
+            return REFERRAL.dump(handovers.read(tx, self.caller, referral.id, self.cipher))
+
+    @rpc
+    def list_referrals(self, query=None):
+        args = load(ReferralQuerySchema(), query)
+        page, per_page = args["page"], args["per_page"]
+        with self.db.transaction() as tx:
+            found = handovers.visible_list(tx.session, self.caller, args.get("box"),
+                                           args.get("status"))
+            now = handovers.utcnow()
+            items = [REFERRAL.dump(present(referral, view, self.cipher, now, personal=False))
+                     for referral, view in found[(page - 1) * per_page:page * per_page]]
+        return {"items": items, "page": page, "per_page": per_page, "total": len(found)}
+
+    @rpc
+    def get_referral(self, referral_id):
+        with self.db.transaction() as tx:
+            return REFERRAL.dump(handovers.read(tx, self.caller, referral_id, self.cipher))
+
+    @rpc
+    def accept_referral(self, referral_id):
+        return self._move(referral_id, "accepted")
+
+    @rpc
+    def decline_referral(self, referral_id, data):
+        data = load(DeclineSchema(), data)
+        return self._move(referral_id, "declined", decline_reason=data["reason"])
+
+    @rpc
+    def complete_referral(self, referral_id, data):
+        data = load(CompleteSchema(), data)
+        return self._move(referral_id, "completed", outcome=data["outcome"])
+
+    @rpc
+    def withdraw_referral(self, referral_id, data):
+        data = load(WithdrawSchema(), data)
+        return self._move(referral_id, "withdrawn", withdraw_reason=data["reason"])
+
+    @rpc
+    def withdraw_consent(self, referral_id):
+        with self.db.transaction() as tx:
+            handovers.withdraw_consent(tx, self.caller, referral_id)
+            return REFERRAL.dump(handovers.read(tx, self.caller, referral_id, self.cipher))
+
+    @rpc
+    def add_note(self, referral_id, data):
+        data = load(NoteCreateSchema(), data)
+        with self.db.transaction() as tx:
+            note = handovers.add_note(tx, self.caller, referral_id, data["body"], self.cipher)
+            return NOTE.dump({"id": note.id, "author_user_id": note.author_user_id,
+                              "author_role": note.author_role, "body": data["body"],
+                              "created_at": note.created_at})
+
+    @rpc
+    def audit_trail(self, referral_id):
+        with self.db.transaction() as tx:
+            return {"items": AUDIT.dump(handovers.audit_trail(tx.session, self.caller,
+                                                              referral_id))}
+
+    @timer(interval=60)
+    def sweep_deadlines(self):
+        with self.db.transaction() as tx:
+            deadlines.sweep(tx, handovers.utcnow())
+
+    @timer(interval=3600)
+    def erase_expired_personal_data(self):
+        months = int(self.config.get("REFERRAL_RETENTION_MONTHS", 24))
+        with self.db.transaction() as tx:
+            retention.erase_expired(tx, handovers.utcnow(), months)
+
+    def _move(self, referral_id, status, **details):
+        with self.db.transaction() as tx:
+            handovers.move(tx, self.caller, referral_id, status, **details)
+            return REFERRAL.dump(handovers.read(tx, self.caller, referral_id, self.cipher))
+
+    def _receiver(self, data) -> dict:
+        """The receiving organisation (and service) as the directory knows them."""
+        try:
+            if data.get("to_service_id"):
+                service = self.directory_rpc.get_service(data["to_service_id"])
+                data["to_organization_id"] = service["organization_id"]
+            return self.directory_rpc.get_organization(data["to_organization_id"])
+        except NotFound:
+            field = "to_service_id" if data.get("to_service_id") else "to_organization_id"
+            raise Invalid({field: ["No such organisation or service in the directory."]}) from None

@@ -1,0 +1,186 @@
+"""Referrals: a family handed over from one organisation to another, followed to an outcome.
+
+    sent -> accepted -> completed (with an outcome)
+    sent -> declined (with a reason)
+    sent | accepted -> withdrawn (by the sender)
+
+Any other move is a conflict (409). Every move is recorded in the audit and told on the bus.
+"""
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from services.common.context import PARTNER, SOCIAL_WORKER, Caller
+from services.common.database import next_in_sequence
+from services.common.errors import Conflict, Forbidden, NotFound
+from services.referrals.deadlines import deadline_for
+from services.referrals.models import AuditEntry, CodeCounter, Consent, Family, Note, Referral
+from services.referrals.payloads import event_payload
+from services.referrals.visibility import (COORDINATION, RECEIVER, SENDER, SOCIAL, present,
+                                           relation, shows_personal_data, view_for)
+
+MOVES = {  # (from, to): who may make the move
+    ("sent", "accepted"): RECEIVER,
+    ("sent", "declined"): RECEIVER,
+    ("accepted", "completed"): RECEIVER,
+    ("sent", "withdrawn"): SENDER,
+    ("accepted", "withdrawn"): SENDER,
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def send(tx, caller: Caller, data: dict, receiver: dict, cipher, now=None) -> Referral:
+    """`receiver`: the receiving organisation as the directory knows it (id, municipi)."""
+    caller.require_role(PARTNER, SOCIAL_WORKER)
+    now = now or utcnow()
+    family = _family(tx.session, caller, data["family"], cipher)
+    consent = data["consent"]
+    referral = Referral(
+        code=_next_code(tx.session, now.year), family=family,
+        from_organization_id=caller.organization_id if caller.has_role(PARTNER) else None,
+        from_user_id=caller.user_id, to_organization_id=receiver["id"],
+        to_service_id=data.get("to_service_id"), municipio=family.municipio,
+        to_municipi=receiver.get("municipi", []), needs=data["needs"],
+        summary=data.get("summary"), urgency=data["urgency"], status="sent", sent_at=now,
+        deadline_at=deadline_for(now, data["urgency"]),
+        consent=Consent(given_by=cipher.seal(consent["given_by"]), method=consent["method"],
+                        obtained_at=consent["obtained_at"], expires_at=consent["expires_at"],
+                        scope_organization_id=receiver["id"]))
+    tx.session.add(referral)
+    tx.session.flush()
+    _audit(tx.session, referral, caller, SENDER, "sent")
+    tx.emit("referral_sent", event_payload(referral))
+    return referral
+
+
+def move(tx, caller: Caller, referral_id: str, status: str, now=None, **details) -> Referral:
+    now = now or utcnow()
+    referral, relation_ = _visible(tx.session, caller, referral_id, for_update=True)
+    allowed = MOVES.get((referral.status, status))
+    if allowed is None:
+        raise Conflict(f"A referral that is {referral.status} cannot become {status}.")
+    if relation_ != allowed:
+        raise Forbidden(f"Only the {allowed.replace('_', ' ')} can make this referral {status}.")
+    referral.status = status
+    setattr(referral, f"{status}_at", now)
+    for field, value in details.items():
+        setattr(referral, field, value)
+    _audit(tx.session, referral, caller, relation_, status)
+    tx.emit(f"referral_{status}", event_payload(referral, **{
+        key: value for key, value in details.items() if key in ("decline_reason", "outcome")}))
+    return referral
+
+
+def read(tx, caller: Caller, referral_id: str, cipher, now=None) -> dict:
+    """The referral as the caller may see it; a read of personal data goes in the audit."""
+    now = now or utcnow()
+    referral, relation_ = _visible(tx.session, caller, referral_id)
+    view = view_for(relation_, referral, now)
+    shown = present(referral, view, cipher, now)
+    if shows_personal_data(view, True) and referral.family.personal is not None:
+        _audit(tx.session, referral, caller, relation_, "read_personal_data")
+    return shown
+
+
+def add_note(tx, caller: Caller, referral_id: str, body: str, cipher) -> Note:
+    referral, relation_ = _visible(tx.session, caller, referral_id)
+    if relation_ == COORDINATION:
+        raise Forbidden("The notes are among sender, receiver and social worker.")
+    note = Note(author_user_id=caller.user_id, author_role=relation_, body=cipher.seal(body))
+    referral.notes.append(note)
+    tx.session.flush()
+    _audit(tx.session, referral, caller, relation_, "note_added")
+    tx.emit("referral_note_added", event_payload(referral, note_id=note.id,
+                                                 author_role=relation_))
+    return note
+
+
+def withdraw_consent(tx, caller: Caller, referral_id: str, now=None) -> Referral:
+    """The guardian took consent back: the receiver stops seeing the family's data at once."""
+    referral, relation_ = _visible(tx.session, caller, referral_id, for_update=True)
+    if relation_ not in (SENDER, SOCIAL):
+        raise Forbidden("The sender or the social worker records a withdrawn consent.")
+    if referral.consent.withdrawn_at is not None:
+        raise Conflict("Consent was already withdrawn.")
+    referral.consent.withdrawn_at = now or utcnow()
+    _audit(tx.session, referral, caller, relation_, "consent_withdrawn")
+    tx.emit("referral_consent_withdrawn", event_payload(referral))
+    return referral
+
+
+def visible_list(session, caller: Caller, box=None, status=None) -> list:
+    """(referral, view) pairs the caller may see, overdue first, then newest."""
+    caller.require_authenticated()
+    statement = select(Referral)
+    if caller.has_role(PARTNER) and not caller.has_role(SOCIAL_WORKER, "coordinator"):
+        mine = caller.organization_id
+        if box == "inbox":
+            statement = statement.where(Referral.to_organization_id == mine)
+        elif box == "outbox":
+            statement = statement.where(Referral.from_organization_id == mine)
+    if status == "overdue":
+        statement = statement.where(Referral.status == "sent", Referral.overdue_at.is_not(None))
+    elif status:
+        statement = statement.where(Referral.status == status)
+    now = utcnow()
+    found = []
+    for referral in session.execute(statement).scalars():
+        relation_ = relation(caller, referral)
+        if relation_ is None or (box == "inbox" and relation_ != RECEIVER) or (
+                box == "outbox" and relation_ != SENDER):
+            continue
+        found.append((referral, view_for(relation_, referral, now)))
+    found.sort(key=lambda pair: (pair[0].overdue_at is None or pair[0].status != "sent",
+                                 -pair[0].sent_at.timestamp()))
+    return found
+
+
+def audit_trail(session, caller: Caller, referral_id: str) -> list:
+    referral, relation_ = _visible(session, caller, referral_id)
+    if relation_ not in (SOCIAL, COORDINATION):
+        raise Forbidden("The audit is for the social workers and coordinators of the municipio.")
+    return session.execute(select(AuditEntry).where(AuditEntry.referral_id == referral.id)
+                           .order_by(AuditEntry.at, AuditEntry.id)).scalars().all()
+
+
+def _visible(session, caller: Caller, referral_id: str, for_update=False):
+    statement = select(Referral).where(Referral.id == referral_id)
+    if for_update:
+        statement = statement.with_for_update(of=Referral)
+    referral = session.execute(statement).unique().scalar_one_or_none()
+    relation_ = relation(caller, referral) if referral else None
+    if relation_ is None:
+        raise NotFound("No such referral.")
+    return referral, relation_
+
+
+def _family(session, caller: Caller, data: dict, cipher) -> Family:
+    """The same family referred again by the same organisation is the same record."""
+    owner = caller.organization_id if caller.has_role(PARTNER) else caller.user_id
+    family = session.execute(select(Family).where(
+        Family.owner_id == owner, Family.reference == data["reference"])).scalar_one_or_none()
+    if family is None:
+        family = Family(owner_id=owner, reference=data["reference"])
+        session.add(family)
+    family.municipio = data["municipio"]
+    family.zone = data.get("zone")
+    family.children_ages = [child["age"] for child in data["children"]]
+    personal = {field: data[field] for field in ("guardian_name", "phone", "email", "contact",
+                                                 "address", "notes") if data.get(field)}
+    if personal:
+        family.personal = cipher.seal(personal)
+        family.erased_at = None
+    return family
+
+
+def _next_code(session, year: int) -> str:
+    return f"R-{year}-{next_in_sequence(session, CodeCounter, year=year):04d}"
+
+
+def _audit(session, referral, caller: Caller, relation_: str, action: str):
+    session.add(AuditEntry(referral_id=referral.id, user_id=caller.user_id, role=relation_,
+                           action=action))
+

@@ -1,0 +1,168 @@
+"""The referrals service's contract."""
+from datetime import datetime, timezone
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.common.schemas import PageArgs, Timestamp
+from services.common.vocabulary import DIMENSIONS
+
+URGENCIES = ("low", "normal", "high")
+STATUSES = ("sent", "accepted", "declined", "completed", "withdrawn")
+DECLINE_REASONS = ("no_capacity", "not_eligible", "service_not_provided", "other")
+OUTCOMES = ("enrolled", "service_provided", "family_declined", "could_not_contact")
+CONSENT_METHODS = ("written", "verbal")
+MUNICIPIO = validate.Range(min=1, max=9, error="Municipio must be between 1 and 9.")
+ID = validate.Length(equal=36, error="Not an id.")
+
+
+class ChildSchema(Schema):
+    age = fields.Integer(required=True, validate=validate.Range(min=0, max=17, error=(
+        "A child's age is 0 to 17.")))
+
+
+class FamilySchema(Schema):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=60), metadata={
+        "description": "The code your organisation knows the family by (no names)"})
+    guardian_name = fields.String(validate=validate.Length(max=200))
+    contact = fields.String(validate=validate.Length(max=200),
+                            metadata={"description": "A phone number or an email"})
+    phone = fields.String(validate=validate.Length(max=40))
+    email = fields.Email()
+    address = fields.String(validate=validate.Length(max=300))
+    notes = fields.String(validate=validate.Length(max=5000))
+    municipio = fields.Integer(required=True, validate=MUNICIPIO)
+    zone = fields.String(validate=validate.Length(max=120))
+    children = fields.List(fields.Nested(ChildSchema), required=True,
+                           validate=validate.Length(min=1, max=15, error="At least one child."))
+
+
+class ConsentSchema(Schema):
+    given_by = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                             metadata={"description": "The guardian who gave it"})
+    method = fields.String(required=True, validate=validate.OneOf(CONSENT_METHODS))
+    obtained_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    expires_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+
+    @validates_schema
+    def valid_now(self, data, **kwargs):
+        now = datetime.now(timezone.utc)
+        if data["obtained_at"] > now:
+            raise ValidationError("Consent cannot be obtained in the future.", "obtained_at")
+        if data["expires_at"] <= now:
+            raise ValidationError("This consent has expired: ask the guardian again.", "expires_at")
+        if data["expires_at"] <= data["obtained_at"]:
+            raise ValidationError("Expires after it was obtained.", "expires_at")
+
+
+class ReferralCreateSchema(Schema):
+    to_organization_id = fields.String(validate=ID)
+    to_service_id = fields.String(validate=ID)
+    needs = fields.List(fields.String(validate=validate.OneOf(DIMENSIONS)), required=True,
+                        validate=validate.Length(min=1, error="Say at least one need."))
+    summary = fields.String(validate=validate.Length(max=2000), metadata={
+        "description": "What the receiver needs to know to answer; the receiver reads it "
+                       "before accepting, so no names or contacts here"})
+    urgency = fields.String(load_default="normal", validate=validate.OneOf(URGENCIES))
+    family = fields.Nested(FamilySchema, required=True)
+    consent = fields.Nested(ConsentSchema, required=True, metadata={
+        "description": "Without a valid consent of a guardian, no referral (422)"})
+
+    @validates_schema
+    def has_receiver(self, data, **kwargs):
+        if not data.get("to_organization_id") and not data.get("to_service_id"):
+            raise ValidationError("Say who receives the family: to_organization_id or "
+                                  "to_service_id.", "to_organization_id")
+
+
+class DeclineSchema(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(DECLINE_REASONS))
+    note = fields.String(validate=validate.Length(max=1000))
+
+
+class CompleteSchema(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+
+
+class WithdrawSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class NoteCreateSchema(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ReferralQuerySchema(PageArgs):
+    box = fields.String(validate=validate.OneOf(("inbox", "outbox")), metadata={
+        "description": "inbox: sent to your organisation; outbox: sent by it"})
+    status = fields.String(validate=validate.OneOf(STATUSES + ("overdue",)))
+
+
+class ChildOutSchema(Schema):
+    age = fields.Integer()
+
+
+class FamilyOutSchema(Schema):
+    reference = fields.String()
+    municipio = fields.Integer()
+    zone = fields.String(allow_none=True)
+    children = fields.List(fields.Nested(ChildOutSchema))
+    guardian_name = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    contact = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    notes = fields.String(allow_none=True)
+
+
+class ConsentOutSchema(Schema):
+    given_by = fields.String(allow_none=True)
+    method = fields.String()
+    obtained_at = Timestamp()
+    expires_at = Timestamp()
+    withdrawn_at = Timestamp(allow_none=True)
+    valid = fields.Boolean()
+
+
+class NoteSchema(Schema):
+    id = fields.String()
+    author_user_id = fields.String()
+    author_role = fields.String()
+    body = fields.String()
+    created_at = Timestamp()
+
+
+class ReferralSchema(Schema):
+    """What a caller sees of a referral; parts are left out by role (see visibility.py)."""
+    id = fields.String()
+    code = fields.String()
+    status = fields.String()
+    urgency = fields.String()
+    from_organization_id = fields.String(allow_none=True)
+    from_user_id = fields.String()
+    to_organization_id = fields.String()
+    to_service_id = fields.String(allow_none=True)
+    municipio = fields.Integer()
+    to_municipi = fields.List(fields.Integer())
+    needs = fields.List(fields.String())
+    summary = fields.String(allow_none=True)
+    family = fields.Nested(FamilyOutSchema)
+    consent = fields.Nested(ConsentOutSchema)
+    notes = fields.List(fields.Nested(NoteSchema))
+    sent_at = Timestamp()
+    deadline_at = Timestamp()
+    overdue = fields.Boolean()
+    accepted_at = Timestamp(allow_none=True)
+    declined_at = Timestamp(allow_none=True)
+    decline_reason = fields.String(allow_none=True)
+    completed_at = Timestamp(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    withdrawn_at = Timestamp(allow_none=True)
+    withdraw_reason = fields.String(allow_none=True)
+    view = fields.String(metadata={"description": "full, before_acceptance or metadata"})
+
+
+class AuditEntrySchema(Schema):
+    user_id = fields.String(allow_none=True)
+    role = fields.String()
+    action = fields.String()
+    at = Timestamp()
