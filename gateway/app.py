@@ -93,8 +93,8 @@ def _register_hooks(app, settings):
 def _register_blueprints(api):
     from gateway.api import auth as auth_api
     from gateway.api import (governance, health, hsds, networks, notifications, organizations,
-                             services)
+                             referrals, services)
 
     for module in (health, auth_api, networks, organizations, services, hsds, governance,
-                   notifications):
+                   referrals, notifications):
         api.register_blueprint(module.blp)

@@ -5,6 +5,8 @@
     qubi-admin seed                    load the demo data (idempotent)
     qubi-admin outbox                  events written but not yet published, per service
     qubi-admin dead-letters SERVICE [--replay]   list (or replay) what failed for good
+    qubi-admin new-key                 print a new key for PERSONAL_DATA_KEYS
+    qubi-admin rotate-keys             re-encrypt families' data with the first key
 """
 import argparse
 import json
@@ -78,6 +80,23 @@ def dead_letters(settings, service, replay=False):
           file=sys.stderr)
 
 
+def new_key():
+    from cryptography.fernet import Fernet
+
+    print(Fernet.generate_key().decode())
+
+
+def rotate_keys(settings):
+    from services.referrals.crypto import Cipher, rotate_all
+    from services.referrals.models import Base
+
+    store = Store(settings.databases["referrals"], Base.metadata)
+    with store.transaction() as tx:
+        count = rotate_all(tx.session, Cipher(settings.personal_data_keys))
+    store.dispose()
+    print(f"{count} encrypted value(s) rewritten with the first key of PERSONAL_DATA_KEYS")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="qubi-admin", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -89,7 +108,11 @@ def main(argv=None):
     letters = commands.add_parser("dead-letters")
     letters.add_argument("service", choices=SERVICE_NAMES)
     letters.add_argument("--replay", action="store_true")
+    commands.add_parser("new-key")
+    commands.add_parser("rotate-keys")
     args = parser.parse_args(argv)
+    if args.command == "new-key":
+        return new_key()
     try:
         settings = load_settings()
     except ConfigurationError as error:
@@ -102,6 +125,8 @@ def main(argv=None):
         seed(settings)
     elif args.command == "outbox":
         outbox(settings)
+    elif args.command == "rotate-keys":
+        rotate_keys(settings)
     else:
         dead_letters(settings, args.service, args.replay)
 

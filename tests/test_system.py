@@ -208,3 +208,87 @@ def test_a_coordinator_onboards_a_network_from_a_spreadsheet(platform):
     assert exported.content.decode("utf-8-sig").count("\n") > example.count("\n")
     assert requests.post(f"{platform.url}/api/v1/organizations/import", data=example.encode(),
                          headers={"Content-Type": "text/csv"}, timeout=30).status_code == 401
+
+
+def referral_body(receiver_org, **changes):
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    body = {"to_organization_id": receiver_org, "needs": ["educational"], "urgency": "high",
+            "summary": "Bambina di 3 anni: serve uno spazio 0-6 vicino a casa.",
+            "family": {"reference": f"SYS-{now.timestamp()}", "guardian_name": "Giulia Verdi",
+                       "phone": "3330001112", "municipio": 8, "zone": "Gallaratese",
+                       "children": [{"age": 3}]},
+            "consent": {"given_by": "Giulia Verdi", "method": "written",
+                        "obtained_at": (now - timedelta(hours=1)).isoformat(),
+                        "expires_at": (now + timedelta(days=90)).isoformat()}}
+    body.update(changes)
+    return body
+
+
+def test_a_referral_reaches_the_receiver_who_sees_the_family_only_after_accepting(platform):
+    sender, receiver = Client(platform, "partner8a"), Client(platform, "partner8b")
+    receiver_org = receiver.get("/me").json()["organization_id"]
+    no_consent = referral_body(receiver_org)
+    del no_consent["consent"]
+    refused = sender.post("/referrals", json=no_consent)
+    assert refused.status_code == 422 and "consent" in refused.json()["errors"]
+
+    sent = sender.post("/referrals", json=referral_body(receiver_org))
+    assert sent.status_code == 201, sent.text
+    referral = sent.json()
+    code = referral["code"]
+    told = wait_for(lambda: [n for n in receiver.get("/notifications").json()["items"]
+                             if code in n["body"]])
+    assert "Giulia" not in told[0]["body"] and "Verdi" not in told[0]["body"]
+
+    inbox = receiver.get("/referrals", params={"box": "inbox"}).json()["items"]
+    assert code in [item["code"] for item in inbox]
+    before = receiver.get(f"/referrals/{referral['id']}").json()
+    assert before["view"] == "before_acceptance" and "guardian_name" not in before["family"]
+    assert before["family"]["children"] == [{"age": 3}]
+    for outsider in ("partner2", "citta", "coord3", "asc4"):
+        assert Client(platform, outsider).get(f"/referrals/{referral['id']}").status_code == 404
+    coordinator_view = Client(platform, "coord8").get(f"/referrals/{referral['id']}").json()
+    assert coordinator_view["view"] == "metadata" and "family" not in coordinator_view
+
+    accepted = requests.post(f"{receiver.base}/referrals/{referral['id']}/accept",
+                             headers=receiver.headers, timeout=10)
+    assert accepted.status_code == 200
+    assert accepted.json()["family"]["guardian_name"] == "Giulia Verdi"
+    again = requests.post(f"{receiver.base}/referrals/{referral['id']}/accept",
+                          headers=receiver.headers, timeout=10)
+    assert again.status_code == 409
+    assert wait_for(lambda: [n for n in sender.get("/notifications").json()["items"]
+                             if n["kind"] == "referral_accepted" and code in n["body"]])
+    audit = Client(platform, "asc8").get(f"/referrals/{referral['id']}/audit").json()["items"]
+    assert ("accepted", "receiver") in [(e["action"], e["role"]) for e in audit]
+    assert "read_personal_data" in [e["action"] for e in audit]
+
+
+def test_an_overdue_referral_tells_the_social_worker(platform):
+    from datetime import datetime, timedelta, timezone
+
+    from services.common.database import Store
+    from services.referrals import deadlines
+    from services.referrals.models import Base as ReferralsBase
+
+    sender, receiver = Client(platform, "partner8a"), Client(platform, "partner8b")
+    receiver_org = receiver.get("/me").json()["organization_id"]
+    referral = sender.post("/referrals", json=referral_body(receiver_org)).json()
+    # the clock moves, not the test: sweep as the timer would three weeks from now
+    store = Store(platform.env["REFERRALS_DATABASE_URL"], ReferralsBase.metadata)
+    with store.transaction() as tx:
+        later = deadlines.add_working_days(datetime.now(timezone.utc), 15)
+        deadlines.sweep(tx, later + timedelta(minutes=1))
+    store.dispose()
+    social_worker = Client(platform, "asc8")
+    found = wait_for(lambda: [n for n in social_worker.get("/notifications").json()["items"]
+                              if n["kind"] == "referral_overdue" and referral["code"] in n["body"]],
+                     timeout=20)
+    assert found
+    assert wait_for(lambda: [n for n in Client(platform, "coord8").get("/notifications").json()["items"]
+                             if n["kind"] == "referral_escalated" and referral["code"] in n["body"]],
+                    timeout=20)
+    listed = social_worker.get("/referrals", params={"status": "overdue"}).json()["items"]
+    assert referral["code"] in [item["code"] for item in listed]

@@ -2,6 +2,7 @@
 from flask import current_app, g
 from marshmallow import Schema, fields
 
+from gateway.problems import ProblemSchema
 from services.common.errors import Forbidden, NotAuthenticated
 
 BEARER = [{"bearerAuth": []}]
@@ -18,6 +19,16 @@ def answers(blp, status: int, schema=None, description: str | None = None):
     """Documents a success answer without dumping it again: the services answer with bodies
     already dumped by the same schemas, and the gateway passes them on as they are."""
     return blp.alt_response(status, schema=schema, description=description, success=True)
+
+
+def problems(blp, *statuses):
+    """Documents the problem+json answers an endpoint may give."""
+    def decorate(function):
+        for status in statuses:
+            function = blp.alt_response(status, schema=ProblemSchema)(function)
+        return function
+
+    return decorate
 
 
 def require_login():

@@ -5,7 +5,7 @@ from services.common.handlers import bus_handler
 from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load, paged
 from services.common.service import QubiService
-from services.notifications import inbox
+from services.notifications import audiences, inbox
 from services.notifications.models import Base
 from services.notifications.schemas import InboxQuerySchema, NotificationSchema
 
@@ -27,6 +27,44 @@ class NotificationsService(QubiService):
             "organization_id": organization["id"], "organization_name": organization["name"],
             "municipi": ", ".join(map(str, payload["municipi"])),
         }, event["event_id"], link=f"/organizations/{organization['id']}")
+
+    @bus_handler("referrals", "referral_sent")
+    def on_referral_sent(self, tx, event):
+        self._tell_about_referral(tx, event, audiences.receiver_partners)
+
+    @bus_handler("referrals", "referral_accepted")
+    def on_referral_accepted(self, tx, event):
+        self._tell_about_referral(tx, event, audiences.sender_people)
+
+    @bus_handler("referrals", "referral_declined")
+    def on_referral_declined(self, tx, event):
+        self._tell_about_referral(tx, event, audiences.sender_people)
+
+    @bus_handler("referrals", "referral_completed")
+    def on_referral_completed(self, tx, event):
+        self._tell_about_referral(tx, event, audiences.sender_people)
+
+    @bus_handler("referrals", "referral_withdrawn")
+    def on_referral_withdrawn(self, tx, event):
+        self._tell_about_referral(tx, event, audiences.receiver_partners)
+
+    @bus_handler("referrals", "referral_overdue")
+    def on_referral_overdue(self, tx, event):
+        self._tell_about_referral(tx, event, audiences.social_workers)
+
+    @bus_handler("referrals", "referral_escalated")
+    def on_referral_escalated(self, tx, event):
+        self._tell_about_referral(tx, event, audiences.coordinators)
+
+    def _tell_about_referral(self, tx, event, audience):
+        payload = event["payload"]
+        receiver = self.directory_rpc.get_organization(payload["to_organization_id"])["name"]
+        sender = (self.directory_rpc.get_organization(payload["from_organization_id"])["name"]
+                  if payload.get("from_organization_id") else "il servizio sociale")
+        inbox.deliver(tx, audience(self.directory_rpc, payload), event["event_type"], {
+            "code": payload["code"], "sender": sender, "receiver": receiver,
+            "urgency": payload["urgency"], "referral_id": payload["referral_id"],
+        }, event["event_id"], link=f"/referrals/{payload['referral_id']}")
 
     @rpc
     def list_notifications(self, query=None):

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from nameko.exceptions import deserialize, serialize
 
 from services.common.config import DEVELOPMENT_SECRET, ConfigurationError, load_settings
@@ -16,8 +17,12 @@ def test_production_refuses_the_development_secret():
         load_settings({"QUBI_ENV": "production"})
     with pytest.raises(ConfigurationError):
         load_settings({"QUBI_ENV": "production", "QUBI_SECRET_KEY": DEVELOPMENT_SECRET})
-    settings = load_settings({"QUBI_ENV": "production", "QUBI_SECRET_KEY": "x" * 40})
-    assert settings.production
+    own_key = Fernet.generate_key().decode()
+    with pytest.raises(ConfigurationError):  # nor the development key of personal data
+        load_settings({"QUBI_ENV": "production", "QUBI_SECRET_KEY": "x" * 40})
+    settings = load_settings({"QUBI_ENV": "production", "QUBI_SECRET_KEY": "x" * 40,
+                              "PERSONAL_DATA_KEYS": own_key})
+    assert settings.production and settings.personal_data_keys == (own_key,)
 
 
 def test_each_service_defaults_to_its_own_sqlite_file(tmp_path):

@@ -1,0 +1,128 @@
+"""Referrals: families handed over between organisations, followed to an outcome."""
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from gateway.api.common import (BEARER, answers, call, page_schema, problems, require_login,
+                                require_role)
+from services.common.context import PARTNER, SOCIAL_WORKER
+from services.referrals.schemas import (AuditEntrySchema, CompleteSchema, DeclineSchema,
+                                        NoteCreateSchema, NoteSchema, ReferralCreateSchema,
+                                        ReferralQuerySchema, ReferralSchema, WithdrawSchema)
+
+blp = Blueprint("referrals", __name__, url_prefix="/api/v1", description="Referrals")
+ReferralPage = page_schema(ReferralSchema, "ReferralPage")
+
+
+class AuditTrail(Schema):
+    items = fields.List(fields.Nested(AuditEntrySchema))
+
+
+@blp.route("/referrals", methods=["POST"])
+@blp.arguments(ReferralCreateSchema)
+@answers(blp, 201, ReferralSchema)
+@problems(blp, 401, 403, 422, 503)
+@blp.doc(security=BEARER)
+def send_referral(_data):
+    """Hand a family over to another organisation or one of its services. Needs the valid
+    consent of a guardian (422 without it); the receiver sees no names or contacts until it
+    accepts."""
+    require_role(PARTNER, SOCIAL_WORKER)
+    return call("referrals", "send_referral", request.get_json()), 201
+
+
+@blp.route("/referrals")
+@blp.arguments(ReferralQuerySchema, location="query")
+@answers(blp, 200, ReferralPage)
+@problems(blp, 401, 422)
+@blp.doc(security=BEARER)
+def list_referrals(_query):
+    """The referrals the caller may see (inbox, outbox, or the municipio's), overdue first.
+    Lists never carry personal data."""
+    require_login()
+    return call("referrals", "list_referrals", request.args.to_dict())
+
+
+@blp.route("/referrals/<referral_id>")
+@answers(blp, 200, ReferralSchema)
+@problems(blp, 401, 404)
+@blp.doc(security=BEARER)
+def get_referral(referral_id):
+    """One referral, as the caller's role may see it (every read of personal data is audited)."""
+    require_login()
+    return call("referrals", "get_referral", referral_id)
+
+
+@blp.route("/referrals/<referral_id>/accept", methods=["POST"])
+@answers(blp, 200, ReferralSchema)
+@problems(blp, 401, 403, 404, 409)
+@blp.doc(security=BEARER)
+def accept_referral(referral_id):
+    """The receiver takes the family on: sent -> accepted."""
+    require_login()
+    return call("referrals", "accept_referral", referral_id)
+
+
+@blp.route("/referrals/<referral_id>/decline", methods=["POST"])
+@blp.arguments(DeclineSchema)
+@answers(blp, 200, ReferralSchema)
+@problems(blp, 401, 403, 404, 409, 422)
+@blp.doc(security=BEARER)
+def decline_referral(_data, referral_id):
+    """The receiver cannot take the family: sent -> declined, with a reason."""
+    require_login()
+    return call("referrals", "decline_referral", referral_id, request.get_json())
+
+
+@blp.route("/referrals/<referral_id>/complete", methods=["POST"])
+@blp.arguments(CompleteSchema)
+@answers(blp, 200, ReferralSchema)
+@problems(blp, 401, 403, 404, 409, 422)
+@blp.doc(security=BEARER)
+def complete_referral(_data, referral_id):
+    """The hand-over reached its outcome: accepted -> completed."""
+    require_login()
+    return call("referrals", "complete_referral", referral_id, request.get_json())
+
+
+@blp.route("/referrals/<referral_id>/withdraw", methods=["POST"])
+@blp.arguments(WithdrawSchema)
+@answers(blp, 200, ReferralSchema)
+@problems(blp, 401, 403, 404, 409, 422)
+@blp.doc(security=BEARER)
+def withdraw_referral(_data, referral_id):
+    """The sender takes the referral back: sent or accepted -> withdrawn."""
+    require_login()
+    return call("referrals", "withdraw_referral", referral_id, request.get_json())
+
+
+@blp.route("/referrals/<referral_id>/consent/withdraw", methods=["POST"])
+@answers(blp, 200, ReferralSchema)
+@problems(blp, 401, 403, 404, 409)
+@blp.doc(security=BEARER)
+def withdraw_consent(referral_id):
+    """The guardian withdrew consent: the receiver stops seeing the family's data at once."""
+    require_login()
+    return call("referrals", "withdraw_consent", referral_id)
+
+
+@blp.route("/referrals/<referral_id>/notes", methods=["POST"])
+@blp.arguments(NoteCreateSchema)
+@answers(blp, 201, NoteSchema)
+@problems(blp, 401, 403, 404, 422)
+@blp.doc(security=BEARER)
+def add_note(_data, referral_id):
+    """A message in the hand-over's thread (sender, receiver, social worker)."""
+    require_login()
+    return call("referrals", "add_note", referral_id, request.get_json()), 201
+
+
+@blp.route("/referrals/<referral_id>/audit")
+@answers(blp, 200, AuditTrail)
+@problems(blp, 401, 403, 404)
+@blp.doc(security=BEARER)
+def audit_trail(referral_id):
+    """Who saw the family's data or changed the referral, and when (social workers and
+    coordinators of the municipio)."""
+    require_login()
+    return call("referrals", "audit_trail", referral_id)
