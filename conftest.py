@@ -15,6 +15,7 @@ import uuid  # noqa: E402
 
 import pytest  # noqa: E402
 
+from services.common.config import load_settings  # noqa: E402
 from tests.databases import empty_tables, make_databases  # noqa: E402
 
 os.environ.setdefault("QUBI_VAR_DIR", "/tmp/qubi-test-var")
@@ -36,6 +37,7 @@ def databases(session_databases):
 def service_config(rabbit_config, databases):
     """nameko config for the services under test: a fresh vhost, empty databases, quick retries."""
     return {
+        **load_settings({}).nameko_config(),
         "AMQP_URI": rabbit_config["AMQP_URI"],
         "DATABASES": databases,
         "OUTBOX_SWEEP_SECONDS": 0.5,

@@ -11,6 +11,7 @@ import requests
 from deploy.local import Platform
 from tests.databases import make_databases
 from tests.helpers import wait_for
+from tests.smtp import SmtpServer, text_of
 
 pytestmark = pytest.mark.broker
 
@@ -27,11 +28,15 @@ def platform(vhost_pipeline, request, tmp_path_factory):
     with vhost_pipeline.get() as vhost:
         databases = make_databases(f"qubi_sys_{uuid.uuid4().hex[:6]}", tmp_path_factory.mktemp("sys"))
         env = {f"{name.upper()}_DATABASE_URL": url for name, url in databases.items()}
+        smtp = SmtpServer(tmp_path_factory.mktemp("mail") / "maildir").start()
+        port = free_port()
         env.update(AMQP_URI=f"{broker.scheme}://{broker.netloc}/{vhost}",
                    QUBI_SECRET_KEY="system-test-secret-long-enough-for-hs256",
-                   RPC_TIMEOUT="2", OUTBOX_SWEEP_SECONDS="1", GUNICORN_WORKERS="1")
+                   RPC_TIMEOUT="2", OUTBOX_SWEEP_SECONDS="1", GUNICORN_WORKERS="1",
+                   SMTP_URL=smtp.url, PUBLIC_URL=f"http://localhost:{port}", QUIET_HOURS="")
         logs = tmp_path_factory.mktemp("logs")
-        running = Platform(env, port=free_port(), log_dir=logs)
+        running = Platform(env, port=port, log_dir=logs)
+        running.smtp = smtp
         running.prepare()
         running.start()
         try:
@@ -39,6 +44,7 @@ def platform(vhost_pipeline, request, tmp_path_factory):
             yield running
         finally:
             running.stop_all()
+            smtp.stop()
 
 
 class Client:
@@ -240,7 +246,14 @@ def test_a_referral_reaches_the_receiver_who_sees_the_family_only_after_acceptin
     code = referral["code"]
     told = wait_for(lambda: [n for n in receiver.get("/notifications").json()["items"]
                              if code in n["body"]])
-    assert "Giulia" not in told[0]["body"] and "Verdi" not in told[0]["body"]
+    assert len(told) == 1 and "Giulia" not in told[0]["body"] and "Verdi" not in told[0]["body"]
+    emails = wait_for(lambda: [m for m in platform.smtp.messages()
+                               if m["To"] == "partner8b@rete-qubi.example" and code in text_of(m)])
+    assert len(emails) == 1
+    assert emails[0]["Subject"] == "[Rete QuBì] Nuovo invio per la vostra organizzazione"
+    assert "Giulia" not in emails[0].as_string() and "Verdi" not in emails[0].as_string()
+    assert f"{platform.url}/referrals/{referral['id']}" in text_of(emails[0])
+    assert wait_for(lambda: receiver.get("/notifications").json()["items"][0]["email_status"] == "sent")
 
     inbox = receiver.get("/referrals", params={"box": "inbox"}).json()["items"]
     assert code in [item["code"] for item in inbox]
@@ -261,6 +274,9 @@ def test_a_referral_reaches_the_receiver_who_sees_the_family_only_after_acceptin
     assert again.status_code == 409
     assert wait_for(lambda: [n for n in sender.get("/notifications").json()["items"]
                              if n["kind"] == "referral_accepted" and code in n["body"]])
+    assert wait_for(lambda: [m for m in platform.smtp.messages()
+                             if m["To"] == "partner8a@rete-qubi.example"
+                             and "accettato" in text_of(m) and code in text_of(m)])
     audit = Client(platform, "asc8").get(f"/referrals/{referral['id']}/audit").json()["items"]
     assert ("accepted", "receiver") in [(e["action"], e["role"]) for e in audit]
     assert "read_personal_data" in [e["action"] for e in audit]

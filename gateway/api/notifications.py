@@ -1,11 +1,12 @@
 """The caller's in-app inbox."""
 from flask import request
 from flask_smorest import Blueprint
-from marshmallow import fields
+from marshmallow import Schema, fields
 
-from gateway.api.common import BEARER, answers, call, page_schema, require_login
+from gateway.api.common import BEARER, answers, call, page_schema, problems, require_login
 from gateway.problems import ProblemSchema
-from services.notifications.schemas import InboxQuerySchema, NotificationSchema
+from services.notifications.schemas import (InboxQuerySchema, NotificationSchema,
+                                            PreferencesSchema)
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Notifications")
 
@@ -34,3 +35,38 @@ def mark_read(notification_id):
     """Mark one of the caller's notifications as read."""
     require_login()
     return call("notifications", "mark_read", notification_id)
+
+
+class MarkedSchema(Schema):
+    marked = fields.Integer()
+
+
+@blp.route("/notifications/read-all", methods=["POST"])
+@answers(blp, 200, MarkedSchema)
+@problems(blp, 401)
+@blp.doc(security=BEARER)
+def mark_all_read():
+    """Mark every notification of the caller as read."""
+    require_login()
+    return call("notifications", "mark_all_read")
+
+
+@blp.route("/notifications/preferences")
+@answers(blp, 200, PreferencesSchema)
+@problems(blp, 401)
+@blp.doc(security=BEARER)
+def get_preferences():
+    """How the caller hears of each kind of notification, and their quiet hours."""
+    require_login()
+    return call("notifications", "get_preferences")
+
+
+@blp.route("/notifications/preferences", methods=["PUT"])
+@blp.arguments(PreferencesSchema)
+@answers(blp, 200, PreferencesSchema)
+@problems(blp, 401, 422)
+@blp.doc(security=BEARER)
+def set_preferences(_data):
+    """Choose in_app, email, digest or off per kind (some kinds cannot be off), and quiet hours."""
+    require_login()
+    return call("notifications", "set_preferences", request.get_json())

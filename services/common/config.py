@@ -45,6 +45,13 @@ class Settings:
     handler_retry_delay_ms: int = 2000
     max_workers: int = 10
     referral_retention_months: int = 24
+    smtp_url: str = "smtp://localhost:1025"
+    mail_from: str = "Rete QuBì <noreply@qubi.comune.milano.it>"
+    public_url: str = "http://localhost:8000"
+    mail_max_attempts: int = 6
+    mail_poll_seconds: float = 10.0
+    digest_hour: int = 7
+    quiet_hours: str = "20:00-08:00"
 
     @property
     def production(self) -> bool:
@@ -62,6 +69,13 @@ class Settings:
             "RPC_TIMEOUT": self.rpc_timeout,
             "PERSONAL_DATA_KEYS": list(self.personal_data_keys),
             "REFERRAL_RETENTION_MONTHS": self.referral_retention_months,
+            "SMTP_URL": self.smtp_url,
+            "MAIL_FROM": self.mail_from,
+            "PUBLIC_URL": self.public_url,
+            "MAIL_MAX_ATTEMPTS": self.mail_max_attempts,
+            "MAIL_POLL_SECONDS": self.mail_poll_seconds,
+            "DIGEST_HOUR": self.digest_hour,
+            "QUIET_HOURS": self.quiet_hours,
         }
 
 
@@ -84,6 +98,13 @@ def load_settings(environ=None) -> Settings:
         environment=environment,
         personal_data_keys=keys,
         referral_retention_months=int(environ.get("REFERRAL_RETENTION_MONTHS", "24")),
+        smtp_url=environ.get("SMTP_URL", Settings.smtp_url),
+        mail_from=environ.get("MAIL_FROM", Settings.mail_from),
+        public_url=environ.get("PUBLIC_URL", Settings.public_url).rstrip("/"),
+        mail_max_attempts=int(environ.get("MAIL_MAX_ATTEMPTS", "6")),
+        mail_poll_seconds=float(environ.get("MAIL_POLL_SECONDS", "10")),
+        digest_hour=int(environ.get("DIGEST_HOUR", "7")),
+        quiet_hours=environ.get("QUIET_HOURS", Settings.quiet_hours),
         amqp_uri=environ.get("AMQP_URI", DEFAULT_AMQP_URI),
         secret_key=secret,
         databases={name: database_url(name, environ) for name in SERVICE_NAMES},

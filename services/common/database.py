@@ -14,7 +14,7 @@ from eventlet.semaphore import Semaphore
 from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from sqlalchemy import (JSON, Column, DateTime, Index, Integer, MetaData, String, Table,
-                        create_engine, event, select, update)
+                        TypeDecorator, create_engine, event, select, update)
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common.events import envelope, events_exchange
@@ -28,6 +28,27 @@ PROCESSED = "processed_events"
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """A moment, stored in UTC whatever offset it came with, and read back aware (SQLite keeps
+    no offset, so comparing moments stored with different offsets would go wrong)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 def make_engine(url: str):
@@ -50,9 +71,9 @@ def outbox_columns():
         Column("event_id", String(36), primary_key=True),
         Column("event_type", String(80), nullable=False),
         Column("version", Integer, nullable=False),
-        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("occurred_at", UtcDateTime(), nullable=False),
         Column("payload", JSON, nullable=False),
-        Column("published_at", DateTime(timezone=True)),
+        Column("published_at", UtcDateTime()),
     ]
 
 
@@ -60,7 +81,7 @@ def processed_columns():
     return [
         Column("event_id", String(36), primary_key=True),
         Column("handler", String(120), primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
     ]
 
 
@@ -149,7 +170,7 @@ class Store:
             ).mappings().all()
         return [{
             "event_id": row["event_id"], "event_type": row["event_type"],
-            "occurred_at": _aware(row["occurred_at"]).isoformat(), "version": row["version"],
+            "occurred_at": row["occurred_at"].isoformat(), "version": row["version"],
             "payload": row["payload"],
         } for row in rows]
 
@@ -160,11 +181,6 @@ class Store:
 
     def dispose(self):
         self.engine.dispose()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite gives naive datetimes back; they were stored in UTC
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class OutboxRelay:

@@ -4,8 +4,8 @@ from pathlib import Path
 from alembic import command, context
 from alembic.config import Config
 
-from services.common.database import (OUTBOX, OUTBOX_PENDING_INDEX, PROCESSED, make_engine,
-                                      outbox_columns, processed_columns)
+from services.common.database import (OUTBOX, OUTBOX_PENDING_INDEX, PROCESSED, UtcDateTime,
+                                      make_engine, outbox_columns, processed_columns)
 
 SERVICES_DIR = Path(__file__).resolve().parents[1]
 
@@ -21,19 +21,26 @@ def upgrade(service: str, url: str, revision: str = "head"):
     command.upgrade(alembic_config(service, url), revision)
 
 
+def _render_item(kind, obj, autogen_context):
+    """Migrations name plain SQLAlchemy types: a UtcDateTime column is a DateTime with zone."""
+    if kind == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_env(target_metadata):
     """The body of every service's migrations/env.py."""
     url = context.config.get_main_option("sqlalchemy.url")
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=target_metadata, render_as_batch=True,
-                          literal_binds=True)
+                          literal_binds=True, render_item=_render_item)
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=True)
+                          render_as_batch=True, render_item=_render_item)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

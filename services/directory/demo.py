@@ -90,6 +90,7 @@ def load_demo(session, password: str = DEFAULT_DEMO_PASSWORD) -> dict:
             continue
         password_hash = password_hash or hash_password(password)
         session.add(User(username=username, display_name=display_name, roles=roles,
+                         email=f"{username}@rete-qubi.example",
                          municipi=municipi, password_hash=password_hash,
                          organization_id=organizations[organization].id if organization else None))
     session.flush()

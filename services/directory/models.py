@@ -3,11 +3,11 @@ their schedules, closed dates and phones, governance bodies, and the users of th
 import uuid
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.database import define_bus_tables
+from services.common.database import UtcDateTime, define_bus_tables
 
 
 def new_id() -> str:
@@ -44,8 +44,8 @@ class Organization(Base):
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
                                                  onupdate=utcnow)
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="organization", cascade="all, delete-orphan", lazy="selectin")
@@ -105,8 +105,8 @@ class Service(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0, index=True)  # see CatalogRevision
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded: lower case, no accents
     location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
                                                  onupdate=utcnow)
     organization: Mapped[Organization] = relationship(lazy="joined")
     location: Mapped[Location | None] = relationship(lazy="joined", cascade="all")

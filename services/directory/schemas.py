@@ -259,5 +259,6 @@ class IdentitySchema(Schema):
 
 class RecipientSchema(Schema):
     user_id = fields.String(attribute="id")
+    roles = fields.List(fields.String())
     language = fields.String()
     email = fields.String(allow_none=True)

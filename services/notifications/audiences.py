@@ -11,12 +11,12 @@ def receiver_partners(directory, payload) -> list:
 
 
 def sender_people(directory, payload) -> list:
-    """The person who sent it and the partners of the organisation it was sent from."""
-    people = [{"user_id": payload["from_user_id"]}]
+    """The partners of the organisation it was sent from, or the social worker who sent it."""
     if payload.get("from_organization_id"):
-        people += directory.recipients(roles=[PARTNER],
-                                       organization_ids=[payload["from_organization_id"]])
-    return unique(people)
+        return directory.recipients(roles=[PARTNER],
+                                    organization_ids=[payload["from_organization_id"]])
+    workers = directory.recipients(roles=[SOCIAL_WORKER], municipi=[payload["municipio"]])
+    return [person for person in workers if person["user_id"] == payload["from_user_id"]]
 
 
 def social_workers(directory, payload) -> list:
@@ -27,11 +27,3 @@ def coordinators(directory, payload) -> list:
     return directory.recipients(roles=[COORDINATOR], municipi=payload.get("municipi")
                                 or municipi_of(payload))
 
-
-def unique(people) -> list:
-    seen, kept = set(), []
-    for person in people:
-        if person["user_id"] not in seen:
-            seen.add(person["user_id"])
-            kept.append(person)
-    return kept

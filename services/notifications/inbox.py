@@ -1,20 +1,67 @@
-"""Each person's in-app inbox."""
+"""Each person's inbox, and the emails it owes them."""
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from services.common.context import Caller
 from services.common.errors import NotFound
-from services.notifications.models import Notification
-from services.notifications.templates import render
+from services.notifications.mailer import next_allowed
+from services.notifications.models import Delivery, Notification, Recipient
+from services.notifications.preferences import MANDATORY, channels_for
+from services.notifications.templates import email, render
+
+BATCH = 500
 
 
-def deliver(tx, recipients, kind: str, params: dict, event_id: str, link: str | None = None) -> int:
-    """One notification per recipient for this event."""
+def deliver(tx, recipients: list, kind: str, params: dict, event_id: str, link: str | None,
+            public_url: str, now: datetime | None = None, quiet_hours: str = "20:00-08:00") -> int:
+    """Tells each recipient once, by the channel they chose for `kind`; in batches, so one
+    event for a thousand people is a few inserts. `quiet_hours` ("20:00-08:00", or "" for
+    none) is what a person has until they choose their own."""
+    now = now or datetime.now(timezone.utc)
+    people = _remember(tx.session, recipients, quiet_hours)
+    channels = channels_for(tx.session, kind, recipients)
+    told = 0
+    for start in range(0, len(recipients), BATCH):
+        rows = []
+        for recipient in recipients[start:start + BATCH]:
+            channel = channels[recipient["user_id"]]
+            if channel == "off":
+                if kind not in MANDATORY:
+                    continue
+                channel = "in_app"
+            notification = Notification(user_id=recipient["user_id"], kind=kind, params=params,
+                                        link=link, event_id=event_id, channel=channel,
+                                        created_at=now)
+            rows.append(notification)
+            person = people[recipient["user_id"]]
+            if channel == "email" and person.email:
+                rows.append(Delivery(
+                    notification=notification, user_id=person.user_id, to_address=person.email,
+                    next_attempt_at=next_allowed(now, person.quiet_from, person.quiet_to),
+                    **email(kind, params, person.language, link, public_url)))
+        tx.session.add_all(rows)
+        tx.session.flush()
+        told += sum(isinstance(row, Notification) for row in rows)
+    return told
+
+
+def _remember(session, recipients, quiet_hours: str) -> dict:
+    """Keeps each person's address and language as the directory last said them."""
+    quiet_from, _, quiet_to = quiet_hours.partition("-")
+    ids = [r["user_id"] for r in recipients]
+    known = {p.user_id: p for p in session.execute(
+        select(Recipient).where(Recipient.user_id.in_(ids))).scalars()}
     for recipient in recipients:
-        tx.session.add(Notification(user_id=recipient["user_id"], kind=kind, params=params,
-                                    link=link, event_id=event_id))
-    return len(recipients)
+        person = known.get(recipient["user_id"])
+        if person is None:
+            person = known[recipient["user_id"]] = Recipient(
+                user_id=recipient["user_id"], quiet_from=quiet_from or None,
+                quiet_to=quiet_to or None)
+            session.add(person)
+        person.email = recipient.get("email") or person.email
+        person.language = recipient.get("language") or person.language or "it"
+    return known
 
 
 def inbox_statement(caller: Caller, unread: bool = False):
@@ -40,12 +87,29 @@ def mark_read(session, caller: Caller, notification_id: str) -> Notification:
     return notification
 
 
-def present(notification: Notification, language: str) -> dict:
+def mark_all_read(session, caller: Caller) -> int:
+    caller.require_authenticated()
+    return session.execute(update(Notification).where(
+        Notification.user_id == caller.user_id, Notification.read_at.is_(None))
+        .values(read_at=datetime.now(timezone.utc))).rowcount
+
+
+def email_statuses(session, notifications) -> dict:
+    ids = [n.id for n in notifications]
+    return dict(session.execute(select(Delivery.notification_id, Delivery.status).where(
+        Delivery.notification_id.in_(ids))).all())
+
+
+def present(notification: Notification, language: str, email_status: str | None = None) -> dict:
+    if notification.channel == "digest":
+        email_status = "sent" if notification.digest_id else "digest"
     return {
         "id": notification.id,
         "kind": notification.kind,
         **render(notification.kind, notification.params, language),
         "link": notification.link,
+        "channel": notification.channel,
+        "email_status": email_status,
         "created_at": notification.created_at,
         "read": notification.read_at is not None,
         "read_at": notification.read_at,

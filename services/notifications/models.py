@@ -1,11 +1,21 @@
-"""The notifications service's tables: each person's inbox."""
+"""The notifications service's tables: each person's inbox, their preferences, and the emails
+owed (one row per email, with its delivery status)."""
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, DateTime, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (JSON, Date, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.database import define_bus_tables
+from services.common.database import UtcDateTime, define_bus_tables
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -19,13 +29,54 @@ class Notification(Base):
     __tablename__ = "notifications"
     # one notification per person for one kind of thing that happened, however often it is told
     __table_args__ = (UniqueConstraint("event_id", "user_id", "kind"),)
-    id: Mapped[str] = mapped_column(String(36), primary_key=True,
-                                    default=lambda: str(uuid.uuid4()))
-    user_id: Mapped[str] = mapped_column(String(36), index=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(String(80), index=True)
     kind: Mapped[str] = mapped_column(String(60))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     link: Mapped[str | None] = mapped_column(String(300))
     event_id: Mapped[str] = mapped_column(String(36))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=lambda: datetime.now(timezone.utc), index=True)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    channel: Mapped[str] = mapped_column(String(10), default="in_app")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
+                                                 index=True)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    digest_id: Mapped[str | None] = mapped_column(String(36))  # the digest email it went in
+
+
+class Preference(Base):
+    __tablename__ = "preferences"
+    user_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+
+
+class Recipient(Base):
+    """What the service keeps of a person: where and in which language to write, and when not."""
+    __tablename__ = "recipients"
+    user_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5), default="it")
+    quiet_from: Mapped[str | None] = mapped_column(String(5), default="20:00")
+    quiet_to: Mapped[str | None] = mapped_column(String(5), default="08:00")
+
+
+class Delivery(Base):
+    """One email owed: pending -> sent, or failed after its last attempt, or bounced."""
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("user_id", "digest_day"),)  # one digest a day
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    notification_id: Mapped[str | None] = mapped_column(ForeignKey("notifications.id"),
+                                                        unique=True)
+    user_id: Mapped[str] = mapped_column(String(80), index=True)
+    to_address: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
+                                                      index=True)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    digest_day: Mapped[date | None] = mapped_column(Date)
+    notification: Mapped[Notification | None] = relationship()

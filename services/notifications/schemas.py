@@ -1,6 +1,9 @@
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from services.common.schemas import PageArgs, Timestamp
+from services.notifications.preferences import CHANNELS
+
+HOUR = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
 
 
 class NotificationSchema(Schema):
@@ -9,6 +12,9 @@ class NotificationSchema(Schema):
     title = fields.String()
     body = fields.String()
     link = fields.String(allow_none=True)
+    channel = fields.String(metadata={"description": "in_app, email or digest"})
+    email_status = fields.String(allow_none=True, metadata={
+        "description": "pending, sent, failed or bounced; digest while waiting for the digest"})
     created_at = Timestamp()
     read = fields.Boolean()
     read_at = Timestamp(allow_none=True)
@@ -16,3 +22,17 @@ class NotificationSchema(Schema):
 
 class InboxQuerySchema(PageArgs):
     unread = fields.Boolean(load_default=False)
+
+
+class QuietHoursSchema(Schema):
+    start = fields.String(required=True, allow_none=True, validate=HOUR)
+    end = fields.String(required=True, allow_none=True, validate=HOUR)
+
+
+class PreferencesSchema(Schema):
+    preferences = fields.Dict(keys=fields.String(), values=fields.String(
+        validate=validate.OneOf(CHANNELS)), metadata={
+        "description": "Per kind of notification: in_app, email, digest or off"})
+    quiet_hours = fields.Nested(QuietHoursSchema, metadata={
+        "description": "No email between start and end (Milan time); held until the end"})
+    mandatory = fields.List(fields.String(), dump_only=True)

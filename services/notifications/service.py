@@ -1,13 +1,19 @@
-"""The notifications service: everyone hears what concerns them."""
-from services.common.context import COORDINATOR
+"""The notifications service: everyone hears what concerns them, once, in their language, by
+the channel they chose."""
+from datetime import datetime, timezone
+
+from nameko.dependency_providers import Config
+from nameko.timer import timer
+
 from services.common.database import Database
 from services.common.handlers import bus_handler
 from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load, paged
 from services.common.service import QubiService
-from services.notifications import audiences, inbox
+from services.notifications import audiences, digest, inbox, mailer, preferences
 from services.notifications.models import Base
-from services.notifications.schemas import InboxQuerySchema, NotificationSchema
+from services.notifications.schemas import (InboxQuerySchema, NotificationSchema,
+                                            PreferencesSchema)
 
 NOTIFICATION = NotificationSchema()
 
@@ -16,17 +22,16 @@ class NotificationsService(QubiService):
     name = "notifications"
     db = Database(Base.metadata)
     directory_rpc = ServiceRpc("directory")
+    config = Config()
 
     @bus_handler("directory", "organization_registered")
     def on_organization_registered(self, tx, event):
         payload = event["payload"]
         organization = self.directory_rpc.get_organization(payload["organization_id"])
-        coordinators = self.directory_rpc.recipients(roles=[COORDINATOR],
-                                                     municipi=payload["municipi"])
-        inbox.deliver(tx, coordinators, "organization_registered", {
+        self._tell(tx, event, audiences.coordinators(self.directory_rpc, payload), {
             "organization_id": organization["id"], "organization_name": organization["name"],
             "municipi": ", ".join(map(str, payload["municipi"])),
-        }, event["event_id"], link=f"/organizations/{organization['id']}")
+        }, f"/organizations/{organization['id']}")
 
     @bus_handler("referrals", "referral_sent")
     def on_referral_sent(self, tx, event):
@@ -56,15 +61,16 @@ class NotificationsService(QubiService):
     def on_referral_escalated(self, tx, event):
         self._tell_about_referral(tx, event, audiences.coordinators)
 
-    def _tell_about_referral(self, tx, event, audience):
-        payload = event["payload"]
-        receiver = self.directory_rpc.get_organization(payload["to_organization_id"])["name"]
-        sender = (self.directory_rpc.get_organization(payload["from_organization_id"])["name"]
-                  if payload.get("from_organization_id") else "il servizio sociale")
-        inbox.deliver(tx, audience(self.directory_rpc, payload), event["event_type"], {
-            "code": payload["code"], "sender": sender, "receiver": receiver,
-            "urgency": payload["urgency"], "referral_id": payload["referral_id"],
-        }, event["event_id"], link=f"/referrals/{payload['referral_id']}")
+    @timer(interval=2)
+    def send_mail(self):
+        settings = mailer.SmtpSettings.from_url(self.config["SMTP_URL"], self.config["MAIL_FROM"])
+        mailer.send_due(self.db.store, settings, _now(), int(self.config["MAIL_MAX_ATTEMPTS"]))
+
+    @timer(interval=300)
+    def build_digests(self):
+        with self.db.transaction() as tx:
+            digest.build_due(tx, _now(), int(self.config["DIGEST_HOUR"]),
+                             self.config["PUBLIC_URL"])
 
     @rpc
     def list_notifications(self, query=None):
@@ -72,8 +78,10 @@ class NotificationsService(QubiService):
         language = self.caller.language
         with self.db.transaction() as tx:
             page = paged(tx.session, inbox.inbox_statement(self.caller, args["unread"]),
-                         args["page"], args["per_page"],
-                         lambda n: NOTIFICATION.dump(inbox.present(n, language)))
+                         args["page"], args["per_page"], lambda n: n)
+            statuses = inbox.email_statuses(tx.session, page["items"])
+            page["items"] = [NOTIFICATION.dump(inbox.present(n, language, statuses.get(n.id)))
+                             for n in page["items"]]
             page["unread"] = inbox.unread_count(tx.session, self.caller)
         return page
 
@@ -83,3 +91,37 @@ class NotificationsService(QubiService):
         with self.db.transaction() as tx:
             notification = inbox.mark_read(tx.session, self.caller, notification_id)
             return NOTIFICATION.dump(inbox.present(notification, language))
+
+    @rpc
+    def mark_all_read(self):
+        with self.db.transaction() as tx:
+            return {"marked": inbox.mark_all_read(tx.session, self.caller)}
+
+    @rpc
+    def get_preferences(self):
+        with self.db.transaction() as tx:
+            return preferences.read(tx.session, self.caller)
+
+    @rpc
+    def set_preferences(self, data):
+        data = load(PreferencesSchema(), data)
+        with self.db.transaction() as tx:
+            return preferences.write(tx, self.caller, data)
+
+    def _tell_about_referral(self, tx, event, audience):
+        payload = event["payload"]
+        receiver = self.directory_rpc.get_organization(payload["to_organization_id"])["name"]
+        sender = (self.directory_rpc.get_organization(payload["from_organization_id"])["name"]
+                  if payload.get("from_organization_id") else "Servizio sociale")
+        self._tell(tx, event, audience(self.directory_rpc, payload), {
+            "code": payload["code"], "sender": sender, "receiver": receiver,
+            "urgency": payload["urgency"], "referral_id": payload["referral_id"],
+        }, f"/referrals/{payload['referral_id']}")
+
+    def _tell(self, tx, event, recipients, params, link):
+        inbox.deliver(tx, recipients, event["event_type"], params, event["event_id"], link,
+                      self.config["PUBLIC_URL"], quiet_hours=self.config["QUIET_HOURS"])
+
+
+def _now():
+    return datetime.now(timezone.utc)

@@ -2,6 +2,7 @@
 
 Parameters are ids, codes and names of organisations; never personal data of families.
 """
+from html import escape
 TEMPLATES = {
     "referral_sent": {
         "it": ("Nuovo invio per la vostra organizzazione",
@@ -62,3 +63,48 @@ def render(kind: str, params: dict, language: str = "it") -> dict:
              for name, value in params.items() if name in WORDS}
     params = {**params, **words}
     return {"title": title.format(**params), "body": body.format(**params)}
+
+FOOTER = {
+    "it": ("Ricevi questo messaggio perché fai parte della rete QuBì. Scegli come e quando "
+           "ricevere le notifiche: {url}/notifications/preferences"),
+    "en": ("You receive this because you are part of the QuBì network. Choose how and when "
+           "to hear from it: {url}/notifications/preferences"),
+}
+OPEN = {"it": "Apri", "en": "Open"}
+DIGEST = {"it": ("Rete QuBì: il riepilogo del {day}", "Ecco le novità per te:"),
+          "en": ("Rete QuBì: your digest of {day}", "Here is what happened for you:")}
+
+
+def email(kind: str, params: dict, language: str, link: str | None, public_url: str) -> dict:
+    """Subject, plain text and HTML of the email for one notification."""
+    shown = render(kind, params, language)
+    return _email(shown["title"], [(shown["title"], shown["body"], link)], None, language,
+                  public_url)
+
+
+def digest_email(items: list, language: str, day: str, public_url: str) -> dict:
+    """One email gathering a day's items: `items` are (kind, params, link)."""
+    language = language if language in DIGEST else "it"
+    title, intro = DIGEST[language]
+    entries = []
+    for kind, params, link in items:
+        shown = render(kind, params, language)
+        entries.append((shown["title"], shown["body"], link))
+    return _email(title.format(day=day), entries, intro, language, public_url)
+
+
+def _email(subject, entries, intro, language, public_url) -> dict:
+    language = language if language in FOOTER else "it"
+    footer = FOOTER[language].format(url=public_url)
+    text_parts = [intro] if intro else []
+    html_parts = [f"<p>{escape(intro)}</p>"] if intro else []
+    for title, body, link in entries:
+        url = f"{public_url}{link}" if link else None
+        text_parts.append(f"{title}\n{body}" + (f"\n{OPEN[language]}: {url}" if url else ""))
+        html_parts.append(f"<h2 style=\"font-size:1.1em\">{escape(title)}</h2><p>{escape(body)}</p>"
+                          + (f"<p><a href=\"{escape(url)}\">{OPEN[language]}</a></p>" if url else ""))
+    text = "\n\n".join(text_parts) + f"\n\n-- \n{footer}\n"
+    html = (f"<!doctype html><html lang=\"{language}\"><body style=\"font-family:sans-serif\">"
+            + "".join(html_parts) + f"<hr><p style=\"font-size:0.85em\">{escape(footer)}</p>"
+            "</body></html>")
+    return {"subject": f"[Rete QuBì] {subject}", "text": text, "html": html}

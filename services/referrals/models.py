@@ -3,11 +3,11 @@ zone and children's ages in clear; everything that names or reaches a person is 
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import (JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text,
+from sqlalchemy import (JSON, ForeignKey, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.database import define_bus_tables
+from services.common.database import UtcDateTime, define_bus_tables
 
 
 def new_id() -> str:
@@ -38,7 +38,7 @@ class Family(Base):
     zone: Mapped[str | None] = mapped_column(String(120))
     children_ages: Mapped[list] = mapped_column(JSON, default=list)
     personal: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted JSON
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Referral(Base):
@@ -56,16 +56,16 @@ class Referral(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     urgency: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(12), index=True)
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    deadline_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    overdue_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    declined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    deadline_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    overdue_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    declined_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     decline_reason: Mapped[str | None] = mapped_column(String(30))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outcome: Mapped[str | None] = mapped_column(String(30))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     withdraw_reason: Mapped[str | None] = mapped_column(String(300))
     family: Mapped[Family] = relationship(lazy="joined")
     consent: Mapped["Consent"] = relationship(lazy="joined", uselist=False,
@@ -85,10 +85,10 @@ class Consent(Base):
     referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), unique=True)
     given_by: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted: a guardian's name
     method: Mapped[str] = mapped_column(String(10))
-    obtained_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    obtained_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     scope_organization_id: Mapped[str] = mapped_column(String(36))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Note(Base):
@@ -98,7 +98,7 @@ class Note(Base):
     author_user_id: Mapped[str] = mapped_column(String(36))
     author_role: Mapped[str] = mapped_column(String(20))
     body: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class AuditEntry(Base):
@@ -109,7 +109,7 @@ class AuditEntry(Base):
     user_id: Mapped[str | None] = mapped_column(String(36))
     role: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(40))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class CodeCounter(Base):

@@ -10,6 +10,7 @@ from services.common.events import envelope
 from services.directory.service import DirectoryService
 from services.notifications.service import NotificationsService
 from tests.helpers import call, publish_event, seed_directory, wait_for
+from tests.smtp import SmtpServer
 
 pytestmark = pytest.mark.broker
 
@@ -93,3 +94,25 @@ def test_a_handler_that_keeps_failing_is_dead_lettered_then_replayed_once(
     assert wait_for(lambda: inbox(service_config, users["coord8"])["total"])
     time.sleep(0.5)
     assert inbox(service_config, users["coord8"])["total"] == 1
+
+
+def test_a_referral_told_three_times_makes_one_notification_and_one_email(
+        runner_factory, service_config, users, tmp_path):
+    smtp = SmtpServer(tmp_path / "mail").start()
+    service_config.update(SMTP_URL=smtp.url, QUIET_HOURS="")
+    runner = runner_factory(service_config, DirectoryService, NotificationsService)
+    runner.start()
+    sent = envelope("referral_sent", {
+        "referral_id": "r-1", "code": "R-2026-0007", "status": "sent", "urgency": "normal",
+        "municipio": 8, "to_municipi": [8], "from_organization_id": users["partner8a"].organization_id,
+        "from_user_id": users["partner8a"].user_id, "to_service_id": None,
+        "to_organization_id": users["partner8b"].organization_id})
+    for _ in range(3):
+        publish_event(service_config, "referrals", sent)
+    try:
+        assert wait_for(lambda: smtp.messages())
+        time.sleep(2.5)  # one more round of the mail loop: nothing more is sent
+        assert inbox(service_config, users["partner8b"])["total"] == 1
+        assert [m["To"] for m in smtp.messages()] == ["partner8b@rete-qubi.example"]
+    finally:
+        smtp.stop()

@@ -1,0 +1,78 @@
+"""Each person chooses, per kind of notification, how to hear of it:
+
+- `in_app`: in the inbox only;
+- `email`: in the inbox and by email at once (held during the person's quiet hours);
+- `digest`: in the inbox and in one email a day gathering such items;
+- `off`: not at all, except for the kinds that cannot be turned off.
+"""
+from sqlalchemy import delete, select
+
+from services.common.context import Caller
+from services.common.errors import Invalid
+from services.notifications.models import Preference, Recipient
+from services.notifications.templates import TEMPLATES
+
+CHANNELS = ("in_app", "email", "digest", "off")
+MANDATORY = {"referral_sent"}  # a family handed to you is never missed
+# what a person hears of each kind until they choose otherwise, by role
+DEFAULTS = {
+    "referral_sent": {"*": "email"},
+    "referral_accepted": {"*": "email"},
+    "referral_declined": {"*": "email"},
+    "referral_completed": {"*": "in_app"},
+    "referral_withdrawn": {"*": "email"},
+    "referral_overdue": {"social_worker": "email", "*": "in_app"},
+    "referral_escalated": {"coordinator": "email", "*": "in_app"},
+    "organization_registered": {"*": "digest"},
+}
+
+
+def default_channel(kind: str, roles) -> str:
+    by_role = DEFAULTS.get(kind, {"*": "in_app"})
+    return next((by_role[role] for role in roles or () if role in by_role), by_role["*"])
+
+
+def channels_for(session, kind: str, recipients: list) -> dict:
+    """user_id -> channel for `kind`, from their choices or their role's defaults."""
+    chosen = dict(session.execute(select(Preference.user_id, Preference.channel).where(
+        Preference.kind == kind,
+        Preference.user_id.in_([r["user_id"] for r in recipients]))).all())
+    return {r["user_id"]: chosen.get(r["user_id"]) or default_channel(kind, r.get("roles"))
+            for r in recipients}
+
+
+def read(session, caller: Caller) -> dict:
+    caller.require_authenticated()
+    chosen = dict(session.execute(select(Preference.kind, Preference.channel).where(
+        Preference.user_id == caller.user_id)).all())
+    recipient = session.get(Recipient, caller.user_id)
+    return {
+        "preferences": {kind: chosen.get(kind, default_channel(kind, caller.roles))
+                        for kind in sorted(TEMPLATES)},
+        "mandatory": sorted(MANDATORY),
+        "quiet_hours": {"start": recipient.quiet_from if recipient else None,
+                        "end": recipient.quiet_to if recipient else None},
+    }
+
+
+def write(tx, caller: Caller, data: dict) -> dict:
+    caller.require_authenticated()
+    choices = data.get("preferences", {})
+    unknown = {kind for kind in choices if kind not in TEMPLATES}
+    errors = {f"preferences.{kind}": ["No such kind of notification."] for kind in unknown}
+    errors.update({f"preferences.{kind}": ["This kind cannot be turned off."]
+                   for kind, channel in choices.items() if kind in MANDATORY and channel == "off"})
+    if errors:
+        raise Invalid(errors)
+    session = tx.session
+    session.execute(delete(Preference).where(Preference.user_id == caller.user_id,
+                                             Preference.kind.in_(list(choices))))
+    session.add_all(Preference(user_id=caller.user_id, kind=kind, channel=channel)
+                    for kind, channel in choices.items())
+    if "quiet_hours" in data:
+        recipient = session.get(Recipient, caller.user_id) or Recipient(user_id=caller.user_id)
+        recipient.quiet_from = data["quiet_hours"].get("start")
+        recipient.quiet_to = data["quiet_hours"].get("end")
+        session.add(recipient)
+    session.flush()
+    return read(session, caller)
