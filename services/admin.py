@@ -5,6 +5,7 @@
     qubi-admin seed                    load the demo data (idempotent)
     qubi-admin outbox                  events written but not yet published, per service
     qubi-admin dead-letters SERVICE [--replay]   list (or replay) what failed for good
+    qubi-admin emails [--status failed]  emails that could not be delivered (failed, bounced)
     qubi-admin new-key                 print a new key for PERSONAL_DATA_KEYS
     qubi-admin rotate-keys             re-encrypt families' data with the first key
 """
@@ -80,6 +81,24 @@ def dead_letters(settings, service, replay=False):
           file=sys.stderr)
 
 
+def emails(settings, statuses):
+    from sqlalchemy import select
+
+    from services.notifications.models import Base, Delivery
+
+    store = Store(settings.databases["notifications"], Base.metadata)
+    with store.sessions() as session:
+        found = session.execute(select(Delivery).where(Delivery.status.in_(statuses))
+                                .order_by(Delivery.created_at)).scalars().all()
+        for delivery in found:
+            print(json.dumps({"id": delivery.id, "status": delivery.status,
+                              "to": delivery.to_address, "subject": delivery.subject,
+                              "attempts": delivery.attempts, "last_error": delivery.last_error,
+                              "created_at": delivery.created_at.isoformat()}, ensure_ascii=False))
+    store.dispose()
+    print(f"{len(found)} email(s) {'/'.join(statuses)}", file=sys.stderr)
+
+
 def new_key():
     from cryptography.fernet import Fernet
 
@@ -108,6 +127,8 @@ def main(argv=None):
     letters = commands.add_parser("dead-letters")
     letters.add_argument("service", choices=SERVICE_NAMES)
     letters.add_argument("--replay", action="store_true")
+    commands.add_parser("emails").add_argument(
+        "--status", action="append", choices=["failed", "bounced", "pending", "sent"])
     commands.add_parser("new-key")
     commands.add_parser("rotate-keys")
     args = parser.parse_args(argv)
@@ -127,6 +148,8 @@ def main(argv=None):
         outbox(settings)
     elif args.command == "rotate-keys":
         rotate_keys(settings)
+    elif args.command == "emails":
+        emails(settings, args.status or ["failed", "bounced"])
     else:
         dead_letters(settings, args.service, args.replay)
 
