@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test migrate seed install clean
+.PHONY: run test migrate seed install clean bench fuzz
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -20,6 +20,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+fuzz: $(STAMP)
+	QUBI_FUZZ_EXAMPLES=$${QUBI_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 migrate: $(STAMP)
 	$(BIN)/qubi-admin migrate

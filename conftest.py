@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 
 from services.common.config import load_settings  # noqa: E402
 from tests.databases import empty_tables, make_databases  # noqa: E402
+from tests.platform import platform  # noqa: E402,F401  (the running platform, one per session)
 
 os.environ.setdefault("QUBI_VAR_DIR", "/tmp/qubi-test-var")
 

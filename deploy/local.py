@@ -44,7 +44,8 @@ class Platform:
         workers = self.env.get("GUNICORN_WORKERS", "2")
         threads = self.env.get("GUNICORN_THREADS", "8")
         self.processes["gateway"] = self._spawn("gateway", [
-            BIN / "gunicorn", "--bind", f"0.0.0.0:{self.port}", "--worker-class", "gthread",
+            BIN / "gunicorn", "--config", "python:gateway.serving",
+            "--bind", f"0.0.0.0:{self.port}", "--worker-class", "gthread",
             "--workers", workers, "--threads", threads, "--graceful-timeout", "5",
             "gateway.app:create_app()",
         ])

@@ -2,20 +2,27 @@
 no domain rules (the services hold them)."""
 import logging
 import os
+import re
+import time
 import uuid
 
 from flask import Flask, g, request
 from flask_smorest import Api
 from nameko.exceptions import RemoteError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import auth
+from gateway import auth, metrics
+from gateway.limits import WRITES, Limits, RateLimited, RateLimitsInOpenApi
+from gateway.logs import log_request
 from gateway.problems import problem, webargs_errors
+from gateway.revocations import Revocations
 from gateway.rpc import RpcPool
 from services.common.config import load_settings
 from services.common.errors import DomainError, Invalid, NotAuthenticated
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID = re.compile(r"[\w.:-]{1,128}", re.ASCII)  # a client's own id, if it is a sane one
 
 
 class GatewayApi(Api):
@@ -48,11 +55,19 @@ def create_app(settings=None, rpc=None) -> Flask:
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         },
         QUBI_SETTINGS=settings,
-        TOKEN_TTL_SECONDS=int(os.environ.get("TOKEN_TTL_SECONDS", "900")),
     )
-    app.extensions["rpc"] = rpc or RpcPool(settings.amqp_uri, settings.rpc_timeout,
-                                           int(os.environ.get("RPC_POOL_SIZE", "16")))
-    api = GatewayApi(app)
+    rpc = rpc or RpcPool(settings.amqp_uri, settings.rpc_timeout,
+                         int(os.environ.get("RPC_POOL_SIZE", "16")))
+    rpc.on_call = metrics.observe_rpc
+    app.extensions["rpc"] = rpc
+    app.extensions["revocations"] = Revocations(
+        lambda since: app.extensions["rpc"].call("directory", "ended_sessions", since))
+    app.extensions["limits"] = Limits(int(os.environ.get("LOGIN_RATE_PER_MINUTE", "100")),
+                                      int(os.environ.get("WRITE_RATE_PER_MINUTE", "1200")))
+    proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    if proxies:  # the client's address is the one the nearest trusted proxy saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
+    api = GatewayApi(app, spec_kwargs={"extra_plugins": [RateLimitsInOpenApi()]})
     _register_hooks(app, settings)
     _register_blueprints(api)
     return app
@@ -61,20 +76,46 @@ def create_app(settings=None, rpc=None) -> Flask:
 def _register_hooks(app, settings):
     @app.before_request
     def identify_caller():
-        g.request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        g.started = time.perf_counter()
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         language = request.accept_languages.best_match(["it", "en"]) or "it"
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            g.caller = auth.caller_from_token(header[7:].strip(), settings.secret_key, g.request_id)
+            claims = auth.verify_token(header[7:].strip(), settings.secret_key,
+                                       app.extensions["revocations"])
+            g.session_id = claims["sid"]
+            g.caller = auth.caller_from_claims(claims, g.request_id)
         elif header:
             raise NotAuthenticated("Use an `Authorization: Bearer <token>` header.")
         else:
             g.caller = auth.anonymous(g.request_id, language)
 
+    @app.before_request
+    def limit_rate():
+        if request.method not in WRITES:
+            return
+        limits = app.extensions["limits"]
+        if request.endpoint == "auth.token":
+            body = request.get_json(silent=True)
+            limits.check_login(request.remote_addr,
+                               body.get("username") if isinstance(body, dict) else None)
+        else:
+            limits.check_write(request.remote_addr, g.caller.user_id)
+
     @app.after_request
     def tag_response(response):
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        route = request.url_rule.rule if request.url_rule else None
+        seconds = time.perf_counter() - g.get("started", time.perf_counter())
+        metrics.observe_request(request.method, route, response.status_code, seconds)
+        log_request(route, response.status_code, seconds)
         return response
+
+    @app.errorhandler(RateLimited)
+    def rate_limited(error):
+        return problem(429, error.detail, headers={"Retry-After": str(error.retry_after)},
+                       request_id=g.get("request_id"))
 
     @app.errorhandler(DomainError)
     def domain_error(error):
@@ -92,9 +133,9 @@ def _register_hooks(app, settings):
 
 def _register_blueprints(api):
     from gateway.api import auth as auth_api
-    from gateway.api import (governance, health, hsds, networks, notifications, organizations,
-                             referrals, services)
+    from gateway.api import (calendars, drives, events, governance, health, hsds, networks,
+                             notifications, organizations, referrals, reports, services)
 
     for module in (health, auth_api, networks, organizations, services, hsds, governance,
-                   referrals, notifications):
+                   referrals, notifications, events, calendars, drives, reports):
         api.register_blueprint(module.blp)

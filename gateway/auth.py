@@ -1,5 +1,6 @@
-"""Tokens: the gateway signs a short-lived JWT with who the caller is, and checks it on every
-request. Credentials themselves are checked by the directory."""
+"""Access tokens: the gateway signs a short-lived JWT with who the caller is and the login
+session it belongs to (`sid`), and checks it on every request. Credentials, sessions and
+refresh tokens are the directory's (services/directory/users.py)."""
 import time
 import uuid
 
@@ -15,6 +16,7 @@ def issue_token(identity: dict, secret: str, ttl_seconds: int) -> dict:
     now = int(time.time())
     claims = {
         "sub": identity["user_id"],
+        "sid": identity["session_id"],
         "username": identity["username"],
         "organization_id": identity.get("organization_id"),
         "roles": identity.get("roles", []),
@@ -28,14 +30,21 @@ def issue_token(identity: dict, secret: str, ttl_seconds: int) -> dict:
             "token_type": "Bearer", "expires_in": ttl_seconds}
 
 
-def caller_from_token(token: str, secret: str, request_id: str | None = None) -> Caller:
+def verify_token(token: str, secret: str, revocations) -> dict:
+    """The claims of a token signed here, unexpired, of a session that has not ended."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                            options={"require": ["exp", "iat", "sub"]})
+                            options={"require": ["exp", "iat", "sub", "sid"]})
     except jwt.ExpiredSignatureError:
         raise NotAuthenticated("The token has expired.") from None
     except jwt.PyJWTError:
         raise NotAuthenticated("The token is not valid.") from None
+    if revocations.is_ended(claims["sid"]):
+        raise NotAuthenticated("The token was revoked (logged out): log in again.")
+    return claims
+
+
+def caller_from_claims(claims: dict, request_id: str | None = None) -> Caller:
     return Caller(user_id=claims["sub"], username=claims.get("username"),
                   organization_id=claims.get("organization_id"), roles=claims.get("roles", []),
                   municipi=claims.get("municipi", []), language=claims.get("language", "it"),

@@ -38,13 +38,23 @@ def declare(settings):
 
 
 def seed(settings):
-    from services.directory.demo import DEFAULT_DEMO_PASSWORD, load_demo
-    from services.directory.models import Base
+    from sqlalchemy import select
 
-    store = Store(settings.databases["directory"], Base.metadata)
-    with store.transaction() as tx:
+    from services.directory.demo import DEFAULT_DEMO_PASSWORD, load_demo
+    from services.directory.models import Base as DirectoryBase
+    from services.directory.models import Organization
+    from services.events.demo import load_demo as load_events_demo
+    from services.events.models import Base as EventsBase
+
+    directory = Store(settings.databases["directory"], DirectoryBase.metadata)
+    with directory.transaction() as tx:
         counts = load_demo(tx.session, os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD))
-    store.dispose()
+        organization_ids = {o.name: o.id for o in tx.session.execute(select(Organization)).scalars()}
+    directory.dispose()
+    events = Store(settings.databases["events"], EventsBase.metadata)
+    with events.transaction() as tx:
+        counts.update(load_events_demo(tx.session, organization_ids))
+    events.dispose()
     print("demo data: " + ", ".join(f"{count} {what}" for what, count in counts.items()))
 
 

@@ -1,67 +1,15 @@
 """The whole platform as a user meets it: four service processes and the gateway under
 gunicorn, over HTTP, on the real RabbitMQ (and PostgreSQL when TEST_DATABASE_URL says so)."""
-import socket
 import time
-import uuid
-from urllib.parse import urlparse
 
 import pytest
 import requests
 
-from deploy.local import Platform
-from tests.databases import make_databases
 from tests.helpers import wait_for
-from tests.smtp import SmtpServer, text_of
+from tests.platform import Client, referral_body
+from tests.smtp import text_of
 
 pytestmark = pytest.mark.broker
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def platform(vhost_pipeline, request, tmp_path_factory):
-    broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
-    with vhost_pipeline.get() as vhost:
-        databases = make_databases(f"qubi_sys_{uuid.uuid4().hex[:6]}", tmp_path_factory.mktemp("sys"))
-        env = {f"{name.upper()}_DATABASE_URL": url for name, url in databases.items()}
-        smtp = SmtpServer(tmp_path_factory.mktemp("mail") / "maildir").start()
-        port = free_port()
-        env.update(AMQP_URI=f"{broker.scheme}://{broker.netloc}/{vhost}",
-                   QUBI_SECRET_KEY="system-test-secret-long-enough-for-hs256",
-                   RPC_TIMEOUT="2", OUTBOX_SWEEP_SECONDS="1", GUNICORN_WORKERS="1",
-                   SMTP_URL=smtp.url, PUBLIC_URL=f"http://localhost:{port}", QUIET_HOURS="")
-        logs = tmp_path_factory.mktemp("logs")
-        running = Platform(env, port=port, log_dir=logs)
-        running.smtp = smtp
-        running.prepare()
-        running.start()
-        try:
-            assert running.wait_ready(), f"not ready; logs in {logs}"
-            yield running
-        finally:
-            running.stop_all()
-            smtp.stop()
-
-
-class Client:
-    def __init__(self, platform, username=None):
-        self.base = platform.url + "/api/v1"
-        self.headers = {}
-        if username:
-            answer = requests.post(f"{self.base}/auth/token",
-                                   json={"username": username, "password": "qubi-demo"}, timeout=10)
-            assert answer.status_code == 200, answer.text
-            self.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
-
-    def get(self, path, **kwargs):
-        return requests.get(self.base + path, headers=self.headers, timeout=10, **kwargs)
-
-    def post(self, path, **kwargs):
-        return requests.post(self.base + path, headers=self.headers, timeout=10, **kwargs)
 
 
 def notifications_about(client, name):
@@ -214,22 +162,6 @@ def test_a_coordinator_onboards_a_network_from_a_spreadsheet(platform):
     assert exported.content.decode("utf-8-sig").count("\n") > example.count("\n")
     assert requests.post(f"{platform.url}/api/v1/organizations/import", data=example.encode(),
                          headers={"Content-Type": "text/csv"}, timeout=30).status_code == 401
-
-
-def referral_body(receiver_org, **changes):
-    from datetime import datetime, timedelta, timezone
-
-    now = datetime.now(timezone.utc)
-    body = {"to_organization_id": receiver_org, "needs": ["educational"], "urgency": "high",
-            "summary": "Bambina di 3 anni: serve uno spazio 0-6 vicino a casa.",
-            "family": {"reference": f"SYS-{now.timestamp()}", "guardian_name": "Giulia Verdi",
-                       "phone": "3330001112", "municipio": 8, "zone": "Gallaratese",
-                       "children": [{"age": 3}]},
-            "consent": {"given_by": "Giulia Verdi", "method": "written",
-                        "obtained_at": (now - timedelta(hours=1)).isoformat(),
-                        "expires_at": (now + timedelta(days=90)).isoformat()}}
-    body.update(changes)
-    return body
 
 
 def test_a_referral_reaches_the_receiver_who_sees_the_family_only_after_accepting(platform):

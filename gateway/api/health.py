@@ -1,13 +1,14 @@
-"""Liveness and readiness."""
-from flask import current_app
+"""Liveness, readiness and metrics."""
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from gateway.api.common import answers
+from gateway.metrics import exposition
 from services.common.broker import broker_reachable
 from services.common.config import SERVICE_NAMES
 from services.common.errors import DomainError
 
-blp = Blueprint("health", __name__, description="Liveness and readiness")
+blp = Blueprint("health", __name__, description="Liveness, readiness and metrics")
 
 
 @blp.route("/healthz")
@@ -32,3 +33,16 @@ def readyz():
             checks[service] = "down"
     ready = all(state == "ok" for state in checks.values())
     return {"status": "ok" if ready else "unavailable", "checks": checks}, 200 if ready else 503
+
+
+@blp.route("/metrics")
+@blp.doc(responses={200: {
+    "description": "Prometheus text format: requests by route template and status, RPC calls "
+                   "by service, method and outcome",
+    "content": {"text/plain": {"schema": {"type": "string"}}}}})
+def prometheus_metrics():
+    """The gateway's metrics, for Prometheus.
+
+    Meant for the monitoring network: keep it off the public ingress."""
+    body, content_type = exposition()
+    return Response(body, content_type=content_type)

@@ -1,29 +1,18 @@
 """The gateway without services: tokens, problems and the OpenAPI document."""
+import re
 import time
 
 import jwt
 import pytest
 from openapi_spec_validator import validate
 
-from gateway.app import create_app
-from gateway.auth import issue_token
-from services.common.config import load_settings
-
-SECRET = "a-test-secret-that-is-long-enough-for-hs256"
-COORDINATOR = {"user_id": "u-8", "username": "coord8", "roles": ["coordinator"], "municipi": [8]}
-PARTNER = {"user_id": "u-p", "username": "partner8a", "roles": ["partner"], "municipi": [8],
-           "organization_id": "o-1"}
+from gateway.tests.support import COORDINATOR, PARTNER, SECRET, bearer, make_app
+from services.common.errors import Unavailable
 
 
 @pytest.fixture
 def client():
-    settings = load_settings({"QUBI_SECRET_KEY": SECRET,
-                              "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})  # never reached
-    return create_app(settings).test_client()
-
-
-def bearer(identity, secret=SECRET, ttl=60):
-    return {"Authorization": "Bearer " + issue_token(identity, secret, ttl)["access_token"]}
+    return make_app().test_client()
 
 
 def test_me_answers_who_the_token_says(client):
@@ -54,7 +43,8 @@ def test_a_tampered_token_is_401(client):
 
 
 def test_an_expired_token_is_401(client):
-    token = jwt.encode({"sub": "u-8", "iat": int(time.time()) - 120, "exp": int(time.time()) - 60},
+    token = jwt.encode({"sub": "u-8", "sid": "s-8", "iat": int(time.time()) - 120,
+                        "exp": int(time.time()) - 60},
                        SECRET, algorithm="HS256")
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
@@ -104,3 +94,33 @@ def test_the_openapi_document_is_valid_and_lists_the_contract(client):
                  "/api/v1/auth/token", "/api/v1/me", "/api/v1/notifications"):
         assert path in document["paths"], path
     assert "bearerAuth" in document["components"]["securitySchemes"]
+
+
+class ServicesDown:
+    """The RPC pool of a gateway whose services are all down: every call is a 503 at once."""
+    config = {"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"}
+
+    def call(self, service, method, *args, **kwargs):
+        raise Unavailable(f"The {service} service is not answering right now.")
+
+
+def test_every_route_of_the_openapi_document_is_served():
+    """Each documented operation reaches a view: no routing 404 or 405 (a 503 here only says
+    that the services behind are not running in this test)."""
+    client = make_app(rpc=ServicesDown()).test_client()
+    document = client.get("/api/v1/openapi.json").json
+    unserved = []
+    for path, methods in document["paths"].items():
+        concrete = path
+        for parameter in ("municipio",):
+            concrete = concrete.replace("{" + parameter + "}", "8")
+        concrete = re.sub(r"\{[^}]+\}", "00000000-0000-0000-0000-000000000000", concrete)
+        for method in methods:
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            answer = client.open(concrete, method=method.upper(), json={}, headers=bearer(COORDINATOR))
+            routing_miss = answer.status_code == 405 or (
+                answer.status_code == 404 and "requested URL was not found" in answer.get_data(as_text=True))
+            if routing_miss:
+                unserved.append(f"{method.upper()} {path}")
+    assert unserved == []

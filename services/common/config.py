@@ -52,6 +52,8 @@ class Settings:
     mail_poll_seconds: float = 10.0
     digest_hour: int = 7
     quiet_hours: str = "20:00-08:00"
+    quorum_queues: bool = False
+    metrics_port: int = 0
 
     @property
     def production(self) -> bool:
@@ -76,6 +78,8 @@ class Settings:
             "MAIL_POLL_SECONDS": self.mail_poll_seconds,
             "DIGEST_HOUR": self.digest_hour,
             "QUIET_HOURS": self.quiet_hours,
+            "QUORUM_QUEUES": self.quorum_queues,
+            "METRICS_PORT": self.metrics_port,
         }
 
 
@@ -105,6 +109,8 @@ def load_settings(environ=None) -> Settings:
         mail_poll_seconds=float(environ.get("MAIL_POLL_SECONDS", "10")),
         digest_hour=int(environ.get("DIGEST_HOUR", "7")),
         quiet_hours=environ.get("QUIET_HOURS", Settings.quiet_hours),
+        quorum_queues=environ.get("QUORUM_QUEUES", "").lower() in ("1", "true", "yes"),
+        metrics_port=int(environ.get("METRICS_PORT", "0")),
         amqp_uri=environ.get("AMQP_URI", DEFAULT_AMQP_URI),
         secret_key=secret,
         databases={name: database_url(name, environ) for name in SERVICE_NAMES},

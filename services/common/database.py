@@ -6,6 +6,7 @@ the outbox rows (`tx.emit(...)`) commit together, and the events are published r
 commit. A sweeper publishes whatever a crash left behind.
 """
 import logging
+import uuid
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
 
@@ -28,6 +29,11 @@ PROCESSED = "processed_events"
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def new_id() -> str:
+    """Ids are UUIDs (HSDS requires them)."""
+    return str(uuid.uuid4())
 
 
 class UtcDateTime(TypeDecorator):
@@ -132,6 +138,9 @@ class Transaction:
         return True
 
 
+_SQLITE_LOCKS = {}
+
+
 class Store:
     """A service's database: engine, sessions and outbox relay. Usable without nameko."""
 
@@ -139,8 +148,10 @@ class Store:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # SQLite waits for its file lock inside C, which would freeze every green thread of
-        # the process (the lock holder included): one transaction at a time, waited for greenly.
-        self.serial = Semaphore(1) if url.startswith("sqlite") else nullcontext()
+        # the process (the lock holder included): one transaction at a time per file in a
+        # process, waited for greenly.
+        self.serial = _SQLITE_LOCKS.setdefault(url, Semaphore(1)) if url.startswith("sqlite") \
+            else nullcontext()
         self.outbox = metadata.tables[OUTBOX]
         self.processed = metadata.tables[PROCESSED]
 

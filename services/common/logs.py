@@ -1,8 +1,13 @@
-"""Structured logs: one JSON object a line, with the service name. Never personal data."""
+"""Structured logs: one JSON object a line, with the service name. Never personal data.
+
+Fields of a line's own go in `extra={"fields": {...}}`: `log.info("answered", extra={"fields":
+{"status": 200}})`."""
 import json
 import logging
 import sys
 from datetime import datetime, timezone
+
+from services.common import log_context
 
 
 class JsonFormatter(logging.Formatter):
@@ -18,9 +23,11 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        line.update(log_context.current.get())  # the request or event a worker serves
         for key in ("request_id", "event_id"):
             if hasattr(record, key):
                 line[key] = getattr(record, key)
+        line.update(getattr(record, "fields", {}))
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)

@@ -3,12 +3,16 @@ Europe/Rome, and paged lists."""
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import func, select
 
 from services.common.errors import Invalid
 
 ROME = ZoneInfo("Europe/Rome")
+MUNICIPIO = validate.Range(min=1, max=9, error="Municipio must be between 1 and 9.")
+HOUR = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
+AGE = validate.Range(min=0, max=120)
+ID = validate.Length(equal=36, error="Not an id.")
 
 
 def local_time(moment: datetime) -> datetime:
@@ -48,3 +52,23 @@ def paged(session, statement, page: int, per_page: int, dump) -> dict:
     ).scalar_one()
     rows = session.execute(statement.limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return {"items": [dump(row) for row in rows], "page": page, "per_page": per_page, "total": total}
+
+
+class PartialSchema(Schema):
+    """For updates: every field may be left out (marshmallow has no `partial` Meta option)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class WeeklySlotSchema(Schema):
+    """An opening slot on a weekday, in Europe/Rome time."""
+    weekday = fields.Integer(required=True, validate=validate.Range(
+        min=1, max=7, error="Weekday is 1 (Monday) to 7 (Sunday)."))
+    opens_at = fields.String(required=True, validate=HOUR)
+    closes_at = fields.String(required=True, validate=HOUR)
+
+    @validates_schema
+    def hours_in_order(self, data, **kwargs):
+        if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
+            raise ValidationError("Closes after it opens.", "closes_at")

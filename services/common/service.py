@@ -2,6 +2,8 @@
 from sqlalchemy import text
 
 from services.common.context import CallerContext
+from services.common.log_context import LogContext
+from services.common.metrics import ServiceMetrics
 from services.common.rpc import rpc
 
 
@@ -9,6 +11,8 @@ class QubiService:
     """Base of the service classes; each adds `name`, `db = Database(metadata)` and its entrypoints."""
 
     caller = CallerContext()
+    metrics = ServiceMetrics()
+    log_context = LogContext()
 
     @rpc
     def ping(self):

@@ -1,21 +1,12 @@
 """The directory's tables: networks, organisations and memberships, locations, services with
 their schedules, closed dates and phones, governance bodies, and the users of the platform."""
-import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.database import UtcDateTime, define_bus_tables
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
+from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):
@@ -197,3 +188,19 @@ class User(Base):
     roles: Mapped[list] = mapped_column(JSON, default=list)
     municipi: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RefreshToken(Base):
+    """Every refresh token issued, by login session. Only a SHA-256 digest is kept (the tokens
+    are random, so a slow hash adds nothing). A token is used once (`used_at`); a session ends
+    when its tokens are revoked (`revoked_at`), and the gateways learn of it from there."""
+    __tablename__ = "refresh_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(36), index=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)

@@ -1,10 +1,10 @@
 """The directory's contract: what comes in (validated) and what goes out."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.schemas import ROME, PageArgs, Timestamp
+from services.common.schemas import (AGE, MUNICIPIO, ROME, PageArgs, PartialSchema,
+                                     Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
-MUNICIPIO = validate.Range(min=1, max=9, error="Municipio must be between 1 and 9.")
 LEVEL = validate.OneOf([1, 2], error="Level must be 1 (first-level network) or 2 (second-level).")
 TAX_CODE = validate.Regexp(r"^([0-9]{11}|[A-Za-z0-9]{16})$",
                            error="A tax code has 11 digits (partita IVA) or 16 characters.")
@@ -45,10 +45,7 @@ class OrganizationCreateSchema(Schema):
     level = fields.Integer(load_default=1, validate=LEVEL)
 
 
-class OrganizationUpdateSchema(OrganizationCreateSchema):
-    class Meta:
-        partial = True
-
+class OrganizationUpdateSchema(PartialSchema, OrganizationCreateSchema):
     active = fields.Boolean()
 
 
@@ -58,9 +55,7 @@ class OrganizationQuerySchema(PageArgs):
     level = fields.Integer(validate=LEVEL)
 
 
-HOUR = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 ./-]{4,24}$", error="Not a phone number.")
-AGE = validate.Range(min=0, max=120)
 
 
 class LocationSchema(Schema):
@@ -81,18 +76,12 @@ class LocationSchema(Schema):
             raise ValidationError("Give both latitude and longitude, or neither.", "latitude")
 
 
-class ScheduleSchema(Schema):
-    weekday = fields.Integer(required=True, validate=validate.Range(
-        min=1, max=7, error="Weekday is 1 (Monday) to 7 (Sunday)."))
-    opens_at = fields.String(required=True, validate=HOUR)
-    closes_at = fields.String(required=True, validate=HOUR)
+class ScheduleSchema(WeeklySlotSchema):
     valid_from = fields.Date(allow_none=True)
     valid_to = fields.Date(allow_none=True)
 
     @validates_schema
-    def hours_in_order(self, data, **kwargs):
-        if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
-            raise ValidationError("Closes after it opens.", "closes_at")
+    def validity_in_order(self, data, **kwargs):
         if data.get("valid_from") and data.get("valid_to") and data["valid_from"] > data["valid_to"]:
             raise ValidationError("Valid to comes after valid from.", "valid_to")
 
@@ -140,9 +129,8 @@ class ServiceCreateSchema(Schema):
             raise ValidationError("The maximum age is at least the minimum age.", "max_age")
 
 
-class ServiceUpdateSchema(ServiceCreateSchema):
+class ServiceUpdateSchema(PartialSchema, ServiceCreateSchema):
     class Meta:
-        partial = True
         exclude = ("organization_id",)
 
 

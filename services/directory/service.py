@@ -1,11 +1,17 @@
 """The directory service: networks, organisations, services and the people of the network."""
+import os
+
+from nameko.extensions import DependencyProvider
+
 from services.common.context import tier_for
 from services.common.database import Database
+from services.common.errors import NotAuthenticated
+from services.common.privacy import report_scope
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.service import QubiService
 from services.directory import (catalog, governance, hsds, networks, onboarding, organizations,
-                                users)
+                                statistics, users)
 from services.directory.models import Base
 from services.directory.search import SearchIndex
 from services.directory.schemas import (CredentialsSchema, GovernanceBodySchema,
@@ -24,10 +30,29 @@ GOVERNANCE_BODIES = GovernanceBodySchema(many=True)
 RECIPIENTS = RecipientSchema(many=True)
 
 
+class LoginPolicyProvider(DependencyProvider):
+    """The lockout and token lifetimes, read from the environment when the service starts."""
+
+    def setup(self):
+        self.policy = users.LoginPolicy.from_environ(os.environ)
+
+    def get_dependency(self, worker_ctx):
+        return self.policy
+
+
+def _identity(user) -> dict:
+    return IDENTITY.dump({
+        "user_id": user.id, "username": user.username, "display_name": user.display_name,
+        "organization_id": user.organization_id, "roles": user.roles,
+        "municipi": user.municipi, "tier": tier_for(user.roles), "language": user.language,
+    })
+
+
 class DirectoryService(QubiService):
     name = "directory"
     db = Database(Base.metadata)
     index = SearchIndex()
+    login_policy = LoginPolicyProvider()
 
     @rpc
     def list_networks(self):
@@ -146,15 +171,51 @@ class DirectoryService(QubiService):
             return hsds.organization_to_hsds(organizations.get(tx.session, organization_id))
 
     @rpc
+    def statistics(self, municipi=None):
+        scope = report_scope(self.caller, municipi)
+        with self.db.transaction() as tx:
+            return statistics.per_municipio(tx.session, scope)
+
+    @rpc
     def authenticate(self, credentials):
+        """Checks a password and opens a login session: the identity, and the session's id
+        and first refresh token. Refusals say the same whatever the reason (users.py)."""
         credentials = load(CredentialsSchema(), credentials)
         with self.db.transaction() as tx:
-            user = users.authenticate(tx.session, credentials["username"], credentials["password"])
-        return IDENTITY.dump({
-            "user_id": user.id, "username": user.username, "display_name": user.display_name,
-            "organization_id": user.organization_id, "roles": user.roles,
-            "municipi": user.municipi, "tier": tier_for(user.roles), "language": user.language,
-        })
+            try:
+                user = users.authenticate(tx.session, credentials["username"],
+                                          credentials["password"], self.login_policy)
+            except NotAuthenticated:
+                tx.session.commit()  # the wrong password counts, although the login is refused
+                raise
+            return {**_identity(user), **users.open_session(tx.session, user, self.login_policy)}
+
+    @rpc
+    def refresh_session(self, refresh_token):
+        """Uses up a refresh token: the identity as it is now, and the session's next token."""
+        with self.db.transaction() as tx:
+            try:
+                user, grant = users.refresh_session(tx.session, refresh_token, self.login_policy)
+            except NotAuthenticated:
+                tx.session.commit()  # a reused token ends its session, although it is refused
+                raise
+            return {**_identity(user), **grant}
+
+    @rpc
+    def end_session(self, session_id):
+        """Logout: the caller's session ends, its access tokens refused until `until`."""
+        self.caller.require_authenticated()
+        with self.db.transaction() as tx:
+            return users.end_session(tx.session, session_id, self.caller.user_id,
+                                     self.login_policy)
+
+    @rpc
+    def ended_sessions(self, since=None):
+        """Internal, for the gateways: sessions ended since `since` whose access tokens may
+        still be unexpired."""
+        self.caller.require_internal()
+        with self.db.transaction() as tx:
+            return users.ended_sessions(tx.session, since, self.login_policy)
 
     @rpc
     def recipients(self, roles, municipi=None, organization_ids=None):

@@ -1,11 +1,50 @@
-"""The people who use the platform: credentials, identity and who is told what."""
+"""The people who use the platform: credentials, login sessions, and who is told what.
+
+A login opens a session: the gateway signs short-lived access tokens for it, and the directory
+keeps its refresh tokens, each usable once. Ending a session (logout, or a used refresh token
+presented again, which means it leaked) revokes its refresh tokens at once, and every gateway
+stops accepting the session's access tokens within a second or so (see `ended_sessions`).
+"""
 import functools
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 
+from services.common.database import utcnow
 from services.common.errors import NotAuthenticated
-from services.directory.models import User
+from services.directory.models import RefreshToken, User, new_id
 from services.directory.passwords import hash_password, verify_password
+
+
+INVALID_REFRESH = "The refresh token is not valid or has expired: log in again."
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    max_failures: int = 20  # wrong passwords in a row that lock an account
+    lockout_seconds: int = 900
+    access_ttl_seconds: int = 900  # how long the gateway's access tokens live
+    refresh_ttl_seconds: int = 14 * 24 * 3600
+
+    @classmethod
+    def from_environ(cls, environ) -> "LoginPolicy":
+        return cls(max_failures=int(environ.get("LOGIN_MAX_FAILURES", cls.max_failures)),
+                   lockout_seconds=int(environ.get("LOGIN_LOCKOUT_SECONDS", cls.lockout_seconds)),
+                   access_ttl_seconds=int(environ.get("TOKEN_TTL_SECONDS", cls.access_ttl_seconds)),
+                   refresh_ttl_seconds=int(environ.get("REFRESH_TOKEN_TTL_SECONDS",
+                                                       cls.refresh_ttl_seconds)))
+
+    @property
+    def refusal(self) -> str:
+        """One answer for every refused login (unknown user, wrong password, locked account),
+        so that it tells nobody whether an account exists or is locked."""
+        minutes = math.ceil(self.lockout_seconds / 60)
+        return (f"Wrong username or password. After {self.max_failures} wrong passwords in a row "
+                f"an account is locked for {minutes} minute{'s' if minutes != 1 else ''}.")
 
 
 @functools.cache
@@ -13,12 +52,101 @@ def _unknown_user_hash() -> str:
     return hash_password("an-unknown-user-still-costs-one-derivation")
 
 
-def authenticate(session, username: str, password: str) -> User:
+def authenticate(session, username: str, password: str, policy: LoginPolicy = LoginPolicy(),
+                 now: datetime | None = None) -> User:
+    """The user, when the password is right and the account open. A wrong password counts
+    towards the lockout and a right one resets the count; the caller commits either way."""
+    now = now or utcnow()
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    stored = user.password_hash if user else _unknown_user_hash()  # same cost either way
-    if not verify_password(password, stored) or user is None or not user.active:
-        raise NotAuthenticated("Wrong username or password.")
+    stored = user.password_hash if user else _unknown_user_hash()
+    right = verify_password(password, stored)  # the same cost whoever asks, locked or not
+    if user is None or not user.active or (user.locked_until and user.locked_until > now):
+        raise NotAuthenticated(policy.refusal)
+    if not right:
+        _count_failure(session, user, policy, now)
+        raise NotAuthenticated(policy.refusal)
+    user.failed_logins, user.locked_until = 0, None
     return user
+
+
+def _count_failure(session, user: User, policy: LoginPolicy, now: datetime):
+    failures = session.execute(  # counted in the database: concurrent attempts all count
+        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)).scalar_one()
+    if failures >= policy.max_failures:  # and after the lockout, another full series
+        session.execute(update(User).where(User.id == user.id).values(
+            failed_logins=0, locked_until=now + timedelta(seconds=policy.lockout_seconds)))
+
+
+def open_session(session, user: User, policy: LoginPolicy, now: datetime | None = None) -> dict:
+    """A new login session with its first refresh token. Expired tokens are cleared here."""
+    now = now or utcnow()
+    session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now))
+    return _grant(session, user.id, new_id(), policy, now)
+
+
+def refresh_session(session, refresh_token, policy: LoginPolicy,
+                    now: datetime | None = None) -> tuple[User, dict]:
+    """Uses up a refresh token and grants the next one of the same session. A token used
+    before ends its whole session: whoever holds its successor is refused too. The caller
+    commits even when this refuses."""
+    now = now or utcnow()
+    # locked: of two refreshes with one token, the second sees it used (and ends the session)
+    row = session.get(RefreshToken, _digest(str(refresh_token)), with_for_update=True)
+    if row is None or row.revoked_at or row.expires_at <= now:
+        raise NotAuthenticated(INVALID_REFRESH)
+    if row.used_at:
+        end_session(session, row.session_id, row.user_id, policy, now)
+        raise NotAuthenticated("The refresh token was already used: log in again.")
+    user = session.get(User, row.user_id)
+    if not user.active:
+        raise NotAuthenticated(INVALID_REFRESH)
+    row.used_at = now
+    return user, _grant(session, user.id, row.session_id, policy, now)
+
+
+def end_session(session, session_id: str, user_id: str, policy: LoginPolicy,
+                now: datetime | None = None) -> dict:
+    """Revokes the session's refresh tokens (only a session of `user_id`). Its access tokens
+    are refused until `until`, when the last of them has expired anyway."""
+    now = now or utcnow()
+    session.execute(update(RefreshToken).where(
+        RefreshToken.session_id == session_id, RefreshToken.user_id == user_id,
+        RefreshToken.revoked_at.is_(None)).values(revoked_at=now))
+    return {"session_id": session_id,
+            "until": (now + timedelta(seconds=policy.access_ttl_seconds)).timestamp()}
+
+
+def ended_sessions(session, since: float | None, policy: LoginPolicy,
+                   now: datetime | None = None) -> dict:
+    """Sessions ended since `since` (seconds since the epoch, as `as_of` of an earlier answer)
+    whose access tokens may still be unexpired, each with the moment they all will be."""
+    now = now or utcnow()
+    ttl = timedelta(seconds=policy.access_ttl_seconds)
+    start = now - ttl
+    if since is not None:
+        start = max(start, datetime.fromtimestamp(since, timezone.utc))
+    rows = session.execute(
+        select(RefreshToken.session_id, func.max(RefreshToken.revoked_at))
+        .where(RefreshToken.revoked_at >= start).group_by(RefreshToken.session_id))
+    return {"as_of": now.timestamp(),
+            "items": [{"session_id": session_id, "until": (revoked_at + ttl).timestamp()}
+                      for session_id, revoked_at in rows]}
+
+
+def _grant(session, user_id: str, session_id: str, policy: LoginPolicy, now: datetime) -> dict:
+    token = secrets.token_urlsafe(32)
+    session.add(RefreshToken(token_hash=_digest(token), session_id=session_id, user_id=user_id,
+                             issued_at=now,
+                             expires_at=now + timedelta(seconds=policy.refresh_ttl_seconds)))
+    session.flush()
+    return {"session_id": session_id, "refresh_token": token,
+            "refresh_expires_in": policy.refresh_ttl_seconds,
+            "access_expires_in": policy.access_ttl_seconds}
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def recipients(session, roles, municipi=None, organization_ids=None) -> list:

@@ -1,11 +1,200 @@
-"""The events service's tables."""
-from sqlalchemy.orm import DeclarativeBase
+"""The events service's tables: events with their organisers and registrations, donation
+drives with their items, drop-off points, pledges and deliveries.
 
-from services.common.database import define_bus_tables
+Times are stored in UTC. Organisations are the directory's, named by id only: this service
+never reads the directory's tables.
+"""
+from datetime import date, datetime
+
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, func, select)
+from sqlalchemy.ext.orderinglist import ordering_list
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
+
+from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
+
+DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
+PUBLIC, NETWORK = "public", "network"
+CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
+OPEN, CLOSED = "open", "closed"
 
 
 class Base(DeclarativeBase):
     pass
 
 
+def locked(session, model, record_id: str):
+    """The row, locked until the transaction ends, and read afresh after the lock.
+
+    PostgreSQL: concurrent changes to one record wait in turn, and the row (with the counts
+    computed with it) is read by a statement of its own after the lock, so it sees what the
+    previous holder committed. SQLite: the Store already runs one transaction at a time."""
+    session.execute(select(model.id).where(model.id == record_id).with_for_update())
+    return session.get(model, record_id, populate_existing=True)
+
+
 OUTBOX, PROCESSED = define_bus_tables(Base.metadata)
+
+
+class Registration(Base):
+    """A household coming to an event: `adults + children` people take that many places."""
+    __tablename__ = "registrations"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(200))  # an email (lower case) or a phone (digits)
+    adults: Mapped[int] = mapped_column(Integer)
+    children: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer)  # order of arrival within the event
+    cancel_token_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the registrant's token
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    promoted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    @property
+    def people(self) -> int:
+        return self.adults + self.children
+
+
+class EventOrganizer(Base):
+    __tablename__ = "event_organizers"
+    __table_args__ = (UniqueConstraint("event_id", "organization_id"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    programme: Mapped[list] = mapped_column(JSON, default=list)  # [{"time": "HH:MM", "activity"}]
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    location_id: Mapped[str | None] = mapped_column(String(36))  # a directory location
+    place: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    zone: Mapped[str | None] = mapped_column(String(120))
+    municipio: Mapped[int] = mapped_column(Integer, index=True)
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(40))
+    dimension: Mapped[str | None] = mapped_column(String(40))
+    visibility: Mapped[str] = mapped_column(String(20), default=PUBLIC)
+    capacity: Mapped[int | None] = mapped_column(Integer)  # places (people); None: no limit
+    registration_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    price_note: Mapped[str | None] = mapped_column(String(300))
+    fundraising_purpose: Mapped[str | None] = mapped_column(String(300))
+    accessibility: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    organizers: Mapped[list[EventOrganizer]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=EventOrganizer.position,
+        collection_class=ordering_list("position"))
+    confirmed_people: Mapped[int] = column_property(
+        select(func.coalesce(func.sum(Registration.adults + Registration.children), 0))
+        .where(Registration.event_id == id, Registration.status == CONFIRMED)
+        .correlate_except(Registration).scalar_subquery())
+
+    @property
+    def organizer_ids(self) -> list:
+        return [organizer.organization_id for organizer in self.organizers]
+
+    @property
+    def location(self) -> dict:
+        return {"id": self.location_id, "name": self.place, "address": self.address,
+                "zone": self.zone, "municipio": self.municipio}
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed_people, 0)
+
+
+class DriveOrganizer(Base):
+    __tablename__ = "drive_organizers"
+    __table_args__ = (UniqueConstraint("drive_id", "organization_id"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    drive_id: Mapped[str] = mapped_column(ForeignKey("drives.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    organization_id: Mapped[str] = mapped_column(String(36), index=True)
+
+
+class DriveItem(Base):
+    """Something the drive asks for, e.g. 40 quaderni (unit "pezzi")."""
+    __tablename__ = "drive_items"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    drive_id: Mapped[str] = mapped_column(ForeignKey("drives.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(40))
+    quantity_needed: Mapped[int] = mapped_column(Integer)
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class DropOffPoint(Base):
+    __tablename__ = "drop_off_points"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    drive_id: Mapped[str] = mapped_column(ForeignKey("drives.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    schedules: Mapped[list] = mapped_column(JSON, default=list)  # [{weekday, opens_at, closes_at}]
+
+
+class Pledge(Base):
+    """A promise to bring some of an item; `over_need` when it went past what was still needed."""
+    __tablename__ = "pledges"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    drive_id: Mapped[str] = mapped_column(ForeignKey("drives.id"), index=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("drive_items.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    donor_name: Mapped[str | None] = mapped_column(String(200))
+    over_need: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Delivery(Base):
+    """What an organiser received at a drop-off point."""
+    __tablename__ = "deliveries"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    drive_id: Mapped[str] = mapped_column(ForeignKey("drives.id"), index=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("drive_items.id"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    recorded_by: Mapped[str | None] = mapped_column(String(36))  # the organiser's user id
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Drive(Base):
+    """A donation drive such as "Zaino sospeso": items from a list, brought to drop-off points
+    from `collect_from` to `collect_to` (days in Europe/Rome, both included)."""
+    __tablename__ = "drives"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    municipio: Mapped[int] = mapped_column(Integer, index=True)
+    collect_from: Mapped[date] = mapped_column(Date)
+    collect_to: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=OPEN, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    organizers: Mapped[list[DriveOrganizer]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=DriveOrganizer.position,
+        collection_class=ordering_list("position"))
+    items: Mapped[list[DriveItem]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=DriveItem.position,
+        collection_class=ordering_list("position"))
+    drop_off_points: Mapped[list[DropOffPoint]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=DropOffPoint.position,
+        collection_class=ordering_list("position"))
+
+    @property
+    def organizer_ids(self) -> list:
+        return [organizer.organization_id for organizer in self.organizers]

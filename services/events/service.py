@@ -1,9 +1,183 @@
 """The events service: the networks' events, registrations and donation drives."""
-from services.common.database import Database
+from nameko.timer import timer
+
+from services.common.database import Database, utcnow
+from services.common.errors import NotFound
+from services.common.rpc import rpc
+from services.common.privacy import report_scope
+from services.common.schemas import load, local_time, paged
 from services.common.service import QubiService
-from services.events.models import Base
+from services.events import agenda, drives, ical, registrations, statistics
+from services.events.models import Base, Event
+from services.events.schemas import (AttendanceSchema, CancelQuerySchema, DeliveryCreateSchema,
+                                     DeliverySchema, DriveCreateSchema, DriveQuerySchema,
+                                     DriveSchema, EventCreateSchema, EventQuerySchema, EventSchema,
+                                     EventUpdateSchema, PledgeCreateSchema, PledgeSchema,
+                                     RegistrantSchema, RegistrationCreateSchema,
+                                     RegistrationQuerySchema, RegistrationReceiptSchema,
+                                     RegistrationSchema)
+
+EVENT = EventSchema()
+RECEIPT = RegistrationReceiptSchema()
+REGISTRATION = RegistrationSchema()
+REGISTRANTS = RegistrantSchema(many=True)
+DRIVE = DriveSchema()
+PLEDGE = PledgeSchema()
+DELIVERY = DeliverySchema()
+CLOSE_DRIVES_EVERY_SECONDS = 60
 
 
 class EventsService(QubiService):
     name = "events"
     db = Database(Base.metadata)
+
+    @rpc
+    def list_events(self, query=None):
+        args = load(EventQuerySchema(), query)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with self.db.transaction() as tx:
+            return paged(tx.session, agenda.search_statement(self.caller, **args), page,
+                         per_page, EVENT.dump)
+
+    @rpc
+    def get_event(self, event_id):
+        with self.db.transaction() as tx:
+            return EVENT.dump(agenda.get_visible(tx.session, self.caller, event_id))
+
+    @rpc
+    def create_event(self, data):
+        data = load(EventCreateSchema(), data)
+        with self.db.transaction() as tx:
+            return EVENT.dump(agenda.create(tx, self.caller, data, utcnow()))
+
+    @rpc
+    def update_event(self, event_id, data):
+        data = load(EventUpdateSchema(), data)
+        with self.db.transaction() as tx:
+            return EVENT.dump(agenda.update(tx, self.caller, event_id, data, utcnow()))
+
+    @rpc
+    def publish_event(self, event_id):
+        with self.db.transaction() as tx:
+            return EVENT.dump(agenda.publish(tx, self.caller, event_id, utcnow()))
+
+    @rpc
+    def cancel_event(self, event_id):
+        with self.db.transaction() as tx:
+            return EVENT.dump(agenda.cancel(tx, self.caller, event_id, utcnow()))
+
+    @rpc
+    def register(self, event_id, data):
+        data = load(RegistrationCreateSchema(), data)
+        with self.db.transaction() as tx:
+            registration, token = registrations.register(tx, self.caller, event_id, data,
+                                                         utcnow())
+            return {**RECEIPT.dump(registration), "cancel_token": token}
+
+    @rpc
+    def cancel_registration(self, event_id, registration_id, query=None):
+        token = load(CancelQuerySchema(), query).get("token")
+        with self.db.transaction() as tx:
+            registrations.cancel(tx, self.caller, event_id, registration_id, token, utcnow())
+
+    @rpc
+    def list_registrations(self, event_id, query=None):
+        args = load(RegistrationQuerySchema(), query)
+        with self.db.transaction() as tx:
+            statement = registrations.search_statement(tx.session, self.caller, event_id,
+                                                       args.get("status"))
+            return paged(tx.session, statement, args["page"], args["per_page"],
+                         REGISTRATION.dump)
+
+    @rpc
+    def export_registrations_csv(self, event_id):
+        with self.db.transaction() as tx:
+            return registrations.export_csv(tx.session, self.caller, event_id)
+
+    @rpc
+    def mark_attendance(self, event_id, registration_id, data=None):
+        attended = load(AttendanceSchema(), data)["attended"]
+        with self.db.transaction() as tx:
+            return REGISTRATION.dump(registrations.mark_attendance(
+                tx, self.caller, event_id, registration_id, attended))
+
+    @rpc
+    def statistics(self, municipi=None):
+        scope = report_scope(self.caller, municipi)
+        with self.db.transaction() as tx:
+            return statistics.per_municipio(tx.session, scope)
+
+    @rpc
+    def event_brief(self, event_id):
+        """Internal: what notifications say of an event (its title and start)."""
+        self.caller.require_internal()
+        with self.db.transaction() as tx:
+            event = tx.session.get(Event, event_id)
+            if event is None:
+                raise NotFound("No such event.")
+            return {"id": event.id, "title": event.title, "municipio": event.municipio,
+                    "starts_at": local_time(event.starts_at).strftime("%d/%m/%Y %H:%M")}
+
+    @rpc
+    def registrants(self, event_id):
+        """Internal: whom to tell that an event changed (notifications)."""
+        self.caller.require_internal()
+        with self.db.transaction() as tx:
+            return REGISTRANTS.dump(registrations.registrants(tx.session, event_id))
+
+    @rpc
+    def municipio_calendar(self, municipio):
+        if not 1 <= int(municipio) <= 9:
+            raise NotFound("No such municipio.")
+        with self.db.transaction() as tx:
+            events = tx.session.execute(agenda.feed_statement(municipio=int(municipio))).scalars()
+            return ical.calendar(list(events), f"Rete QuBì - Municipio {municipio}")
+
+    @rpc
+    def organization_calendar(self, organization_id):
+        with self.db.transaction() as tx:
+            events = tx.session.execute(agenda.feed_statement(organization_id=organization_id))
+            return ical.calendar(list(events.scalars()), "Rete QuBì - eventi dell'organizzazione")
+
+    @rpc
+    def event_calendar(self, event_id):
+        with self.db.transaction() as tx:
+            event = agenda.get_visible(tx.session, self.caller, event_id)
+            return ical.calendar([event], event.title)
+
+    @rpc
+    def list_drives(self, query=None):
+        args = load(DriveQuerySchema(), query)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with self.db.transaction() as tx:
+            return paged(tx.session, drives.search_statement(**args), page, per_page,
+                         lambda drive: DRIVE.dump(drives.present(tx.session, drive)))
+
+    @rpc
+    def get_drive(self, drive_id):
+        with self.db.transaction() as tx:
+            return DRIVE.dump(drives.present(tx.session, drives.get(tx.session, drive_id)))
+
+    @rpc
+    def create_drive(self, data):
+        data = load(DriveCreateSchema(), data)
+        with self.db.transaction() as tx:
+            drive = drives.create(tx, self.caller, data, utcnow())
+            return DRIVE.dump(drives.present(tx.session, drive))
+
+    @rpc
+    def pledge(self, drive_id, data):
+        data = load(PledgeCreateSchema(), data)
+        with self.db.transaction() as tx:
+            return PLEDGE.dump(drives.pledge(tx, drive_id, data, utcnow()))
+
+    @rpc
+    def record_delivery(self, drive_id, data):
+        data = load(DeliveryCreateSchema(), data)
+        with self.db.transaction() as tx:
+            return DELIVERY.dump(drives.deliver(tx, self.caller, drive_id, data, utcnow()))
+
+    @timer(interval=CLOSE_DRIVES_EVERY_SECONDS)
+    def close_due_drives(self):
+        with self.db.transaction() as tx:
+            drives.close_due(tx, utcnow())

@@ -27,3 +27,21 @@ def coordinators(directory, payload) -> list:
     return directory.recipients(roles=[COORDINATOR], municipi=payload.get("municipi")
                                 or municipi_of(payload))
 
+
+def network_members(directory, payload) -> list:
+    """Everyone of the municipio's network: its partners, social workers and coordinators."""
+    return directory.recipients(roles=[PARTNER, SOCIAL_WORKER, COORDINATOR],
+                                municipi=[payload["municipio"]])
+
+
+def organisers(directory, payload) -> list:
+    return directory.recipients(roles=[PARTNER], organization_ids=payload["organizer_ids"])
+
+
+def registrants(events, payload, registration_id=None) -> list:
+    """The people registered to an event, reached by the contact they left (by email only)."""
+    return [{"user_id": f"registration:{person['registration_id']}",
+             "email": person["contact"] if "@" in person["contact"] else None,
+             "language": "it", "roles": []}
+            for person in events.registrants(payload["event_id"])
+            if registration_id in (None, person["registration_id"])]

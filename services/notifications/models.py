@@ -1,21 +1,12 @@
 """The notifications service's tables: each person's inbox, their preferences, and the emails
 owed (one row per email, with its delivery status)."""
-import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import (JSON, Date, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.database import UtcDateTime, define_bus_tables
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
+from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):

@@ -24,6 +24,11 @@ DEFAULTS = {
     "referral_overdue": {"social_worker": "email", "*": "in_app"},
     "referral_escalated": {"coordinator": "email", "*": "in_app"},
     "organization_registered": {"*": "digest"},
+    "event_published": {"*": "digest"},
+    "event_updated": {"*": "email"},
+    "event_cancelled": {"*": "email"},
+    "registration_promoted": {"*": "email"},
+    "drive_item_fulfilled": {"*": "in_app"},
 }
 
 

@@ -1,9 +1,8 @@
 from marshmallow import Schema, fields, validate
 
-from services.common.schemas import PageArgs, Timestamp
+from services.common.schemas import HOUR, PageArgs, Timestamp
 from services.notifications.preferences import CHANNELS
 
-HOUR = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
 
 
 class NotificationSchema(Schema):

@@ -22,6 +22,7 @@ class NotificationsService(QubiService):
     name = "notifications"
     db = Database(Base.metadata)
     directory_rpc = ServiceRpc("directory")
+    events_rpc = ServiceRpc("events")
     config = Config()
 
     @bus_handler("directory", "organization_registered")
@@ -60,6 +61,34 @@ class NotificationsService(QubiService):
     @bus_handler("referrals", "referral_escalated")
     def on_referral_escalated(self, tx, event):
         self._tell_about_referral(tx, event, audiences.coordinators)
+
+    @bus_handler("events", "event_published")
+    def on_event_published(self, tx, event):
+        payload = event["payload"]
+        self._tell_about_event(tx, event, audiences.network_members(self.directory_rpc, payload))
+
+    @bus_handler("events", "event_updated")
+    def on_event_updated(self, tx, event):
+        self._tell_about_event(tx, event, audiences.registrants(self.events_rpc, event["payload"]))
+
+    @bus_handler("events", "event_cancelled")
+    def on_event_cancelled(self, tx, event):
+        self._tell_about_event(tx, event, audiences.registrants(self.events_rpc, event["payload"]))
+
+    @bus_handler("events", "registration_promoted")
+    def on_registration_promoted(self, tx, event):
+        payload = event["payload"]
+        self._tell_about_event(tx, event, audiences.registrants(
+            self.events_rpc, payload, payload["registration_id"]))
+
+    @bus_handler("events", "drive_item_fulfilled")
+    def on_drive_item_fulfilled(self, tx, event):
+        payload = event["payload"]
+        drive = self.events_rpc.get_drive(payload["drive_id"])
+        item = next(i["name"] for i in drive["items"] if i["id"] == payload["item_id"])
+        self._tell(tx, event, audiences.organisers(self.directory_rpc, payload),
+                   {"title": drive["title"], "item": item, "drive_id": drive["id"]},
+                   f"/drives/{drive['id']}")
 
     @timer(interval=2)
     def send_mail(self):
@@ -117,6 +146,12 @@ class NotificationsService(QubiService):
             "code": payload["code"], "sender": sender, "receiver": receiver,
             "urgency": payload["urgency"], "referral_id": payload["referral_id"],
         }, f"/referrals/{payload['referral_id']}")
+
+    def _tell_about_event(self, tx, event, recipients):
+        brief = self.events_rpc.event_brief(event["payload"]["event_id"])
+        self._tell(tx, event, recipients, {
+            "title": brief["title"], "starts_at": brief["starts_at"],
+            "municipio": brief["municipio"], "event_id": brief["id"]}, f"/events/{brief['id']}")
 
     def _tell(self, tx, event, recipients, params, link):
         inbox.deliver(tx, recipients, event["event_type"], params, event["event_id"], link,

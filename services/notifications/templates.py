@@ -40,6 +40,31 @@ TEMPLATES = {
         "en": ("Referral still unanswered", "Referral {code} to {receiver} is unanswered past "
                "its second deadline."),
     },
+    "event_published": {
+        "it": ("Nuovo evento nella rete", "{title}, il {starts_at}, nel Municipio {municipio}."),
+        "en": ("New event in the network", "{title}, on {starts_at}, in Municipio {municipio}."),
+    },
+    "event_updated": {
+        "it": ("Un evento è cambiato", "L'evento {title} del {starts_at} è cambiato: "
+               "guarda i dettagli."),
+        "en": ("An event changed", "The event {title} on {starts_at} changed: see the details."),
+    },
+    "event_cancelled": {
+        "it": ("Evento annullato", "L'evento {title} del {starts_at} è stato annullato."),
+        "en": ("Event cancelled", "The event {title} on {starts_at} was cancelled."),
+    },
+    "registration_promoted": {
+        "it": ("Posto confermato", "Si è liberato un posto: la vostra iscrizione a {title} "
+               "del {starts_at} è confermata."),
+        "en": ("Place confirmed", "A place came free: your registration for {title} on "
+               "{starts_at} is confirmed."),
+    },
+    "drive_item_fulfilled": {
+        "it": ("Raccolta: un articolo è completo", "Nella raccolta {title} l'articolo "
+               "{item} ha raggiunto il necessario."),
+        "en": ("Drive: an item is covered", "In the drive {title} the item {item} reached "
+               "what was needed."),
+    },
     "organization_registered": {
         "it": ("Nuova organizzazione nella rete",
                "{organization_name} è entrata nella rete QuBì del Municipio {municipi}."),

@@ -1,21 +1,12 @@
 """The referrals service's tables. Families are pseudonymous: a reference code, municipio,
 zone and children's ages in clear; everything that names or reaches a person is encrypted."""
-import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import (JSON, ForeignKey, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.common.database import UtcDateTime, define_bus_tables
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def utcnow():
-    return datetime.now(timezone.utc)
+from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):

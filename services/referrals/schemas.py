@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.schemas import PageArgs, Timestamp
+from services.common.schemas import ID, MUNICIPIO, PageArgs, Timestamp
 from services.common.vocabulary import DIMENSIONS
 
 URGENCIES = ("low", "normal", "high")
@@ -11,8 +11,6 @@ STATUSES = ("sent", "accepted", "declined", "completed", "withdrawn")
 DECLINE_REASONS = ("no_capacity", "not_eligible", "service_not_provided", "other")
 OUTCOMES = ("enrolled", "service_provided", "family_declined", "could_not_contact")
 CONSENT_METHODS = ("written", "verbal")
-MUNICIPIO = validate.Range(min=1, max=9, error="Municipio must be between 1 and 9.")
-ID = validate.Length(equal=36, error="Not an id.")
 
 
 class ChildSchema(Schema):

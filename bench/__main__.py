@@ -1,0 +1,26 @@
+"""`make bench`: every bench, one after the other, into one markdown report (bench/results.md)."""
+import datetime
+import platform
+from pathlib import Path
+
+from bench import directory_search, gateway, notifications_fanout
+
+BENCHES = [("Directory search on 10,000 services", directory_search.main),
+           ("Notifications fan-out to 1,000 inboxes", notifications_fanout.main),
+           ("Gateway under load", gateway.main)]
+
+
+def main():
+    sections = [f"# Rete QuBì bench, {datetime.datetime.now().isoformat(timespec='minutes')}",
+                f"Machine: {platform.processor() or platform.machine()}, "
+                f"Python {platform.python_version()}. Ratios are to the baseline measured in "
+                "the same run."]
+    for title, run in BENCHES:
+        sections.append(f"## {title}\n\n{run([])}")
+    report = "\n\n".join(sections) + "\n"
+    Path(__file__).with_name("results.md").write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""The gateway under load: 10 concurrent clients (wrk) on a directory search and a referral
+inbox read (one RPC each) and on /healthz (no RPC), beside a no-op RPC loop measured in the
+same run. Needs RabbitMQ at AMQP_URI and `wrk` (Debian package wrk).
+
+    .venv/bin/python -m bench.gateway [--seconds 10] [--connections 10]
+"""
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import requests
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from bench.directory_search import free_port
+from bench.measure import summary, timings_ms
+from deploy.local import Platform
+from services.common.broker import broker_reachable, unreachable_message
+from services.common.config import load_settings
+
+
+def wrk(url: str, token: str | None, seconds: int, connections: int) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if token:
+        command[1:1] = ["-H", f"Authorization: Bearer {token}"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rate": rate, "p50": _ms(percentiles["50"]), "p99": _ms(percentiles["99"]),
+            "errors": int(errors.group(1)) if errors else 0}
+
+
+def _ms(text: str) -> float:
+    value, unit = float(re.match(r"[\d.]+", text).group()), re.search(r"[a-z]+", text).group()
+    return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def main(argv=None) -> str:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=10)
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    if not broker_reachable(settings.amqp_uri):
+        sys.exit(unreachable_message(settings.amqp_uri))
+    if shutil.which("wrk") is None:
+        sys.exit("bench.gateway needs wrk: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix="qubi-gateway-bench-"))
+    platform = Platform({"QUBI_VAR_DIR": str(workdir), "GUNICORN_WORKERS": "2",
+                         "GUNICORN_THREADS": "8", "LOGIN_RATE_PER_MINUTE": "100000",
+                         "WRITE_RATE_PER_MINUTE": "100000"}, port=free_port())
+    platform.prepare()
+    platform.start()
+    try:
+        assert platform.wait_ready(), "the platform did not start"
+        token = requests.post(f"{platform.url}/api/v1/auth/token", timeout=10, json={
+            "username": "partner8b", "password": "qubi-demo"}).json()["access_token"]
+        with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=10) as cluster:
+            noop = summary("no-op RPC", timings_ms(cluster.directory.ping, 500))
+        rows = [(name, wrk(f"{platform.url}{path}", token if auth else None, args.seconds,
+                           args.connections))
+                for name, path, auth in (
+                    ("GET /healthz (no RPC)", "/healthz", False),
+                    ("directory search, GET /api/v1/services?municipio=8",
+                     "/api/v1/services?municipio=8", False),
+                    ("referral inbox, GET /api/v1/referrals?box=inbox",
+                     "/api/v1/referrals?box=inbox", True))]
+    finally:
+        platform.stop_all()
+    lines = [f"{args.connections} concurrent clients for {args.seconds} s each (wrk); "
+             f"baseline: one no-op RPC after another, p50 {noop['p50']:.2f} ms, "
+             f"p99 {noop['p99']:.2f} ms", "",
+             "| endpoint | requests/s | p50 ms | p99 ms | p99 / no-op RPC p99 | non-2xx |",
+             "|---|---|---|---|---|---|"]
+    for name, row in rows:
+        lines.append(f"| {name} | {row['rate']:.0f} | {row['p50']:.2f} | {row['p99']:.2f} | "
+                     f"{row['p99'] / noop['p99']:.1f}x | {row['errors']} |")
+    report = "\n".join(lines)
+    print(f"\n## Gateway under load\n\n{report}\n")
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Donation drives such as "Zaino sospeso": what is needed, where to bring it, and how far
+the neighbourhood has got."""
+from flask import request
+from flask_smorest import Blueprint
+
+from gateway.api.common import BEARER, answers, call, page_schema, require_login, require_role
+from gateway.problems import ProblemSchema
+from services.common.context import CITY, COORDINATOR, PARTNER
+from services.events.schemas import (DeliveryCreateSchema, DeliverySchema, DriveCreateSchema,
+                                     DriveQuerySchema, DriveSchema, PledgeCreateSchema,
+                                     PledgeSchema)
+
+blp = Blueprint("drives", __name__, url_prefix="/api/v1", description="Donation drives")
+DrivePage = page_schema(DriveSchema, "DrivePage")
+
+
+@blp.route("/drives")
+@blp.arguments(DriveQuerySchema, location="query")
+@answers(blp, 200, DrivePage)
+@blp.alt_response(422, schema=ProblemSchema)
+def list_drives(_query):
+    """Drives with their progress, the latest first."""
+    return call("events", "list_drives", request.args.to_dict())
+
+
+@blp.route("/drives", methods=["POST"])
+@blp.arguments(DriveCreateSchema)
+@answers(blp, 201, DriveSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def create_drive(_data):
+    """Open a drive (a partner for its organisation, a coordinator for its municipio)."""
+    require_role(PARTNER, COORDINATOR, CITY)
+    return call("events", "create_drive", request.get_json()), 201
+
+
+@blp.route("/drives/<drive_id>")
+@answers(blp, 200, DriveSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+def get_drive(drive_id):
+    """One drive: items needed, pledged and delivered, drop-off points and their hours."""
+    return call("events", "get_drive", drive_id)
+
+
+@blp.route("/drives/<drive_id>/pledges", methods=["POST"])
+@blp.arguments(PledgeCreateSchema)
+@answers(blp, 201, PledgeSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="The drive is closed")
+@blp.alt_response(422, schema=ProblemSchema, description="For instance an item not on the list")
+def pledge(_data, drive_id):
+    """Promise to bring some of an item; more than still needed is accepted and flagged."""
+    return call("events", "pledge", drive_id, request.get_json()), 201
+
+
+@blp.route("/drives/<drive_id>/deliveries", methods=["POST"])
+@blp.arguments(DeliveryCreateSchema)
+@answers(blp, 201, DeliverySchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def record_delivery(_data, drive_id):
+    """Record what was received at a drop-off point (its organisers)."""
+    require_login()
+    return call("events", "record_delivery", drive_id, request.get_json()), 201

@@ -1,0 +1,162 @@
+"""Events of the networks, and registrations to them."""
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from gateway.api.common import BEARER, answers, call, page_schema, require_login, require_role
+from gateway.problems import ProblemSchema
+from services.common.context import CITY, COORDINATOR, PARTNER
+from services.events.schemas import (AttendanceSchema, CancelQuerySchema, EventCreateSchema,
+                                     EventQuerySchema, EventSchema, EventUpdateSchema,
+                                     RegistrationCreateSchema, RegistrationQuerySchema,
+                                     RegistrationReceiptSchema, RegistrationSchema)
+
+blp = Blueprint("events", __name__, url_prefix="/api/v1", description="Events")
+EventPage = page_schema(EventSchema, "EventPage")
+RegistrationPage = page_schema(RegistrationSchema, "RegistrationPage")
+
+
+@blp.route("/events")
+@blp.arguments(EventQuerySchema, location="query")
+@answers(blp, 200, EventPage)
+@blp.alt_response(422, schema=ProblemSchema)
+def list_events(_query):
+    """Events the caller may see: public ones, and its networks' with a login."""
+    return call("events", "list_events", request.args.to_dict())
+
+
+@blp.route("/events", methods=["POST"])
+@blp.arguments(EventCreateSchema)
+@answers(blp, 201, EventSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def create_event(_data):
+    """Create an event as a draft (a partner for its organisation, a coordinator for its
+    municipio)."""
+    require_role(PARTNER, COORDINATOR, CITY)
+    return call("events", "create_event", request.get_json()), 201
+
+
+@blp.route("/events/<event_id>")
+@answers(blp, 200, EventSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+def get_event(event_id):
+    """One event."""
+    return call("events", "get_event", event_id)
+
+
+@blp.route("/events/<event_id>", methods=["PATCH"])
+@blp.arguments(EventUpdateSchema)
+@answers(blp, 200, EventSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="The event is over or cancelled")
+@blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def update_event(_data, event_id):
+    """Change an event (its organisers, its municipio's coordinator); once published, its
+    registrants are told."""
+    require_login()
+    return call("events", "update_event", event_id, request.get_json())
+
+
+@blp.route("/events/<event_id>/publish", methods=["POST"])
+@answers(blp, 200, EventSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="Not a draft, or over")
+@blp.doc(security=BEARER)
+def publish_event(event_id):
+    """Publish a draft: it appears in lists and calendars."""
+    require_login()
+    return call("events", "publish_event", event_id)
+
+
+@blp.route("/events/<event_id>/cancel", methods=["POST"])
+@answers(blp, 200, EventSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="Already cancelled, or over")
+@blp.doc(security=BEARER)
+def cancel_event(event_id):
+    """Cancel an event: calendars keep it, marked as cancelled."""
+    require_login()
+    return call("events", "cancel_event", event_id)
+
+
+@blp.route("/events/<event_id>/registrations", methods=["POST"])
+@blp.arguments(RegistrationCreateSchema)
+@answers(blp, 201, RegistrationReceiptSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema,
+                  description="Not open to registrations, or this contact is already registered")
+@blp.alt_response(422, schema=ProblemSchema)
+def register(_data, event_id):
+    """Register a household: confirmed while places remain, else on the waiting list. Keep
+    the `cancel_token` to cancel."""
+    return call("events", "register", event_id, request.get_json()), 201
+
+
+@blp.route("/events/<event_id>/registrations/<registration_id>", methods=["DELETE"])
+@blp.arguments(CancelQuerySchema, location="query")
+@answers(blp, 204)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="The event has started")
+@blp.doc(security=BEARER)
+def cancel_registration(query, event_id, registration_id):
+    """Cancel a registration with its `token`, or as an organiser; the first on the waiting
+    list whose household fits moves up."""
+    if "token" not in query:
+        require_login()
+    call("events", "cancel_registration", event_id, registration_id, request.args.to_dict())
+    return "", 204
+
+
+@blp.route("/events/<event_id>/registrations")
+@blp.arguments(RegistrationQuerySchema, location="query")
+@answers(blp, 200, RegistrationPage)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def list_registrations(_query, event_id):
+    """The registrations in order of arrival (its organisers, its municipio's coordinator)."""
+    require_login()
+    return call("events", "list_registrations", event_id, request.args.to_dict())
+
+
+@blp.route("/events/<event_id>/registrations.csv")
+@blp.doc(security=BEARER, responses={200: {
+    "description": "The registrations as CSV",
+    "content": {"text/csv": {"schema": {"type": "string"}}}}})
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+def export_registrations(event_id):
+    """The registrations for a spreadsheet (Italian headings)."""
+    require_login()
+    text = call("events", "export_registrations_csv", event_id)
+    # the BOM lets spreadsheet programs read the accents as UTF-8
+    return Response("\ufeff" + text, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=iscrizioni.csv"})
+
+
+@blp.route("/events/<event_id>/registrations/<registration_id>/attendance", methods=["POST"])
+@blp.arguments(AttendanceSchema)
+@answers(blp, 200, RegistrationSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="The registration was cancelled")
+@blp.doc(security=BEARER)
+def mark_attendance(_data, event_id, registration_id):
+    """Mark whether the household came (`attended`, true by default)."""
+    require_login()
+    return call("events", "mark_attendance", event_id, registration_id,
+                request.get_json(silent=True))

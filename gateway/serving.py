@@ -1,0 +1,32 @@
+"""gunicorn settings for the gateway: `gunicorn --config python:gateway.serving ...`.
+
+Log lines in JSON (gateway/logs.py), and the Prometheus multiprocess directory ready before
+the workers start: PROMETHEUS_MULTIPROC_DIR emptied of a previous run's samples, or, when it
+is unset, a temporary directory made for this run and removed at its end.
+"""
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from gateway.logs import LOGGING
+
+logconfig_dict = LOGGING
+_temporary = []  # the directory made here, if any
+
+
+def on_starting(server):
+    """Runs in the master before any worker is forked (workers inherit the environment)."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        directory = tempfile.mkdtemp(prefix="qubi-gateway-metrics-")
+        _temporary.append(directory)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    for stale in Path(directory).glob("*.db"):
+        stale.unlink()
+
+
+def on_exit(server):
+    for directory in _temporary:
+        shutil.rmtree(directory, ignore_errors=True)

@@ -1,0 +1,176 @@
+"""Events of the networks: created as drafts, published, changed, cancelled.
+
+A published event that changes says so on the bus (`event_updated`), so that its registrants
+can be told. An event that is over is read-only. Every change raises its `sequence`, which
+subscribed calendars use to know the event changed.
+"""
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from services.common.context import Caller
+from services.common.errors import Conflict, Invalid, NotFound
+from services.events.models import CANCELLED, DRAFT, PUBLISHED, Event, EventOrganizer
+from services.events.places import active_registrations, fill_places, lock
+from services.events.permissions import (default_municipio, organizer_ids, require_manage,
+                                         require_organizer, visible_events)
+from services.events.schemas import ENDS_AFTER_START
+
+LOCATION = {"id": "location_id", "name": "place", "address": "address", "zone": "zone"}
+
+
+def get_visible(session, caller: Caller, event_id: str) -> Event:
+    event = session.execute(select(Event).where(Event.id == event_id,
+                                                visible_events(caller))).scalar()
+    if event is None:
+        raise NotFound("No such event.")
+    return event
+
+
+def get_managed(session, caller: Caller, event_id: str) -> Event:
+    event = get_visible(session, caller, event_id)
+    require_manage(caller, event)
+    return event
+
+
+def search_statement(caller: Caller, municipio=None, from_=None, to=None, age=None,
+                     organization_id=None):
+    statement = select(Event).where(visible_events(caller)).order_by(Event.starts_at, Event.id)
+    if municipio is not None:
+        statement = statement.where(Event.municipio == municipio)
+    if from_ is not None:
+        statement = statement.where(Event.ends_at > from_)
+    if to is not None:
+        statement = statement.where(Event.starts_at < to)
+    if age is not None:
+        statement = statement.where(or_(Event.min_age.is_(None), Event.min_age <= age),
+                                    or_(Event.max_age.is_(None), Event.max_age >= age))
+    if organization_id is not None:
+        statement = statement.where(Event.id.in_(select(EventOrganizer.event_id).where(
+            EventOrganizer.organization_id == organization_id)))
+    return statement
+
+
+def feed_statement(municipio=None, organization_id=None):
+    """What a calendar shows: what anyone sees, the public events published (or cancelled
+    after they were)."""
+    return search_statement(Caller(), municipio=municipio, organization_id=organization_id)
+
+
+def create(tx, caller: Caller, data: dict, now: datetime) -> Event:
+    location = data.pop("location", None) or {}
+    municipio = default_municipio(caller, data.pop("municipio", None), location.get("municipio"))
+    organizers = organizer_ids(caller, data.pop("organizer_ids", None))
+    require_organizer(caller, municipio, organizers)
+    if data["ends_at"] <= now:
+        raise Invalid({"ends_at": ["This moment is already past."]})
+    event = Event(municipio=municipio, status=DRAFT, sequence=0, created_at=now, updated_at=now,
+                  organizers=_organizers([], organizers), **_columns(data, location))
+    tx.session.add(event)
+    tx.session.flush()
+    return event
+
+
+def update(tx, caller: Caller, event_id: str, data: dict, now: datetime) -> Event:
+    event = _changeable(tx.session, caller, event_id, now)
+    before = _snapshot(event)
+    location = (data.pop("location") or {}) if "location" in data else None  # None: unchanged
+    municipio = data.pop("municipio", None) or (location or {}).get("municipio")
+    if municipio:
+        event.municipio = municipio
+    if "organizer_ids" in data:
+        event.organizers = _organizers(event.organizers,
+                                       organizer_ids(caller, data.pop("organizer_ids")))
+    for column, value in _columns(data, location).items():
+        setattr(event, column, value)
+    if event.ends_at <= event.starts_at:
+        raise Invalid({"ends_at": [ENDS_AFTER_START]})
+    if (event.min_age is not None and event.max_age is not None
+            and event.min_age > event.max_age):
+        raise Invalid({"max_age": ["The maximum age is at least the minimum age."]})
+    require_organizer(caller, event.municipio, event.organizer_ids)  # what the edit leaves
+    changed = sorted(name for name, value in _snapshot(event).items() if before[name] != value)
+    if not changed:
+        return event
+    if "capacity" in changed:
+        _fit_capacity(tx, event, now)
+    _touch(event, now)
+    if event.status == PUBLISHED:
+        tx.emit("event_updated", {**_event(event), "changed": changed,
+                                  "registrations": active_registrations(tx.session, event.id)})
+    return event
+
+
+def publish(tx, caller: Caller, event_id: str, now: datetime) -> Event:
+    event = _changeable(tx.session, caller, event_id, now)
+    if event.status != DRAFT:
+        raise Conflict("Only a draft is published.")
+    event.status, event.published_at = PUBLISHED, now
+    _touch(event, now)
+    tx.emit("event_published", _event(event))
+    return event
+
+
+def cancel(tx, caller: Caller, event_id: str, now: datetime) -> Event:
+    event = _changeable(tx.session, caller, event_id, now)
+    event.status, event.cancelled_at = CANCELLED, now
+    _touch(event, now)
+    if event.published_at is not None:  # a draft was never announced
+        tx.emit("event_cancelled", {**_event(event),
+                                    "registrations": active_registrations(tx.session, event.id)})
+    return event
+
+
+def is_over(event: Event, now: datetime) -> bool:
+    return event.ends_at <= now
+
+
+def has_started(event: Event, now: datetime) -> bool:
+    return event.starts_at <= now
+
+
+def _changeable(session, caller, event_id, now) -> Event:
+    event = get_managed(session, caller, event_id)
+    if is_over(event, now):
+        raise Conflict("This event is over: it can no longer change.")
+    if event.status == CANCELLED:
+        raise Conflict("This event is cancelled: it can no longer change.")
+    return lock(session, event.id)
+
+
+def _fit_capacity(tx, event: Event, now: datetime):
+    if event.capacity is not None and event.capacity < event.confirmed_people:
+        raise Invalid({"capacity": [f"{event.confirmed_people} people are already confirmed."]})
+    fill_places(tx, event, now)
+
+
+def _organizers(current: list, wanted: list) -> list:
+    """The organiser rows for `wanted`, keeping those already there (one row per organisation)."""
+    kept = {organizer.organization_id: organizer for organizer in current}
+    return [kept.get(o) or EventOrganizer(organization_id=o) for o in wanted]
+
+
+def _columns(data: dict, location: dict | None) -> dict:
+    columns = dict(data)
+    if location is not None:
+        columns.update({column: location.get(key) for key, column in LOCATION.items()})
+    return columns
+
+
+def _snapshot(event: Event) -> dict:
+    values = {column.key: getattr(event, column.key) for column in Event.__table__.columns
+              if column.key not in ("id", "status", "sequence", "created_at", "updated_at",
+                                    "published_at", "cancelled_at")}
+    values["organizer_ids"] = event.organizer_ids
+    return values
+
+
+def _touch(event: Event, now: datetime):
+    event.sequence += 1
+    event.updated_at = now
+
+
+def _event(event: Event) -> dict:
+    return {"event_id": event.id, "municipio": event.municipio, "visibility": event.visibility,
+            "organizer_ids": event.organizer_ids, "category": event.category,
+            "sequence": event.sequence}

@@ -1,0 +1,163 @@
+"""Donation drives ("Zaino sospeso"): items with the quantity needed, drop-off points, and a
+collection window.
+
+Anyone pledges while the drive is open; a pledge past what is still needed is accepted and
+flagged, for the organisers to decide. Organisers record what they receive; an item is
+fulfilled when the deliveries reach its need. A drive closes by itself once the last day of
+its window is over (`close_due`, run by a timer).
+"""
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from services.common.context import Caller
+from services.common.errors import Conflict, Invalid, NotFound
+from services.common.schemas import local_time
+from services.events.models import (CLOSED, OPEN, Delivery, Drive, DriveItem, DriveOrganizer,
+                                    DropOffPoint, Pledge, locked)
+from services.events.permissions import (default_municipio, organizer_ids, require_manage,
+                                         require_organizer)
+
+
+def get(session, drive_id: str) -> Drive:
+    drive = session.get(Drive, drive_id)
+    if drive is None:
+        raise NotFound("No such drive.")
+    return drive
+
+
+def search_statement(municipio=None, status=None, organization_id=None):
+    statement = select(Drive).order_by(Drive.collect_from.desc(), Drive.id)
+    if municipio is not None:
+        statement = statement.where(Drive.municipio == municipio)
+    if status is not None:
+        statement = statement.where(Drive.status == status)
+    if organization_id is not None:
+        statement = statement.where(Drive.id.in_(select(DriveOrganizer.drive_id).where(
+            DriveOrganizer.organization_id == organization_id)))
+    return statement
+
+
+def create(tx, caller: Caller, data: dict, now: datetime) -> Drive:
+    municipio = default_municipio(caller, data.pop("municipio", None))
+    organizers = organizer_ids(caller, data.pop("organizer_ids", None))
+    require_organizer(caller, municipio, organizers)
+    if data["collect_to"] < today(now):
+        raise Invalid({"collect_to": ["This day is already past."]})
+    drive = Drive(
+        municipio=municipio, status=OPEN, created_at=now,
+        organizers=[DriveOrganizer(organization_id=o) for o in organizers],
+        items=[DriveItem(**item) for item in data.pop("items")],
+        drop_off_points=[DropOffPoint(**point) for point in data.pop("drop_off_points")],
+        **data)
+    tx.session.add(drive)
+    tx.session.flush()
+    tx.emit("drive_opened", {"drive_id": drive.id, "municipio": municipio,
+                             "organizer_ids": organizers, "items": len(drive.items)})
+    return drive
+
+
+def pledge(tx, drive_id: str, data: dict, now: datetime) -> Pledge:
+    """Anyone's."""
+    drive = locked(tx.session, Drive, get(tx.session, drive_id).id)
+    if not is_open(drive, now):
+        raise Conflict("This drive is closed.")
+    item = _item(drive, data["item"])
+    pledged, delivered = _totals(tx.session, drive.id).get(item.id, (0, 0))
+    still_needed = item.quantity_needed - max(pledged, delivered)
+    pledge = Pledge(drive_id=drive.id, item_id=item.id, quantity=data["quantity"],
+                    donor_name=data.get("donor_name"), over_need=data["quantity"] > still_needed,
+                    created_at=now)
+    tx.session.add(pledge)
+    tx.session.flush()
+    tx.emit("pledge_received", {"drive_id": drive.id, "pledge_id": pledge.id,
+                                "item_id": item.id, "quantity": pledge.quantity,
+                                "over_need": pledge.over_need})
+    return pledge
+
+
+def deliver(tx, caller: Caller, drive_id: str, data: dict, now: datetime) -> Delivery:
+    """Organisers record deliveries, also after the window (the last boxes get counted late)."""
+    drive = get(tx.session, drive_id)
+    require_manage(caller, drive)
+    drive = locked(tx.session, Drive, drive.id)
+    item = _item(drive, data["item"])
+    delivery = Delivery(drive_id=drive.id, item_id=item.id, quantity=data["quantity"],
+                        recorded_by=caller.user_id, created_at=now)
+    tx.session.add(delivery)
+    tx.session.flush()
+    delivered = _totals(tx.session, drive.id)[item.id][1]
+    if item.fulfilled_at is None and delivered >= item.quantity_needed:
+        item.fulfilled_at = now
+        tx.emit("drive_item_fulfilled", {"drive_id": drive.id, "item_id": item.id,
+                                         "municipio": drive.municipio,
+                                         "organizer_ids": drive.organizer_ids,
+                                         "quantity_needed": item.quantity_needed,
+                                         "delivered": delivered})
+    return delivery
+
+
+def close_due(tx, now: datetime) -> list:
+    """Closes the open drives whose window's last day is over; several replicas may run it."""
+    due = tx.session.execute(select(Drive).where(
+        Drive.status == OPEN, Drive.collect_to < today(now),
+    ).with_for_update(skip_locked=True)).scalars().all()
+    for drive in due:
+        drive.status, drive.closed_at = CLOSED, now
+        tx.emit("drive_closed", {"drive_id": drive.id, "municipio": drive.municipio,
+                                 "items": len(drive.items),
+                                 "items_fulfilled": sum(1 for item in drive.items
+                                                        if item.fulfilled_at is not None)})
+    return due
+
+
+def present(session, drive: Drive) -> dict:
+    """The drive with its progress: per item the raw totals; overall, each item counted up to
+    its need, so an item given twice over does not hide another still missing."""
+    totals = _totals(session, drive.id)
+    items = []
+    for item in drive.items:
+        pledged, delivered = totals.get(item.id, (0, 0))
+        items.append({"id": item.id, "name": item.name, "unit": item.unit,
+                      "quantity_needed": item.quantity_needed, "pledged": pledged,
+                      "delivered": delivered, "fulfilled": item.fulfilled_at is not None})
+    progress = {
+        "quantity_needed": sum(item["quantity_needed"] for item in items),
+        "pledged": sum(min(item["pledged"], item["quantity_needed"]) for item in items),
+        "delivered": sum(min(item["delivered"], item["quantity_needed"]) for item in items),
+        "items": len(items),
+        "items_fulfilled": sum(1 for item in items if item["fulfilled"]),
+    }
+    return {"id": drive.id, "title": drive.title, "description": drive.description,
+            "municipio": drive.municipio, "organizer_ids": drive.organizer_ids, "items": items,
+            "drop_off_points": drive.drop_off_points, "collect_from": drive.collect_from,
+            "collect_to": drive.collect_to, "status": drive.status, "progress": progress,
+            "created_at": drive.created_at, "closed_at": drive.closed_at}
+
+
+def is_open(drive: Drive, now: datetime) -> bool:
+    return drive.status == OPEN and today(now) <= drive.collect_to
+
+
+def today(now: datetime) -> date:
+    return local_time(now).date()
+
+
+def _item(drive: Drive, wanted: str) -> DriveItem:
+    """An item of the drive by its id or its name (any case)."""
+    for item in drive.items:
+        if wanted == item.id or wanted.strip().lower() == item.name.lower():
+            return item
+    names = ", ".join(item.name for item in drive.items)
+    raise Invalid({"item": [f"This drive does not ask for it; it asks for: {names}."]})
+
+
+def _totals(session, drive_id: str) -> dict:
+    """{item id: (pledged, delivered)}"""
+    def summed(model) -> dict:
+        return dict(session.execute(select(model.item_id, func.sum(model.quantity)).where(
+            model.drive_id == drive_id).group_by(model.item_id)).all())
+
+    pledged, delivered = summed(Pledge), summed(Delivery)
+    return {item_id: (int(pledged.get(item_id, 0)), int(delivered.get(item_id, 0)))
+            for item_id in pledged.keys() | delivered.keys()}

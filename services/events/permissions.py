@@ -1,0 +1,78 @@
+"""Who may organise and change events and drives, and who sees which event.
+
+Partners organise for their own organisation (it is always among the organisers), a
+coordinator for its municipio, the city tier anywhere. Afterwards only the organisers, the
+municipio's coordinator and the city change them. A public event is seen by everyone once
+published; a network event only by members whose municipi include its municipio; a draft only
+by those who may change it. What a caller may not see does not exist for it (404).
+"""
+from sqlalchemy import and_, false, or_, select, true
+
+from services.common.context import CITY, COORDINATOR, PARTNER, Caller
+from services.common.errors import Forbidden, Invalid
+from services.events.models import PUBLIC, Event, EventOrganizer
+
+ORGANIZERS = (PARTNER, COORDINATOR, CITY)
+
+
+def organizer_ids(caller: Caller, wanted) -> list:
+    """The organisers asked for, once each and in order; a partner's own organisation first."""
+    ids = list(dict.fromkeys(wanted or []))
+    if caller.has_role(PARTNER) and caller.organization_id and caller.organization_id not in ids:
+        ids.insert(0, caller.organization_id)
+    return ids
+
+
+def default_municipio(caller: Caller, *candidates):
+    """The first municipio given, else the caller's own when it has just one; else 422."""
+    for municipio in (*candidates, caller.municipi[0] if len(caller.municipi) == 1 else None):
+        if municipio is not None:
+            return municipio
+    raise Invalid({"municipio": ["Say which municipio this is in."]})
+
+
+def may_manage(caller: Caller, municipio: int, organizers: list) -> bool:
+    if not caller.authenticated:
+        return False
+    if caller.has_role(CITY):
+        return True
+    if caller.has_role(COORDINATOR) and municipio in caller.municipi:
+        return True
+    return caller.organization_id is not None and caller.organization_id in organizers
+
+
+def require_organizer(caller: Caller, municipio: int, organizers: list):
+    """For creating (and for what an edit leaves): the caller must be able to manage it."""
+    caller.require_role(*ORGANIZERS)
+    if not may_manage(caller, municipio, organizers):
+        raise Forbidden(f"You organise only for your organisation or your municipio, "
+                        f"not for municipio {municipio}.")
+
+
+def require_manage(caller: Caller, record):
+    """`record` (an event or a drive) the caller can already see."""
+    caller.require_authenticated()
+    if not may_manage(caller, record.municipio, record.organizer_ids):
+        raise Forbidden("Only its organisers and its municipio's coordinator change this.")
+
+
+def visible_events(caller: Caller):
+    """The SQL condition for the events this caller may see."""
+    if caller.has_role(CITY):
+        return true()
+    shown = Event.visibility == PUBLIC
+    if caller.authenticated and caller.municipi:
+        shown = or_(shown, Event.municipio.in_(caller.municipi))
+    # published, or cancelled after it was: never drafts (those are the managers')
+    return or_(and_(Event.published_at.is_not(None), shown), _managed_events(caller))
+
+
+def _managed_events(caller: Caller):
+    """`may_manage` as SQL, for the drafts a caller may see."""
+    conditions = []
+    if caller.has_role(COORDINATOR) and caller.municipi:
+        conditions.append(Event.municipio.in_(caller.municipi))
+    if caller.authenticated and caller.organization_id:
+        conditions.append(Event.id.in_(select(EventOrganizer.event_id).where(
+            EventOrganizer.organization_id == caller.organization_id)))
+    return or_(false(), *conditions)

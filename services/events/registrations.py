@@ -1,0 +1,126 @@
+"""Registrations to an event: confirmed while places remain, then waitlisted in order.
+
+Anyone who can see a published event registers until it starts, once per contact. The answer
+carries a cancel token (only its hash is kept), with which the registrant cancels without an
+account; organisers cancel too. A cancelled confirmed registration frees its places for the
+waiting list. Organisers list and export the registrations and mark who came.
+"""
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from services.common.context import Caller
+from services.common.errors import Conflict, NotFound
+from services.common.schemas import local_time
+from services.events import agenda
+from services.events.models import CANCELLED, CONFIRMED, PUBLISHED, WAITLISTED, Registration
+from services.events.places import fill_places, lock, registration_event, someone_waits
+
+CSV_COLUMNS = ("Nome", "Contatto", "Adulti", "Bambini", "Stato", "Ordine di arrivo", "Presente",
+               "Iscrizione")
+STATUS_IT = {CONFIRMED: "confermata", WAITLISTED: "in lista d'attesa", CANCELLED: "annullata"}
+ATTENDED_IT = {True: "sì", False: "no", None: ""}
+
+
+def register(tx, caller: Caller, event_id: str, data: dict, now: datetime):
+    """The new registration and its cancel token (given once, never stored)."""
+    event = lock(tx.session, agenda.get_visible(tx.session, caller, event_id).id)
+    if event.status != PUBLISHED:
+        raise Conflict("This event does not take registrations: it is not published.")
+    if agenda.has_started(event, now):
+        raise Conflict("Registrations closed when the event started.")
+    if tx.session.execute(select(Registration.id).where(
+            Registration.event_id == event.id, Registration.contact == data["contact"],
+            Registration.status != CANCELLED)).first():
+        raise Conflict("Someone with this contact is already registered.")
+    people = data["adults"] + data["children"]
+    fits = event.capacity is None or (not someone_waits(tx.session, event.id)
+                                      and event.confirmed_people + people <= event.capacity)
+    token = secrets.token_urlsafe(24)
+    registration = Registration(
+        event_id=event.id, status=CONFIRMED if fits else WAITLISTED, created_at=now,
+        position=_last_position(tx.session, event.id) + 1, cancel_token_hash=_hash(token), **data)
+    tx.session.add(registration)
+    tx.session.flush()
+    tx.emit(f"registration_{registration.status}", registration_event(event, registration))
+    return registration, token
+
+
+def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str | None,
+           now: datetime) -> Registration:
+    """By the registrant's token, or by an organiser. Cancelling twice changes nothing."""
+    registration = tx.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event_id:
+        raise NotFound("No such registration.")
+    if token is not None:
+        if not hmac.compare_digest(_hash(token), registration.cancel_token_hash):
+            raise NotFound("No such registration.")
+    else:
+        agenda.get_managed(tx.session, caller, event_id)
+    event = lock(tx.session, event_id)
+    tx.session.refresh(registration)  # as the previous holder of the lock left it
+    if registration.status == CANCELLED:
+        return registration
+    if agenda.has_started(event, now):
+        raise Conflict("The event has started: its registrations no longer change.")
+    was_confirmed = registration.status == CONFIRMED
+    registration.status, registration.cancelled_at = CANCELLED, now
+    if was_confirmed:
+        fill_places(tx, event, now)
+    return registration
+
+
+def search_statement(session, caller: Caller, event_id: str, status: str | None = None):
+    agenda.get_managed(session, caller, event_id)
+    statement = select(Registration).where(Registration.event_id == event_id)
+    if status:
+        statement = statement.where(Registration.status == status)
+    return statement.order_by(Registration.position)
+
+
+def export_csv(session, caller: Caller, event_id: str) -> str:
+    """Every registration in order of arrival, for a spreadsheet (Italian headings)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for registration in session.execute(search_statement(session, caller, event_id)).scalars():
+        writer.writerow([
+            registration.name, registration.contact, registration.adults, registration.children,
+            STATUS_IT[registration.status], registration.position,
+            ATTENDED_IT[registration.attended],
+            local_time(registration.created_at).strftime("%d/%m/%Y %H:%M"),
+        ])
+    return out.getvalue()
+
+
+def mark_attendance(tx, caller: Caller, event_id: str, registration_id: str,
+                    attended: bool) -> Registration:
+    agenda.get_managed(tx.session, caller, event_id)
+    registration = tx.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event_id:
+        raise NotFound("No such registration.")
+    if registration.status == CANCELLED:
+        raise Conflict("This registration was cancelled.")
+    registration.attended = attended
+    return registration
+
+
+def registrants(session, event_id: str) -> list:
+    """Internal, for notifications: the registrations still standing."""
+    return session.execute(select(Registration).where(
+        Registration.event_id == event_id, Registration.status != CANCELLED,
+    ).order_by(Registration.position)).scalars().all()
+
+
+def _last_position(session, event_id: str) -> int:
+    return session.execute(select(func.coalesce(func.max(Registration.position), 0)).where(
+        Registration.event_id == event_id)).scalar_one()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

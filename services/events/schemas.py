@@ -1,0 +1,308 @@
+"""The events service's contract: what comes in (validated) and what goes out."""
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.common.schemas import (AGE, HOUR, ID, MUNICIPIO, ROME, PageArgs, PartialSchema,
+                                     Timestamp, WeeklySlotSchema)
+from services.common.vocabulary import CATEGORIES, DIMENSIONS
+from services.events.models import (CANCELLED, CLOSED, CONFIRMED, NETWORK, OPEN, PUBLIC,
+                                    WAITLISTED)
+
+ENDS_AFTER_START = "The end comes after the start."
+PARTY = validate.Range(min=0, max=20)
+PHONE = re.compile(r"^\+?[0-9]{6,15}$")
+
+
+class Moment(fields.AwareDateTime):
+    """ISO 8601; without an offset, Europe/Rome time; a bare date is that day's midnight."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=ROME, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and len(value) == 10:
+            value += "T00:00"
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Contact(fields.String):
+    """An email (kept in lower case) or a phone number (kept as digits, with its + if any)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if "@" in text:
+            return validate.Email(error="Not an email address.")(text.lower())
+        phone = re.sub(r"[ ./()-]", "", text)
+        if not PHONE.match(phone):
+            raise ValidationError("Give an email address or a phone number.")
+        return phone
+
+
+# --- events ------------------------------------------------------------------------------------
+
+class ProgrammeItemSchema(Schema):
+    time = fields.String(required=True, validate=HOUR)
+    activity = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class EventLocationSchema(Schema):
+    """A directory location (`id`), or a free address with its zone and municipio."""
+    id = fields.String(allow_none=True, validate=ID,
+                       metadata={"description": "A location of the directory"})
+    name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    zone = fields.String(allow_none=True, validate=validate.Length(max=120))
+    municipio = fields.Integer(allow_none=True, validate=MUNICIPIO)
+
+
+class EventCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
+    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    programme = fields.List(fields.Nested(ProgrammeItemSchema), validate=validate.Length(max=50))
+    location = fields.Nested(EventLocationSchema, allow_none=True)
+    municipio = fields.Integer(validate=MUNICIPIO, metadata={
+        "description": "Default: the location's, or the caller's when it has just one"})
+    organizer_ids = fields.List(fields.String(validate=ID), validate=validate.Length(max=30),
+                                metadata={"description": "A partner's organisation is always one"})
+    visibility = fields.String(load_default=PUBLIC, validate=validate.OneOf((PUBLIC, NETWORK)))
+    capacity = fields.Integer(allow_none=True, validate=validate.Range(min=1), metadata={
+        "description": "Places, counting adults and children; none: no limit"})
+    registration_required = fields.Boolean(load_default=False)
+    min_age = fields.Integer(allow_none=True, validate=AGE)
+    max_age = fields.Integer(allow_none=True, validate=AGE)
+    category = fields.String(allow_none=True, validate=validate.OneOf(CATEGORIES))
+    dimension = fields.String(allow_none=True, validate=validate.OneOf(DIMENSIONS))
+    price_note = fields.String(allow_none=True, validate=validate.Length(max=300))
+    fundraising_purpose = fields.String(allow_none=True, validate=validate.Length(max=300))
+    accessibility = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+    @validates_schema(skip_on_field_errors=False)
+    def in_order(self, data, **kwargs):
+        errors = {}
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            errors["ends_at"] = [ENDS_AFTER_START]
+        low, high = data.get("min_age"), data.get("max_age")
+        if low is not None and high is not None and low > high:
+            errors["max_age"] = ["The maximum age is at least the minimum age."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventUpdateSchema(PartialSchema, EventCreateSchema):
+    """Only the fields that change."""
+
+
+class EventQuerySchema(PageArgs):
+    municipio = fields.Integer(validate=MUNICIPIO)
+    from_ = Moment(data_key="from", metadata={"description": "Events not yet over at that moment"})
+    to = Moment(metadata={"description": "Events starting before that moment"})
+    age = fields.Integer(validate=AGE,
+                         metadata={"description": "The audience's age range holds it"})
+    organization_id = fields.String(validate=ID, metadata={"description": "One of the organisers"})
+
+
+class EventSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    description = fields.String(allow_none=True)
+    programme = fields.List(fields.Nested(ProgrammeItemSchema))
+    starts_at = Timestamp()
+    ends_at = Timestamp()
+    location = fields.Nested(EventLocationSchema)
+    municipio = fields.Integer()
+    organizer_ids = fields.List(fields.String())
+    visibility = fields.String(metadata={"description": "public or network (its members only)"})
+    capacity = fields.Integer(allow_none=True)
+    places_left = fields.Integer(allow_none=True, metadata={"description": "none: no limit"})
+    registration_required = fields.Boolean()
+    min_age = fields.Integer(allow_none=True)
+    max_age = fields.Integer(allow_none=True)
+    category = fields.String(allow_none=True)
+    dimension = fields.String(allow_none=True)
+    price_note = fields.String(allow_none=True)
+    fundraising_purpose = fields.String(allow_none=True)
+    accessibility = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "draft, published or cancelled"})
+    created_at = Timestamp()
+    updated_at = Timestamp()
+    published_at = Timestamp(allow_none=True)
+    cancelled_at = Timestamp(allow_none=True)
+
+
+# --- registrations -----------------------------------------------------------------------------
+
+class RegistrationCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    contact = Contact(required=True, metadata={"description": "An email or a phone number"})
+    adults = fields.Integer(load_default=1, validate=PARTY)
+    children = fields.Integer(load_default=0, validate=PARTY)
+
+    @validates_schema(skip_on_field_errors=False)
+    def somebody_comes(self, data, **kwargs):
+        if data.get("adults", 1) + data.get("children", 0) < 1:
+            raise ValidationError("At least one person comes.", "adults")
+
+
+class RegistrationReceiptSchema(Schema):
+    """What the registrant gets back: keep `cancel_token` to cancel without an account."""
+    id = fields.String()
+    event_id = fields.String()
+    status = fields.String(metadata={"description": f"{CONFIRMED} or {WAITLISTED}"})
+    adults = fields.Integer()
+    children = fields.Integer()
+    cancel_token = fields.String()
+    created_at = Timestamp()
+
+
+class RegistrationSchema(Schema):
+    """A registration as its event's organisers see it."""
+    id = fields.String()
+    event_id = fields.String()
+    name = fields.String()
+    contact = fields.String()
+    adults = fields.Integer()
+    children = fields.Integer()
+    status = fields.String(metadata={"description": f"{CONFIRMED}, {WAITLISTED} or {CANCELLED}"})
+    position = fields.Integer(metadata={"description": "Order of arrival"})
+    attended = fields.Boolean(allow_none=True)
+    created_at = Timestamp()
+    promoted_at = Timestamp(allow_none=True)
+    cancelled_at = Timestamp(allow_none=True)
+
+
+class RegistrationQuerySchema(PageArgs):
+    status = fields.String(validate=validate.OneOf((CONFIRMED, WAITLISTED, CANCELLED)))
+
+
+class CancelQuerySchema(Schema):
+    token = fields.String(validate=validate.Length(min=1, max=100),
+                          metadata={"description": "The registrant's cancel token"})
+
+
+class AttendanceSchema(Schema):
+    attended = fields.Boolean(load_default=True)
+
+
+class RegistrantSchema(Schema):
+    """Internal: whom to tell when an event changes."""
+    registration_id = fields.String(attribute="id")
+    name = fields.String()
+    contact = fields.String()
+    status = fields.String()
+
+
+# --- donation drives ---------------------------------------------------------------------------
+
+class DropOffPointSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    address = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    schedules = fields.List(fields.Nested(WeeklySlotSchema), load_default=list,
+                            validate=validate.Length(max=30))
+
+
+class DriveItemCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    unit = fields.String(load_default="pezzi", validate=validate.Length(min=1, max=40))
+    quantity_needed = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
+
+
+class DriveCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    municipio = fields.Integer(validate=MUNICIPIO, metadata={
+        "description": "Default: the caller's when it has just one"})
+    organizer_ids = fields.List(fields.String(validate=ID), validate=validate.Length(max=30))
+    items = fields.List(fields.Nested(DriveItemCreateSchema), required=True,
+                        validate=validate.Length(min=1, max=100))
+    drop_off_points = fields.List(fields.Nested(DropOffPointSchema), required=True,
+                                  validate=validate.Length(min=1, max=50))
+    collect_from = fields.Date(required=True)
+    collect_to = fields.Date(required=True, metadata={"description": "Included"})
+
+    @validates_schema(skip_on_field_errors=False)
+    def consistent(self, data, **kwargs):
+        errors = {}
+        if data.get("collect_from") and data.get("collect_to") and (
+                data["collect_to"] < data["collect_from"]):
+            errors["collect_to"] = ["The collection ends on or after the day it starts."]
+        # with field errors the items may be partial: compare the names that are there
+        names = [item["name"].strip().lower() for item in data.get("items") or [] if "name" in item]
+        if len(names) != len(set(names)):
+            errors["items"] = ["Each item appears once."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class DriveQuerySchema(PageArgs):
+    municipio = fields.Integer(validate=MUNICIPIO)
+    status = fields.String(validate=validate.OneOf((OPEN, CLOSED)))
+    organization_id = fields.String(validate=ID)
+
+
+class ItemProgressSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    quantity_needed = fields.Integer()
+    pledged = fields.Integer()
+    delivered = fields.Integer()
+    fulfilled = fields.Boolean(metadata={"description": "Delivered reached the need"})
+
+
+class ProgressSchema(Schema):
+    quantity_needed = fields.Integer()
+    pledged = fields.Integer(metadata={"description": "Counted up to each item's need"})
+    delivered = fields.Integer(metadata={"description": "Counted up to each item's need"})
+    items = fields.Integer()
+    items_fulfilled = fields.Integer()
+
+
+class DriveSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+    description = fields.String(allow_none=True)
+    municipio = fields.Integer()
+    organizer_ids = fields.List(fields.String())
+    items = fields.List(fields.Nested(ItemProgressSchema))
+    drop_off_points = fields.List(fields.Nested(DropOffPointSchema))
+    collect_from = fields.Date()
+    collect_to = fields.Date()
+    status = fields.String(metadata={"description": "open or closed"})
+    progress = fields.Nested(ProgressSchema)
+    created_at = Timestamp()
+    closed_at = Timestamp(allow_none=True)
+
+
+class PledgeCreateSchema(Schema):
+    item = fields.String(required=True, validate=validate.Length(min=1, max=120),
+                         metadata={"description": "The item's name or id"})
+    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
+    donor_name = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+
+class DeliveryCreateSchema(Schema):
+    item = fields.String(required=True, validate=validate.Length(min=1, max=120),
+                         metadata={"description": "The item's name or id"})
+    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
+
+
+class PledgeSchema(Schema):
+    id = fields.String()
+    drive_id = fields.String()
+    item_id = fields.String()
+    quantity = fields.Integer()
+    donor_name = fields.String(allow_none=True)
+    over_need = fields.Boolean(metadata={
+        "description": "More than was still needed: accepted, the organisers decide"})
+    created_at = Timestamp()
+
+
+class DeliverySchema(Schema):
+    id = fields.String()
+    drive_id = fields.String()
+    item_id = fields.String()
+    quantity = fields.Integer()
+    created_at = Timestamp()

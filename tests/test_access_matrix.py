@@ -1,0 +1,201 @@
+"""The access-control matrix, from the OpenAPI document: every endpoint is listed here with who
+may use it, and an object of another organisation or municipio is neither readable nor
+changeable by the roles of API.md that do not own it (401 without a token, else 403 or 404).
+A new endpoint without an entry fails the first test."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+
+from gateway.app import create_app
+from services.common.config import load_settings
+from tests.platform import Client, referral_body
+
+PUBLIC = "public"      # anyone, and nothing in it belongs to someone
+OWN = "own"            # acts on the caller's own things only (their inbox, their token...)
+ANONYMOUS = None
+NOT_OF_MUNICIPIO_8 = ["partner2", "coord3", "asc4", ANONYMOUS]
+
+
+class Foreign:
+    """An object of Municipio 8 (`kind`) that these `outsiders` may not read or change."""
+
+    def __init__(self, kind, outsiders, body=None):
+        self.kind, self.outsiders, self.body = kind, outsiders, body
+
+
+class RoleGated:
+    """Only some roles may call it at all; these `outsiders` may not."""
+
+    def __init__(self, outsiders, body=None, query=None):
+        self.outsiders, self.body, self.query = outsiders, body, query
+
+
+REFERRAL_OUTSIDERS = ["partner2", "coord3", "asc4", "citta", ANONYMOUS]
+ACCESS = {
+    "POST /api/v1/auth/token": PUBLIC,
+    "POST /api/v1/auth/refresh": PUBLIC,
+    "POST /api/v1/auth/logout": OWN,
+    "GET /api/v1/me": OWN,
+    "GET /healthz": PUBLIC, "GET /readyz": PUBLIC, "GET /metrics": PUBLIC,
+    "GET /api/v1/networks": PUBLIC,
+    "GET /api/v1/governance": PUBLIC,
+    "GET /api/v1/hsds/organizations": PUBLIC,
+    "GET /api/v1/hsds/organizations/{organization_id}": PUBLIC,
+    "GET /api/v1/hsds/services": PUBLIC,
+    "GET /api/v1/hsds/services/{service_id}": PUBLIC,
+    "GET /api/v1/organizations": PUBLIC,
+    "GET /api/v1/organizations/{organization_id}": PUBLIC,
+    "POST /api/v1/organizations": RoleGated(["partner8a", "asc8", ANONYMOUS],
+                                            body={"name": "Non ammessa", "municipi": [8]}),
+    "PATCH /api/v1/organizations/{organization_id}": Foreign(
+        "organization", ["partner2", "partner8b", "coord3", "asc8", ANONYMOUS], {"phone": "02 1"}),
+    "POST /api/v1/organizations/import": RoleGated(["partner8a", "asc8", ANONYMOUS]),
+    "GET /api/v1/organizations/export.csv": RoleGated(["partner8a", "asc8", ANONYMOUS]),
+    "GET /api/v1/services": PUBLIC,
+    "GET /api/v1/services/{service_id}": PUBLIC,
+    "POST /api/v1/services": Foreign("service_of_organization", ["partner2", "partner8a", "coord3",
+                                                                  ANONYMOUS]),
+    "PATCH /api/v1/services/{service_id}": Foreign(
+        "service", ["partner2", "partner8a", "coord3", ANONYMOUS], {"name": "Presa"}),
+    "DELETE /api/v1/services/{service_id}": Foreign(
+        "service", ["partner2", "partner8a", "coord3", ANONYMOUS]),
+    "POST /api/v1/referrals": RoleGated(["coord8", "citta", ANONYMOUS],
+                                        body=lambda owned: referral_body(owned["org_b"])),
+    "GET /api/v1/referrals": OWN,
+    "GET /api/v1/referrals/{referral_id}": Foreign("referral", REFERRAL_OUTSIDERS),
+    "POST /api/v1/referrals/{referral_id}/accept": Foreign("referral", REFERRAL_OUTSIDERS),
+    "POST /api/v1/referrals/{referral_id}/decline": Foreign(
+        "referral", REFERRAL_OUTSIDERS, {"reason": "other"}),
+    "POST /api/v1/referrals/{referral_id}/complete": Foreign(
+        "referral", REFERRAL_OUTSIDERS, {"outcome": "enrolled"}),
+    "POST /api/v1/referrals/{referral_id}/withdraw": Foreign(
+        "referral", REFERRAL_OUTSIDERS, {"reason": "x"}),
+    "POST /api/v1/referrals/{referral_id}/consent/withdraw": Foreign("referral", REFERRAL_OUTSIDERS),
+    "POST /api/v1/referrals/{referral_id}/notes": Foreign(
+        "referral", REFERRAL_OUTSIDERS, {"body": "x"}),
+    "GET /api/v1/referrals/{referral_id}/audit": Foreign("referral", REFERRAL_OUTSIDERS),
+    "GET /api/v1/notifications": OWN,
+    "POST /api/v1/notifications/read-all": OWN,
+    "GET /api/v1/notifications/preferences": OWN,
+    "PUT /api/v1/notifications/preferences": OWN,
+    "POST /api/v1/notifications/{notification_id}/read": Foreign(
+        "notification", ["coord3", "partner8a", "citta", ANONYMOUS]),
+    "GET /api/v1/reports/overview": RoleGated(["coord3", "partner8a", "asc8", ANONYMOUS],
+                                              query={"municipio": 8}),
+    "GET /api/v1/events": PUBLIC,
+    "POST /api/v1/events": RoleGated(["asc8", ANONYMOUS], body=lambda owned: {
+        "title": "Non ammesso", "municipio": 8, "starts_at": "2030-01-10T10:00:00+01:00",
+        "ends_at": "2030-01-10T12:00:00+01:00"}),
+    "GET /api/v1/events/{event_id}": Foreign("network_event", NOT_OF_MUNICIPIO_8),
+    "GET /api/v1/events/{event_id}.ics": Foreign("network_event", NOT_OF_MUNICIPIO_8),
+    "PATCH /api/v1/events/{event_id}": Foreign("network_event", NOT_OF_MUNICIPIO_8 + ["partner8b"],
+                                               {"title": "Presa"}),
+    "POST /api/v1/events/{event_id}/publish": Foreign("network_event", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
+    "POST /api/v1/events/{event_id}/cancel": Foreign("network_event", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
+    "POST /api/v1/events/{event_id}/registrations": Foreign(
+        "network_event", ["partner2", "coord3", ANONYMOUS],
+        {"name": "Famiglia", "contact": "famiglia@example.org", "adults": 1}),
+    "GET /api/v1/events/{event_id}/registrations": Foreign("network_event", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
+    "GET /api/v1/events/{event_id}/registrations.csv": Foreign(
+        "network_event", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
+    "DELETE /api/v1/events/{event_id}/registrations/{registration_id}": Foreign(
+        "registration", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
+    "POST /api/v1/events/{event_id}/registrations/{registration_id}/attendance": Foreign(
+        "registration", NOT_OF_MUNICIPIO_8 + ["partner8b"], {"attended": True}),
+    "GET /api/v1/calendars/municipio/{municipio}.ics": PUBLIC,
+    "GET /api/v1/calendars/organizations/{organization_id}.ics": PUBLIC,
+    "GET /api/v1/drives": PUBLIC,
+    "GET /api/v1/drives/{drive_id}": PUBLIC,
+    "POST /api/v1/drives": RoleGated(["asc8", ANONYMOUS], body=lambda owned: {
+        "title": "Non ammessa", "municipio": 8, "collect_from": "2030-01-10",
+        "collect_to": "2030-01-20", "items": [{"name": "Penne", "quantity_needed": 5}],
+        "drop_off_points": [{"name": "Sede", "address": "Via Prova 1"}]}),
+    "POST /api/v1/drives/{drive_id}/pledges": PUBLIC,
+    "POST /api/v1/drives/{drive_id}/deliveries": Foreign(
+        "drive", ["partner2", "partner8b", "coord3", ANONYMOUS], {"item": "Quaderni", "quantity": 1}),
+}
+
+
+def operations() -> set:
+    settings = load_settings({"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})  # not called
+    document = create_app(settings).test_client().get("/api/v1/openapi.json").json
+    return {f"{method.upper()} {path}" for path, methods in document["paths"].items()
+            for method in methods if method in ("get", "post", "put", "patch", "delete")}
+
+
+def test_every_endpoint_of_the_openapi_document_has_an_entry():
+    documented = operations()
+    assert sorted(documented - set(ACCESS)) == [], "endpoints without an access entry"
+    assert sorted(set(ACCESS) - documented) == [], "entries for endpoints that do not exist"
+
+
+@pytest.fixture(scope="module")
+def owned(platform):  # noqa: F811
+    """One object of each kind, belonging to Municipio 8's partners."""
+    partner_a, partner_b = Client(platform, "partner8a"), Client(platform, "partner8b")
+    org_a, org_b = (partner.get("/me").json()["organization_id"] for partner in (partner_a, partner_b))
+    service = partner_b.post("/services", json={"organization_id": org_b, "name": "Matrice"}).json()
+    referral = partner_a.post("/referrals", json=referral_body(org_b)).json()
+    starts = datetime.now(timezone.utc) + timedelta(days=30)
+    event = partner_a.post("/events", json={
+        "title": "Riunione di rete", "starts_at": starts.isoformat(), "municipio": 8,
+        "ends_at": (starts + timedelta(hours=2)).isoformat(), "visibility": "network"}).json()
+    partner_a.post(f"/events/{event['id']}/publish")
+    registration = partner_a.post(f"/events/{event['id']}/registrations", json={
+        "name": "Operatrice", "contact": "operatrice@example.org", "adults": 1}).json()
+    today = datetime.now(timezone.utc).date()
+    drive = partner_a.post("/drives", json={
+        "title": "Zaino di prova", "municipio": 8, "collect_from": today.isoformat(),
+        "collect_to": (today + timedelta(days=10)).isoformat(),
+        "items": [{"name": "Quaderni", "quantity_needed": 10}],
+        "drop_off_points": [{"name": "Sede", "address": "Via Prova 1"}]}).json()
+    coordinator = Client(platform, "coord8")
+    coordinator.post("/organizations", json={"name": "Per la notifica"})
+    from tests.helpers import wait_for
+    notification = wait_for(lambda: coordinator.get("/notifications").json()["items"])[0]
+    ids = {"organization": {"organization_id": org_a}, "service": {"service_id": service["id"]},
+           "service_of_organization": {}, "referral": {"referral_id": referral["id"]},
+           "network_event": {"event_id": event["id"]},
+           "registration": {"event_id": event["id"], "registration_id": registration["id"]},
+           "drive": {"drive_id": drive["id"]}, "notification": {"notification_id": notification["id"]}}
+    # the owners do reach them: a 404 below is about the caller, not a missing object
+    assert partner_a.get(f"/referrals/{referral['id']}").status_code == 200
+    assert partner_a.get(f"/events/{event['id']}").status_code == 200
+    assert Client(platform).get(f"/services/{service['id']}").status_code == 200
+    return {"ids": ids, "org_b": org_b}
+
+
+def call_as(platform, username, method, path, body=None, query=None):  # noqa: F811
+    headers = Client(platform, username).headers if username else {}
+    return requests.request(method, f"{platform.url}{path}", json=body, params=query,
+                            headers=headers, timeout=15)
+
+
+@pytest.mark.broker
+def test_no_role_reads_or_changes_what_is_not_theirs(platform, owned):  # noqa: F811
+    refused = []
+    for operation, rule in ACCESS.items():
+        if rule in (PUBLIC, OWN):
+            continue
+        method, template = operation.split(" ", 1)
+        path, body = template, rule.body(owned) if callable(rule.body) else rule.body
+        if isinstance(rule, Foreign):
+            path = template.format(**owned["ids"][rule.kind])
+            if rule.kind == "service_of_organization":
+                body = {"organization_id": owned["org_b"], "name": "Nel nome di altri"}
+        for outsider in rule.outsiders:
+            answer = call_as(platform, outsider, method, path, body,
+                             getattr(rule, "query", None))
+            allowed = {401} if outsider is ANONYMOUS else {403, 404}
+            if answer.status_code not in allowed | ({404} if outsider is ANONYMOUS else set()):
+                refused.append(f"{operation} as {outsider}: {answer.status_code}")
+    assert refused == [], "\n".join(refused)
+
+
+@pytest.mark.broker
+def test_listing_referrals_shows_no_other_organisations_referral(platform, owned):  # noqa: F811
+    referral_id = owned["ids"]["referral"]["referral_id"]
+    for outsider in ("partner2", "coord3", "asc4", "citta"):
+        listed = Client(platform, outsider).get("/referrals").json()["items"]
+        assert referral_id not in [item["id"] for item in listed], outsider

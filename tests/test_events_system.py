@@ -1,0 +1,148 @@
+"""Events and drives as people meet them: over HTTP, with every process running."""
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timezone
+
+import icalendar
+import pytest
+import requests
+
+from tests.platform import Client
+
+pytestmark = pytest.mark.broker
+
+
+def create_event(client, **fields):
+    body = {"title": "Laboratorio", "starts_at": "2027-05-08T15:00",
+            "ends_at": "2027-05-08T18:00", **fields}
+    created = client.post("/events", json=body)
+    assert created.status_code == 201, created.text
+    published = client.post(f"/events/{created.json()['id']}/publish")
+    assert published.status_code == 200, published.text
+    return published.json()
+
+
+def test_twenty_families_at_once_for_ten_places_and_a_cancellation_moves_the_list_up(platform):
+    organiser = Client(platform, "partner2")
+    event = create_event(organiser, title="Uscita in natura", capacity=10)
+
+    def register(n):
+        return requests.post(f"{organiser.base}/events/{event['id']}/registrations", timeout=30,
+                             json={"name": f"Famiglia {n}", "contact": f"famiglia{n}@example.it"})
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(register, range(20)))
+    assert [a.status_code for a in answers] == [201] * 20
+    assert sorted(a.json()["status"] for a in answers) == ["confirmed"] * 10 + ["waitlisted"] * 10
+    assert Client(platform).get(f"/events/{event['id']}").json()["places_left"] == 0
+
+    listed = organiser.get(f"/events/{event['id']}/registrations").json()["items"]
+    first_waiting = next(r for r in listed if r["status"] == "waitlisted")
+    confirmed = next(a.json() for a in answers if a.json()["status"] == "confirmed")
+    url = f"{organiser.base}/events/{event['id']}/registrations/{confirmed['id']}"
+    assert requests.delete(url, params={"token": "wrong"}, timeout=10).status_code == 404
+    assert requests.delete(url, params={"token": confirmed["cancel_token"]},
+                           timeout=10).status_code == 204
+    after = {r["id"]: r["status"] for r in
+             organiser.get(f"/events/{event['id']}/registrations").json()["items"]}
+    assert (after[confirmed["id"]], after[first_waiting["id"]]) == ("cancelled", "confirmed")
+    still_registered = next(n for n, a in enumerate(answers) if a.json()["id"] != confirmed["id"])
+    assert register(still_registered).status_code == 409
+    exported = organiser.get(f"/events/{event['id']}/registrations.csv")
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    assert exported.content.decode("utf-8-sig").startswith("Nome,Contatto,Adulti,Bambini")
+    assert Client(platform, "partner8a").get(
+        f"/events/{event['id']}/registrations").status_code == 403
+
+
+def test_network_events_are_invisible_to_anonymous_callers_and_other_networks(platform):
+    event = create_event(Client(platform, "partner2"), title="Riunione di rete 2",
+                         visibility="network")
+    for outsider in (Client(platform), Client(platform, "coord3"), Client(platform, "partner8a")):
+        assert outsider.get(f"/events/{event['id']}").status_code == 404
+        assert event["id"] not in [e["id"] for e in outsider.get("/events").json()["items"]]
+        assert outsider.get(f"/events/{event['id']}.ics").status_code == 404
+    assert Client(platform, "citta").get(f"/events/{event['id']}").status_code == 200
+
+
+def test_calendars_carry_local_times_across_the_dst_change_and_cancellations(platform):
+    organiser = Client(platform, "partner2")
+    saturday = create_event(organiser, title="Sabato prima dell'ora legale",
+                            starts_at="2027-03-27T16:30", ends_at="2027-03-27T18:00")
+    monday = create_event(organiser, title="Lunedì dopo l'ora legale",
+                          starts_at="2027-03-29T16:30", ends_at="2027-03-29T18:00")
+    assert organiser.post(f"/events/{monday['id']}/cancel").status_code == 200
+
+    answer = Client(platform).get("/calendars/municipio/2.ics")
+    assert answer.headers["Content-Type"].startswith("text/calendar")
+    feed = icalendar.Calendar.from_ical(answer.text)
+    assert feed.walk("VTIMEZONE")[0]["TZID"] == "Europe/Rome"
+    found = {str(e["UID"]): e for e in feed.walk("VEVENT")}
+    before, after = (found[f"{e['id']}@qubi.comune.milano.it"] for e in (saturday, monday))
+    for component in (before, after):
+        assert component["DTSTART"].dt.strftime("%H:%M") == "16:30"  # Milan time, both days
+    assert before["DTSTART"].dt.astimezone(timezone.utc).strftime("%H:%M") == "15:30"
+    assert after["DTSTART"].dt.astimezone(timezone.utc).strftime("%H:%M") == "14:30"
+    assert (str(before["STATUS"]), str(after["STATUS"])) == ("CONFIRMED", "CANCELLED")
+    assert after["SEQUENCE"] > before["SEQUENCE"]
+
+    me = organiser.get("/me").json()
+    mine = icalendar.Calendar.from_ical(
+        Client(platform).get(f"/calendars/organizations/{me['organization_id']}.ics").text)
+    assert {str(e["SUMMARY"]) for e in mine.walk("VEVENT")} >= {saturday["title"], monday["title"]}
+    single = icalendar.Calendar.from_ical(
+        Client(platform).get(f"/events/{saturday['id']}.ics").text)
+    assert [str(e["SUMMARY"]) for e in single.walk("VEVENT")] == [saturday["title"]]
+
+
+def test_drive_progress_adds_up_pledges_and_deliveries(platform):
+    organiser = Client(platform, "partner2")
+    created = organiser.post("/drives", json={
+        "title": "Zaino sospeso di prova", "collect_from": "2027-08-24",
+        "collect_to": "2027-09-15",
+        "items": [{"name": "Quaderni", "quantity_needed": 20}, {"name": "Zaino",
+                                                                "quantity_needed": 3}],
+        "drop_off_points": [{"name": "La Casa dei Giochi", "address": "Via S. Uguzzone 8",
+                             "schedules": [{"weekday": 6, "opens_at": "10:00",
+                                            "closes_at": "12:30"}]}]})
+    assert created.status_code == 201, created.text
+    drive_id = created.json()["id"]
+    public = Client(platform)
+    pledges = [public.post(f"/drives/{drive_id}/pledges", json=body) for body in (
+        {"item": "Quaderni", "quantity": 15, "donor_name": "Lucia"},
+        {"item": "quaderni", "quantity": 10}, {"item": "Zaino", "quantity": 1})]
+    assert [p.status_code for p in pledges] == [201] * 3
+    assert [p.json()["over_need"] for p in pledges] == [False, True, False]
+    unknown = public.post(f"/drives/{drive_id}/pledges", json={"item": "Tablet", "quantity": 1})
+    assert unknown.status_code == 422 and list(unknown.json()["errors"]) == ["item"]
+    assert public.post(f"/drives/{drive_id}/deliveries",
+                       json={"item": "Zaino", "quantity": 3}).status_code == 401
+    assert Client(platform, "partner8a").post(f"/drives/{drive_id}/deliveries", json={
+        "item": "Zaino", "quantity": 3}).status_code == 403
+    assert organiser.post(f"/drives/{drive_id}/deliveries",
+                          json={"item": "Zaino", "quantity": 3}).status_code == 201
+
+    drive = public.get(f"/drives/{drive_id}").json()
+    assert [(i["name"], i["pledged"], i["delivered"], i["fulfilled"]) for i in drive["items"]] == [
+        ("Quaderni", 25, 0, False), ("Zaino", 1, 3, True)]
+    assert drive["progress"] == {"quantity_needed": 23, "pledged": 21, "delivered": 3,
+                                 "items": 2, "items_fulfilled": 1}
+    listed = public.get("/drives", params={"municipio": 2}).json()["items"]
+    assert drive_id in [d["id"] for d in listed]
+
+
+def test_bad_input_answers_422_naming_the_field(platform):
+    organiser = Client(platform, "partner2")
+    for body, fields in [
+        ({"title": "Al contrario", "starts_at": "2027-05-08T18:00", "ends_at": "2027-05-08T15:00"},
+         {"ends_at"}),
+        ({"title": "Posti negativi", "starts_at": "2027-05-08T15:00",
+          "ends_at": "2027-05-08T18:00", "capacity": -5}, {"capacity"}),
+    ]:
+        answer = organiser.post("/events", json=body)
+        assert answer.status_code == 422
+        assert answer.headers["Content-Type"] == "application/problem+json"
+        assert set(answer.json()["errors"]) == fields
+    event = create_event(organiser, title="Senza contatto")
+    answer = Client(platform).post(f"/events/{event['id']}/registrations",
+                                   json={"name": "Rossi", "contact": "boh", "adults": 0})
+    assert answer.status_code == 422 and set(answer.json()["errors"]) == {"contact", "adults"}

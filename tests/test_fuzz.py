@@ -1,0 +1,30 @@
+"""Property-based fuzzing of the whole API from its OpenAPI document (schemathesis): no answer
+is a 5xx, and every answer matches what the document says of it. Bounded here; `make fuzz`
+runs longer (QUBI_FUZZ_EXAMPLES)."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.platform import Client
+
+pytestmark = pytest.mark.broker
+EXAMPLES = os.environ.get("QUBI_FUZZ_EXAMPLES", "3")
+
+
+@pytest.mark.parametrize("username", [None, "coord8", "partner8a"])
+def test_no_5xx_and_every_answer_matches_the_openapi_document(platform, username):  # noqa: F811
+    command = [str(Path(sys.executable).parent / "schemathesis"), "run",
+               f"{platform.url}/api/v1/openapi.json", "--max-examples", EXAMPLES, "--seed", "7",
+               "--checks", "not_a_server_error,response_schema_conformance",
+               "--phases", "examples,fuzzing",
+               # logging out would revoke the token the rest of the run uses
+               "--exclude-path", "/api/v1/auth/logout"]
+    if username:
+        command += ["-H", f"Authorization: {Client(platform, username).headers['Authorization']}"]
+    assert shutil.which(command[0])
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-6000:]

@@ -1,0 +1,189 @@
+"""Sessions, lockout and operations of the gateway as they are met over HTTP: every service
+process and two gateways under gunicorn (two workers each), on the real RabbitMQ (and
+PostgreSQL when TEST_DATABASE_URL says so)."""
+import json
+import subprocess
+import time
+import uuid
+from urllib.parse import urlparse
+
+import pytest
+import requests
+
+from deploy.local import Platform
+from tests.databases import make_databases
+from tests.helpers import wait_for
+from tests.platform import free_port
+
+pytestmark = pytest.mark.broker
+
+PASSWORD = "qubi-demo"
+WRONG = f"wrong-{uuid.uuid4().hex[:12]}"  # a password that must never be written in a log
+LOCKOUT_SECONDS = 2
+
+
+@pytest.fixture(scope="module")
+def logs(tmp_path_factory):
+    return tmp_path_factory.mktemp("logs")
+
+
+@pytest.fixture(scope="module")
+def platform(vhost_pipeline, request, tmp_path_factory, logs):
+    broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
+    with vhost_pipeline.get() as vhost:
+        databases = make_databases(f"qubi_gw_{uuid.uuid4().hex[:6]}", tmp_path_factory.mktemp("gw"))
+        env = {f"{name.upper()}_DATABASE_URL": url for name, url in databases.items()}
+        env.update(AMQP_URI=f"{broker.scheme}://{broker.netloc}/{vhost}",
+                   QUBI_SECRET_KEY="system-test-secret-long-enough-for-hs256",
+                   RPC_TIMEOUT="2", OUTBOX_SWEEP_SECONDS="1", GUNICORN_WORKERS="2",
+                   GUNICORN_THREADS="4", LOGIN_LOCKOUT_SECONDS=str(LOCKOUT_SECONDS))
+        running = Platform(env, port=free_port(), log_dir=logs)
+        running.prepare()
+        running.start()
+        try:
+            assert running.wait_ready(), f"not ready; logs in {logs}"
+            yield running
+        finally:
+            stop_together(running)
+
+
+@pytest.fixture(scope="module")
+def second_gateway(platform, logs):
+    """Another gateway process in front of the same services, as a second replica would be."""
+    other = Platform(platform.env, port=free_port(), log_dir=logs / "second")
+    other.start_gateway()
+    try:
+        assert other.wait_ready(), f"not ready; logs in {logs / 'second'}"
+        yield other
+    finally:
+        stop_together(other)
+
+
+def stop_together(platform):
+    """Every process told to stop at once, then waited for: they stop side by side."""
+    for process in platform.processes.values():
+        process.terminate()
+    for process in platform.processes.values():
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass  # stop_all kills it
+    platform.stop_all()
+
+
+def api(platform) -> str:
+    return platform.url + "/api/v1"
+
+
+def log_in(platform, username, password=PASSWORD):
+    return requests.post(f"{api(platform)}/auth/token",
+                         json={"username": username, "password": password}, timeout=10)
+
+
+def me(platform, access_token):
+    return requests.get(f"{api(platform)}/me", timeout=10,
+                        headers={"Authorization": f"Bearer {access_token}"})
+
+
+def refresh(platform, refresh_token):
+    return requests.post(f"{api(platform)}/auth/refresh", json={"refresh_token": refresh_token},
+                         timeout=10)
+
+
+def test_a_refresh_gives_a_new_pair_and_the_old_refresh_token_is_refused(platform):
+    tokens = log_in(platform, "partner8a").json()
+    assert tokens["expires_in"] == 900 and tokens["refresh_token"]
+    renewed = refresh(platform, tokens["refresh_token"])
+    assert renewed.status_code == 200
+    assert me(platform, renewed.json()["access_token"]).json()["username"] == "partner8a"
+    again = refresh(platform, tokens["refresh_token"])
+    assert again.status_code == 401
+    assert again.headers["Content-Type"] == "application/problem+json"
+    # the old one was used again, as a thief would: the session is over for everyone
+    assert refresh(platform, renewed.json()["refresh_token"]).status_code == 401
+    assert wait_for(lambda: me(platform, renewed.json()["access_token"]).status_code == 401,
+                    timeout=3)
+
+
+def test_after_logout_the_access_token_is_refused_by_every_gateway_within_two_seconds(
+        platform, second_gateway):
+    tokens = log_in(platform, "coord8").json()
+    access = tokens["access_token"]
+    assert me(second_gateway, access).status_code == 200
+    logged_out = requests.post(f"{api(platform)}/auth/logout", timeout=10,
+                               headers={"Authorization": f"Bearer {access}"})
+    assert logged_out.status_code == 204
+    started = time.monotonic()
+
+    def refused_by_every_worker():  # two workers a gateway: some requests reach each
+        return all(me(gateway, access).status_code == 401
+                   for gateway in (platform, second_gateway) for _ in range(6))
+
+    assert wait_for(refused_by_every_worker, timeout=2)
+    print(f"refused everywhere {time.monotonic() - started:.2f} s after logout")
+    assert refresh(platform, tokens["refresh_token"]).status_code == 401
+    assert me(platform, log_in(platform, "coord8").json()["access_token"]).status_code == 200
+
+
+def test_twenty_wrong_passwords_lock_the_account_for_the_configured_period(platform):
+    refusals = [log_in(platform, "asc4", WRONG) for _ in range(20)]
+    assert {answer.status_code for answer in refusals} == {401}
+    locked = log_in(platform, "asc4")
+    assert locked.status_code == 401
+    assert locked.json()["detail"] == refusals[0].json()["detail"]  # the same for all refusals
+    assert log_in(platform, "nobody-at-all").json()["detail"] == locked.json()["detail"]
+    assert log_in(platform, "asc8").status_code == 200  # the others are not locked
+    assert wait_for(lambda: log_in(platform, "asc4").status_code == 200,
+                    timeout=LOCKOUT_SECONDS + 3, interval=0.5)
+
+
+def test_metrics_show_requests_by_route_and_rpc_calls_by_service(platform):
+    tokens = log_in(platform, "citta").json()
+    requests.get(f"{api(platform)}/networks", timeout=10)
+    requests.get(f"{api(platform)}/organizations/{uuid.uuid4()}", timeout=10)
+    metrics = requests.get(f"{platform.url}/metrics", timeout=10)
+    assert metrics.status_code == 200 and metrics.headers["Content-Type"].startswith("text/plain")
+    text = metrics.text
+    assert ('qubi_gateway_http_request_duration_seconds_count{method="GET",'
+            'route="/api/v1/networks",status="200"}') in text
+    assert 'route="/api/v1/organizations/<organization_id>",status="404"' in text
+    assert ('qubi_gateway_rpc_duration_seconds_bucket{le="0.1",method="authenticate",'
+            'outcome="ok",service="directory"}') in text
+    assert 'method="list_networks",outcome="ok",service="directory"' in text
+    assert tokens["access_token"] not in text
+
+
+def gateway_lines(logs):
+    lines = []
+    for path in (logs / "gateway.log", logs / "second" / "gateway.log"):
+        if path.exists():
+            lines += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return lines  # every line is JSON, or json.loads fails
+
+
+def test_the_gateway_logs_json_lines_with_the_request_id_it_was_sent(platform, logs):
+    request_id = f"trace-{uuid.uuid4().hex[:8]}"
+    answer = requests.get(f"{api(platform)}/organizations", params={"q": "Rossi Maria"},
+                          headers={"X-Request-ID": request_id}, timeout=10)
+    assert answer.headers["X-Request-ID"] == request_id
+
+    def access_line():
+        return [line for line in gateway_lines(logs) if line.get("request_id") == request_id]
+
+    line = wait_for(access_line)[0]
+    assert (line["service"], line["logger"], line["method"], line["route"], line["status"]) == (
+        "gateway", "gateway.access", "GET", "/api/v1/organizations", 200)
+    assert line["duration_ms"] > 0
+    assert not any("Rossi" in json.dumps(line) for line in gateway_lines(logs))
+
+
+def test_no_password_is_in_any_log_of_the_platform(platform, logs):
+    """Last: after every login of this module, wrong and right."""
+    log_in(platform, "citta", WRONG)
+    time.sleep(0.5)  # the last lines reach the files
+    files = list(logs.rglob("*.log"))
+    assert {path.stem for path in files} >= {"gateway", "directory", "events", "referrals",
+                                              "notifications"}
+    for path in files:
+        text = path.read_text(errors="replace")
+        assert WRONG not in text and PASSWORD not in text, path

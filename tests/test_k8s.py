@@ -1,0 +1,82 @@
+"""The Kubernetes manifests render with kustomize, every object validates against the
+Kubernetes schemas, and every service of the code has its Deployment, autoscaler and budget."""
+import importlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from services.common.config import SERVICE_NAMES
+
+K8S = Path(__file__).resolve().parents[1] / "deploy" / "k8s"
+KUBERNETES_VERSION = "1.30.0"
+
+
+def render(target: str) -> list:
+    if shutil.which("kubectl") is None:
+        pytest.fail("kubectl is needed to render the kustomization (.ci/run installs it)")
+    output = subprocess.run(["kubectl", "kustomize", str(K8S / target)], check=True,
+                            capture_output=True, text=True).stdout
+    return [doc for doc in yaml.safe_load_all(output) if doc]
+
+
+@pytest.fixture(scope="module", params=["base", "overlays/production"])
+def objects(request):
+    return render(request.param)
+
+
+def by_kind(objects, kind) -> dict:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
+
+
+def test_every_kubernetes_object_validates(objects):
+    for manifest in objects:
+        if manifest["apiVersion"].startswith("rabbitmq.com/"):
+            continue  # a custom resource: checked below
+        kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
+
+
+def test_every_service_and_the_gateway_has_a_deployment_an_autoscaler_and_a_budget(objects):
+    deployments = by_kind(objects, "Deployment")
+    expected = {f"qubi-{name}" for name in (*SERVICE_NAMES, "gateway")}
+    assert expected <= set(deployments)
+    assert expected <= set(by_kind(objects, "HorizontalPodAutoscaler"))
+    assert expected <= set(by_kind(objects, "PodDisruptionBudget"))
+    for name, deployment in deployments.items():
+        [container] = deployment["spec"]["template"]["spec"]["containers"]
+        assert container["readinessProbe"] and container["livenessProbe"], name
+        assert container["resources"]["requests"] and container["resources"]["limits"], name
+        refs = [list(source)[0] for source in container["envFrom"]]
+        assert refs == ["configMapRef", "secretRef"], name
+
+
+def test_each_deployment_runs_code_that_exists(objects):
+    for name, deployment in by_kind(objects, "Deployment").items():
+        command = deployment["spec"]["template"]["spec"]["containers"][0]["command"]
+        if command[0] == "qubi-service":
+            service = command[1]
+            module = importlib.import_module(f"services.{service}.service")
+            assert getattr(module, f"{service.capitalize()}Service").name == service
+        else:
+            assert "gateway.app:create_app()" in command[-1]
+            assert callable(importlib.import_module("gateway.app").create_app)
+
+
+def test_migrations_run_in_a_job_and_rabbitmq_is_a_three_node_cluster(objects):
+    job = by_kind(objects, "Job")["qubi-migrate"]
+    assert "qubi-admin migrate" in " ".join(job["spec"]["template"]["spec"]["containers"][0]["command"])
+    cluster = by_kind(objects, "RabbitmqCluster")["qubi-rabbitmq"]
+    assert cluster["spec"]["replicas"] == 3
+    assert by_kind(objects, "ConfigMap")["qubi-config"]["data"]["QUORUM_QUEUES"] == "1"
+
+
+def test_production_runs_in_production_mode_with_the_released_image():
+    objects = render("overlays/production")
+    assert by_kind(objects, "ConfigMap")["qubi-config"]["data"]["QUBI_ENV"] == "production"
+    images = {d["spec"]["template"]["spec"]["containers"][0]["image"]
+              for d in by_kind(objects, "Deployment").values()}
+    assert images == {"registry.comune.milano.it/rete-qubi:0.1.0"}
+    assert by_kind(objects, "HorizontalPodAutoscaler")["qubi-referrals"]["spec"]["minReplicas"] == 3
