@@ -79,6 +79,8 @@ def _register_hooks(app, settings):
         g.started = time.perf_counter()
         given = request.headers.get(REQUEST_ID_HEADER, "")
         g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
+            raise Invalid({"url": ["Contains a NUL character."]})
         language = request.accept_languages.best_match(["it", "en"]) or "it"
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):

@@ -34,10 +34,25 @@ class Timestamp(fields.DateTime):
 
 def load(schema: Schema, data, **kwargs):
     """Validate and load `data`; invalid input is an `Invalid` error naming each field."""
+    with_nul = _fields_with_nul(data)
+    if with_nul:  # no text a person writes holds one, and PostgreSQL refuses to store it
+        raise Invalid({field: ["Contains a NUL character."] for field in with_nul})
     try:
         return schema.load(data if data is not None else {}, **kwargs)
     except ValidationError as error:
         raise Invalid.from_marshmallow(error.messages) from None
+
+
+def _fields_with_nul(data, path="") -> list:
+    if isinstance(data, str):
+        return [path or "_schema"] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [found for key, value in data.items()
+                for found in _fields_with_nul(value, f"{path}.{key}" if path else str(key))]
+    if isinstance(data, list):
+        return [found for index, value in enumerate(data)
+                for found in _fields_with_nul(value, f"{path}.{index}" if path else str(index))]
+    return []
 
 
 class PageArgs(Schema):
