@@ -70,6 +70,9 @@ def create_app(settings=None, rpc=None) -> Flask:
     api = GatewayApi(app, spec_kwargs={"extra_plugins": [RateLimitsInOpenApi()]})
     _register_hooks(app, settings)
     _register_blueprints(api)
+    from gateway.web import bp as web_pages  # the pages people use: outside the API document
+
+    app.register_blueprint(web_pages)
     return app
 
 

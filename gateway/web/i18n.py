@@ -1,0 +1,257 @@
+"""Italian first, English on request: the language of a page, `_()` for the interface's words,
+and dates, hours and codes said in words.
+
+The interface's strings are written in Italian in the templates and views; `translations.EN`
+gives each its English. A string with no English yet shows in Italian (a test lists the
+missing ones). No catalogue to compile, no package: the whole vocabulary is one dict.
+
+The language is `?lang=it|en` when given (remembered in the `lang` cookie), else the cookie,
+else Italian. The browser's Accept-Language is not used: the programme speaks Italian first,
+and one click switches.
+"""
+import re
+from datetime import date, datetime
+
+from flask import g, request
+
+from gateway.web.translations import EN, REASONS_IT
+
+LANGUAGES = ("it", "en")
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+WEEKDAYS = {"it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
+            "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+MONTHS = {"it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio",
+                 "agosto", "settembre", "ottobre", "novembre", "dicembre"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                 "September", "October", "November", "December")}
+SHORT_MONTHS = {"it": ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott",
+                       "nov", "dic"),
+                "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                       "Nov", "Dec")}
+
+# the programme's codes, said in each language: (Italian, English)
+CODES = {
+    "category": {"proximity": ("Azioni di prossimità", "Proximity actions"),
+                 "active_citizenship": ("Cittadinanza attiva", "Active citizenship"),
+                 "cross_cutting": ("Azioni trasversali", "Cross-cutting actions")},
+    "dimension": {"educational": ("Educativo", "Education"), "social": ("Sociale", "Social"),
+                  "health": ("Salute", "Health"), "sport": ("Sport", "Sport"),
+                  "culture": ("Cultura", "Culture"),
+                  "material_support": ("Sostegno materiale", "Material support"),
+                  "orientation": ("Orientamento", "Guidance")},
+    "status": {"sent": ("Inviato", "Sent"), "accepted": ("Accettato", "Accepted"),
+               "declined": ("Declinato", "Declined"), "completed": ("Concluso", "Completed"),
+               "withdrawn": ("Ritirato", "Withdrawn"), "overdue": ("In ritardo", "Overdue")},
+    "urgency": {"low": ("Bassa", "Low"), "normal": ("Normale", "Normal"),
+                "high": ("Alta", "High")},
+    "decline_reason": {"no_capacity": ("Nessun posto disponibile", "No capacity"),
+                       "not_eligible": ("Requisiti non soddisfatti", "Not eligible"),
+                       "service_not_provided": ("Servizio non offerto", "Service not provided"),
+                       "other": ("Altro motivo", "Other reason")},
+    "outcome": {"enrolled": ("Iscritta al servizio", "Enrolled"),
+                "service_provided": ("Servizio erogato", "Service provided"),
+                "family_declined": ("La famiglia ha rinunciato", "The family declined"),
+                "could_not_contact": ("Famiglia non raggiungibile", "Could not contact")},
+    "consent_method": {"written": ("Scritto", "Written"), "verbal": ("Verbale", "Verbal")},
+    "event_status": {"draft": ("Bozza", "Draft"), "published": ("Pubblicato", "Published"),
+                     "cancelled": ("Annullato", "Cancelled")},
+    "registration": {"confirmed": ("Confermata", "Confirmed"),
+                     "waitlisted": ("In lista d'attesa", "On the waiting list"),
+                     "cancelled": ("Annullata", "Cancelled")},
+    "visibility": {"public": ("Pubblico", "Public"),
+                   "network": ("Solo per la rete", "Network members only")},
+    "channel": {"in_app": ("Solo nella piattaforma", "In the platform only"),
+                "email": ("Email subito", "Email at once"),
+                "digest": ("Riepilogo giornaliero", "Daily digest"),
+                "off": ("Disattivata", "Off")},
+    "role": {"partner": ("Ente partner", "Partner"),
+             "social_worker": ("Assistente sociale di comunità", "Community social worker"),
+             "coordinator": ("Coordinamento municipale", "Municipal coordination"),
+             "city": ("Cabina di regia cittadina", "City steering committee"),
+             "sender": ("Chi invia", "Sender"), "receiver": ("Chi riceve", "Receiver"),
+             "system": ("Sistema", "System")},
+    "audit": {"sent": ("Invio creato", "Referral sent"),
+              "read_personal_data": ("Lettura dei dati della famiglia", "Read the family's data"),
+              "accepted": ("Accettato", "Accepted"), "declined": ("Declinato", "Declined"),
+              "completed": ("Concluso", "Completed"), "withdrawn": ("Ritirato", "Withdrawn"),
+              "note_added": ("Nota aggiunta", "Note added"),
+              "consent_withdrawn": ("Consenso revocato", "Consent withdrawn"),
+              "personal_data_erased": ("Dati personali cancellati (conservazione scaduta)",
+                                       "Personal data erased (retention over)")},
+    "kind": {"referral_sent": ("Nuovo invio ricevuto", "New referral received"),
+             "referral_accepted": ("Invio accettato", "Referral accepted"),
+             "referral_declined": ("Invio declinato", "Referral declined"),
+             "referral_completed": ("Invio concluso", "Referral completed"),
+             "referral_withdrawn": ("Invio ritirato", "Referral withdrawn"),
+             "referral_overdue": ("Invio in ritardo", "Referral overdue"),
+             "referral_escalated": ("Invio senza risposta", "Referral still unanswered"),
+             "event_published": ("Nuovo evento nella rete", "New event in the network"),
+             "event_updated": ("Un evento è cambiato", "An event changed"),
+             "event_cancelled": ("Evento annullato", "Event cancelled"),
+             "registration_promoted": ("Posto confermato", "Place confirmed"),
+             "drive_item_fulfilled": ("Raccolta: articolo completo", "Drive: item covered"),
+             "organization_registered": ("Nuova organizzazione nella rete",
+                                         "New organisation in the network")},
+    "language": {"it": ("italiano", "Italian"), "en": ("inglese", "English"),
+                 "fr": ("francese", "French"), "es": ("spagnolo", "Spanish"),
+                 "ar": ("arabo", "Arabic"), "zh": ("cinese", "Chinese"),
+                 "ro": ("romeno", "Romanian"), "uk": ("ucraino", "Ukrainian"),
+                 "ru": ("russo", "Russian"), "sq": ("albanese", "Albanian"),
+                 "tl": ("filippino", "Filipino"), "bn": ("bengalese", "Bengali")},
+    "level": {1: ("Rete di primo livello", "First-level network"),
+              2: ("Rete di secondo livello", "Second-level network")},
+}
+
+
+def choose_language() -> str:
+    """Sets g.lang for this request; `after_request` keeps a `?lang=` choice in the cookie."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        g.lang, g.lang_chosen = asked, True
+    else:
+        remembered = request.cookies.get(COOKIE)
+        g.lang, g.lang_chosen = (remembered if remembered in LANGUAGES else "it"), False
+    return g.lang
+
+
+def remember_language(response):
+    if g.get("lang_chosen"):
+        response.set_cookie(COOKIE, g.lang, max_age=COOKIE_MAX_AGE, secure=True, httponly=True,
+                            samesite="Lax")
+    return response
+
+
+def lang() -> str:
+    return g.get("lang", "it")
+
+
+def gettext(text: str, **params) -> str:
+    """The interface's Italian `text` in the page's language, with `{name}` filled in."""
+    if lang() == "en":
+        text = EN.get(text, text)
+    return text.format(**params) if params else text
+
+
+def ngettext(singular: str, plural: str, count, **params) -> str:
+    return gettext(singular if count == 1 else plural, n=count, **params)
+
+
+def code(kind: str, value) -> str:
+    """A code of the programme (status, urgency, category...) in words."""
+    if value is None or value == "":
+        return ""
+    said = CODES.get(kind, {}).get(value)
+    if said is None:
+        return str(value)
+    return said[1] if lang() == "en" else said[0]
+
+
+def codes(kind: str) -> list:
+    """(code, words) pairs of a kind, for select boxes."""
+    index = 1 if lang() == "en" else 0
+    return [(value, said[index]) for value, said in CODES[kind].items()]
+
+
+def weekday(number: int) -> str:
+    """1 = Monday ... 7 = Sunday."""
+    return WEEKDAYS[lang()][int(number) - 1]
+
+
+def hours(slot: dict) -> str:
+    """One opening slot in words: "mercoledì dalle 14:00 alle 17:00"."""
+    day = weekday(slot["weekday"])
+    if lang() == "en":
+        return f"{day} {slot['opens_at']}–{slot['closes_at']}"
+    return f"{day} dalle {slot['opens_at']} alle {slot['closes_at']}"
+
+
+def parse_moment(value):
+    if value is None or isinstance(value, (date, datetime)):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def day_words(value) -> str:
+    """"mercoledì 22 dicembre 2027" / "Wednesday 22 December 2027"."""
+    moment = parse_moment(value)
+    if moment is None:
+        return ""
+    language = lang()
+    return (f"{WEEKDAYS[language][moment.weekday()]} {moment.day} "
+            f"{MONTHS[language][moment.month - 1]} {moment.year}")
+
+
+def short_date(value) -> str:
+    moment = parse_moment(value)
+    if moment is None:
+        return ""
+    return f"{moment.day} {SHORT_MONTHS[lang()][moment.month - 1]} {moment.year}"
+
+
+def moment_words(value) -> str:
+    moment = parse_moment(value)
+    if moment is None:
+        return ""
+    if not isinstance(moment, datetime):
+        return day_words(moment)
+    return f"{day_words(moment)}, {moment:%H:%M}"
+
+
+def span_words(start, end) -> str:
+    """An event's time: "sabato 22 dicembre 2027, 14:30–17:30" (the end's day when it differs)."""
+    begins, ends = parse_moment(start), parse_moment(end)
+    if begins is None:
+        return ""
+    if ends is None:
+        return moment_words(begins)
+    if begins.date() == ends.date():
+        return f"{day_words(begins)}, {begins:%H:%M}–{ends:%H:%M}"
+    return f"{moment_words(begins)} – {moment_words(ends)}"
+
+
+def month_words(year_month: str, full: bool = False) -> str:
+    """"2027-05" -> "mag 2027" (or "maggio 2027")."""
+    try:
+        year, month = (int(part) for part in year_month[:7].split("-"))
+    except ValueError:
+        return year_month
+    names = MONTHS if full else SHORT_MONTHS
+    return f"{names[lang()][month - 1]} {year}"
+
+
+_REASON_PATTERNS = [
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
+     "La lunghezza deve essere tra {0} e {1} caratteri."),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), "Al massimo {0} caratteri."),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), "Almeno {0} caratteri."),
+    (re.compile(r"^Must be greater than or equal to (-?\d+) and less than or equal to (-?\d+)\.$"),
+     "Deve essere tra {0} e {1}."),
+    (re.compile(r"^Must be greater than or equal to (-?\d+)\.$"), "Deve essere almeno {0}."),
+    (re.compile(r"^Must be less than or equal to (-?\d+)\.$"), "Deve essere al massimo {0}."),
+    (re.compile(r"^Must be one of: .*\.$"), "Scegli uno dei valori proposti."),
+    (re.compile(r"^A referral that is (\w+) cannot become (\w+)\.$"),
+     "Un invio in questo stato non può cambiare così."),
+    (re.compile(r"^This drive does not ask for it; it asks for: (.*)\.$"),
+     "Questa raccolta non chiede questo articolo; chiede: {0}."),
+    (re.compile(r"^(\d+) people are already confirmed\.$"),
+     "Ci sono già {0} persone confermate."),
+]
+
+
+def reason(text: str) -> str:
+    """A service's reason (English) in the page's language; verbatim when it is not known."""
+    if lang() == "en":
+        return text
+    known = REASONS_IT.get(text)
+    if known:
+        return known
+    for pattern, italian in _REASON_PATTERNS:
+        found = pattern.match(text)
+        if found:
+            return italian.format(*found.groups())
+    return text

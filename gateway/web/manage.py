@@ -1,0 +1,208 @@
+"""A partner's own organisation: its services (edit, add), events (create, publish, cancel)
+and drives (progress, deliveries on the drive's page). Coordinators and the city reach the
+same forms for what they may manage; the services decide who may change what."""
+from datetime import datetime, timedelta
+
+from flask import abort, redirect, request, url_for
+
+from gateway.web import bp
+from gateway.web.common import (all_zones, call, organization, render, require_login,
+                                require_role, try_call)
+from gateway.web.forms import Form, nest, number, place_errors, text_or_none
+from gateway.web.public import event_context
+from services.common.errors import Conflict, Forbidden, Invalid
+from services.common.schemas import ROME
+from services.common.vocabulary import CATEGORIES, DIMENSIONS
+
+MANAGERS = ("partner", "coordinator", "city")
+SCHEDULE_ROWS = 4
+PHONE_ROWS = 2
+SERVICE_TEXTS = ("name", "description", "cost_note", "eligibility", "email")
+SERVICE_CHOICES = ("category", "dimension")
+LOCATION_TEXTS = ("name", "address", "postal_code", "zone")
+
+
+@bp.route("/my/organization")
+def my_organization():
+    caller = require_role(*MANAGERS)
+    organization_id = request.args.get("id") or caller.organization_id
+    if not organization_id:
+        return redirect(url_for("web.network_members"))
+    found = organization(organization_id)
+    if found is None:
+        abort(404)
+    since = (datetime.now(ROME) - timedelta(days=1)).isoformat(timespec="minutes")
+    services = try_call("directory", "search_services",
+                        {"organization_id": organization_id, "per_page": 100},
+                        default={"items": []})["items"]
+    events = try_call("events", "list_events", {"organization_id": organization_id,
+                                                "from": since, "per_page": 50},
+                      default={"items": []})["items"]
+    drives = try_call("events", "list_drives", {"organization_id": organization_id,
+                                                "per_page": 20}, default={"items": []})["items"]
+    return render("my_organization.html", organization=found, services=services, events=events,
+                  drives=drives, done=request.args.get("done"))
+
+
+# --- services -----------------------------------------------------------------------------------
+
+def service_values(service: dict) -> dict:
+    """A service as the form's inputs."""
+    values = {name: service.get(name) for name in (*SERVICE_TEXTS, *SERVICE_CHOICES,
+                                                   "min_age", "max_age")}
+    values["free"] = "on" if service.get("free") else None
+    for name, value in (service.get("location") or {}).items():
+        values[f"location.{name}"] = value
+    for index, slot in enumerate(service.get("schedules") or []):
+        for name in ("weekday", "opens_at", "closes_at"):
+            values[f"schedules.{index}.{name}"] = slot[name]
+    for index, phone in enumerate(service.get("phones") or []):
+        values[f"phones.{index}.number"] = phone["number"]
+        values[f"phones.{index}.description"] = phone.get("description")
+    return values
+
+
+def service_payload(form) -> tuple[dict, dict]:
+    """The body of a create or update from the form, every field given (empty ones as null),
+    and where compacted rows came from."""
+    pairs = [(name, text_or_none(form.get(name))) for name in SERVICE_TEXTS]
+    pairs += [(name, form.get(name) or None) for name in SERVICE_CHOICES]
+    pairs += [(name, number(form.get(name))) for name in ("min_age", "max_age")]
+    for index in range(SCHEDULE_ROWS + 4):
+        if f"schedules.{index}.weekday" not in form:
+            continue
+        pairs += [(f"schedules.{index}.weekday", number(form.get(f"schedules.{index}.weekday"))),
+                  (f"schedules.{index}.opens_at",
+                   text_or_none(form.get(f"schedules.{index}.opens_at"))),
+                  (f"schedules.{index}.closes_at",
+                   text_or_none(form.get(f"schedules.{index}.closes_at")))]
+    for index in range(PHONE_ROWS + 4):
+        if f"phones.{index}.number" not in form:
+            continue
+        pairs += [(f"phones.{index}.number", text_or_none(form.get(f"phones.{index}.number"))),
+                  (f"phones.{index}.description",
+                   text_or_none(form.get(f"phones.{index}.description")))]
+    body, moved = nest(pairs)
+    for name in (*SERVICE_TEXTS, *SERVICE_CHOICES, "min_age", "max_age"):
+        body.setdefault(name, None)
+    if body.get("name") is None:
+        body.pop("name")  # required: the service says so
+    body["free"] = bool(form.get("free"))
+    body.setdefault("schedules", [])
+    body.setdefault("phones", [])
+    location = {name: text_or_none(form.get(f"location.{name}")) for name in LOCATION_TEXTS}
+    location["municipio"] = number(form.get("location.municipio"))
+    for name in ("latitude", "longitude"):
+        try:
+            location[name] = float(form.get(f"location.{name}") or "")
+        except ValueError:
+            location[name] = None
+    body["location"] = location if any(v is not None for v in location.values()) else None
+    return body, moved
+
+
+def service_form_context(form, service=None):
+    rows = max(SCHEDULE_ROWS, len((service or {}).get("schedules") or []) + 1)
+    return {"form": form, "service": service, "schedule_rows": range(rows),
+            "phone_rows": range(PHONE_ROWS), "categories": CATEGORIES,
+            "dimensions": DIMENSIONS, "zones": all_zones()}
+
+
+@bp.route("/services/<service_id>/edit", methods=["GET", "POST"])
+def edit_service(service_id):
+    require_role(*MANAGERS)
+    service = call("directory", "get_service", service_id)
+    if request.method == "GET":
+        return render("service_form.html", **service_form_context(
+            Form(service_values(service)), service))
+    body, moved = service_payload(request.form)
+    try:
+        call("directory", "update_service", service_id, body)
+    except Invalid as invalid:
+        form = Form(request.form.to_dict(), place_errors(invalid.errors, moved))
+        return render("service_form.html", 422, **service_form_context(form, service))
+    return redirect(url_for("web.service", service_id=service_id, done="saved"), 303)
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+def new_service():
+    caller = require_role(*MANAGERS)
+    organization_id = request.values.get("organization_id") or caller.organization_id
+    if not organization_id:
+        abort(400)
+    owner = organization(organization_id)
+    if owner is None:
+        abort(404)
+    if request.method == "GET":
+        municipio = caller.municipi[0] if len(caller.municipi) == 1 else ""
+        form = Form({"location.municipio": municipio, "free": "on"})
+        return render("service_form.html", owner=owner, **service_form_context(form))
+    body, moved = service_payload(request.form)
+    body = {key: value for key, value in body.items() if value is not None}
+    body["organization_id"] = organization_id
+    try:
+        created = call("directory", "create_service", body)
+    except Invalid as invalid:
+        form = Form(request.form.to_dict(), place_errors(invalid.errors, moved))
+        return render("service_form.html", 422, owner=owner, **service_form_context(form))
+    return redirect(url_for("web.service", service_id=created["id"], done="created"), 303)
+
+
+# --- events -------------------------------------------------------------------------------------
+
+EVENT_TEXTS = ("title", "description", "price_note", "starts_at", "ends_at")
+
+
+def event_payload(form) -> dict:
+    body = {name: text_or_none(form.get(name)) for name in EVENT_TEXTS}
+    body.update({name: number(form.get(name)) for name in ("capacity", "min_age", "max_age",
+                                                           "municipio")})
+    body["category"] = form.get("category") or None
+    body["visibility"] = form.get("visibility") or "public"
+    body["registration_required"] = bool(form.get("registration_required"))
+    location = {name: text_or_none(form.get(f"location.{name}"))
+                for name in ("name", "address", "zone")}
+    if any(location.values()):
+        body["location"] = {key: value for key, value in location.items() if value}
+    return {key: value for key, value in body.items() if value is not None}
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    caller = require_role(*MANAGERS)
+    context = {"categories": CATEGORIES, "zones": all_zones()}
+    if request.method == "GET":
+        municipio = caller.municipi[0] if len(caller.municipi) == 1 else ""
+        return render("event_form.html", form=Form({"municipio": municipio,
+                                                    "visibility": "public"}), **context)
+    try:
+        created = call("events", "create_event", event_payload(request.form))
+    except Invalid as invalid:
+        return render("event_form.html", 422, form=Form(request.form.to_dict(), invalid.errors),
+                      **context)
+    except Forbidden as refused:
+        form = Form(request.form.to_dict())
+        form.add_error("municipio", refused.detail)
+        return render("event_form.html", 403, form=form, **context)
+    return redirect(url_for("web.event", event_id=created["id"], done="created"), 303)
+
+
+def _event_move(event_id, method, done):
+    require_login()
+    try:
+        call("events", method, event_id)
+    except Conflict as conflict:
+        return render("event.html", 409, form=Form({"adults": 1, "children": 0}),
+                      problem=conflict.detail, **event_context(event_id))
+    return redirect(url_for("web.event", event_id=event_id, done=done), 303)
+
+
+@bp.route("/events/<event_id>/publish", methods=["POST"])
+def publish_event(event_id):
+    return _event_move(event_id, "publish_event", "published")
+
+
+@bp.route("/events/<event_id>/cancel", methods=["POST"])
+def cancel_event(event_id):
+    return _event_move(event_id, "cancel_event", "cancelled")
+

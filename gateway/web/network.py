@@ -1,0 +1,113 @@
+"""For the social workers, the coordinators and the city: the network's members and the
+overview report with charts and its CSV (the same composition as GET /api/v1/reports/overview)."""
+from flask import abort, request
+
+from gateway.api.reports import SOURCES, _csv
+from gateway.web import bp
+from gateway.web.common import call, render, require_role, try_call
+from gateway.web.i18n import code
+from gateway.web.i18n import gettext as _
+from services.referrals.schemas import STATUSES
+
+MUNICIPAL = ("social_worker", "coordinator", "city")
+REFERRAL_KEYS = ("total", "by_status", "by_outcome", "by_month", "overdue",
+                 "median_days_to_acceptance")
+
+
+def _municipio_choice(caller):
+    """The municipio asked for (?municipio=), among those the caller covers; else its first."""
+    allowed = list(range(1, 10)) if caller.has_role("city") else list(caller.municipi)
+    try:
+        asked = int(request.args.get("municipio", ""))
+    except ValueError:
+        asked = None
+    if asked in allowed:
+        return asked, allowed
+    return (allowed[0] if allowed else None), allowed
+
+
+@bp.route("/network")
+def network_members():
+    caller = require_role(*MUNICIPAL, "partner")
+    municipio, allowed = _municipio_choice(caller)
+    if municipio is None:
+        abort(403)
+    found = call("directory", "list_organizations", {"municipio": municipio, "per_page": 200})
+    network = next((n for n in try_call("directory", "list_networks",
+                                        default={"items": []})["items"]
+                    if n["municipio"] == municipio), None)
+    levels = {1: [], 2: []}
+    for member in found["items"]:
+        levels.setdefault(member.get("level") or 2, []).append(member)
+    return render("network.html", municipio=municipio, allowed=allowed, levels=levels,
+                  network=network, total=found["total"])
+
+
+def overview_rows(municipi):
+    """What GET /api/v1/reports/overview composes: each service's statistics per municipio,
+    by the same RPCs (gateway/api/reports.py)."""
+    parts = [call(service, method, municipi) for service, method in SOURCES]
+    rows = []
+    for municipio in sorted(parts[0], key=int):
+        row = {"municipio": int(municipio)}
+        for part in parts:
+            row.update(part.get(municipio, {}))
+        rows.append(row)
+    return rows
+
+
+def _report_municipi(caller):
+    if caller.has_role("city"):
+        try:
+            asked = int(request.args.get("municipio", ""))
+        except ValueError:
+            return None
+        return [asked] if 1 <= asked <= 9 else None
+    return list(caller.municipi)
+
+
+@bp.route("/reports")
+def report():
+    caller = require_role("coordinator", "city")
+    municipi = _report_municipi(caller)
+    rows = overview_rows(municipi)
+    for row in rows:
+        referrals = row.get("referrals")
+        if not isinstance(referrals, dict):  # the referrals' statistics merged into the row
+            referrals = {key: row.get(key) for key in REFERRAL_KEYS}
+            row["referrals"] = referrals
+        row["status_bars"] = [(code("status", status), (referrals.get("by_status") or {}).get(
+            status, 0)) for status in STATUSES]
+        row["month_columns"] = sorted((referrals.get("by_month") or {}).items())
+    drives = []
+    for municipio in ([r["municipio"] for r in rows] if len(rows) <= 2 else []):
+        found = try_call("events", "list_drives", {"municipio": municipio, "status": "open",
+                                                   "per_page": 10}, default={"items": []})
+        drives += found["items"]
+    city_view = len(rows) > 1
+    comparisons = []
+    if city_view:
+        for key, label in (("referrals.total", _("Invii")), ("events", _("Eventi pubblicati")),
+                           ("registered_people", _("Persone iscritte agli eventi")),
+                           ("organizations", _("Organizzazioni")), ("services", _("Servizi"))):
+            comparisons.append((label, [(_("Mun. {n}", n=row["municipio"]), _dig(row, key))
+                                        for row in rows]))
+    csv_args = {"municipio": municipi[0]} if municipi and len(municipi) == 1 else {}
+    return render("report.html", rows=rows, drives=drives, city_view=city_view,
+                  comparisons=comparisons, csv_args=csv_args,
+                  chosen=municipi[0] if municipi and len(municipi) == 1 else None)
+
+
+def _dig(row, path):
+    value = row
+    for part in path.split("."):
+        value = (value or {}).get(part) if isinstance(value, dict) else None
+    return value if value is not None else 0
+
+
+@bp.route("/reports/overview.csv")
+def report_csv():
+    """The same file as GET /api/v1/reports/overview?format=csv, for the logged-in browser."""
+    caller = require_role("coordinator", "city")
+    return _csv(overview_rows(_report_municipi(caller)))
+

@@ -1,0 +1,261 @@
+"""Public pages: what families and neighbours find without an account. Services and their
+hours, events with registration and calendars, donation drives with pledges."""
+from datetime import datetime, timedelta
+
+from flask import abort, g, redirect, request, url_for
+
+from gateway.web import bp
+from gateway.web.common import (all_zones, call, networks, organization, page_args, pages_of,
+                                render, try_call)
+from gateway.web.forms import Form, number, text_or_none
+from gateway.web.i18n import parse_moment
+from services.common.errors import Conflict, Invalid
+from services.common.schemas import ROME
+
+SEARCH_FIELDS = ("q", "municipio", "zone", "age")
+
+
+def now_in_rome() -> datetime:
+    return datetime.now(ROME)
+
+
+@bp.route("/")
+def home():
+    today = now_in_rome()
+    events = try_call("events", "list_events", {"from": today.isoformat(timespec="minutes"),
+                                                "per_page": 3}, default={"items": []})
+    drives = try_call("events", "list_drives", {"status": "open", "per_page": 2},
+                      default={"items": []})
+    return render("home.html", events=events["items"], drives=drives["items"],
+                  networks=networks())
+
+
+# --- services ----------------------------------------------------------------------------------
+
+def open_at(args, today: datetime):
+    """The moment the family asks about: now, or the next given weekday at the given time."""
+    when = args.get("when")
+    if when == "now":
+        return today.replace(second=0, microsecond=0).isoformat()
+    if when == "day":
+        try:
+            weekday = int(args.get("weekday", ""))
+            hour, minute = (int(part) for part in (args.get("time") or "").split(":"))
+            day = today.date() + timedelta(days=(weekday - 1 - today.weekday()) % 7)
+            return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ROME).isoformat()
+        except ValueError:
+            return "invalid"  # the service names the field
+    return None
+
+
+@bp.route("/services")
+def services():
+    args = request.args
+    form = Form(args.to_dict())
+    query = {name: args[name].strip() for name in SEARCH_FIELDS if args.get(name, "").strip()}
+    moment = open_at(args, now_in_rome())
+    if moment:
+        query["open_at"] = moment
+    results = None
+    searched = bool(query) or "submitted" in args
+    if searched:
+        try:
+            results = call("directory", "search_services", {**query, **page_args(20)})
+        except Invalid as invalid:
+            errors = dict(invalid.errors)
+            if "open_at" in errors:
+                errors["time"] = errors.pop("open_at")
+            form = Form(args.to_dict(), errors)
+    return render("services.html", form=form, results=results,
+                  pages=pages_of(results) if results else None, zones=all_zones(),
+                  searched=searched)
+
+
+@bp.route("/services/<service_id>")
+def service(service_id):
+    found = call("directory", "get_service", service_id)
+    found["schedules"] = sorted(found.get("schedules") or [],
+                                key=lambda slot: (slot["weekday"], slot["opens_at"]))
+    caller = g.caller
+    editable = caller.authenticated and (
+        (caller.has_role("partner") and caller.organization_id == found["organization_id"])
+        or caller.has_role("city")
+        or (caller.has_role("coordinator") and (found.get("location") or {}).get("municipio")
+            in caller.municipi))
+    return render("service.html", service=found, editable=editable)
+
+
+@bp.route("/organizations/<organization_id>")
+def organization_page(organization_id):
+    found = organization(organization_id)
+    if found is None:
+        abort(404)
+    services_found = try_call("directory", "search_services",
+                              {"organization_id": organization_id, "per_page": 50},
+                              default={"items": []})
+    events = try_call("events", "list_events", {
+        "organization_id": organization_id, "per_page": 20,
+        "from": now_in_rome().isoformat(timespec="minutes")}, default={"items": []})
+    return render("organization.html", organization=found, services=services_found["items"],
+                  events=events["items"])
+
+
+# --- events ------------------------------------------------------------------------------------
+
+def municipio_arg():
+    try:
+        municipio = int(request.args.get("municipio", ""))
+    except ValueError:
+        return None
+    return municipio if 1 <= municipio <= 9 else None
+
+
+@bp.route("/events")
+def events():
+    municipio = municipio_arg()
+    query = {"from": now_in_rome().isoformat(timespec="minutes"), **page_args(30)}
+    if municipio:
+        query["municipio"] = municipio
+    found = call("events", "list_events", query)
+    months = []
+    for event in found["items"]:
+        key = event["starts_at"][:7]
+        if not months or months[-1][0] != key:
+            months.append((key, []))
+        months[-1][1].append(event)
+    return render("events.html", municipio=municipio, months=months, pages=pages_of(found),
+                  total=found["total"], public_root=request.url_root.rstrip("/"))
+
+
+def organises(record) -> bool:
+    """Whether to offer the organisers' buttons on an event or a drive (the events service
+    decides whether they work: services/events/permissions.py)."""
+    caller = g.caller
+    return caller.authenticated and (
+        caller.has_role("city")
+        or (caller.has_role("coordinator") and record["municipio"] in caller.municipi)
+        or (caller.organization_id is not None
+            and caller.organization_id in record["organizer_ids"]))
+
+
+def registrable(event) -> bool:
+    return (event["status"] == "published" and (event.get("registration_required")
+                                                or event.get("capacity") is not None)
+            and parse_moment(event["ends_at"]) > now_in_rome())
+
+
+def event_context(event_id):
+    event = call("events", "get_event", event_id)
+    manageable = organises(event)
+    organizers = [organization(o) for o in event["organizer_ids"]]
+    return {"event": event, "organizers": [o for o in organizers if o],
+            "registrable": registrable(event), "manageable": manageable,
+            "public_root": request.url_root.rstrip("/")}
+
+
+@bp.route("/events/<event_id>")
+def event(event_id):
+    return render("event.html", form=Form({"adults": 1, "children": 0}),
+                  done=request.args.get("done"), **event_context(event_id))
+
+
+@bp.route("/events/<event_id>/register", methods=["POST"])
+def register(event_id):
+    values = request.form.to_dict()
+    body = {"name": values.get("name", ""), "contact": values.get("contact", ""),
+            "adults": number(values.get("adults")), "children": number(values.get("children"))}
+    body = {key: value for key, value in body.items() if value is not None}
+    try:
+        receipt = call("events", "register", event_id, body)
+    except Invalid as invalid:
+        return render("event.html", 422, form=Form(values, invalid.errors),
+                      **event_context(event_id))
+    except Conflict as conflict:
+        form = Form(values)
+        form.add_error("contact" if "contact" in conflict.detail else "_form", conflict.detail)
+        return render("event.html", 409, form=form, **event_context(event_id))
+    cancel_url = url_for("web.cancel_registration", event_id=event_id,
+                         registration_id=receipt["id"], token=receipt["cancel_token"],
+                         _external=True)
+    return render("registered.html", receipt=receipt, cancel_url=cancel_url,
+                  **event_context(event_id))
+
+
+@bp.route("/events/<event_id>/registrations/<registration_id>/cancel", methods=["GET", "POST"])
+def cancel_registration(event_id, registration_id):
+    token = request.values.get("token", "")
+    context = event_context(event_id)
+    if request.method == "POST":
+        try:
+            call("events", "cancel_registration", event_id, registration_id, {"token": token})
+        except Conflict as conflict:
+            return render("cancel_registration.html", 409, token=token,
+                          registration_id=registration_id, problem=conflict.detail, **context)
+        return render("cancel_registration.html", token=token, registration_id=registration_id,
+                      cancelled=True, **context)
+    return render("cancel_registration.html", token=token, registration_id=registration_id,
+                  **context)
+
+
+# --- drives ------------------------------------------------------------------------------------
+
+@bp.route("/drives")
+def drives():
+    municipio = municipio_arg()
+    query = {"status": "open", **page_args(20)}
+    if municipio:
+        query["municipio"] = municipio
+    found = call("events", "list_drives", query)
+    return render("drives.html", drives=found["items"], municipio=municipio,
+                  pages=pages_of(found))
+
+
+def drive_context(drive_id):
+    drive = call("events", "get_drive", drive_id)
+    for item in drive["items"]:
+        item["missing"] = max(0, item["quantity_needed"] - item["pledged"])
+    organiser = organises(drive)
+    organizers = [organization(o) for o in drive["organizer_ids"]]
+    return {"drive": drive, "organiser": organiser,
+            "organizers": [o for o in organizers if o],
+            "open": drive["status"] == "open"}
+
+
+@bp.route("/drives/<drive_id>")
+def drive(drive_id):
+    return render("drive.html", form=Form({"quantity": 1}), delivery=Form({"quantity": 1}),
+                  done=request.args.get("done"), **drive_context(drive_id))
+
+
+@bp.route("/drives/<drive_id>/pledge", methods=["POST"])
+def pledge(drive_id):
+    values = request.form.to_dict()
+    body = {"item": values.get("item", ""), "quantity": number(values.get("quantity")),
+            "donor_name": text_or_none(values.get("donor_name"))}
+    body = {key: value for key, value in body.items() if value is not None}
+    try:
+        made = call("events", "pledge", drive_id, body)
+    except Invalid as invalid:
+        return render("drive.html", 422, form=Form(values, invalid.errors),
+                      delivery=Form({"quantity": 1}), **drive_context(drive_id))
+    except Conflict as conflict:
+        form = Form(values)
+        form.add_error("_form", conflict.detail)
+        return render("drive.html", 409, form=form, delivery=Form({"quantity": 1}),
+                      **drive_context(drive_id))
+    done = "pledged_over" if made.get("over_need") else "pledged"
+    return redirect(url_for("web.drive", drive_id=drive_id, done=done) + "#pledge")
+
+
+@bp.route("/drives/<drive_id>/deliveries", methods=["POST"])
+def record_delivery(drive_id):
+    values = request.form.to_dict()
+    body = {"item": values.get("item", ""), "quantity": number(values.get("quantity"))}
+    try:
+        call("events", "record_delivery", drive_id,
+             {key: value for key, value in body.items() if value is not None})
+    except Invalid as invalid:
+        return render("drive.html", 422, form=Form({"quantity": 1}),
+                      delivery=Form(values, invalid.errors), **drive_context(drive_id))
+    return redirect(url_for("web.drive", drive_id=drive_id, done="delivered") + "#progress")
+

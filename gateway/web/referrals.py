@@ -1,0 +1,274 @@
+"""Referrals (invii): inbox and outbox, sending with consent and a preview of what the
+receiver will see, the receiver's answers, notes, and the municipio's view for the social
+worker and the coordinator. What each person sees is the referrals service's decision."""
+import re
+from datetime import date, datetime, time, timedelta
+
+from flask import g, redirect, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from gateway.web import bp
+from gateway.web.common import (call, networks, organization, organization_name, page_args,
+                                pages_of, render, require_login, require_role, try_call)
+from gateway.web.forms import Form, number, place_errors, text_or_none
+from gateway.web.i18n import gettext as _
+from services.common.errors import Conflict, Forbidden, Invalid
+from services.common.schemas import ROME, load
+from services.common.vocabulary import DIMENSIONS
+from services.referrals.schemas import (DECLINE_REASONS, OUTCOMES, STATUSES, URGENCIES,
+                                        ReferralCreateSchema)
+
+SENDERS = ("partner", "social_worker")
+READERS = ("partner", "social_worker", "coordinator")
+ALIASES = {"consent": "consent_given", "family.children.*": "children_ages",
+           "family": "family.reference", "needs.*": "needs"}
+CONSENT_MONTHS = 12
+
+
+@bp.route("/referrals")
+def referrals():
+    caller = require_login()
+    if caller.has_role("city") and not caller.has_role(*READERS):
+        return render("referrals.html", referrals=[], city_only=True, box=None, status=None,
+                      pages=None, statuses=STATUSES)
+    partner_only = caller.has_role("partner") and not caller.has_role("social_worker",
+                                                                        "coordinator")
+    box = request.args.get("box") if partner_only else None
+    if partner_only and box not in ("inbox", "outbox"):
+        box = "inbox"
+    status = request.args.get("status") or None
+    if status not in (*STATUSES, "overdue"):
+        status = None
+    query = {**page_args(25)}
+    if box:
+        query["box"] = box
+    if status:
+        query["status"] = status
+    found = call("referrals", "list_referrals", query)
+    return render("referrals.html", referrals=found["items"], box=box, status=status,
+                  pages=pages_of(found), statuses=STATUSES, city_only=False,
+                  total=found["total"], org_name=organization_name)
+
+
+# --- sending ------------------------------------------------------------------------------------
+
+def _moment(day: str, end_of_day: bool = False):
+    """A date from the form as a moment in Milan: its start, or its end."""
+    day = (day or "").strip()
+    if not day:
+        return None
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        return day  # the service names the field
+    at = time(23, 59) if end_of_day else time(0, 0)
+    return datetime.combine(parsed, at, ROME).isoformat()
+
+
+def _ages(text: str) -> list:
+    return [{"age": number(part)} for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+def referral_payload(values: MultiDict) -> dict:
+    family = {
+        "reference": text_or_none(values.get("family.reference")),
+        "guardian_name": text_or_none(values.get("family.guardian_name")),
+        "phone": text_or_none(values.get("family.phone")),
+        "email": text_or_none(values.get("family.email")),
+        "municipio": number(values.get("family.municipio")),
+        "zone": text_or_none(values.get("family.zone")),
+        "children": _ages(values.get("children_ages")),
+    }
+    payload = {
+        "to_organization_id": text_or_none(values.get("to_organization_id")),
+        "needs": values.getlist("needs"),
+        "summary": text_or_none(values.get("summary")),
+        "urgency": values.get("urgency") or "normal",
+        "family": {key: value for key, value in family.items() if value is not None},
+    }
+    if values.get("consent_given"):
+        consent = {"given_by": text_or_none(values.get("consent.given_by")),
+                   "method": values.get("consent.method") or None,
+                   "obtained_at": _moment(values.get("consent.obtained_at")),
+                   "expires_at": _moment(values.get("consent.expires_at"), end_of_day=True)}
+        payload["consent"] = {key: value for key, value in consent.items() if value is not None}
+    return {key: value for key, value in payload.items() if value is not None}
+
+
+def receivers() -> list:
+    """(group label, [organisations]) for the receiver's select: the caller's municipi first."""
+    caller = g.caller
+    own = caller.organization_id
+    groups, seen = [], {own}
+    for municipio in caller.municipi:
+        found = try_call("directory", "list_organizations",
+                         {"municipio": municipio, "per_page": 200}, default={"items": []})
+        items = [o for o in found["items"] if o["id"] not in seen]
+        seen.update(o["id"] for o in items)
+        if items:
+            groups.append((_("Municipio {n}", n=municipio), items))
+    found = try_call("directory", "list_organizations", {"per_page": 200}, default={"items": []})
+    others = [o for o in found["items"] if o["id"] not in seen]
+    if others:
+        groups.append((_("Altri municipi"), others))
+    return groups
+
+
+def form_context(form):
+    return {"form": form, "groups": receivers(), "dimensions": DIMENSIONS,
+            "urgencies": URGENCIES, "networks": networks(),
+            "zones": sorted({z for n in networks() for z in n["zones"]})}
+
+
+def blank_referral_form() -> Form:
+    today = datetime.now(ROME).date()
+    municipio = g.caller.municipi[0] if g.caller.municipi else ""
+    return Form({"urgency": "normal", "family.municipio": municipio,
+                 "consent.method": "written", "consent.obtained_at": today.isoformat(),
+                 "consent.expires_at": (today + timedelta(days=365)).isoformat()})
+
+
+def form_values(values: MultiDict) -> dict:
+    shown = values.to_dict()
+    shown["needs"] = values.getlist("needs")
+    return shown
+
+
+def invalid_form(values: MultiDict, invalid: Invalid) -> Form:
+    errors = place_errors(invalid.errors, aliases=ALIASES)
+    if "consent_given" in errors:  # the whole consent is missing: say what that means here
+        errors["consent_given"] = [_("Serve il consenso del genitore: senza, l'invio non si "
+                                     "può fare.")]
+    return Form(form_values(values), errors)
+
+
+@bp.route("/referrals/new", methods=["GET", "POST"])
+def new_referral():
+    require_role(*SENDERS)
+    if request.method == "GET":
+        return render("referral_new.html", **form_context(blank_referral_form()))
+    values = request.form
+    payload = referral_payload(values)
+    action = values.get("action", "preview")
+    if action == "edit":
+        return render("referral_new.html", **form_context(Form(form_values(values))))
+    if action == "preview":
+        try:  # the gateway checks with the service's own schema before showing the preview
+            load(ReferralCreateSchema(), payload)
+        except Invalid as invalid:
+            return render("referral_new.html", 422, **form_context(invalid_form(values, invalid)))
+        hidden = [(key, value) for key, value in values.items(multi=True)
+                  if key not in ("csrf_token", "action")]
+        return render("referral_preview.html", payload=payload, hidden=hidden,
+                      receiver=organization(payload.get("to_organization_id")))
+    try:
+        sent = call("referrals", "send_referral", payload)
+    except Invalid as invalid:
+        return render("referral_new.html", 422, **form_context(invalid_form(values, invalid)))
+    return redirect(url_for("web.referral", referral_id=sent["id"], done="sent"), 303)
+
+
+# --- one referral ------------------------------------------------------------------------------
+
+def relation(referral) -> set:
+    caller = g.caller
+    found = set()
+    if caller.user_id == referral.get("from_user_id") or (
+            caller.has_role("partner") and caller.organization_id
+            and caller.organization_id == referral.get("from_organization_id")):
+        found.add("sender")
+    if caller.has_role("partner") and caller.organization_id == referral.get("to_organization_id"):
+        found.add("receiver")
+    if caller.has_role("social_worker"):
+        found.add("social_worker")
+    if caller.has_role("coordinator"):
+        found.add("coordinator")
+    return found
+
+
+def referral_context(referral_id, **forms):
+    referral = call("referrals", "get_referral", referral_id)
+    roles = relation(referral)
+    audit = None
+    if roles & {"social_worker", "coordinator"}:
+        audit = try_call("referrals", "audit_trail", referral_id, default={"items": []})["items"]
+    context = {"referral": referral, "roles": roles, "audit": audit,
+               "from_name": organization_name(referral.get("from_organization_id"))
+               or _("Servizio sociale"),
+               "to_name": organization_name(referral.get("to_organization_id")),
+               "decline_reasons": DECLINE_REASONS, "outcomes": OUTCOMES,
+               "done": request.args.get("done"), "problem": None}
+    for name in ("decline", "complete", "withdraw", "note"):
+        context[f"{name}_form"] = forms.get(name) or Form()
+    context["problem"] = forms.get("problem")
+    return context
+
+
+@bp.route("/referrals/<referral_id>")
+def referral(referral_id):
+    require_login()
+    return render("referral.html", **referral_context(referral_id))
+
+
+def _act(referral_id, method, body, form_name, done):
+    try:
+        if body is None:
+            call("referrals", method, referral_id)
+        else:
+            call("referrals", method, referral_id, body)
+    except Invalid as invalid:
+        form = Form(request.form.to_dict(), invalid.errors)
+        return render("referral.html", 422, **referral_context(referral_id, **{form_name: form}))
+    except (Conflict, Forbidden) as refused:
+        return render("referral.html", refused.status,
+                      **referral_context(referral_id, problem=refused.detail))
+    return redirect(url_for("web.referral", referral_id=referral_id, done=done) + "#status", 303)
+
+
+@bp.route("/referrals/<referral_id>/accept", methods=["POST"])
+def accept_referral(referral_id):
+    require_login()
+    return _act(referral_id, "accept_referral", None, "decline", "accepted")
+
+
+@bp.route("/referrals/<referral_id>/decline", methods=["POST"])
+def decline_referral(referral_id):
+    require_login()
+    body = {"reason": request.form.get("reason", "")}
+    if text_or_none(request.form.get("note")):
+        body["note"] = request.form["note"].strip()
+    return _act(referral_id, "decline_referral", body, "decline", "declined")
+
+
+@bp.route("/referrals/<referral_id>/complete", methods=["POST"])
+def complete_referral(referral_id):
+    require_login()
+    return _act(referral_id, "complete_referral", {"outcome": request.form.get("outcome", "")},
+                "complete", "completed")
+
+
+@bp.route("/referrals/<referral_id>/withdraw", methods=["POST"])
+def withdraw_referral(referral_id):
+    require_login()
+    return _act(referral_id, "withdraw_referral",
+                {"reason": request.form.get("reason", "").strip()}, "withdraw", "withdrawn")
+
+
+@bp.route("/referrals/<referral_id>/consent/withdraw", methods=["POST"])
+def withdraw_consent(referral_id):
+    require_login()
+    return _act(referral_id, "withdraw_consent", None, "withdraw", "consent_withdrawn")
+
+
+@bp.route("/referrals/<referral_id>/notes", methods=["POST"])
+def add_note(referral_id):
+    require_login()
+    try:
+        call("referrals", "add_note", referral_id, {"body": request.form.get("body", "").strip()})
+    except Invalid as invalid:
+        form = Form(request.form.to_dict(), invalid.errors)
+        return render("referral.html", 422, **referral_context(referral_id, note=form))
+    except Forbidden as refused:
+        return render("referral.html", 403, **referral_context(referral_id,
+                                                                problem=refused.detail))
+    return redirect(url_for("web.referral", referral_id=referral_id) + "#notes", 303)

@@ -1,0 +1,502 @@
+"""The web pages in a real browser (headless chromium), over the whole platform: families
+finding a desk and registering for an event, partners handing a family over, staff reading
+the report, in Italian and in English. Screenshots of each main page at phone and desktop
+width are saved under artifacts/screenshots/."""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.browser import Browser, available
+from tests.platform import Client
+
+WEB = Path(__file__).resolve().parents[1] / "gateway" / "web"
+broker = pytest.mark.broker
+needs_chromium = pytest.mark.skipif(not available(), reason=(
+    "needs Debian's chromium and chromedriver: apt-get install chromium chromium-driver"))
+
+
+@pytest.fixture(scope="module")
+def people(platform):  # noqa: F811
+    """One browser per person, each with its own cookies, logged in as `username` when given;
+    closed at the end."""
+    import requests
+
+    home = requests.get(platform.url + "/", timeout=10)
+    if not home.headers.get("Content-Type", "").startswith("text/html"):
+        pytest.fail("the gateway serves no web pages: create_app must register gateway.web.bp")
+    opened = {}
+
+    def person(name, username=None):
+        if name not in opened:
+            opened[name] = Browser(platform.url)
+        browser = opened[name]
+        if username and browser.user != username:
+            if browser.user:
+                browser.log_out()
+            browser.log_in(username)
+        return browser
+
+    yield person
+    for browser in opened.values():
+        browser.quit()
+
+
+def create_event(client, **fields):
+    body = {"title": "Laboratorio", "starts_at": "2027-05-08T15:00",
+            "ends_at": "2027-05-08T18:00", **fields}
+    created = client.post("/events", json=body)
+    assert created.status_code == 201, created.text
+    published = client.post(f"/events/{created.json()['id']}/publish")
+    assert published.status_code == 200, published.text
+    return published.json()
+
+
+# --- families ------------------------------------------------------------------------------------
+
+@broker
+@needs_chromium
+def test_a_family_finds_the_gallaratese_desk_by_age_and_day(people):
+    family = people("family").open("/")
+    assert family.language == "it"
+    assert "Cerchi informazioni su servizi e attività educative per i tuoi figli?" in family.text
+    family.screenshot("home")
+
+    family.follow("Servizi")
+    family.fill("Età del bambino o della bambina", 3)
+    family.check("Un giorno e un'ora").choose("Giorno", "mercoledì").fill("Ora", "15:00")
+    family.submit("Cerca")
+    assert "1 servizio trovato" in family.text
+    found = [text for text, _ in family.links(".service-card h3 a")]
+    assert found == ["Sportello QuBì Gallaratese"]
+    family.screenshot("services-search")
+
+    family.follow("Sportello QuBì Gallaratese")
+    assert family.heading() == "Sportello QuBì Gallaratese"
+    assert "Mercoledì dalle 14:00 alle 17:00" in family.text
+    assert ("3451552523", "tel:3451552523") in [
+        (text, href) for text, href in family.links("a[href^='tel:']")]
+    assert "Municipio 8" in family.text and "Gallaratese" in family.text
+    family.screenshot("service")
+
+    # at 10:00 on a Wednesday no desk of Municipio 8 is open
+    family.open("/services?submitted=1&municipio=8&when=day&weekday=3&time=10:00")
+    assert "0 servizi trovati" in family.text
+
+
+@broker
+@needs_chromium
+def test_a_family_registers_for_an_event_and_is_waitlisted_when_it_is_full(
+        platform, people):  # noqa: F811
+    event = create_event(Client(platform, "partner2"), title="Laboratorio di Carnevale",
+                         capacity=2, registration_required=True, municipio=2)
+    family = people("family").open("/events?municipio=2")
+    assert family.heading() == "Eventi nel Municipio 2"
+    feed = family.find("#feed-url").get_attribute("value")
+    assert feed.endswith("/api/v1/calendars/municipio/2.ics")
+    family.screenshot("events")
+
+    family.follow("Laboratorio di Carnevale")
+    assert "2 posti liberi" in family.text
+    family.fill("Nome e cognome (o della famiglia)", "Famiglia Bianchi")
+    family.fill("Email o telefono", "boh").fill("Adulti", 0).fill("Bambini e ragazzi", 0)
+    family.submit("Iscrivimi")
+    assert "Scrivi un indirizzo email o un numero di telefono." in family.error_for(
+        "Email o telefono")
+    assert "Deve venire almeno una persona." in family.error_for("Adulti")
+    family.screenshot("event-form-errors", sizes=[(390, 844)])
+
+    family.fill("Email o telefono", "bianchi@example.it").fill("Adulti", 1).fill(
+        "Bambini e ragazzi", 1)
+    family.submit("Iscrivimi")
+    assert family.heading() == "Iscrizione confermata"
+    cancel_link = family.find("#cancel-link").get_attribute("href")
+    assert f"/events/{event['id']}/registrations/" in cancel_link and "token=" in cancel_link
+    family.screenshot("registration-confirmed")
+
+    family.open(f"/events/{event['id']}")
+    assert "Posti esauriti" in family.text
+    family.screenshot("event")
+    family.fill("Nome e cognome (o della famiglia)", "Famiglia Rossi")
+    family.fill("Email o telefono", "3331234567").fill("Adulti", 1).fill("Bambini e ragazzi", 1)
+    family.submit("Iscrivimi")
+    assert family.heading() == "Sei in lista d'attesa"
+    assert family.has("#cancel-link")
+    family.screenshot("registration-waitlisted")
+
+    # the first family cannot come after all: its place goes to the waiting list
+    family.driver.get(cancel_link)
+    family.submit("Sì, annulla la mia iscrizione")
+    assert "Iscrizione annullata" in family.text
+    registrations = Client(platform, "partner2").get(
+        f"/events/{event['id']}/registrations").json()["items"]
+    assert sorted(r["status"] for r in registrations) == ["cancelled", "confirmed"]
+
+
+@broker
+@needs_chromium
+def test_a_neighbour_pledges_school_supplies_to_an_open_drive(people):
+    neighbour = people("family").open("/drives")
+    assert neighbour.heading() == "Raccolte solidali"
+    neighbour.screenshot("drives")
+    neighbour.follow("Zaino sospeso")
+    assert "Via S. Uguzzone 8" in neighbour.text
+    assert "sabato dalle 10:00 alle 12:30" in neighbour.text
+    neighbour.choose("Che cosa porti", "Calcolatrice — ne mancano 15")
+    neighbour.fill("Quanti", 2).fill("Il tuo nome (facoltativo)", "Lucia")
+    neighbour.submit("Prometto di portarlo")
+    assert "Grazie! Il tuo impegno è registrato" in neighbour.text
+    assert "Calcolatrice — ne mancano 13" in neighbour.text
+    neighbour.screenshot("drive")
+
+
+# --- partners ------------------------------------------------------------------------------------
+
+@broker
+@needs_chromium
+def test_a_referral_with_consent_reaches_the_receiver_who_sees_the_name_only_after_accepting(
+        people):
+    sender = people("sender").open("/login")
+    sender.screenshot("login")
+    sender.log_in("partner8a")
+    assert sender.heading() == "Invii ricevuti"
+    sender.follow("Nuovo invio")
+    sender.choose("Ente che riceve", "Spazio Famiglie Gallaratese (demo)")
+    sender.check("Educativo").choose("Urgenza", "Alta")
+    sender.fill("Cosa deve sapere chi riceve",
+                "Bambina di 3 anni: serve uno spazio 0-6 vicino a casa.")
+    sender.fill("Codice interno della famiglia", "FAM-WEB-1")
+    sender.fill("Nome del genitore o di chi ne fa le veci", "Giulia Verdi")
+    sender.fill("Telefono", "3330001112").fill("Quartiere", "Gallaratese")
+    sender.fill("Età dei bambini", "3, 7")
+    sender.submit("Continua: vedi l'anteprima")  # without the consent
+    assert sender.error_for(
+        "Il genitore (o chi ne fa le veci) ha dato il consenso a questo invio.") == (
+        "Errore: Serve il consenso del genitore: senza, l'invio non si può fare.")
+    assert "Controlla questi campi" in sender.text
+    sender.screenshot("referral-new-errors")
+
+    sender.check("Il genitore (o chi ne fa le veci) ha dato il consenso a questo invio.")
+    sender.fill("Chi ha dato il consenso", "Giulia Verdi")
+    sender.submit("Continua: vedi l'anteprima")
+    assert sender.heading() == "Anteprima dell'invio"
+    preview = sender.find("#receiver-preview").text
+    assert "Educativo" in preview and "3 anni, 7 anni" in preview and "Gallaratese" in preview
+    assert "Alta" in preview and "Giulia" not in preview and "FAM-WEB-1" not in preview
+    sender.screenshot("referral-preview")
+    sender.submit("Invia")
+    assert "Invio spedito" in sender.text
+    code = sender.heading().removeprefix("Invio ").strip()
+    assert re.fullmatch(r"\S+", code)
+    assert "Giulia Verdi" in sender.text  # the sender sees what it sent
+
+    receiver = people("receiver", "partner8b")
+    assert receiver.heading() == "Invii ricevuti"
+    receiver.wait_for(lambda: receiver.open("/referrals?box=inbox") and code in receiver.text,
+                      "the referral in the inbox")
+    assert "Giulia" not in receiver.text and "Verdi" not in receiver.text
+    receiver.wait_for(lambda: receiver.open("/referrals?box=inbox").has("#unread-badge"),
+                      "the unread badge")
+    receiver.screenshot("referrals-inbox")
+    receiver.follow(code)
+    assert "Giulia" not in receiver.text and "3330001112" not in receiver.text
+    assert "Bambina di 3 anni" in receiver.text and "Gallaratese" in receiver.text
+    assert "saranno visibili dopo che avrai accettato" in receiver.text
+    receiver.screenshot("referral-before-accepting")
+    receiver.submit("Accetta l'invio")
+    assert receiver.find("#guardian-name").text == "Giulia Verdi"
+    assert "3330001112" in receiver.text
+    receiver.fill("Scrivi una nota", "Contattata la famiglia: primo incontro lunedì.")
+    receiver.submit("Aggiungi la nota")
+    assert "primo incontro lunedì" in receiver.text
+    receiver.screenshot("referral-accepted")
+
+    receiver.follow("Notifiche")
+    assert code in receiver.text
+    receiver.screenshot("notifications")
+
+
+@broker
+@needs_chromium
+def test_a_partner_edits_a_service_and_creates_and_publishes_an_event(people):
+    partner = people("sender", "partner8a")
+    partner.follow("La mia organizzazione")
+    assert "Sportello QuBì Gallaratese" in partner.text
+    partner.screenshot("my-organization")
+    partner.follow("Sportello QuBì Gallaratese").follow("Modifica questo servizio")
+    assert partner.heading() == "Modifica il servizio"
+    partner.set("#f-schedules-1-weekday", "5")  # a second slot: Friday, closing before opening
+    partner.set("#f-schedules-1-opens_at", "16:00").set("#f-schedules-1-closes_at", "15:00")
+    partner.submit("Salva le modifiche")
+    assert "L'orario di chiusura viene dopo quello di apertura." in partner.find(
+        "#f-schedules-1-closes_at-error").text
+    partner.screenshot("service-edit-errors")
+    partner.set("#f-schedules-1-closes_at", "18:00")
+    partner.submit("Salva le modifiche")
+    assert "Modifiche salvate." in partner.text
+    assert "Venerdì dalle 16:00 alle 18:00" in partner.text
+
+    partner.open("/events/new")
+    partner.fill("Titolo", "Merenda in cortile").fill("Inizio", "2027-06-05T16:00")
+    partner.fill("Fine", "2027-06-05T18:00").fill("Quartiere", "Gallaratese")
+    partner.fill("Posti (adulti e bambini)", 30)
+    partner.screenshot("event-new")
+    partner.submit("Crea la bozza")
+    assert partner.heading() == "Merenda in cortile" and "Bozza" in partner.text
+    partner.submit("Pubblica")
+    assert "Evento pubblicato" in partner.text
+    partner.open("/events?municipio=8")
+    assert "Merenda in cortile" in partner.text
+
+
+# --- social workers, coordinators, the city ---------------------------------------------------
+
+@broker
+@needs_chromium
+def test_staff_see_the_municipio_referrals_network_and_report(people):
+    staff = people("staff", "asc8").open("/referrals")
+    assert staff.heading() == "Invii del municipio"
+    assert "Giulia" not in staff.text  # lists never carry personal data
+    staff.screenshot("referrals-municipio")
+    staff.follow("Rete")
+    assert staff.heading() == "La rete del Municipio 8"
+    assert "Spazio Famiglie Gallaratese (demo)" in staff.text
+    staff.screenshot("network")
+
+    staff = people("staff", "coord8").open("/reports")
+    assert staff.heading() == "Report del Municipio 8"
+    assert "Invii per stato" in staff.text and "Giorni mediani all'accettazione" in staff.text
+    csv_link = [href for text, href in staff.links() if text == "Scarica CSV"][0]
+    assert csv_link.endswith("/reports/overview.csv?municipio=8")
+    staff.screenshot("report-municipio")
+
+    staff = people("staff", "citta").open("/reports")
+    assert staff.heading() == "Report: tutti i municipi"
+    assert len(staff.driver.find_elements("css selector", "table.compare tbody tr")) == 9
+    staff.screenshot("report-city")
+
+
+@broker
+@needs_chromium
+def test_every_main_page_speaks_italian_and_english(platform, people):  # noqa: F811
+    create_event(Client(platform, "partner2"), title="Merenda di primavera", capacity=20,
+                 registration_required=True, municipio=2)
+    visitor = people("family").open("/")
+    visitor.follow("English")
+    assert visitor.language == "en"
+    pages = [
+        ("/", "Looking for information about services and educational activities for your "
+              "children?", "Cerchi informazioni su servizi e attività educative per i tuoi figli?"),
+        ("/services?submitted=1&age=3", "services found", "servizi trovati"),
+        ("/events?municipio=2", "Events in Municipio 2", "Eventi nel Municipio 2"),
+        ("/drives", "Donation drives", "Raccolte solidali"),
+        ("/login", "Log in", "Accedi"),
+    ]
+    for path, english, _italian in pages:
+        visitor.open(path)
+        assert visitor.language == "en" and english in visitor.text, path
+    visitor.open("/").screenshot("home-english", sizes=[(390, 844)])
+    visitor.open("/events?municipio=2").follow("Merenda di primavera")
+    visitor.fill("Name and surname (or the family's)", "Family").fill("Email or phone", "nope")
+    visitor.submit("Register me")
+    assert "Give an email address or a phone number." in visitor.error_for("Email or phone")
+    visitor.follow("Italiano")
+    assert visitor.language == "it"
+    for path, _english, italian in pages:
+        visitor.open(path)
+        assert visitor.language == "it" and italian in visitor.text, path
+
+    staff = people("staff", "citta").open("/reports?lang=en")
+    assert staff.heading() == "Report: all municipi" and "Referrals" in staff.text
+    staff.open("/network?municipio=8")
+    assert staff.heading() == "The network of Municipio 8"
+    staff.open("/reports?lang=it")
+    assert staff.heading() == "Report: tutti i municipi"
+
+    partner = people("sender", "partner8a")
+    for path, english in [("/referrals?box=outbox&lang=en", "Referrals sent"),
+                          ("/referrals/new", "New referral"), ("/notifications", "Notifications"),
+                          ("/my/organization", "Your services"), ("/events/new", "New event")]:
+        partner.open(path)
+        assert partner.language == "en" and english in partner.text, path
+    partner.open("/referrals/new?lang=it")
+    assert partner.heading() == "Nuovo invio"
+    partner.screenshot("referral-new")
+
+
+# --- without a browser ----------------------------------------------------------------------------
+
+def interface_strings() -> set:
+    """Every Italian string the interface passes to _() or ngettext()."""
+    found = set()
+    call = re.compile(r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+    plural = re.compile(r"""ngettext\(\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)\"""")
+    for template in (WEB / "templates").rglob("*.html"):
+        text = template.read_text()
+        found.update(a or b for a, b in call.findall(text))
+        found.update(s for pair in plural.findall(text) for s in pair)
+    for module in WEB.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                count = {"_": 1, "gettext": 1, "ngettext": 2}.get(name, 0)
+                found.update(arg.value for arg in node.args[:count]
+                             if isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+    from gateway.web import DONE
+    return found | set(DONE.values())
+
+
+def test_every_string_of_the_interface_has_its_english():
+    from gateway.web.translations import EN
+
+    strings = interface_strings()
+    assert len(strings) > 300
+    assert sorted(strings - set(EN)) == []
+    assert sorted(set(EN) - strings) == []  # no translation left over from a removed string
+
+
+class FakeServices:
+    """Stands in for the services behind the gateway: answers a few RPCs, records each call."""
+
+    def __init__(self):
+        self.calls = []
+        self.config = {"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"}
+        self.down = set()  # services that do not answer
+
+    def call(self, service, method, *args, context_data=None, **kwargs):
+        import json
+        import time
+
+        from services.common.errors import NotAuthenticated
+
+        from services.common.errors import Unavailable
+
+        caller = json.loads((context_data or {}).get("caller", "{}"))
+        self.calls.append((service, method, args, caller))
+        if service in self.down:
+            raise Unavailable(f"The {service} service is not answering right now.")
+        if method == "ended_sessions":
+            return {"as_of": time.time(), "items": []}
+        if method == "authenticate":
+            if args[0]["password"] != "qubi-demo":
+                raise NotAuthenticated("Wrong username or password.")
+            return {"user_id": "u-p", "username": args[0]["username"], "organization_id": "o-1",
+                    "roles": ["partner"], "municipi": [8], "tier": "organization",
+                    "language": "it", "session_id": "s-1", "refresh_token": "r-1",
+                    "refresh_expires_in": 3600, "access_expires_in": 900}
+        if method == "list_referrals":
+            return {"items": [], "page": 1, "per_page": 25, "total": 0}
+        if method == "list_notifications":
+            return {"items": [], "page": 1, "per_page": 1, "total": 0, "unread": 0}
+        if method in ("list_events", "list_drives"):
+            return {"items": [], "page": 1, "per_page": 3, "total": 0}
+        if method == "list_networks":
+            return {"items": [], "page": 1, "per_page": 0, "total": 0}
+        raise AssertionError(f"unexpected call {service}.{method}")
+
+
+@pytest.fixture
+def web():
+    from gateway.app import create_app
+    from gateway.web import bp
+    from services.common.config import load_settings
+
+    services = FakeServices()
+    settings = load_settings({"QUBI_SECRET_KEY": "a-test-secret-that-is-long-enough-for-hs256",
+                              "AMQP_URI": services.config["AMQP_URI"]})
+    app = create_app(settings, services)
+    if "web" not in app.blueprints:  # until the app factory registers the pages itself
+        app.register_blueprint(bp)
+    client = app.test_client()
+    client.services = services
+    return client
+
+
+def csrf_of(page) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def test_forms_need_the_csrf_token_of_the_session_and_the_session_cookie_is_guarded(web):
+    https = {"base_url": "https://localhost"}
+    token = csrf_of(web.get("/login", **https))
+    body = {"username": "partner8a", "password": "qubi-demo"}
+    refused = web.post("/login", data=body, **https)
+    assert refused.status_code == 400 and "Il modulo è scaduto" in refused.get_data(as_text=True)
+    assert [c for c in web.services.calls if c[1] == "authenticate"] == []
+
+    other = web.application.test_client()
+    other.get("/login", **https)  # another visitor: another nonce
+    assert other.post("/login", data={**body, "csrf_token": token}, **https).status_code == 400
+
+    answer = web.post("/login", data={**body, "csrf_token": token, "next": "//evil.example/"},
+                      **https)
+    assert answer.status_code == 303 and answer.headers["Location"] == "/referrals?box=inbox"
+    cookies = {c.split("=", 1)[0]: c for c in answer.headers.getlist("Set-Cookie")}
+    for name in ("qubi_access", "qubi_refresh", "qubi_csrf"):
+        assert "Secure" in cookies[name] and "HttpOnly" in cookies[name], cookies[name]
+        assert "SameSite=Lax" in cookies[name]
+
+    assert web.get("/referrals?box=inbox", **https).status_code == 200
+    caller = [c for s, method, a, c in web.services.calls if method == "list_referrals"][-1]
+    assert (caller["username"], caller["organization_id"]) == ("partner8a", "o-1")
+    # the token of the anonymous form no longer works once logged in: it was bound to that
+    assert web.post("/logout", data={"csrf_token": token}, **https).status_code == 400
+
+
+def test_a_wrong_password_is_said_in_the_form_in_the_page_language(web):
+    https = {"base_url": "https://localhost"}
+    for lang, said in (("it", "Nome utente o password non corretti"),
+                       ("en", "Wrong username or password")):
+        token = csrf_of(web.get(f"/login?lang={lang}", **https))
+        answer = web.post("/login", data={"username": "asc8", "password": "nope",
+                                          "csrf_token": token}, **https)
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 401 and said in page and f'<html lang="{lang}">' in page
+
+
+def test_while_the_directory_cannot_check_a_session_public_pages_still_open(web):
+    from gateway.auth import issue_token
+
+    web.services.down.add("directory")
+    token = issue_token({"user_id": "u-p", "username": "partner8a", "roles": ["partner"],
+                         "municipi": [8], "organization_id": "o-1", "session_id": "s-1"},
+                        "a-test-secret-that-is-long-enough-for-hs256", 60)["access_token"]
+    web.set_cookie("qubi_access", token, domain="localhost")
+    home = web.get("/", base_url="https://localhost")
+    assert home.status_code == 200 and "Cerchi informazioni" in home.get_data(as_text=True)
+    assert "qubi_access=;" not in " ".join(home.headers.getlist("Set-Cookie"))  # kept
+    inbox = web.get("/referrals", base_url="https://localhost")
+    assert inbox.status_code == 503 and inbox.headers["Retry-After"]
+
+
+def test_pages_for_members_send_anonymous_visitors_to_the_login_form(web):
+    answer = web.get("/referrals?status=sent", base_url="https://localhost")
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/login?next=/referrals?status%3Dsent"
+
+
+def test_the_services_errors_land_next_to_the_inputs_they_name():
+    from gateway.web.forms import Form, nest, place_errors
+
+    body, moved = nest([("name", "Doposcuola"), ("schedules.0.weekday", None),
+                        ("schedules.0.opens_at", None), ("schedules.1.weekday", 3),
+                        ("schedules.1.opens_at", "25:00"), ("location.zone", "QT8")])
+    assert body == {"name": "Doposcuola", "schedules": [{"weekday": 3, "opens_at": "25:00"}],
+                    "location": {"zone": "QT8"}}
+    errors = {"schedules.0.opens_at": ["Use HH:MM, 24-hour."],
+              "family.children.1.age": ["A child's age is 0 to 17."],
+              "consent": ["Missing data for required field."], "zzz": ["Something new."]}
+    placed = place_errors(errors, moved, {"consent": "consent_given",
+                                          "family.children.*": "children_ages"})
+    assert set(placed) == {"schedules.1.opens_at", "children_ages", "consent_given", "zzz"}
+
+    from flask import Flask, g
+    with Flask(__name__).test_request_context():
+        g.lang = "it"
+        form = Form({}, placed)
+        assert form.error("schedules.1.opens_at") == [
+            "Usa il formato OO:MM, 24 ore (per esempio 14:30)."]
+        assert form.error("zzz") == ["Something new."]  # unknown: shown as the service said
+        g.lang = "en"
+        assert Form({}, placed).error("children_ages") == ["A child's age is 0 to 17."]
