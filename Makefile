@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test migrate seed install clean bench fuzz
+.PHONY: run test migrate seed install clean bench fuzz chaos
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -23,6 +23,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+chaos: $(STAMP)
+	$(BIN)/python -m bench.chaos --seconds $${CHAOS_SECONDS:-40}
 
 fuzz: $(STAMP)
 	QUBI_FUZZ_EXAMPLES=$${QUBI_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest -q tests/test_fuzz.py

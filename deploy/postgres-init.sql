@@ -5,3 +5,4 @@ CREATE DATABASE directory OWNER qubi;
 CREATE DATABASE events OWNER qubi;
 CREATE DATABASE referrals OWNER qubi;
 CREATE DATABASE notifications OWNER qubi;
+CREATE DATABASE funds OWNER qubi;

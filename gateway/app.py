@@ -138,9 +138,9 @@ def _register_hooks(app, settings):
 
 def _register_blueprints(api):
     from gateway.api import auth as auth_api
-    from gateway.api import (calendars, drives, events, governance, health, hsds, networks,
-                             notifications, organizations, referrals, reports, services)
+    from gateway.api import (calendars, drives, events, funds, governance, health, hsds,
+                             networks, notifications, organizations, referrals, reports, services)
 
     for module in (health, auth_api, networks, organizations, services, hsds, governance,
-                   referrals, notifications, events, calendars, drives, reports):
+                   referrals, notifications, events, calendars, drives, reports, funds):
         api.register_blueprint(module.blp)

@@ -22,7 +22,7 @@ from services.common.database import Store
 from services.common.events import dead_letter_queue
 from services.common.handlers import ATTEMPTS_HEADER, ORIGIN_HEADER
 from services.common.migrations import upgrade
-from services.common.runner import service_class
+from services.common.registry import service_class
 
 
 def migrate(settings, services):
@@ -55,6 +55,13 @@ def seed(settings):
     with events.transaction() as tx:
         counts.update(load_events_demo(tx.session, organization_ids))
     events.dispose()
+    from services.funds.demo import load_demo as load_funds_demo
+    from services.funds.models import Base as FundsBase
+
+    funds = Store(settings.databases["funds"], FundsBase.metadata)
+    with funds.transaction() as tx:
+        counts.update(load_funds_demo(tx.session))
+    funds.dispose()
     print("demo data: " + ", ".join(f"{count} {what}" for what, count in counts.items()))
 
 

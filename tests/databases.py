@@ -6,7 +6,7 @@ from sqlalchemy.engine import make_url
 
 from services.common.config import SERVICE_NAMES
 from services.common.migrations import upgrade
-from services.common.runner import service_class
+from services.common.registry import service_class
 
 
 def make_databases(prefix: str, tmp_dir) -> dict:

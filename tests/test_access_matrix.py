@@ -114,6 +114,38 @@ ACCESS = {
     "POST /api/v1/drives/{drive_id}/pledges": PUBLIC,
     "POST /api/v1/drives/{drive_id}/deliveries": Foreign(
         "drive", ["partner2", "partner8b", "coord3", ANONYMOUS], {"item": "Quaderni", "quantity": 1}),
+    "GET /api/v1/funds/budgets": OWN,
+    "POST /api/v1/funds/budgets": RoleGated(["coord8", "partner8a", "asc8", ANONYMOUS],
+                                            body={"municipio": 8, "period": "2031-2032"}),
+    "GET /api/v1/funds/budgets/{budget_id}": Foreign("fund_budget", NOT_OF_MUNICIPIO_8),
+    "PATCH /api/v1/funds/budgets/{budget_id}": Foreign(
+        "fund_budget", NOT_OF_MUNICIPIO_8 + ["coord8", "partner8a"], {"approval_threshold": "1"}),
+    "POST /api/v1/funds/budgets/{budget_id}/top-ups": Foreign(
+        "fund_budget", NOT_OF_MUNICIPIO_8 + ["partner8a", "asc8"],
+        {"source": "donation", "amount": "1"}),
+    "GET /api/v1/funds/budgets/{budget_id}/ledger": Foreign(
+        "fund_budget", NOT_OF_MUNICIPIO_8 + ["partner8a", "asc8"]),
+    "POST /api/v1/funds/ledger/{entry_id}/reverse": Foreign(
+        "fund_entry", NOT_OF_MUNICIPIO_8 + ["partner8a", "asc8", "coord8"], {"reason": "x"}),
+    "POST /api/v1/funds/requests": RoleGated(["coord8", "citta", ANONYMOUS], body=lambda owned: {
+        "budget_id": owned["ids"]["fund_budget"]["budget_id"], "kind": "collective",
+        "action": "Non ammessa", "purpose": "x", "category": "sport", "amount": "1"}),
+    "GET /api/v1/funds/requests": OWN,
+    "GET /api/v1/funds/requests/{request_id}": Foreign("fund_request",
+                                                       NOT_OF_MUNICIPIO_8 + ["partner8b"]),
+    "POST /api/v1/funds/requests/{request_id}/approve": Foreign(
+        "fund_request", NOT_OF_MUNICIPIO_8 + ["partner8b", "partner8a", "asc8"], {"reason": "x"}),
+    "POST /api/v1/funds/requests/{request_id}/reject": Foreign(
+        "fund_request", NOT_OF_MUNICIPIO_8 + ["partner8b", "partner8a", "asc8"], {"reason": "x"}),
+    "POST /api/v1/funds/requests/{request_id}/withdraw": Foreign(
+        "fund_request", NOT_OF_MUNICIPIO_8 + ["partner8b", "coord8", "citta"], {"reason": "x"}),
+    "POST /api/v1/funds/requests/{request_id}/cancel": Foreign(
+        "fund_request", NOT_OF_MUNICIPIO_8 + ["partner8b", "partner8a", "asc8"], {"reason": "x"}),
+    "POST /api/v1/funds/requests/{request_id}/payments": Foreign(
+        "fund_request", NOT_OF_MUNICIPIO_8 + ["partner8b", "partner8a", "asc8"],
+        {"amount": "1", "paid_on": "2025-01-10", "receipt_reference": "X-1"}),
+    "GET /api/v1/funds/report": RoleGated(["coord3", "partner8a", "asc8", ANONYMOUS],
+                                          query={"municipio": 8}),
 }
 
 
@@ -159,6 +191,16 @@ def owned(platform):  # noqa: F811
            "network_event": {"event_id": event["id"]},
            "registration": {"event_id": event["id"], "registration_id": registration["id"]},
            "drive": {"drive_id": drive["id"]}, "notification": {"notification_id": notification["id"]}}
+    funds_city = Client(platform, "citta")
+    budget = funds_city.post("/funds/budgets", json={
+        "municipio": 8, "period": "2030-2031",
+        "sources": [{"source": "city", "amount": "1000"}]}).json()
+    fund_request = partner_a.post("/funds/requests", json={
+        "budget_id": budget["id"], "kind": "child", "referral_code": "R-2026-0001",
+        "purpose": "Matrice", "category": "sport", "amount": "10"}).json()
+    entry = funds_city.get(f"/funds/budgets/{budget['id']}/ledger").json()["items"][0]
+    ids.update(fund_budget={"budget_id": budget["id"]}, fund_entry={"entry_id": entry["id"]},
+               fund_request={"request_id": fund_request["id"]})
     # the owners do reach them: a 404 below is about the caller, not a missing object
     assert partner_a.get(f"/referrals/{referral['id']}").status_code == 200
     assert partner_a.get(f"/events/{event['id']}").status_code == 200
@@ -166,8 +208,13 @@ def owned(platform):  # noqa: F811
     return {"ids": ids, "org_b": org_b}
 
 
+CLIENTS = {}
+
+
 def call_as(platform, username, method, path, body=None, query=None):  # noqa: F811
-    headers = Client(platform, username).headers if username else {}
+    if username and username not in CLIENTS:  # one login each: logins are rate limited
+        CLIENTS[username] = Client(platform, username)
+    headers = CLIENTS[username].headers if username else {}
     return requests.request(method, f"{platform.url}{path}", json=body, params=query,
                             headers=headers, timeout=15)
 

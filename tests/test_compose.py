@@ -19,7 +19,7 @@ INIT_SQL = ROOT / "deploy" / "postgres-init.sql"
 ADMIN_MODULE = ROOT / "services" / "admin.py"
 
 INFRASTRUCTURE = ("rabbitmq", "postgres")
-SERVICES = ("directory", "events", "referrals", "notifications")
+SERVICES = ("directory", "events", "referrals", "notifications", "funds")
 APPLICATION = (*SERVICES, "gateway")
 PUBLISHED_PORTS = {8000, 5672, 15672}
 VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")

@@ -10,7 +10,7 @@ DEVELOPMENT_SECRET = "qubi-development-secret-do-not-use-in-production"
 # a Fernet key (urlsafe base64 of 32 bytes) that everyone can read here: development only
 DEVELOPMENT_DATA_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
-SERVICE_NAMES = ("directory", "events", "referrals", "notifications")
+SERVICE_NAMES = ("directory", "events", "referrals", "notifications", "funds")
 
 
 class ConfigurationError(RuntimeError):

@@ -4,7 +4,6 @@ import eventlet
 eventlet.monkey_patch()  # noqa: E402  before anything opens a socket
 
 import argparse  # noqa: E402
-import importlib  # noqa: E402
 import sys  # noqa: E402
 
 from psycogreen.eventlet import patch_psycopg  # noqa: E402
@@ -12,11 +11,7 @@ from psycogreen.eventlet import patch_psycopg  # noqa: E402
 from services.common.broker import broker_reachable, unreachable_message  # noqa: E402
 from services.common.config import ConfigurationError, load_settings  # noqa: E402
 from services.common.logs import setup_logging  # noqa: E402
-
-
-def service_class(name: str):
-    module = importlib.import_module(f"services.{name}.service")
-    return getattr(module, f"{name.capitalize()}Service")
+from services.common.registry import service_class  # noqa: E402
 
 
 def main(argv=None):

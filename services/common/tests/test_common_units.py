@@ -5,7 +5,8 @@ import pytest
 from cryptography.fernet import Fernet
 from nameko.exceptions import deserialize, serialize
 
-from services.common.config import DEVELOPMENT_SECRET, ConfigurationError, load_settings
+from services.common.config import (DEVELOPMENT_SECRET, SERVICE_NAMES, ConfigurationError,
+                                    load_settings)
 from services.common.context import Caller, tier_for
 from services.common.database import Store
 from services.common.errors import Forbidden, Invalid, NotAuthenticated, flatten_messages
@@ -28,7 +29,7 @@ def test_production_refuses_the_development_secret():
 def test_each_service_defaults_to_its_own_sqlite_file(tmp_path):
     settings = load_settings({"QUBI_VAR_DIR": str(tmp_path)})
     assert settings.databases["referrals"] == f"sqlite:///{tmp_path}/referrals.sqlite3"
-    assert len(set(settings.databases.values())) == 4
+    assert len(set(settings.databases.values())) == len(SERVICE_NAMES)
     assert settings.amqp_uri == "amqp://guest:guest@localhost:5672/"
 
 

@@ -1,0 +1,189 @@
+"""The funds service's tables: each network's budget per period, the requests to spend it with
+their decisions, and the ledger.
+
+Money is kept in integer cents. A budget carries running totals (funded, committed, spent)
+that move only together with a ledger entry, in the same transaction, with the budget row
+locked; the database itself refuses a budget whose available balance would go below zero.
+Ledger entries and decisions are never changed or deleted: a correction is a new entry.
+Children are named by a code only (a referral's code, or the family's reference at the
+requesting organisation), never by name.
+"""
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer,
+                        String, Text, UniqueConstraint, event)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
+
+# request kinds
+COLLECTIVE, CHILD = "collective", "child"
+KINDS = (COLLECTIVE, CHILD)
+# request statuses
+SUBMITTED, AWAITING_CITY, APPROVED, PAID = "submitted", "awaiting_city", "approved", "paid"
+REJECTED, WITHDRAWN, CANCELLED = "rejected", "withdrawn", "cancelled"
+STATUSES = (SUBMITTED, AWAITING_CITY, APPROVED, PAID, REJECTED, WITHDRAWN, CANCELLED)
+PENDING = (SUBMITTED, AWAITING_CITY)
+# approval stages and outcomes
+MUNICIPAL, CITY_STAGE = "municipal", "city"
+# ledger entry kinds
+TOP_UP, COMMITMENT, PAYMENT, CANCELLATION = "top_up", "commitment", "payment", "cancellation"
+ENTRY_KINDS = (TOP_UP, COMMITMENT, PAYMENT, CANCELLATION)
+REVERSIBLE = (TOP_UP, PAYMENT)
+# where a budget's money comes from
+SOURCES = ("city", "foundation", "donation", "other")
+DEFAULT_THRESHOLD_CENTS = 500_00
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def find(session, model, record_id):
+    """The row with this id, or None; what cannot be an id (one with a NUL character, which
+    PostgreSQL refuses to compare) finds nothing."""
+    try:
+        uuid.UUID(str(record_id))
+    except ValueError:
+        return None
+    return session.get(model, record_id)
+
+
+OUTBOX, PROCESSED = define_bus_tables(Base.metadata)
+
+
+class Budget(Base):
+    """A network's fondo di comunità for one period of the project ("2025-2026")."""
+    __tablename__ = "budgets"
+    __table_args__ = (
+        UniqueConstraint("municipio", "period"),
+        CheckConstraint("funded_cents - committed_cents - spent_cents >= 0",
+                        name="ck_budgets_never_overdrawn"),
+        CheckConstraint("committed_cents >= 0", name="ck_budgets_committed_not_negative"),
+        CheckConstraint("spent_cents >= 0", name="ck_budgets_spent_not_negative"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    municipio: Mapped[int] = mapped_column(Integer, index=True)
+    period: Mapped[str] = mapped_column(String(9))
+    # above this amount the city tier approves after the municipal coordination
+    approval_threshold_cents: Mapped[int] = mapped_column(BigInteger,
+                                                          default=DEFAULT_THRESHOLD_CENTS)
+    funded_cents: Mapped[int] = mapped_column(BigInteger, default=0)     # top-ups
+    committed_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # approved, not yet paid
+    spent_cents: Mapped[int] = mapped_column(BigInteger, default=0)      # paid
+    entry_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_by_user_id: Mapped[str | None] = mapped_column(String(36))
+
+    @property
+    def available_cents(self) -> int:
+        return self.funded_cents - self.committed_cents - self.spent_cents
+
+
+class FundRequest(Base):
+    """A partner's or social worker's request to spend part of a budget."""
+    __tablename__ = "fund_requests"
+    __table_args__ = (
+        CheckConstraint("paid_cents + released_cents <= amount_cents",
+                        name="ck_fund_requests_within_amount"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    budget_id: Mapped[str] = mapped_column(ForeignKey("budgets.id"), index=True)
+    municipio: Mapped[int] = mapped_column(Integer, index=True)  # the budget's
+    period: Mapped[str] = mapped_column(String(9))
+    kind: Mapped[str] = mapped_column(String(12))
+    action: Mapped[str | None] = mapped_column(String(200))  # the collective action
+    referral_code: Mapped[str | None] = mapped_column(String(20))
+    family_reference: Mapped[str | None] = mapped_column(String(60))
+    purpose: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(30))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(15), index=True)
+    requested_by_user_id: Mapped[str] = mapped_column(String(36))
+    requested_by_role: Mapped[str] = mapped_column(String(20))
+    organization_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    # set when the municipal coordination approved: did the amount need the city too?
+    needs_city: Mapped[bool | None] = mapped_column(Boolean)
+    paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    released_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # cancelled commitment
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decisions: Mapped[list["Decision"]] = relationship(lazy="selectin",
+                                                      order_by="Decision.position")
+
+    @property
+    def committed_cents(self) -> int:
+        """What is still committed to this request: approved and neither paid nor released."""
+        if self.status not in (APPROVED, PAID, CANCELLED):
+            return 0
+        return self.amount_cents - self.paid_cents - self.released_cents
+
+
+class Decision(Base):
+    """One step of a request's approval path, with its reason. Never changed afterwards."""
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("request_id", "position"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    request_id: Mapped[str] = mapped_column(ForeignKey("fund_requests.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(12))    # municipal | city | requester
+    outcome: Mapped[str] = mapped_column(String(12))  # approved|rejected|withdrawn|cancelled
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    role: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class LedgerEntry(Base):
+    """One movement of a budget, in order (`position`). Amounts are signed: a reversal carries
+    the opposite amount of the entry it corrects, which stays as it was."""
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        UniqueConstraint("budget_id", "position"),
+        CheckConstraint("available_after_cents >= 0", name="ck_ledger_entries_never_overdrawn"),
+    )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    budget_id: Mapped[str] = mapped_column(ForeignKey("budgets.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(15))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    available_after_cents: Mapped[int] = mapped_column(BigInteger)
+    booked_on: Mapped[date] = mapped_column(Date)  # the day it counts for (a payment: paid on)
+    # top-ups
+    source: Mapped[str | None] = mapped_column(String(15))
+    description: Mapped[str | None] = mapped_column(String(300))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    # commitments, payments, cancellations: the request, and what it is for
+    request_id: Mapped[str | None] = mapped_column(ForeignKey("fund_requests.id"), index=True)
+    request_code: Mapped[str | None] = mapped_column(String(20))
+    request_kind: Mapped[str | None] = mapped_column(String(12))
+    category: Mapped[str | None] = mapped_column(String(30))
+    action: Mapped[str | None] = mapped_column(String(200))
+    # payments
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    receipt_reference: Mapped[str | None] = mapped_column(String(100))
+    # corrections
+    reverses_id: Mapped[str | None] = mapped_column(ForeignKey("ledger_entries.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by_user_id: Mapped[str | None] = mapped_column(String(36))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class CodeCounter(Base):
+    """The yearly sequence behind request codes such as F-2026-0042."""
+    __tablename__ = "code_counters"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@event.listens_for(LedgerEntry, "before_update")
+@event.listens_for(LedgerEntry, "before_delete")
+@event.listens_for(Decision, "before_update")
+@event.listens_for(Decision, "before_delete")
+def _written_once(_mapper, _connection, target):
+    raise PermissionError(f"{type(target).__name__} rows are never changed: "
+                          "record a correcting entry instead.")

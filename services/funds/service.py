@@ -1,0 +1,162 @@
+"""The funds service: each network's fondo di comunità, the requests to spend it, their
+approvals and the ledger."""
+from services.common.database import Database, utcnow
+from services.common.privacy import report_scope
+from services.common.rpc import rpc
+from services.common.schemas import load, paged
+from services.common.service import QubiService
+from services.funds import approvals, budgets, ledger, reports
+from services.funds.models import Base
+from services.funds.schemas import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
+                                    BudgetUpdateSchema, DecisionReasonSchema,
+                                    FundPaymentCreateSchema, FundReportQuerySchema,
+                                    FundReportSchema, FundRequestCreateSchema,
+                                    FundRequestQuerySchema, FundRequestSchema, LedgerEntrySchema,
+                                    LedgerQuerySchema, LedgerTotalsSchema, TopUpCreateSchema)
+
+BUDGET = BudgetSchema()
+REQUEST = FundRequestSchema()
+ENTRY = LedgerEntrySchema()
+TOTALS = LedgerTotalsSchema()
+REPORT = FundReportSchema()
+
+
+class FundsService(QubiService):
+    name = "funds"
+    db = Database(Base.metadata)
+
+    # --- budgets ---------------------------------------------------------------------------------
+
+    @rpc
+    def list_budgets(self, query=None):
+        args = load(BudgetQuerySchema(), query)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with self.db.transaction() as tx:
+            return paged(tx.session, budgets.search_statement(self.caller, **args), page,
+                         per_page, lambda budget: BUDGET.dump(budgets.present(tx.session, budget)))
+
+    @rpc
+    def get_budget(self, budget_id):
+        with self.db.transaction() as tx:
+            return BUDGET.dump(budgets.present(
+                tx.session, budgets.visible(tx.session, self.caller, budget_id)))
+
+    @rpc
+    def create_budget(self, data):
+        data = load(BudgetCreateSchema(), data)
+        with self.db.transaction() as tx:
+            return BUDGET.dump(budgets.present(
+                tx.session, budgets.create(tx, self.caller, data, utcnow())))
+
+    @rpc
+    def update_budget(self, budget_id, data):
+        threshold = load(BudgetUpdateSchema(), data)["approval_threshold"]
+        with self.db.transaction() as tx:
+            return BUDGET.dump(budgets.present(
+                tx.session, budgets.set_threshold(tx, self.caller, budget_id, threshold)))
+
+    @rpc
+    def top_up(self, budget_id, data):
+        data = load(TopUpCreateSchema(), data)
+        with self.db.transaction() as tx:
+            return ENTRY.dump(ledger.present(
+                budgets.top_up(tx, self.caller, budget_id, data, utcnow())))
+
+    @rpc
+    def get_ledger(self, budget_id, query=None):
+        args = load(LedgerQuerySchema(), query)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with self.db.transaction() as tx:
+            budget = budgets.visible(tx.session, self.caller, budget_id)
+            ledger.require_ledger_reader(self.caller, budget)
+            found = paged(tx.session, ledger.entries_statement(budget.id, **args), page,
+                          per_page, lambda entry: ENTRY.dump(ledger.present(entry)))
+            found["totals"] = TOTALS.dump({**ledger.totals_from_entries(tx.session, budget.id),
+                                           "entries": budget.entry_count})
+            return found
+
+    @rpc
+    def reverse_entry(self, entry_id, data):
+        reason = load(DecisionReasonSchema(), data)["reason"]
+        with self.db.transaction() as tx:
+            return ENTRY.dump(ledger.present(
+                ledger.reverse(tx, self.caller, entry_id, reason, utcnow())))
+
+    # --- requests --------------------------------------------------------------------------------
+
+    @rpc
+    def submit_request(self, data):
+        data = load(FundRequestCreateSchema(), data)
+        with self.db.transaction() as tx:
+            return self._dump(tx, approvals.submit(tx, self.caller, data, utcnow()))
+
+    @rpc
+    def list_requests(self, query=None):
+        args = load(FundRequestQuerySchema(), query)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with self.db.transaction() as tx:
+            return paged(tx.session, approvals.search_statement(self.caller, **args), page,
+                         per_page, lambda request: REQUEST.dump(approvals.present(
+                             tx.session, self.caller, request, payments=False)))
+
+    @rpc
+    def get_request(self, request_id):
+        with self.db.transaction() as tx:
+            return self._dump(tx, approvals.visible(tx.session, self.caller, request_id))
+
+    @rpc
+    def approve_request(self, request_id, data):
+        return self._decide(approvals.approve, request_id, data)
+
+    @rpc
+    def reject_request(self, request_id, data):
+        return self._decide(approvals.reject, request_id, data)
+
+    @rpc
+    def withdraw_request(self, request_id, data):
+        return self._decide(approvals.withdraw, request_id, data)
+
+    @rpc
+    def cancel_request(self, request_id, data):
+        return self._decide(approvals.cancel, request_id, data)
+
+    @rpc
+    def record_payment(self, request_id, data):
+        data = load(FundPaymentCreateSchema(), data)
+        with self.db.transaction() as tx:
+            return ENTRY.dump(ledger.present(
+                approvals.record_payment(tx, self.caller, request_id, data, utcnow())))
+
+    # --- reports ---------------------------------------------------------------------------------
+
+    @rpc
+    def report(self, query=None):
+        args = load(FundReportQuerySchema(), query)
+        with self.db.transaction() as tx:
+            found = reports.report(tx.session, self.caller, _municipi(args), args.get("period"))
+        return REPORT.dump({**found, "generated_at": utcnow()})
+
+    @rpc
+    def report_csv(self, query=None):
+        args = load(FundReportQuerySchema(), query)
+        with self.db.transaction() as tx:
+            return reports.export_csv(reports.report(tx.session, self.caller, _municipi(args),
+                                                     args.get("period")))
+
+    @rpc
+    def statistics(self, municipi=None):
+        scope = report_scope(self.caller, municipi)
+        with self.db.transaction() as tx:
+            return reports.statistics(tx.session, scope)
+
+    def _decide(self, move, request_id, data):
+        reason = load(DecisionReasonSchema(), data)["reason"]
+        with self.db.transaction() as tx:
+            return self._dump(tx, move(tx, self.caller, request_id, reason, utcnow()))
+
+    def _dump(self, tx, request):
+        return REQUEST.dump(approvals.present(tx.session, self.caller, request))
+
+
+def _municipi(args) -> list | None:
+    return [args["municipio"]] if args.get("municipio") else None
