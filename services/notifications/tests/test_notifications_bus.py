@@ -116,3 +116,37 @@ def test_a_referral_told_three_times_makes_one_notification_and_one_email(
         assert [m["To"] for m in smtp.messages()] == ["partner8b@rete-qubi.example"]
     finally:
         smtp.stop()
+
+
+def test_members_hear_of_a_published_event_and_a_waitlisted_family_of_its_place(
+        runner_factory, service_config, users, tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from services.events.service import EventsService
+
+    smtp = SmtpServer(tmp_path / "mail").start()
+    service_config.update(SMTP_URL=smtp.url, QUIET_HOURS="")
+    runner = runner_factory(service_config, DirectoryService, EventsService, NotificationsService)
+    runner.start()
+    starts = datetime.now(timezone.utc) + timedelta(days=10)
+    event = call(service_config, users["partner8a"], "events", "create_event", {
+        "title": "Uscita in natura", "municipio": 8, "capacity": 1,
+        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=3)).isoformat()})
+    call(service_config, users["partner8a"], "events", "publish_event", event["id"])
+    first = call(service_config, None, "events", "register", event["id"], {
+        "name": "Prima famiglia", "contact": "prima@example.org", "adults": 1})
+    second = call(service_config, None, "events", "register", event["id"], {
+        "name": "Seconda famiglia", "contact": "seconda@example.org", "adults": 1})
+    assert second["status"] == "waitlisted"
+    call(service_config, None, "events", "cancel_registration", event["id"], first["id"],
+         {"token": first["cancel_token"]})
+    try:
+        told = wait_for(lambda: [n for n in inbox(service_config, users["coord8"])["items"]
+                                 if n["kind"] == "event_published"])
+        assert "Uscita in natura" in told[0]["body"]
+        promoted = wait_for(lambda: [m for m in smtp.messages()
+                                     if m["To"] == "seconda@example.org"])
+        assert "Posto confermato" in promoted[0]["Subject"]
+        assert not [m for m in smtp.messages() if m["To"] == "prima@example.org"]
+    finally:
+        smtp.stop()
