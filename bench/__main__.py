@@ -3,9 +3,12 @@ import datetime
 import platform
 from pathlib import Path
 
-from bench import directory_search, gateway, notifications_fanout
+from bench import (amqp_baseline, directory_search, gateway, notifications_fanout,
+                   referral_notification)
 
-BENCHES = [("Directory search on 10,000 services", directory_search.main),
+BENCHES = [("AMQP and RPC baselines", amqp_baseline.main),
+           ("Referral sent to the receiver's notification", referral_notification.main),
+           ("Directory search on 10,000 services", directory_search.main),
            ("Notifications fan-out to 1,000 inboxes", notifications_fanout.main),
            ("Gateway under load", gateway.main)]
 
