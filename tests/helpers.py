@@ -1,7 +1,8 @@
 """Small helpers the broker tests share."""
 import time
+from contextlib import contextmanager
 
-from kombu import Connection
+from kombu import Connection, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import select
 
@@ -48,3 +49,22 @@ def wait_for(predicate, timeout=15.0, interval=0.1):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+@contextmanager
+def listening(config, source_service):
+    """A queue that hears every event of `source_service`, as a consumer would."""
+    queue = Queue(f"test-{source_service}-events", routing_key="#", durable=False,
+                  exchange=events_exchange(source_service, config))
+    with Connection(config["AMQP_URI"]) as connection:
+        bound = queue.bind(connection.default_channel)
+        bound.declare()
+        yield bound
+
+
+def received(bound_queue) -> list:
+    """The events that queue heard since last asked."""
+    messages = []
+    while (message := bound_queue.get(no_ack=True)) is not None:
+        messages.append(message.payload)
+    return messages

@@ -1,33 +1,19 @@
 """The directory on the real RabbitMQ: RPCs, typed errors and the outbox relay."""
 import pytest
-from kombu import Connection, Queue
 
 from services.common.database import Store
 from services.common.errors import Forbidden, Invalid
-from services.common.events import events_exchange
 from services.directory.models import Base
 from services.directory.service import DirectoryService
-from tests.helpers import call, seed_directory, wait_for
+from tests.helpers import call, listening, received, seed_directory, wait_for
 
 pytestmark = pytest.mark.broker
 
 
 @pytest.fixture
 def event_queue(service_config):
-    """A queue that hears every directory event, as a consumer would."""
-    queue = Queue("test-directory-events", exchange=events_exchange("directory", service_config),
-                  routing_key="#", durable=False)
-    with Connection(service_config["AMQP_URI"]) as connection:
-        bound = queue.bind(connection.default_channel)
-        bound.declare()
+    with listening(service_config, "directory") as bound:
         yield bound
-
-
-def received(bound_queue):
-    messages = []
-    while (message := bound_queue.get(no_ack=True)) is not None:
-        messages.append(message.payload)
-    return messages
 
 
 def test_registering_publishes_organization_registered(container_factory, service_config,

@@ -1,12 +1,10 @@
 """The events service on the real RabbitMQ: RPCs, typed errors and events on its exchange."""
 import pytest
-from kombu import Connection, Queue
 
 from services.common.context import Caller
 from services.common.errors import Invalid
-from services.common.events import events_exchange
 from services.events.service import EventsService
-from tests.helpers import call, wait_for
+from tests.helpers import call, listening, received, wait_for
 
 pytestmark = pytest.mark.broker
 
@@ -16,20 +14,8 @@ PARTNER = Caller(user_id="p2", username="partner2", roles=["partner"], municipi=
 
 @pytest.fixture
 def event_queue(service_config):
-    """A queue that hears every event of the events service, as a consumer would."""
-    queue = Queue("test-events-events", exchange=events_exchange("events", service_config),
-                  routing_key="#", durable=False)
-    with Connection(service_config["AMQP_URI"]) as connection:
-        bound = queue.bind(connection.default_channel)
-        bound.declare()
+    with listening(service_config, "events") as bound:
         yield bound
-
-
-def received(bound_queue):
-    messages = []
-    while (message := bound_queue.get(no_ack=True)) is not None:
-        messages.append(message.payload)
-    return messages
 
 
 def test_publishing_an_event_announces_it_on_the_events_exchange(container_factory,

@@ -1,13 +1,11 @@
 """The funds service on the real RabbitMQ: RPCs, typed errors, and its events on the
 `funds.events` exchange."""
 import pytest
-from kombu import Connection, Queue
 
 from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
-from services.common.events import events_exchange
 from services.funds.service import FundsService
-from tests.helpers import call, wait_for
+from tests.helpers import call, listening, received, wait_for
 
 pytestmark = pytest.mark.broker
 
@@ -21,20 +19,8 @@ CITY = Caller(user_id="u-city", username="citta", roles=["city"])
 
 @pytest.fixture
 def funds_queue(service_config):
-    """A queue that hears every event of the funds service, as a consumer would."""
-    queue = Queue("test-funds-events", exchange=events_exchange("funds", service_config),
-                  routing_key="#", durable=False)
-    with Connection(service_config["AMQP_URI"]) as connection:
-        bound = queue.bind(connection.default_channel)
-        bound.declare()
+    with listening(service_config, "funds") as bound:
         yield bound
-
-
-def received(bound_queue):
-    messages = []
-    while (message := bound_queue.get(no_ack=True)) is not None:
-        messages.append(message.payload)
-    return messages
 
 
 def test_approving_a_request_announces_it_on_the_funds_exchange(container_factory, service_config,
