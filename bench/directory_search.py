@@ -31,7 +31,7 @@ from services.directory.models import (Base, Location, Membership, Network, Orga
                                        Schedule, Service)
 from services.directory.schemas import CATEGORIES, DIMENSIONS, ServiceQuerySchema
 from services.directory.search import ServiceIndex
-from services.directory.text import fold, service_search_text
+from services.directory.text import fold
 
 WORDS = ("laboratorio lettura sport calcio nuoto doposcuola compiti musica teatro biblioteca "
          "spazio mamma bambino orientamento ascolto sostegno famiglie natura uscite museo "
@@ -71,7 +71,6 @@ def load(store, organizations: int, services: int, seed: int = 7):
                            for h in rng.sample(range(8, 18), 2)],
                 phones=[Phone(number=f"02 {rng.randint(1000000, 9999999)}")],
             )
-            service.search_text = service_search_text(service, organization.name)
             tx.session.add(service)
 
 

@@ -11,7 +11,7 @@ from services.directory import organizations
 from services.directory.models import ClosedDate, Location, Phone, Schedule, Service
 from services.directory.permissions import require_manage
 from services.directory.search import mark_changed
-from services.directory.text import fold, service_search_text
+from services.directory.text import fold
 
 ACTIVE, WITHDRAWN = "active", "withdrawn"
 NESTED = ("location", "schedules", "closed_dates", "phones")
@@ -36,7 +36,6 @@ def create(tx, caller: Caller, data: dict) -> Service:
     require_manage(caller, organization, "organisation")
     service = Service(organization=organization, status=ACTIVE, languages=["it"])
     _apply(service, data)
-    service.search_text = service_search_text(service, organization.name)
     tx.session.add(service)
     mark_changed(tx.session, service)
     tx.session.flush()
@@ -48,7 +47,6 @@ def update(tx, caller: Caller, service_id: str, data: dict) -> Service:
     service = get(tx.session, service_id)
     require_manage(caller, service.organization, "service")
     _apply(service, data)
-    service.search_text = service_search_text(service, service.organization.name)
     mark_changed(tx.session, service)
     tx.session.flush()
     tx.emit("service_updated", _event(service))

@@ -11,7 +11,7 @@ from services.directory.models import (BodyMember, GovernanceBody, Location, Mem
                                        Organization, Phone, Project, Schedule, Service, User)
 from services.directory.passwords import hash_password
 from services.directory.search import mark_changed
-from services.directory.text import fold, service_search_text
+from services.directory.text import fold
 
 DEFAULT_DEMO_PASSWORD = "qubi-demo"
 
@@ -121,7 +121,6 @@ def _service(session, organization, name, **fields):
     if session.execute(select(Service).where(Service.name == name)).first():
         return
     service = Service(organization=organization, name=name, status="active", **fields)
-    service.search_text = service_search_text(service, organization.name)
     session.add(service)
     mark_changed(session, service)
 

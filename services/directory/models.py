@@ -94,7 +94,6 @@ class Service(Base):
     url: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
     revision: Mapped[int] = mapped_column(Integer, default=0, index=True)  # see CatalogRevision
-    search_text: Mapped[str] = mapped_column(Text, default="")  # folded: lower case, no accents
     location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,

@@ -11,7 +11,6 @@ from services.directory.models import Membership, Network, Organization, Service
 from services.directory.networks import networks_by_municipio
 from services.directory.permissions import require_manage
 from services.directory.search import mark_changed
-from services.directory.text import service_search_text
 
 
 def get(session, organization_id: str) -> Organization:
@@ -74,8 +73,6 @@ def update(tx, caller: Caller, organization_id: str, data: dict) -> Organization
     if "name" in data:  # its services are found by its name too
         services = tx.session.execute(
             select(Service).where(Service.organization_id == organization.id)).scalars().all()
-        for service in services:
-            service.search_text = service_search_text(service, organization.name)
         mark_changed(tx.session, *services)
     tx.session.flush()
     tx.emit("organization_updated", {"organization_id": organization.id,

@@ -2,11 +2,17 @@
 age, open at a moment, near a point; ordered by relevance, or by distance with `near`.
 
 The search runs over an index: every active service, kept in memory in name order with its
-answer already dumped, so a search is a filter over 10,000 small records instead of a query.
-Each process keeps its own and, before a search, reads only the services whose revision is
-newer than the one it has seen (see `CatalogRevision`).
+answer already dumped. Each service has a position in that order, and the index keeps, for
+every municipio, zone, organisation, category, weekday and word of the texts, the set of
+positions that have it; a search intersects the sets it needs (the smallest first) and checks
+what sets cannot say (age, the hours, the distance) only on what is left. Each process keeps its
+own index and, before a search, reads only the services whose revision is newer than the one it
+has seen (see `CatalogRevision`).
 """
 import math
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +29,9 @@ from services.directory.text import fold, terms
 DUMP = ServiceSchema().dump
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.32
+CELL_DEGREES = 0.02  # services are filed by cells of the map this big (about 2 km)
+# where a word of the query counts, and how much for the order of the results
+WEIGHTS = {"name": 3, "organization": 2, "description": 1, "zone": 0}
 
 
 def mark_changed(session, *services):
@@ -36,10 +45,7 @@ def mark_changed(session, *services):
 class Entry:
     id: str
     sort_key: tuple
-    name: str
-    organization: str
-    description: str
-    text: str
+    texts: dict
     organization_id: str
     zone_key: str | None
     municipio: int | None
@@ -50,6 +56,7 @@ class Entry:
     slots: list
     closed: set
     item: dict = field(repr=False)
+    position: int = -1
 
     @classmethod
     def of(cls, service: Service) -> "Entry":
@@ -58,9 +65,11 @@ class Entry:
         if location and location.latitude is not None and location.longitude is not None:
             point = (location.latitude, location.longitude)
         return cls(
-            id=service.id, sort_key=(fold(service.name), service.id), name=fold(service.name),
-            organization=fold(service.organization.name), description=fold(service.description),
-            text=service.search_text, organization_id=service.organization_id,
+            id=service.id, sort_key=(fold(service.name), service.id),
+            texts={"name": fold(service.name), "organization": fold(service.organization.name),
+                   "description": fold(service.description),
+                   "zone": fold(location.zone if location else None)},
+            organization_id=service.organization_id,
             zone_key=location.zone_key if location else None,
             municipio=location.municipio if location else None,
             kinds=(service.category, service.dimension), min_age=service.min_age,
@@ -77,18 +86,37 @@ class Entry:
                    and (valid_to is None or valid_to >= day)
                    for w, opens, closes, valid_from, valid_to in self.slots)
 
-    def relevance(self, words) -> int:
-        """A word in the service's name counts most, then the organisation's, then the rest."""
-        return sum(3 * (w in self.name) + 2 * (w in self.organization) + (w in self.description)
-                   for w in words)
+
+class Vocabulary:
+    """The words of one text of every entry, each with the positions that have it. A word of
+    a query is looked for inside them ("attiv" finds "attivita") in one pass over
+    all the words joined, not word by word."""
+
+    def __init__(self, positions_of: dict):
+        self.words = sorted(positions_of)
+        self.positions = [positions_of[word] for word in self.words]
+        self.joined = "\n".join(self.words)
+        self.starts, offset = [], 0
+        for word in self.words:
+            self.starts.append(offset)
+            offset += len(word) + 1
+
+    def containing(self, fragment: str) -> set:
+        found, seen = set(), set()
+        for match in re.finditer(re.escape(fragment), self.joined):
+            number = bisect_right(self.starts, match.start()) - 1
+            if number not in seen:
+                seen.add(number)
+                found |= self.positions[number]
+        return found
 
 
 class ServiceIndex:
     def __init__(self):
         self.entries = {}
-        self.ordered = []
         self.revision = -1
         self._lock = Semaphore(1)
+        self._arrange()
 
     def refresh(self, session):
         current = session.execute(select(CatalogRevision.value)).scalar() or 0
@@ -104,8 +132,32 @@ class ServiceIndex:
                     self.entries[service.id] = Entry.of(service)
                 else:
                     self.entries.pop(service.id, None)
-            self.ordered = sorted(self.entries.values(), key=lambda entry: entry.sort_key)
+            self._arrange()
             self.revision = current
+
+    def _arrange(self):
+        """Puts the entries in name order and files each position under what it has."""
+        ordered = sorted(self.entries.values(), key=lambda entry: entry.sort_key)
+        filed = {name: defaultdict(set) for name in ("municipio", "zone", "organization_id",
+                                                     "kind", "weekday", "cell")}
+        words = {name: defaultdict(set) for name in WEIGHTS}
+        for position, entry in enumerate(ordered):
+            entry.position = position
+            filed["municipio"][entry.municipio].add(position)
+            filed["zone"][entry.zone_key].add(position)
+            filed["organization_id"][entry.organization_id].add(position)
+            for kind in entry.kinds:
+                filed["kind"][kind].add(position)
+            for slot in entry.slots:
+                filed["weekday"][slot[0]].add(position)
+            if entry.point is not None:
+                filed["cell"][cell_of(entry.point)].add(position)
+            for name, text in entry.texts.items():
+                for word in text.split():
+                    words[name][word].add(position)
+        self.ordered, self.filed = ordered, filed
+        self.vocabularies = {name: Vocabulary(words[name]) for name in WEIGHTS}
+        self.ages = {}
 
     def search(self, session, args: dict) -> dict:
         self.refresh(session)
@@ -121,7 +173,9 @@ class ServiceIndex:
             ranked.sort(key=lambda pair: pair[0])
             hits = [dict(entry.item, distance_km=round(distance, 3)) for distance, entry in ranked]
         elif words:
-            hits = [entry.item for entry in sorted(matches, key=lambda e: -e.relevance(words))]
+            scores = self._relevance(self._word_hits(words))
+            hits = [entry.item for entry in sorted(
+                matches, key=lambda entry: scores[entry.position], reverse=True)]
         else:
             hits = [entry.item for entry in matches]
         page, per_page = args["page"], args["per_page"]
@@ -130,32 +184,64 @@ class ServiceIndex:
                 "total": len(hits)}
 
     def _matches(self, args) -> list:
-        """Each filter narrows the list left by the one before, cheapest first."""
-        found = self.ordered
-        if args.get("municipio") is not None:
-            found = [e for e in found if e.municipio == args["municipio"]]
-        if args.get("organization_id"):
-            found = [e for e in found if e.organization_id == args["organization_id"]]
-        if args.get("zone"):
-            zone = fold(args["zone"])
-            found = [e for e in found if e.zone_key == zone]
-        if args.get("category"):
-            found = [e for e in found if args["category"] in e.kinds]
+        """The sets of positions first, smallest first; then what only an entry can tell."""
+        sets = [self.filed[name].get(value, set()) for name, value in (
+            ("municipio", args.get("municipio")), ("zone", fold(args.get("zone")) or None),
+            ("organization_id", args.get("organization_id")), ("kind", args.get("category")))
+            if value is not None]
         if args.get("age") is not None:
-            age = args["age"]
-            found = [e for e in found if (e.min_age is None or e.min_age <= age)
-                     and (e.max_age is None or e.max_age >= age)]
-        for word in terms(args.get("q")):
-            found = [e for e in found if word in e.text]
+            sets.append(self._of_age(args["age"]))
+        if args.get("open_at") is not None:
+            local = local_time(args["open_at"])
+            sets.append(self.filed["weekday"].get(local.isoweekday(), set()))
+        if args.get("near") is not None:
+            sets.append(self._around(args["near"], args["radius_km"]))
+        for hits in self._word_hits(terms(args.get("q"))).values():
+            sets.append(set().union(*hits.values()))
+        if sets:
+            smallest, *others = sorted(sets, key=len)
+            found = [self.ordered[p] for p in sorted(smallest.intersection(*others))]
+        else:
+            found = self.ordered
         if args.get("near") is not None:
             (low_lat, high_lat), (low_lon, high_lon) = bounding_box(args["near"], args["radius_km"])
             found = [e for e in found if e.point is not None and low_lat <= e.point[0] <= high_lat
                      and low_lon <= e.point[1] <= high_lon]
         if args.get("open_at") is not None:
-            local = local_time(args["open_at"])
             moment = (local.isoweekday(), local.strftime("%H:%M"), local.date())
             found = [e for e in found if e.open_at(*moment)]
         return found
+
+    def _of_age(self, age: int) -> set:
+        if age not in self.ages:
+            self.ages[age] = {e.position for e in self.ordered
+                              if (e.min_age is None or e.min_age <= age)
+                              and (e.max_age is None or e.max_age >= age)}
+        return self.ages[age]
+
+    def _around(self, near, radius_km) -> set:
+        """Positions in the cells that the circle's bounding box touches."""
+        (low_lat, high_lat), (low_lon, high_lon) = bounding_box(near, radius_km)
+        (first_row, first_column), (last_row, last_column) = (cell_of((low_lat, low_lon)),
+                                                              cell_of((high_lat, high_lon)))
+        cells = self.filed["cell"]
+        return set().union(*(cells.get((row, column), ()) for row in range(first_row, last_row + 1)
+                             for column in range(first_column, last_column + 1)))
+
+    def _word_hits(self, words) -> dict:
+        """For each word of the query, the positions that have it, text by text."""
+        return {word: {name: vocabulary.containing(word)
+                       for name, vocabulary in self.vocabularies.items()} for word in words}
+
+    @staticmethod
+    def _relevance(word_hits: dict) -> Counter:
+        """A word in the service's name counts most, then the organisation's, then the rest."""
+        scores = Counter()
+        for hits in word_hits.values():
+            for name, positions in hits.items():
+                for _ in range(WEIGHTS[name]):
+                    scores.update(positions)
+        return scores
 
 
 class SearchIndex(DependencyProvider):
@@ -186,6 +272,10 @@ def bounding_box(near, radius_km):
     d_lat = radius_km / KM_PER_DEGREE
     d_lon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
     return (latitude - d_lat, latitude + d_lat), (longitude - d_lon, longitude + d_lon)
+
+
+def cell_of(point) -> tuple:
+    return (math.floor(point[0] / CELL_DEGREES), math.floor(point[1] / CELL_DEGREES))
 
 
 def great_circle_km(a, b) -> float:

@@ -10,9 +10,3 @@ def fold(text: str | None) -> str:
 def terms(query: str | None) -> list:
     return [term for term in fold(query).split() if term]
 
-
-def service_search_text(service, organization_name: str) -> str:
-    """What a free-text search looks in: the service, its description, its organisation."""
-    return " ".join(fold(part) for part in (service.name, organization_name, service.description,
-                                            service.location.zone if service.location else None)
-                    if part)
