@@ -12,6 +12,7 @@ from nameko.exceptions import RemoteError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import auth, metrics
+from gateway.json_provider import OrjsonProvider
 from gateway.limits import WRITES, Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
 from gateway.problems import problem, webargs_errors
@@ -43,7 +44,7 @@ class GatewayApi(Api):
 def create_app(settings=None, rpc=None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
-    app.json.sort_keys = False
+    app.json = OrjsonProvider(app)
     app.config.update(
         API_TITLE="Rete QuBì", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
