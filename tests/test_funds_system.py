@@ -136,3 +136,26 @@ def test_the_funds_api_is_in_the_openapi_document(platform):
                  "/api/v1/funds/requests/{request_id}/payments",
                  "/api/v1/funds/budgets/{budget_id}/ledger", "/api/v1/funds/report"):
         assert path in paths, path
+
+
+def test_the_coordinator_hears_of_a_request_and_the_partner_of_its_approval(platform):
+    from tests.helpers import wait_for
+
+    budget = open_budget(platform, "2029-2030", "500.00")
+    partner, coordinator = Client(platform, "partner8a"), Client(platform, "coord8")
+    request = ask(partner, budget["id"], "75").json()
+    link = f"/funds/requests/{request['id']}"
+
+    def told(client, kind):
+        return [n for n in client.get("/notifications").json()["items"]
+                if n["kind"] == kind and n["link"] == link]
+
+    [submitted] = wait_for(lambda: told(coordinator, "fund_request_submitted"), timeout=30)
+    assert submitted["title"] == "Nuova richiesta di fondi"
+    assert f"{request['code']} di 75.00 €" in submitted["body"]
+    assert "R-2026-0042" not in submitted["body"]
+    assert coordinator.post(f"/funds/requests/{request['id']}/approve",
+                            json={"reason": "Nel piano della rete"}).status_code == 200
+    [approved] = wait_for(lambda: told(partner, "fund_request_approved"), timeout=30)
+    assert approved["title"] == "Richiesta di fondi approvata"
+    assert "la spesa è autorizzata" in approved["body"]

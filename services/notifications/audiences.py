@@ -1,5 +1,5 @@
 """Who is told of what: the people each bus event concerns, asked of the directory."""
-from services.common.context import COORDINATOR, PARTNER, SOCIAL_WORKER
+from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
 
 
 def municipi_of(payload: dict) -> list:
@@ -15,8 +15,26 @@ def sender_people(directory, payload) -> list:
     if payload.get("from_organization_id"):
         return directory.recipients(roles=[PARTNER],
                                     organization_ids=[payload["from_organization_id"]])
-    workers = directory.recipients(roles=[SOCIAL_WORKER], municipi=[payload["municipio"]])
-    return [person for person in workers if person["user_id"] == payload["from_user_id"]]
+    return _only(payload["from_user_id"], directory.recipients(
+        roles=[SOCIAL_WORKER], municipi=[payload["municipio"]]))
+
+
+def requester(directory, payload) -> list:
+    """Who asked for the money: a partner of their organisation, or a social worker of the
+    municipio."""
+    role = payload["requested_by_role"]
+    where = ({"organization_ids": [payload["organization_id"]]} if role == PARTNER
+             else {"municipi": [payload["municipio"]]})
+    return _only(payload["requested_by_user_id"], directory.recipients(roles=[role], **where))
+
+
+def after_approval(directory, payload) -> list:
+    """A final approval goes back to who asked; one that now awaits the city, to the city."""
+    return requester(directory, payload) if payload["final"] else city(directory, payload)
+
+
+def city(directory, payload) -> list:
+    return directory.recipients(roles=[CITY])
 
 
 def social_workers(directory, payload) -> list:
@@ -45,3 +63,7 @@ def registrants(events, payload, registration_id=None) -> list:
              "language": "it", "roles": []}
             for person in events.registrants(payload["event_id"])
             if registration_id in (None, person["registration_id"])]
+
+
+def _only(user_id, people) -> list:
+    return [person for person in people if person["user_id"] == user_id]

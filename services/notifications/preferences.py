@@ -29,6 +29,13 @@ DEFAULTS = {
     "event_cancelled": {"*": "email"},
     "registration_promoted": {"*": "email"},
     "drive_item_fulfilled": {"*": "in_app"},
+    "fund_request_submitted": {"coordinator": "email", "*": "in_app"},
+    "fund_request_approved": {"*": "email"},
+    "fund_request_rejected": {"*": "email"},
+    "fund_request_withdrawn": {"*": "email"},
+    "fund_request_cancelled": {"*": "email"},
+    "payment_recorded": {"*": "in_app"},
+    "fund_topped_up": {"*": "digest"},
 }
 
 

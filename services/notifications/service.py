@@ -1,6 +1,6 @@
 """The notifications service: everyone hears what concerns them, once, in their language, by
 the channel they chose."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from nameko.dependency_providers import Config
 from nameko.timer import timer
@@ -90,6 +90,45 @@ class NotificationsService(QubiService):
                    {"title": drive["title"], "item": item, "drive_id": drive["id"]},
                    f"/drives/{drive['id']}")
 
+    @bus_handler("funds", "fund_request_submitted")
+    def on_fund_request_submitted(self, tx, event):
+        self._tell_about_fund_request(tx, event, audiences.coordinators)
+
+    @bus_handler("funds", "fund_request_approved")
+    def on_fund_request_approved(self, tx, event):
+        payload = event["payload"]
+        self._tell_about_fund_request(tx, event, audiences.after_approval,
+                                      stage=payload["stage"], final=payload["final"])
+
+    @bus_handler("funds", "fund_request_rejected")
+    def on_fund_request_rejected(self, tx, event):
+        self._tell_about_fund_request(tx, event, audiences.requester,
+                                      stage=event["payload"]["stage"])
+
+    @bus_handler("funds", "fund_request_withdrawn")
+    def on_fund_request_withdrawn(self, tx, event):
+        self._tell_about_fund_request(tx, event, audiences.coordinators)
+
+    @bus_handler("funds", "fund_request_cancelled")
+    def on_fund_request_cancelled(self, tx, event):
+        self._tell_about_fund_request(tx, event, audiences.requester)
+
+    @bus_handler("funds", "payment_recorded")
+    def on_payment_recorded(self, tx, event):
+        payload = event["payload"]
+        self._tell_about_fund_request(
+            tx, event, audiences.requester, payment=payload["payment"],
+            paid_on=date.fromisoformat(payload["paid_on"]).strftime("%d/%m/%Y"),
+            fully_paid=payload["fully_paid"])
+
+    @bus_handler("funds", "fund_topped_up")
+    def on_fund_topped_up(self, tx, event):
+        payload = event["payload"]
+        self._tell(tx, event, audiences.coordinators(self.directory_rpc, payload), {
+            "budget_id": payload["budget_id"], "municipio": payload["municipio"],
+            "period": payload["period"], "amount": payload["amount"], "source": payload["source"],
+        }, f"/funds/budgets/{payload['budget_id']}")
+
     @timer(interval=2)
     def send_mail(self):
         settings = mailer.SmtpSettings.from_url(self.config["SMTP_URL"], self.config["MAIL_FROM"])
@@ -152,6 +191,14 @@ class NotificationsService(QubiService):
         self._tell(tx, event, recipients, {
             "title": brief["title"], "starts_at": brief["starts_at"],
             "municipio": brief["municipio"], "event_id": brief["id"]}, f"/events/{brief['id']}")
+
+    def _tell_about_fund_request(self, tx, event, audience, **extra):
+        payload = event["payload"]
+        self._tell(tx, event, audience(self.directory_rpc, payload), {
+            "request_id": payload["request_id"], "code": payload["code"],
+            "amount": payload["amount"], "category": payload["category"],
+            "municipio": payload["municipio"], **extra,
+        }, f"/funds/requests/{payload['request_id']}")
 
     def _tell(self, tx, event, recipients, params, link):
         inbox.deliver(tx, recipients, event["event_type"], params, event["event_id"], link,

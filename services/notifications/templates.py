@@ -71,12 +71,90 @@ TEMPLATES = {
         "en": ("New organisation in the network",
                "{organization_name} joined the QuBì network of Municipio {municipi}."),
     },
+    "fund_request_submitted": {
+        "it": ("Nuova richiesta di fondi",
+               "Richiesta {code} di {amount} € (ambito: {category}) sul fondo del Municipio "
+               "{municipio}. Apritela per approvarla o respingerla."),
+        "en": ("New fund request",
+               "Request {code} for {amount} € (area: {category}) on the fund of Municipio "
+               "{municipio}. Open it to approve or reject it."),
+    },
+    "fund_request_approved": {
+        "it": ("Richiesta di fondi approvata",
+               "La richiesta {code} di {amount} € (ambito: {category}, Municipio {municipio}) "
+               "è stata approvata {stage}: {final}."),
+        "en": ("Fund request approved",
+               "Request {code} for {amount} € (area: {category}, Municipio {municipio}) was "
+               "approved {stage}: {final}."),
+    },
+    "fund_request_rejected": {
+        "it": ("Richiesta di fondi respinta",
+               "La richiesta {code} di {amount} € (ambito: {category}) è stata respinta "
+               "{stage}. Il motivo è nella richiesta."),
+        "en": ("Fund request rejected",
+               "Request {code} for {amount} € (area: {category}) was rejected {stage}. The "
+               "reason is on the request."),
+    },
+    "fund_request_withdrawn": {
+        "it": ("Richiesta di fondi ritirata",
+               "La richiesta {code} di {amount} € (ambito: {category}, Municipio {municipio}) "
+               "è stata ritirata da chi l'aveva fatta."),
+        "en": ("Fund request withdrawn",
+               "Request {code} for {amount} € (area: {category}, Municipio {municipio}) was "
+               "withdrawn by its requester."),
+    },
+    "fund_request_cancelled": {
+        "it": ("Richiesta di fondi annullata",
+               "La richiesta {code} di {amount} € (ambito: {category}) è stata annullata: "
+               "quanto non ancora pagato torna al fondo."),
+        "en": ("Fund request cancelled",
+               "Request {code} for {amount} € (area: {category}) was cancelled: what was not "
+               "yet paid goes back to the fund."),
+    },
+    "payment_recorded": {
+        "it": ("Pagamento registrato",
+               "Per la richiesta {code} è stato registrato un pagamento di {payment} € in data "
+               "{paid_on}: {fully_paid}."),
+        "en": ("Payment recorded",
+               "A payment of {payment} € dated {paid_on} was recorded for request {code}: "
+               "{fully_paid}."),
+    },
+    "fund_topped_up": {
+        "it": ("Fondo di comunità ricaricato",
+               "Il fondo del Municipio {municipio} per il periodo {period} ha ricevuto "
+               "{amount} € {source}."),
+        "en": ("Community fund topped up",
+               "The fund of Municipio {municipio} for {period} received {amount} € {source}."),
+    },
 }
 LANGUAGES = ("it", "en")
 # codes that travel in the events, said in each language
 WORDS = {
     "urgency": {"it": {"low": "bassa", "normal": "normale", "high": "alta"},
                 "en": {"low": "low", "normal": "normal", "high": "high"}},
+    "category": {"it": {"educational": "educativo", "social": "sociale", "health": "salute",
+                        "sport": "sport", "culture": "cultura",
+                        "material_support": "sostegno materiale",
+                        "orientation": "orientamento"},
+                 "en": {"educational": "education", "social": "social", "health": "health",
+                        "sport": "sport", "culture": "culture",
+                        "material_support": "material support", "orientation": "guidance"}},
+    "stage": {"it": {"municipal": "dal coordinamento municipale",
+                     "city": "dalla cabina di regia cittadina"},
+              "en": {"municipal": "by the municipal coordination",
+                     "city": "by the city steering committee"}},
+    "final": {"it": {True: "la spesa è autorizzata",
+                     False: "ora attende la decisione della cabina di regia cittadina"},
+              "en": {True: "the spending is authorised",
+                     False: "it now awaits the decision of the city steering committee"}},
+    "fully_paid": {"it": {True: "la richiesta è interamente pagata",
+                          False: "una parte resta da pagare"},
+                   "en": {True: "the request is now fully paid",
+                          False: "part of it is still to be paid"}},
+    "source": {"it": {"city": "dal Comune di Milano", "foundation": "da una fondazione",
+                      "donation": "da donazioni", "other": "da altre fonti"},
+               "en": {"city": "from the City of Milan", "foundation": "from a foundation",
+                      "donation": "from donations", "other": "from other sources"}},
 }
 
 

@@ -180,6 +180,7 @@ def test_one_event_for_a_thousand_people_is_a_thousand_notifications(store):
 def test_every_template_speaks_italian_and_english_without_family_data():
     for kind, languages in TEMPLATES.items():
         assert set(languages) == {"it", "en"}
+    assert set(preferences.DEFAULTS) == set(TEMPLATES)
     assert render("organization_registered", ORG)["body"].startswith("APS Otto è entrata")
     assert "joined" in render("organization_registered", ORG, "en")["body"]
     assert render("referral_sent", REFERRAL)["body"].startswith("Un nuovo invio (codice R-2026-0042)")

@@ -1,5 +1,6 @@
 """The notifications service on the real RabbitMQ: told once, never lost."""
 import time
+from datetime import date, timedelta
 
 import pytest
 
@@ -8,6 +9,7 @@ from services.common.bus import declare_topology
 from services.common.config import load_settings
 from services.common.events import envelope
 from services.directory.service import DirectoryService
+from services.funds.service import FundsService
 from services.notifications.service import NotificationsService
 from tests.helpers import call, publish_event, seed_directory, wait_for
 from tests.smtp import SmtpServer
@@ -27,6 +29,23 @@ def inbox(config, caller):
 def register(config, caller, name, municipi):
     return call(config, caller, "directory", "register_organization",
                 {"name": name, "municipi": municipi})
+
+
+def told_of(config, caller, kind):
+    return [n for n in inbox(config, caller)["items"] if n["kind"] == kind]
+
+
+def fund_for_municipio_8(config, users):
+    return call(config, users["citta"], "funds", "create_budget", {
+        "municipio": 8, "period": "2026-2027", "approval_threshold": "500.00",
+        "sources": [{"source": "city", "amount": "2000.00"}]})
+
+
+def ask_for_money(config, caller, budget, amount, **fields):
+    return call(config, caller, "funds", "submit_request", {
+        "budget_id": budget["id"], "kind": "child", "referral_code": "R-2026-0042",
+        "purpose": "Quota della società sportiva", "category": "sport", "amount": amount,
+        **fields})
 
 
 def test_a_registered_organisation_is_told_to_the_coordinators_of_its_municipio(
@@ -150,3 +169,53 @@ def test_members_hear_of_a_published_event_and_a_waitlisted_family_of_its_place(
         assert not [m for m in smtp.messages() if m["To"] == "prima@example.org"]
     finally:
         smtp.stop()
+
+
+def test_a_fund_request_is_told_to_the_coordinators_of_its_municipio_only(
+        runner_factory, service_config, users):
+    runner = runner_factory(service_config, DirectoryService, FundsService, NotificationsService)
+    runner.start()
+    request = ask_for_money(service_config, users["partner8a"],
+                            fund_for_municipio_8(service_config, users), "120.50")
+
+    [told] = wait_for(lambda: told_of(service_config, users["coord8"], "fund_request_submitted"))
+    assert told["link"] == f"/funds/requests/{request['id']}"
+    assert told["body"] == (f"Richiesta {request['code']} di 120.50 € (ambito: sport) sul fondo "
+                            f"del Municipio 8. Apritela per approvarla o respingerla.")
+    assert "R-2026-0042" not in str(inbox(service_config, users["coord8"]))
+    assert inbox(service_config, users["coord3"])["total"] == 0
+
+
+def test_approvals_reach_the_city_or_the_requester_and_so_do_payments(
+        runner_factory, service_config, users):
+    runner = runner_factory(service_config, DirectoryService, FundsService, NotificationsService)
+    runner.start()
+    budget = fund_for_municipio_8(service_config, users)
+    partner, coordinator = users["partner8a"], users["coord8"]
+    fee = ask_for_money(service_config, partner, budget, "120.50")
+    camp = ask_for_money(service_config, partner, budget, "800.00", kind="collective",
+                         referral_code=None, action="Campo estivo", category="educational")
+
+    call(service_config, coordinator, "funds", "approve_request", camp["id"],
+         {"reason": "Azione condivisa"})
+    [awaiting] = wait_for(lambda: told_of(service_config, users["citta"],
+                                          "fund_request_approved"))
+    assert awaiting["link"] == f"/funds/requests/{camp['id']}"
+    assert "attende la decisione della cabina di regia" in awaiting["body"]
+    assert told_of(service_config, partner, "fund_request_approved") == []
+
+    call(service_config, coordinator, "funds", "approve_request", fee["id"],
+         {"reason": "Nel piano della rete"})
+    [approved] = wait_for(lambda: told_of(service_config, partner, "fund_request_approved"))
+    assert approved["link"] == f"/funds/requests/{fee['id']}"
+    assert fee["code"] in approved["body"] and "la spesa è autorizzata" in approved["body"]
+    assert len(told_of(service_config, users["citta"], "fund_request_approved")) == 1
+    assert inbox(service_config, users["partner8b"])["total"] == 0
+
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    call(service_config, coordinator, "funds", "record_payment", fee["id"],
+         {"amount": "120.50", "paid_on": yesterday, "receipt_reference": "FT-7"})
+    [paid] = wait_for(lambda: told_of(service_config, partner, "payment_recorded"))
+    assert paid["link"] == f"/funds/requests/{fee['id']}"
+    assert "120.50 €" in paid["body"] and "interamente pagata" in paid["body"]
+    assert inbox(service_config, users["partner8b"])["total"] == 0
