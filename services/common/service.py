@@ -1,9 +1,11 @@
-"""What every QuBì nameko service has: the caller context and a health RPC."""
+"""What every QuBì nameko service has: the caller context and a health RPC; and what those whose
+counts go into the reports have: the statistics RPC."""
 from sqlalchemy import text
 
 from services.common.context import CallerContext
 from services.common.log_context import LogContext
 from services.common.metrics import ServiceMetrics
+from services.common.privacy import report_scope
 from services.common.rpc import rpc
 
 
@@ -24,3 +26,15 @@ class QubiService:
         with self.db.transaction() as tx:
             tx.session.execute(text("SELECT 1"))
         return {"service": self.name, "status": "ok"}
+
+
+class ReportingService(QubiService):
+    """A service whose counts go into the reports overview. It names the function that counts,
+    `count_per_municipio = staticmethod(f)` with `f(session, municipi) -> rows`."""
+
+    @rpc
+    def statistics(self, municipi=None):
+        """The counts per municipio of the municipi the caller may see (privacy.report_scope)."""
+        scope = report_scope(self.caller, municipi)
+        with self.db.transaction() as tx:
+            return self.count_per_municipio(tx.session, scope)

@@ -6,10 +6,9 @@ from nameko.extensions import DependencyProvider
 from services.common.context import tier_for
 from services.common.database import Database
 from services.common.errors import NotAuthenticated
-from services.common.privacy import report_scope
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
-from services.common.service import QubiService
+from services.common.service import ReportingService
 from services.directory import (catalog, governance, hsds, networks, onboarding, organizations,
                                 statistics, users)
 from services.directory.models import Base
@@ -48,11 +47,12 @@ def _identity(user) -> dict:
     })
 
 
-class DirectoryService(QubiService):
+class DirectoryService(ReportingService):
     name = "directory"
     db = Database(Base.metadata)
     index = SearchIndex()
     login_policy = LoginPolicyProvider()
+    count_per_municipio = staticmethod(statistics.per_municipio)
 
     @rpc
     def list_networks(self):
@@ -169,12 +169,6 @@ class DirectoryService(QubiService):
     def hsds_organization(self, organization_id):
         with self.db.transaction() as tx:
             return hsds.organization_to_hsds(organizations.get(tx.session, organization_id))
-
-    @rpc
-    def statistics(self, municipi=None):
-        scope = report_scope(self.caller, municipi)
-        with self.db.transaction() as tx:
-            return statistics.per_municipio(tx.session, scope)
 
     @rpc
     def authenticate(self, credentials):

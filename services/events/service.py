@@ -4,9 +4,8 @@ from nameko.timer import timer
 from services.common.database import Database, utcnow
 from services.common.errors import NotFound
 from services.common.rpc import rpc
-from services.common.privacy import report_scope
 from services.common.schemas import load, local_time, paged
-from services.common.service import QubiService
+from services.common.service import ReportingService
 from services.events import agenda, drives, ical, registrations, statistics
 from services.events.models import Base, Event
 from services.events.schemas import (AttendanceSchema, CancelQuerySchema, DeliveryCreateSchema,
@@ -27,9 +26,10 @@ DELIVERY = DeliverySchema()
 CLOSE_DRIVES_EVERY_SECONDS = 60
 
 
-class EventsService(QubiService):
+class EventsService(ReportingService):
     name = "events"
     db = Database(Base.metadata)
+    count_per_municipio = staticmethod(statistics.per_municipio)
 
     @rpc
     def list_events(self, query=None):
@@ -100,12 +100,6 @@ class EventsService(QubiService):
         with self.db.transaction() as tx:
             return REGISTRATION.dump(registrations.mark_attendance(
                 tx, self.caller, event_id, registration_id, attended))
-
-    @rpc
-    def statistics(self, municipi=None):
-        scope = report_scope(self.caller, municipi)
-        with self.db.transaction() as tx:
-            return statistics.per_municipio(tx.session, scope)
 
     @rpc
     def event_brief(self, event_id):

@@ -1,10 +1,9 @@
 """The funds service: each network's fondo di comunità, the requests to spend it, their
 approvals and the ledger."""
 from services.common.database import Database, utcnow
-from services.common.privacy import report_scope
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
-from services.common.service import QubiService
+from services.common.service import ReportingService
 from services.funds import approvals, budgets, ledger, reports
 from services.funds.models import Base
 from services.funds.schemas import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
@@ -21,9 +20,10 @@ TOTALS = LedgerTotalsSchema()
 REPORT = FundReportSchema()
 
 
-class FundsService(QubiService):
+class FundsService(ReportingService):
     name = "funds"
     db = Database(Base.metadata)
+    count_per_municipio = staticmethod(reports.statistics)
 
     # --- budgets ---------------------------------------------------------------------------------
 
@@ -142,12 +142,6 @@ class FundsService(QubiService):
         with self.db.transaction() as tx:
             return reports.export_csv(reports.report(tx.session, self.caller, _municipi(args),
                                                      args.get("period")))
-
-    @rpc
-    def statistics(self, municipi=None):
-        scope = report_scope(self.caller, municipi)
-        with self.db.transaction() as tx:
-            return reports.statistics(tx.session, scope)
 
     def _decide(self, move, request_id, data):
         reason = load(DecisionReasonSchema(), data)["reason"]

@@ -4,10 +4,9 @@ from nameko.timer import timer
 
 from services.common.database import Database
 from services.common.errors import Invalid, NotFound
-from services.common.privacy import report_scope
 from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load
-from services.common.service import QubiService
+from services.common.service import ReportingService
 from services.referrals import deadlines, handovers, retention, statistics
 from services.referrals.crypto import PersonalDataCipher
 from services.referrals.models import Base
@@ -21,12 +20,13 @@ AUDIT = AuditEntrySchema(many=True)
 NOTE = NoteSchema()
 
 
-class ReferralsService(QubiService):
+class ReferralsService(ReportingService):
     name = "referrals"
     db = Database(Base.metadata)
     cipher = PersonalDataCipher()
     directory_rpc = ServiceRpc("directory")
     config = Config()
+    count_per_municipio = staticmethod(statistics.per_municipio)
 
     @rpc
     def send_referral(self, data):
@@ -92,12 +92,6 @@ class ReferralsService(QubiService):
         with self.db.transaction() as tx:
             return {"items": AUDIT.dump(handovers.audit_trail(tx.session, self.caller,
                                                               referral_id))}
-
-    @rpc
-    def statistics(self, municipi=None):
-        scope = report_scope(self.caller, municipi)
-        with self.db.transaction() as tx:
-            return statistics.per_municipio(tx.session, scope)
 
     @timer(interval=60)
     def sweep_deadlines(self):
