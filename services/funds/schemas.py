@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.common.schemas import ID, MUNICIPIO, ROME, PageArgs, Timestamp
 from services.common.vocabulary import DIMENSIONS
@@ -84,40 +84,9 @@ def _today() -> date:
     return datetime.now(ROME).date()
 
 
-class Input(Schema):
-    """What comes in: a text with a NUL character is refused here (PostgreSQL would refuse to
-    store it, as a 500)."""
-
-    @pre_load
-    def no_nul_characters(self, data, **kwargs):
-        found = {key: ["Text with a NUL character."] for key, value in _strings(data)
-                 if "\x00" in value}
-        if found:
-            raise ValidationError(found)
-        return data
-
-
-class Paged(Input, PageArgs):
-    # common PageArgs has no highest page: a page past 2**63 rows is a 500 on PostgreSQL
-    # (OFFSET out of range). Drop this line once PageArgs has the bound.
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-
-
-def _strings(data, prefix=""):
-    """(dotted key, text) of every string in a loaded body or query."""
-    items = data.items() if isinstance(data, dict) else (
-        enumerate(data) if isinstance(data, (list, tuple)) else ())
-    for key, value in items:
-        path = f"{prefix}{key}"
-        if isinstance(value, str):
-            yield path, value
-        else:
-            yield from _strings(value, f"{path}.")
-
-
 # --- budgets -----------------------------------------------------------------------------------
 
-class TopUpCreateSchema(Input):
+class TopUpCreateSchema(Schema):
     source = fields.String(required=True, validate=validate.OneOf(SOURCES), metadata={
         "description": "city, foundation, donation (from events and drives) or other"})
     amount = Euros(required=True)
@@ -127,7 +96,7 @@ class TopUpCreateSchema(Input):
         "description": "An act, a transfer or the id of the event or drive"})
 
 
-class BudgetCreateSchema(Input):
+class BudgetCreateSchema(Schema):
     municipio = fields.Integer(required=True, validate=MUNICIPIO)
     period = fields.String(required=True, validate=_period,
                            metadata={"description": "The project year, such as 2025-2026"})
@@ -139,11 +108,11 @@ class BudgetCreateSchema(Input):
                           metadata={"description": "The first top-ups, each with its source"})
 
 
-class BudgetUpdateSchema(Input):
+class BudgetUpdateSchema(Schema):
     approval_threshold = Euros(minimum=0, required=True)
 
 
-class BudgetQuerySchema(Paged):
+class BudgetQuerySchema(PageArgs):
     municipio = fields.Integer(validate=MUNICIPIO)
     period = fields.String(validate=_period)
 
@@ -163,7 +132,7 @@ class BudgetSchema(Schema):
 
 # --- requests ----------------------------------------------------------------------------------
 
-class FundRequestCreateSchema(Input):
+class FundRequestCreateSchema(Schema):
     """No field names a person: a child is linked by a referral's code or by the code the
     requesting organisation knows the family by."""
     budget_id = fields.String(required=True, validate=ID)
@@ -200,12 +169,12 @@ class FundRequestCreateSchema(Input):
             raise ValidationError(errors)
 
 
-class DecisionReasonSchema(Input):
+class DecisionReasonSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=1000),
                            metadata={"description": "Why: every decision keeps its reason"})
 
 
-class FundPaymentCreateSchema(Input):
+class FundPaymentCreateSchema(Schema):
     amount = Euros(required=True)
     paid_on = fields.Date(required=True, validate=_paid_day)
     receipt_reference = fields.String(required=True, validate=validate.Length(min=1, max=100),
@@ -214,7 +183,7 @@ class FundPaymentCreateSchema(Input):
     note = fields.String(validate=validate.Length(max=300))
 
 
-class FundRequestQuerySchema(Paged):
+class FundRequestQuerySchema(PageArgs):
     status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(KINDS))
     category = fields.String(validate=validate.OneOf(DIMENSIONS))
@@ -276,7 +245,7 @@ class FundRequestSchema(Schema):
 
 # --- ledger ------------------------------------------------------------------------------------
 
-class LedgerQuerySchema(Paged):
+class LedgerQuerySchema(PageArgs):
     kind = fields.String(validate=validate.OneOf(ENTRY_KINDS))
     category = fields.String(validate=validate.OneOf(DIMENSIONS))
     request_id = fields.String(validate=ID)
@@ -315,7 +284,7 @@ class LedgerTotalsSchema(Schema):
 
 # --- reports -----------------------------------------------------------------------------------
 
-class FundReportQuerySchema(Input):
+class FundReportQuerySchema(Schema):
     municipio = fields.Integer(validate=MUNICIPIO, metadata={
         "description": "One municipio; without it, the city sees all 9 and a coordinator its own"})
     period = fields.String(validate=_period)
