@@ -198,5 +198,5 @@ def favicon():
     return redirect(url_for("web.static", filename="favicon.svg"))
 
 
-from gateway.web import (account, manage, network, public,  # noqa: E402,F401  (their routes)
-                         referrals)
+from gateway.web import (account, funds, manage, network,  # noqa: E402,F401  (their routes)
+                         public, referrals)

@@ -467,6 +467,152 @@ EN = {
     "Grazie! Hai promesso più di quanto serve ancora: gli organizzatori decideranno come usarlo.":
         "Thank you! You pledged more than is still needed: the organisers will decide how to use it.",
     "Consegna registrata.": "Delivery recorded.",
+    # community fund
+    "Fondo di comunità": "Community fund",
+    "Il fondo di ogni rete municipale paga azioni collettive e costi di singoli bambini, con le regole concordate con il Comune.":
+        "Each municipal network's fund pays for collective actions and for costs of single children, "
+        "by the rules agreed with the City.",
+    "Nuova richiesta": "New request",
+    "Da decidere": "To decide",
+    "Le richieste del municipio che aspettano la tua decisione, le più recenti prima.":
+        "The municipio's requests waiting for your decision, newest first.",
+    "Sopra la soglia del loro fondo e già approvate dal coordinamento: ora decide la cabina di regia.":
+        "Above their fund's threshold and already approved by the coordination: the city steering "
+        "committee decides now.",
+    "Nessuna richiesta da decidere.": "No request to decide.",
+    "Vedi tutte ({n})": "See all ({n})",
+    "Il fondo": "The fund",
+    "I fondi": "The funds",
+    "Nessun fondo aperto per il tuo municipio.": "No fund is open for your municipio.",
+    "Tutte le richieste": "All requests",
+    "Le richieste del municipio": "The municipio's requests",
+    "Le richieste della tua organizzazione": "Your organisation's requests",
+    "{n} richiesta": "{n} request",
+    "{n} richieste": "{n} requests",
+    "Nessuna richiesta.": "No requests.",
+    "Municipio {n} · {period}": "Municipio {n} · {period}",
+    "Stanziato": "Funded",
+    "Impegnato": "Committed",
+    "Speso": "Spent",
+    "Disponibile": "Available",
+    "chiesta il {day}": "asked on {day}",
+    "In attesa del coordinamento": "Awaiting the coordination",
+    "In attesa della cabina di regia": "Awaiting the city steering committee",
+    "Approvata": "Approved",
+    "Pagata": "Paid",
+    "Respinta": "Rejected",
+    "Ritirata": "Withdrawn",
+    "Annullata": "Cancelled",
+    "Azione collettiva": "Collective action",
+    "Costo di un bambino": "A child's cost",
+    "Coordinamento municipale": "Municipal coordination",
+    "Cabina di regia cittadina": "City steering committee",
+    "Chi ha chiesto": "Who asked",
+    "Entrata": "Top-up",
+    "Impegno": "Commitment",
+    "Pagamento": "Payment",
+    "Impegno liberato": "Commitment released",
+    "Comune di Milano": "City of Milan",
+    "Fondazione": "Foundation",
+    "Donazioni da eventi e raccolte": "Donations from events and drives",
+    "Altra fonte": "Other source",
+    "Richiesta inviata: ora decide il coordinamento del municipio.":
+        "Request sent: the municipio's coordination decides now.",
+    "Decisione registrata, con la sua motivazione.": "Decision recorded, with its reason.",
+    "Richiesta ritirata.": "Request withdrawn.",
+    "Richiesta annullata: ciò che non era pagato torna nel fondo.":
+        "Request cancelled: what was not paid returns to the fund.",
+    "Pagamento registrato.": "Payment recorded.",
+    "Entrata registrata nel fondo.": "Top-up recorded in the fund.",
+    "Nuova richiesta al fondo": "New request to the fund",
+    "Chiedi al fondo della tua rete di pagare un'azione collettiva o un costo di un bambino. Decide il coordinamento del municipio; sopra la soglia del fondo anche la cabina di regia.":
+        "Ask your network's fund to pay for a collective action or a child's cost. The municipio's "
+        "coordination decides; above the fund's threshold, the city steering committee too.",
+    "Da quale fondo": "From which fund",
+    "Fondo": "Fund",
+    "{budget} (disponibili {available})": "{budget} ({available} available)",
+    "Scegli il fondo": "Choose the fund",
+    "Tipo di richiesta": "Kind of request",
+    "Un'azione collettiva": "A collective action",
+    "Il costo di un bambino o di una bambina": "The cost of one child",
+    "Per esempio: campo estivo, ciclo di laboratori.": "For example: summer camp, a cycle of workshops.",
+    "Codice dell'invio": "Referral code",
+    "Il bambino si indica con il codice di un invio (per esempio R-2026-0042) oppure con il codice interno della famiglia: mai con il nome.":
+        "Name the child by a referral's code (for example R-2026-0042) or by the family's internal "
+        "code: never by name.",
+    "La spesa": "The cost",
+    "A che cosa serve": "What it is for",
+    "Descrivi la spesa, non la persona: niente nomi.": "Describe the cost, not the person: no names.",
+    "Scegli l'ambito": "Choose the area",
+    "Importo in euro": "Amount in euros",
+    "Per esempio 120,50": "For example 120.50",
+    "Fornitore (facoltativo)": "Supplier (optional)",
+    "Invia la richiesta": "Send the request",
+    "Richiesta": "Request",
+    "Importo": "Amount",
+    "Tipo": "Kind",
+    "Fornitore": "Supplier",
+    "Chiesta": "Asked",
+    "Percorso di approvazione": "Approval path",
+    "Deve decidere ora": "Deciding now",
+    "L'importo supera la soglia del fondo: dopo il coordinamento decide la cabina di regia.":
+        "The amount is above the fund's threshold: after the coordination, the city steering "
+        "committee decides.",
+    "Decisioni": "Decisions",
+    "tu": "you",
+    "Nessuna decisione finora.": "No decision yet.",
+    "Soldi": "Money",
+    "Pagato": "Paid",
+    "Tornato nel fondo": "Returned to the fund",
+    "Pagamenti": "Payments",
+    "Pagato il": "Paid on",
+    "Ricevuta": "Receipt",
+    "Correzione": "Correction",
+    "Corretto": "Corrected",
+    "Nessun pagamento finora.": "No payment yet.",
+    "Decidi": "Decide",
+    "Motivazione": "Reason",
+    "Resta scritta nella storia della richiesta e la legge chi ha chiesto.":
+        "It stays in the request's history, and who asked reads it.",
+    "Approva": "Approve",
+    "Respingi": "Reject",
+    "Registra un pagamento": "Record a payment",
+    "Importo pagato": "Amount paid",
+    "Numero della ricevuta o della fattura": "Receipt or invoice number",
+    "Nota (facoltativa)": "Note (optional)",
+    "Registra il pagamento": "Record the payment",
+    "Ritira la richiesta": "Withdraw the request",
+    "Perché la ritiri": "Why you withdraw it",
+    "Annulla la richiesta": "Cancel the request",
+    "Perché la annulli": "Why you cancel it",
+    "Ciò che non è ancora pagato torna disponibile nel fondo.":
+        "What is not paid yet becomes available in the fund again.",
+    "Fondo del Municipio {n}": "Fund of Municipio {n}",
+    "Totali": "Totals",
+    "Sopra {amount} una richiesta è decisa anche dalla cabina di regia.":
+        "Above {amount} the city steering committee decides on a request too.",
+    "Da dove vengono i soldi": "Where the money comes from",
+    "Registra un'entrata nel fondo": "Record money coming into the fund",
+    "Fonte": "Source",
+    "Scegli la fonte": "Choose the source",
+    "Descrizione (facoltativa)": "Description (optional)",
+    "Per esempio: il bando della fondazione, o l'evento che l'ha raccolta.":
+        "For example: the foundation's call, or the event that raised it.",
+    "Riferimento (facoltativo)": "Reference (optional)",
+    "Una delibera, un bonifico, o il codice dell'evento o della raccolta.":
+        "A resolution, a bank transfer, or the code of the event or drive.",
+    "Registra l'entrata": "Record the top-up",
+    "Registro dei movimenti": "Ledger",
+    "{n} movimento": "{n} entry",
+    "{n} movimenti": "{n} entries",
+    "dal registro: stanziato {funded}, impegnato {committed}, speso {spent}, disponibile {available}":
+        "from the ledger: funded {funded}, committed {committed}, spent {spent}, available {available}",
+    "Movimento": "Entry",
+    "Disponibile dopo": "Available after",
+    "Ricevuta {ref}": "Receipt {ref}",
+    "Nessun movimento.": "No entries.",
+    "Il registro dei movimenti è per il coordinamento del municipio e la cabina di regia.":
+        "The ledger is for the municipio's coordination and the city steering committee.",
 }
 
 REASONS_IT = {
@@ -528,4 +674,41 @@ REASONS_IT = {
     "The event has started: its registrations no longer change.": "L'evento è iniziato: le iscrizioni non cambiano più.",
     "This registration was cancelled.": "Questa iscrizione è già stata annullata.",
     "Consent was already withdrawn.": "Il consenso era già stato revocato.",
+    # the funds service's own ({amount} and {status} stand for what each refusal names)
+    "Give an amount in euros, such as 120.50.": "Scrivi un importo in euro, per esempio 120,50.",
+    "At most two decimals (cents).": "Al massimo due decimali (i centesimi).",
+    "Between 0.01 and 1000000.00 euros.": "Tra 0,01 e 1.000.000,00 euro.",
+    "A referral's code, such as R-2026-0042.": "Il codice di un invio, per esempio R-2026-0042.",
+    "A day from 2024 to today.": "Un giorno dal 2024 a oggi.",
+    "Name the collective action.": "Scrivi quale azione collettiva.",
+    "Only for a child's cost.": "Solo per il costo di un bambino.",
+    "Link the child by a referral's code or the family's reference.":
+        "Indica il bambino con il codice di un invio o con il codice interno della famiglia.",
+    "The fund has {amount} available: this request would overdraw it.":
+        "Il fondo ha {amount} disponibili: questa richiesta li supera.",
+    "The fund has {amount} available: it cannot cover this request.":
+        "Il fondo ha {amount} disponibili: non bastano per questa richiesta.",
+    "This would overdraw the fund: {amount} are available.":
+        "Il fondo non basta: sono disponibili {amount}.",
+    "Only {amount} of this request are still committed: a larger cost needs a new request.":
+        "Di questa richiesta restano impegnati solo {amount}: per una spesa più grande serve una nuova richiesta.",
+    "This receipt is already recorded in this fund.": "Questa ricevuta è già registrata in questo fondo.",
+    "A request that is {status} cannot be withdrawn.": "Una richiesta {status} non si può ritirare.",
+    "A request that is {status} cannot be cancelled.": "Una richiesta {status} non si può annullare.",
+    "A request that is {status} cannot be cancelled: reject it instead.":
+        "Una richiesta {status} non si annulla: si respinge.",
+    "A request that is {status} takes no payments.": "Una richiesta {status} non riceve pagamenti.",
+    "This request is {status}: there is nothing to decide.":
+        "Questa richiesta è {status}: non c'è niente da decidere.",
+    "Only who asked withdraws a request.": "Solo chi ha chiesto può ritirare la richiesta.",
+    "The municipio's coordination decides first.": "Decide prima il coordinamento del municipio.",
+    "The coordination approved: the city tier decides now.":
+        "Il coordinamento ha approvato: ora decide la cabina di regia.",
+    "Nobody decides on their own request.": "Nessuno decide sulla propria richiesta.",
+    "The municipio's coordination or the city tier keeps the ledger.":
+        "Il registro lo tengono il coordinamento del municipio e la cabina di regia.",
+    "The city tier or the municipio's coordination records top-ups.":
+        "Le entrate le registrano la cabina di regia o il coordinamento del municipio.",
+    "The city's own money is recorded by the city tier.":
+        "I soldi del Comune li registra la cabina di regia.",
 }

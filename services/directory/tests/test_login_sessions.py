@@ -1,8 +1,5 @@
 """The directory's login rules (services/directory/users.py), on a real database and without a
-broker: lockout after wrong passwords, refresh tokens used once, sessions that end.
-
-(They test the directory: their place is services/directory/tests, where this change could
-not write.)"""
+broker: lockout after wrong passwords, refresh tokens used once, sessions that end."""
 from datetime import timedelta
 from unittest.mock import Mock
 
