@@ -240,3 +240,45 @@ def test_an_overdue_referral_tells_the_social_worker(platform):
                     timeout=20)
     listed = social_worker.get("/referrals", params={"status": "overdue"}).json()["items"]
     assert referral["code"] in [item["code"] for item in listed]
+
+
+def _small_counts(value, path="") -> list:
+    """Where a count from 1 to 4 shows as a number (it must read "<5")."""
+    if isinstance(value, dict):
+        return [found for key, inner in value.items() if key != "municipio"
+                for found in _small_counts(inner, f"{path}.{key}")]
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4:
+        return [path]
+    return []
+
+
+def test_the_overview_report_gives_each_tier_its_municipi_with_small_counts_hidden(platform):
+    coordinator, city = Client(platform, "coord8"), Client(platform, "citta")
+    receiver_org = Client(platform, "partner8b").get("/me").json()["organization_id"]
+    sent = Client(platform, "partner8a").post("/referrals", json=referral_body(receiver_org))
+    assert sent.status_code == 201  # so Municipio 8 has at least one referral to count
+    own = coordinator.get("/reports/overview")
+    assert own.status_code == 200
+    rows = own.json()["municipi"]
+    assert [row["municipio"] for row in rows] == [8]
+    row = rows[0]
+    assert {"organizations", "services", "events", "registered_people", "drives", "referrals",
+            "funds"} <= set(row)
+    assert {"total", "by_status", "by_outcome", "overdue"} <= set(row["referrals"])
+    assert {"requests", "funded", "spent", "available"} <= set(row["funds"])
+    assert row["referrals"]["total"] == "<5" or row["referrals"]["total"] >= 5
+    assert _small_counts(row) == []
+    assert coordinator.get("/reports/overview", params={"municipio": 3}).status_code == 403
+    assert Client(platform, "partner8a").get("/reports/overview").status_code == 403
+
+    every = city.get("/reports/overview").json()["municipi"]
+    assert [row["municipio"] for row in every] == list(range(1, 10))
+    assert _small_counts(every[0]) == _small_counts(every[7]) == []
+
+    sheet = city.get("/reports/overview", params={"municipio": 8, "format": "csv"})
+    assert sheet.headers["Content-Type"].startswith("text/csv")
+    header, line = sheet.content.decode("utf-8-sig").splitlines()
+    columns = header.split(",")
+    assert {"municipio", "services", "referrals.total", "referrals.by_status.sent",
+            "funds.available"} <= set(columns)
+    assert dict(zip(columns, line.split(",")))["municipio"] == "8"

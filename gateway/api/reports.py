@@ -12,7 +12,17 @@ from gateway.api.common import BEARER, answers, call, problems, require_role
 from services.common.context import CITY, COORDINATOR
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports")
-SOURCES = (("directory", "statistics"), ("events", "statistics"), ("referrals", "statistics"))
+SOURCES = ("directory", "events", "referrals", "funds")  # each answers `statistics`
+COUNT = {"description": "A count; 1 to 4 read \"<5\"",
+         "oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}]}
+
+
+def count(**kwargs):
+    return fields.Raw(metadata=COUNT, **kwargs)
+
+
+def counts(description: str):
+    return fields.Dict(keys=fields.String(), values=count(), metadata={"description": description})
 
 
 class OverviewQuerySchema(Schema):
@@ -21,12 +31,50 @@ class OverviewQuerySchema(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
 
 
+class ReferralCountsSchema(Schema):
+    total = count()
+    by_status = counts("Referrals in each status")
+    by_outcome = counts("Completed referrals by outcome")
+    by_month = counts("Referrals sent each month (YYYY-MM)")
+    overdue = count()
+    median_days_to_acceptance = fields.Float(allow_none=True, metadata={
+        "description": "Days from sending to acceptance; null with fewer than 5 accepted"})
+
+
+class FundCountsSchema(Schema):
+    requests = count()
+    funded = fields.String(metadata={"description": "Euros put in the fund, every period"})
+    spent = fields.String(metadata={"description": "Euros paid"})
+    available = fields.String(metadata={"description": "Euros neither committed nor paid"})
+
+
+class OverviewRowSchema(Schema):
+    municipio = fields.Integer()
+    organizations = count()
+    services = count()
+    events = count()
+    registered_people = count()
+    drives = count()
+    referrals = fields.Nested(ReferralCountsSchema)
+    funds = fields.Nested(FundCountsSchema)
+
+
 class OverviewSchema(Schema):
     generated_at = fields.String()
-    municipi = fields.List(fields.Dict(), metadata={
-        "description": "Per municipio: organizations, services, events, registrations, "
-                       "referrals{total, by_status, by_outcome, by_month, overdue, "
-                       "median_days_to_acceptance}; counts 1-4 read '<5'"})
+    municipi = fields.List(fields.Nested(OverviewRowSchema))
+
+
+def compose(municipi: list | None) -> list:
+    """One row per municipio, each service's statistics side by side (the services decide
+    which municipi the caller may see)."""
+    parts = [call(service, "statistics", municipi) for service in SOURCES]
+    rows = []
+    for municipio in sorted(parts[0], key=int):
+        row = {"municipio": int(municipio)}
+        for part in parts:
+            row.update(part.get(municipio, {}))
+        rows.append(row)
+    return rows
 
 
 @blp.route("/reports/overview")
@@ -36,22 +84,16 @@ class OverviewSchema(Schema):
 @blp.doc(security=BEARER)
 def overview(query):
     """Counts per municipio: organisations, services, events, registrations, referrals by
-    status and outcome, median days to acceptance. `format=csv` for a spreadsheet."""
+    status and outcome, median days to acceptance, the community fund's requests and money.
+    `format=csv` for a spreadsheet, one column per count ("referrals.by_status.sent")."""
     require_role(COORDINATOR, CITY)
-    municipi = [query["municipio"]] if query.get("municipio") else None
-    parts = [call(service, method, municipi) for service, method in SOURCES]
-    rows = []
-    for municipio in sorted(parts[0], key=int):
-        row = {"municipio": int(municipio)}
-        for part in parts:
-            row.update(part.get(municipio, {}))
-        rows.append(row)
+    rows = compose([query["municipio"]] if query.get("municipio") else None)
     if query["format"] == "csv":
-        return _csv(rows)
+        return csv_file(rows)
     return {"generated_at": datetime.now(timezone.utc).isoformat(), "municipi": rows}
 
 
-def _csv(rows) -> Response:
+def csv_file(rows) -> Response:
     flat = [_flatten(row) for row in rows]
     columns = list(dict.fromkeys(key for row in flat for key in row))
     out = io.StringIO()

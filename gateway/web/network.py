@@ -1,8 +1,8 @@
 """For the social workers, the coordinators and the city: the network's members and the
-overview report with charts and its CSV (the same composition as GET /api/v1/reports/overview)."""
+overview report with charts and its CSV (composed as GET /api/v1/reports/overview is)."""
 from flask import abort, request
 
-from gateway.api.reports import SOURCES, _csv
+from gateway.api.reports import compose, csv_file
 from gateway.web import bp
 from gateway.web.common import call, render, require_role, try_call
 from gateway.web.i18n import code
@@ -10,8 +10,6 @@ from gateway.web.i18n import gettext as _
 from services.referrals.schemas import STATUSES
 
 MUNICIPAL = ("social_worker", "coordinator", "city")
-REFERRAL_KEYS = ("total", "by_status", "by_outcome", "by_month", "overdue",
-                 "median_days_to_acceptance")
 
 
 def _municipio_choice(caller):
@@ -43,19 +41,6 @@ def network_members():
                   network=network, total=found["total"])
 
 
-def overview_rows(municipi):
-    """What GET /api/v1/reports/overview composes: each service's statistics per municipio,
-    by the same RPCs (gateway/api/reports.py)."""
-    parts = [call(service, method, municipi) for service, method in SOURCES]
-    rows = []
-    for municipio in sorted(parts[0], key=int):
-        row = {"municipio": int(municipio)}
-        for part in parts:
-            row.update(part.get(municipio, {}))
-        rows.append(row)
-    return rows
-
-
 def _report_municipi(caller):
     if caller.has_role("city"):
         try:
@@ -70,12 +55,9 @@ def _report_municipi(caller):
 def report():
     caller = require_role("coordinator", "city")
     municipi = _report_municipi(caller)
-    rows = overview_rows(municipi)
+    rows = compose(municipi)
     for row in rows:
-        referrals = row.get("referrals")
-        if not isinstance(referrals, dict):  # the referrals' statistics merged into the row
-            referrals = {key: row.get(key) for key in REFERRAL_KEYS}
-            row["referrals"] = referrals
+        referrals = row["referrals"]
         row["status_bars"] = [(code("status", status), (referrals.get("by_status") or {}).get(
             status, 0)) for status in STATUSES]
         row["month_columns"] = sorted((referrals.get("by_month") or {}).items())
@@ -109,5 +91,5 @@ def _dig(row, path):
 def report_csv():
     """The same file as GET /api/v1/reports/overview?format=csv, for the logged-in browser."""
     caller = require_role("coordinator", "city")
-    return _csv(overview_rows(_report_municipi(caller)))
+    return csv_file(compose(_report_municipi(caller)))
 

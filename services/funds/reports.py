@@ -119,8 +119,8 @@ def statistics(session, municipi: list) -> dict:
         totals[budget.municipio]["available"] += budget.available_cents
     requests = Counter(session.execute(select(FundRequest.municipio).where(
         FundRequest.municipio.in_(municipi))).scalars())
-    return {str(m): {"fund_requests": shown(requests.get(m, 0)),
-                     **{f"fund_{key}": euros(value) for key, value in totals[m].items()}}
+    return {str(m): {"funds": {"requests": shown(requests.get(m, 0)),
+                               **{key: euros(value) for key, value in totals[m].items()}}}
             for m in municipi}
 
 

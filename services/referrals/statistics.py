@@ -14,7 +14,7 @@ def per_municipio(session, municipi: list) -> dict:
     grouped = {m: [] for m in municipi}
     for referral in referrals:
         grouped[referral.municipio].append(referral)
-    return {str(m): _summary(found) for m, found in grouped.items()}
+    return {str(m): {"referrals": _summary(found)} for m, found in grouped.items()}
 
 
 def _summary(referrals: list) -> dict:
