@@ -1,0 +1,195 @@
+"""The community fund's pages in a real browser, over the whole platform: a partner asks, the
+coordination (and above the threshold the city) decides, the coordination pays, and the
+budget's ledger shows it all. Each test opens its own budget, for a project year no other test
+uses, and finds its requests by their codes. Screenshots under artifacts/screenshots/."""
+import uuid
+
+import requests
+from selenium.webdriver.support.ui import Select
+
+from gateway.auth import issue_token
+from tests.platform import Client
+from tests.test_funds_system import ask, open_budget
+from tests.test_web_pages import broker, needs_chromium, people  # noqa: F401  (the fixture)
+
+
+def said(element) -> str:
+    return " ".join(element.text.split())
+
+
+def request_id_of(browser) -> str:
+    return browser.path.split("?")[0].split("#")[0].rsplit("/", 1)[-1]
+
+
+# --- without the platform ------------------------------------------------------------------
+
+def test_amounts_and_the_funds_refusals_are_said_in_the_page_language():
+    from flask import Flask, g
+
+    from gateway.web.funds import euro, refusal
+
+    overdraw = "The fund has 300.00 € available: this request would overdraw it."
+    with Flask(__name__).test_request_context():
+        g.lang = "it"
+        assert euro("1234.50") == "€\u00a01.234,50" and euro("-7.05") == "-€\u00a07,05"
+        assert refusal(overdraw) == (
+            "Il fondo ha €\u00a0300,00 disponibili: questa richiesta li supera.")
+        assert refusal("A request that is approved cannot be withdrawn.") == (
+            "Una richiesta approvata non si può ritirare.")
+        g.lang = "en"
+        assert euro("1234.50") == "€1,234.50" and euro("0.00") == "€0.00"
+        assert refusal(overdraw) == ("The fund has €300.00 available: this request would "
+                                     "overdraw it.")
+
+
+# --- in the browser ------------------------------------------------------------------------
+
+@broker
+@needs_chromium
+def test_a_childs_sport_fee_goes_from_the_partners_form_to_the_payment_in_the_ledger(
+        platform, people):  # noqa: F811
+    budget = open_budget(platform, "2090-2091", "1000.00")
+    partner = people("partner", "partner8a")
+    partner.follow("Fondo di comunità")
+    assert partner.heading() == "Fondo di comunità"
+    partner.follow("Nuova richiesta")
+    partner.choose("Fondo", "Municipio 8 · 2090-2091 (disponibili € 1.000,00)")
+    partner.check("Il costo di un bambino o di una bambina")
+    partner.fill("Codice dell'invio", "R-2026-0042")
+    partner.fill("A che cosa serve", "Quota annuale della società sportiva di quartiere")
+    partner.choose("Ambito", "Sport").fill("Fornitore (facoltativo)", "ASD Quarto Oggiaro")
+    partner.fill("Importo in euro", "120,505")
+    partner.submit("Invia la richiesta")
+    assert partner.error_for("Importo in euro") == (
+        "Errore: Scrivi un importo in euro, per esempio 120,50.")
+    assert "Controlla questi campi" in partner.text
+    partner.screenshot("fund-request-new-errors", sizes=[(390, 844)])
+
+    partner.fill("Importo in euro", "5000")
+    partner.submit("Invia la richiesta")
+    assert partner.error_for("Importo in euro") == (
+        "Errore: Il fondo ha € 1.000,00 disponibili: questa richiesta li supera.")
+
+    partner.fill("Importo in euro", "120,50")
+    partner.submit("Invia la richiesta")
+    assert "Richiesta inviata" in partner.text
+    code = partner.heading().removeprefix("Richiesta ").strip()
+    request_path = f"/funds/requests/{request_id_of(partner)}"
+    assert said(partner.find("#status")) == "In attesa del coordinamento"
+    assert "€ 120,50" in partner.text and "R-2026-0042" in partner.text
+    assert not partner.has(".decide")  # who asks does not decide
+
+    coordinator = people("coordinator", "coord8")
+    coordinator.follow("Fondo di comunità")
+    assert code in said(coordinator.find("#queue-submitted"))
+    coordinator.screenshot("funds-coordinator", sizes=[(390, 844)])
+    coordinator.follow(code)
+    assert "Deve decidere ora" in coordinator.text
+    coordinator.fill("Motivazione", "Nel piano della rete: lo sport per tutti i bambini")
+    coordinator.submit("Approva")
+    assert "Decisione registrata" in coordinator.text
+    assert said(coordinator.find("#status")) == "Approvata"
+    assert "Nel piano della rete: lo sport per tutti i bambini" in said(
+        coordinator.find("#decisions"))
+
+    partner.open(request_path)
+    assert said(partner.find("#status")) == "Approvata"
+    assert "Nel piano della rete" in partner.text
+    assert not partner.has("#f-receipt_reference")  # payments are the coordination's
+
+    receipt = f"RIC-{code}"
+    coordinator.fill("Numero della ricevuta o della fattura", receipt)
+    coordinator.submit("Registra il pagamento")  # the amount and the day are filled in
+    assert "Pagamento registrato." in coordinator.text
+    assert said(coordinator.find("#status")) == "Pagata"
+    assert receipt in said(coordinator.find("#payments"))
+    coordinator.screenshot("fund-request-paid", sizes=[(390, 844)])
+
+    partner.open(request_path)
+    assert said(partner.find("#status")) == "Pagata" and receipt in partner.text
+    assert code in partner.open("/funds?status=paid").text
+    assert code not in partner.open("/funds?status=submitted").text
+    partner.open(request_path)
+    partner.follow("Municipio 8 · 2090-2091")
+    assert said(partner.find("#totals .figure--available dd")) == "€ 879,50"
+    assert not partner.has("#ledger") and not partner.has("#top-up")  # the coordination's
+
+    coordinator.open(f"/funds/budgets/{budget['id']}")
+    assert coordinator.heading() == "Fondo del Municipio 8 2090-2091"
+    rows = [said(row) for row in coordinator.driver.find_elements(
+        "css selector", "#ledger tbody tr")]
+    assert [row for row in rows if f"Impegno · {code}" in row and "€ 120,50 € 879,50" in row]
+    assert [row for row in rows if f"Pagamento · {code}" in row and receipt in row]
+    assert said(coordinator.find("#totals .figure--available dd")) == "€ 879,50"
+    assert "Speso € 120,50" in said(coordinator.find("#totals"))
+    coordinator.screenshot("fund-budget-ledger")
+
+    coordinator.find("#top-up summary").click()
+    sources = [option.text for option in Select(coordinator.field("Fonte")).options]
+    assert "Donazioni da eventi e raccolte" in sources
+    assert "Comune di Milano" not in sources  # the city's own money is the city's to record
+    coordinator.choose("Fonte", "Donazioni da eventi e raccolte")
+    coordinator.fill("Importo in euro", "240").fill("Descrizione (facoltativa)", "Festa di Natale")
+    coordinator.submit("Registra l'entrata")
+    assert "Entrata registrata nel fondo." in coordinator.text
+    assert said(coordinator.find("#totals .figure--available dd")) == "€ 1.119,50"
+
+
+@broker
+@needs_chromium
+def test_above_the_threshold_the_city_decides_after_the_coordinator(platform, people):  # noqa: F811
+    budget = open_budget(platform, "2091-2092", "2000.00")
+    camp = ask(Client(platform, "partner8a"), budget["id"], "800", kind="collective",
+               action="Campo estivo al parco", category="educational", referral_code=None)
+    assert camp.status_code == 201, camp.text
+    camp = camp.json()
+
+    coordinator = people("coordinator", "coord8").open(f"/funds/requests/{camp['id']}")
+    assert "L'importo supera la soglia del fondo" in coordinator.text
+    coordinator.fill("Motivazione", "Azione condivisa dalla rete")
+    coordinator.submit("Approva")
+    assert said(coordinator.find("#status")) == "In attesa della cabina di regia"
+    assert not coordinator.has(".decide")
+
+    city = people("city", "citta")
+    city.follow("Fondo di comunità")
+    assert camp["code"] in said(city.find("#queue-awaiting_city"))
+    city.follow(camp["code"])
+    assert city.has(".decide") and "Deve decidere ora" in city.text
+    city.screenshot("fund-request-city", sizes=[(390, 844)])
+    city.submit("Approva")  # every decision keeps its reason
+    assert city.error_for("Motivazione") == "Errore: Questo campo è obbligatorio."
+    assert said(city.find("#status")) == "In attesa della cabina di regia"
+    city.fill("Motivazione", "Priorità cittadina per l'estate")
+    city.submit("Approva")
+    assert said(city.find("#status")) == "Approvata"
+    decisions = said(city.find("#decisions"))
+    assert "Coordinamento municipale" in decisions and "Cabina di regia cittadina" in decisions
+
+    city.open(f"/funds/budgets/{budget['id']}?lang=en")
+    assert city.heading() == "Fund of Municipio 8 2091-2092"
+    assert said(city.find("#totals .figure--available dd")) == "€1,200.00"
+    assert camp["code"] in said(city.find("#ledger"))
+    city.open(f"/funds/budgets/{budget['id']}?lang=it")  # the browser's next page: Italian
+
+
+# --- without a browser ---------------------------------------------------------------------
+
+@broker
+def test_a_partner_of_another_municipio_gets_the_not_found_page(platform):
+    budget = open_budget(platform, "2092-2093", "300.00")
+    asked = ask(Client(platform, "partner8a"), budget["id"], "40")
+    assert asked.status_code == 201, asked.text
+    asked = asked.json()
+    # no demo partner works in Municipio 3: its login session is signed as the gateway signs one
+    token = issue_token({"user_id": str(uuid.uuid4()), "session_id": str(uuid.uuid4()),
+                         "username": "partner3", "organization_id": str(uuid.uuid4()),
+                         "roles": ["partner"], "municipi": [3]},
+                        platform.env["QUBI_SECRET_KEY"], 300)["access_token"]
+    cookies = {"qubi_access": token}
+    for path in (f"/funds/requests/{asked['id']}", f"/funds/budgets/{budget['id']}"):
+        page = requests.get(platform.url + path, cookies=cookies, timeout=10)
+        assert page.status_code == 404 and "Pagina non trovata" in page.text, path
+    own = requests.get(platform.url + "/funds", cookies=cookies, timeout=10)
+    assert own.status_code == 200 and "Fondo di comunità" in own.text
+    assert asked["code"] not in own.text and "2092-2093" not in own.text
