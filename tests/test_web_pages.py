@@ -263,6 +263,9 @@ def test_staff_see_the_municipio_referrals_network_and_report(people):
     assert staff.heading() == "Invii del municipio"
     assert "Giulia" not in staff.text  # lists never carry personal data
     staff.screenshot("referrals-municipio")
+    staff.open("/referrals?status=sent")  # the filter chosen stays chosen
+    assert staff.heading() == "Invii del municipio"
+    assert staff.driver.find_element("id", "status-filter").get_attribute("value") == "sent"
     staff.follow("Rete")
     assert staff.heading() == "La rete del Municipio 8"
     assert "Spazio Famiglie Gallaratese (demo)" in staff.text

@@ -29,7 +29,7 @@ CONSENT_MONTHS = 12
 def referrals():
     caller = require_login()
     if caller.has_role("city") and not caller.has_role(*READERS):
-        return render("referrals.html", referrals=[], city_only=True, box=None, status=None,
+        return render("referrals.html", referrals=[], city_only=True, box=None, chosen_status=None,
                       pages=None, statuses=STATUSES)
     partner_only = caller.has_role("partner") and not caller.has_role("social_worker",
                                                                         "coordinator")
@@ -45,7 +45,7 @@ def referrals():
     if status:
         query["status"] = status
     found = call("referrals", "list_referrals", query)
-    return render("referrals.html", referrals=found["items"], box=box, status=status,
+    return render("referrals.html", referrals=found["items"], box=box, chosen_status=status,
                   pages=pages_of(found), statuses=STATUSES, city_only=False,
                   total=found["total"], org_name=organization_name)
 
