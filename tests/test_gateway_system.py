@@ -20,6 +20,7 @@ pytestmark = pytest.mark.broker
 PASSWORD = "qubi-demo"
 WRONG = f"wrong-{uuid.uuid4().hex[:12]}"  # a password that must never be written in a log
 LOCKOUT_SECONDS = 2
+REFRESH_REUSE_SECONDS = 1
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,8 @@ def platform(vhost_pipeline, request, tmp_path_factory, logs):
         env.update(AMQP_URI=f"{broker.scheme}://{broker.netloc}/{vhost}",
                    QUBI_SECRET_KEY="system-test-secret-long-enough-for-hs256",
                    RPC_TIMEOUT="2", OUTBOX_SWEEP_SECONDS="1", GUNICORN_WORKERS="2",
-                   GUNICORN_THREADS="4", LOGIN_LOCKOUT_SECONDS=str(LOCKOUT_SECONDS))
+                   GUNICORN_THREADS="4", LOGIN_LOCKOUT_SECONDS=str(LOCKOUT_SECONDS),
+                   REFRESH_REUSE_SECONDS=str(REFRESH_REUSE_SECONDS))
         running = Platform(env, port=free_port(), log_dir=logs)
         running.prepare()
         running.start()
@@ -96,6 +98,9 @@ def test_a_refresh_gives_a_new_pair_and_the_old_refresh_token_is_refused(platfor
     renewed = refresh(platform, tokens["refresh_token"])
     assert renewed.status_code == 200
     assert me(platform, renewed.json()["access_token"]).json()["username"] == "partner8a"
+    crossed = refresh(platform, tokens["refresh_token"])  # a second request sent at once
+    assert crossed.status_code == 200
+    time.sleep(REFRESH_REUSE_SECONDS + 0.5)
     again = refresh(platform, tokens["refresh_token"])
     assert again.status_code == 401
     assert again.headers["Content-Type"] == "application/problem+json"

@@ -29,6 +29,9 @@ class LoginPolicy:
     lockout_seconds: int = 900
     access_ttl_seconds: int = 900  # how long the gateway's access tokens live
     refresh_ttl_seconds: int = 14 * 24 * 3600
+    # a used refresh token presented again this soon is two requests of one browser that
+    # crossed (a double click after the access token expired), not a stolen token
+    refresh_reuse_seconds: int = 10
 
     @classmethod
     def from_environ(cls, environ) -> "LoginPolicy":
@@ -36,7 +39,9 @@ class LoginPolicy:
                    lockout_seconds=int(environ.get("LOGIN_LOCKOUT_SECONDS", cls.lockout_seconds)),
                    access_ttl_seconds=int(environ.get("TOKEN_TTL_SECONDS", cls.access_ttl_seconds)),
                    refresh_ttl_seconds=int(environ.get("REFRESH_TOKEN_TTL_SECONDS",
-                                                       cls.refresh_ttl_seconds)))
+                                                       cls.refresh_ttl_seconds)),
+                   refresh_reuse_seconds=int(environ.get("REFRESH_REUSE_SECONDS",
+                                                         cls.refresh_reuse_seconds)))
 
     @property
     def refusal(self) -> str:
@@ -88,20 +93,21 @@ def open_session(session, user: User, policy: LoginPolicy, now: datetime | None 
 def refresh_session(session, refresh_token, policy: LoginPolicy,
                     now: datetime | None = None) -> tuple[User, dict]:
     """Uses up a refresh token and grants the next one of the same session. A token used
-    before ends its whole session: whoever holds its successor is refused too. The caller
-    commits even when this refuses."""
+    before ends its whole session (whoever holds its successor is refused too), unless it comes
+    back within `refresh_reuse_seconds` of its use: then it grants another successor. The
+    caller commits even when this refuses."""
     now = now or utcnow()
-    # locked: of two refreshes with one token, the second sees it used (and ends the session)
+    # locked: of two refreshes with one token, the second sees the first's use
     row = session.get(RefreshToken, _digest(str(refresh_token)), with_for_update=True)
     if row is None or row.revoked_at or row.expires_at <= now:
         raise NotAuthenticated(INVALID_REFRESH)
-    if row.used_at:
+    if row.used_at and now - row.used_at > timedelta(seconds=policy.refresh_reuse_seconds):
         end_session(session, row.session_id, row.user_id, policy, now)
         raise NotAuthenticated("The refresh token was already used: log in again.")
     user = session.get(User, row.user_id)
     if not user.active:
         raise NotAuthenticated(INVALID_REFRESH)
-    row.used_at = now
+    row.used_at = row.used_at or now
     return user, _grant(session, user.id, row.session_id, policy, now)
 
 

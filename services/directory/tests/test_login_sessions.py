@@ -16,7 +16,7 @@ from services.directory.models import Base, RefreshToken, User
 from services.directory.service import DirectoryService
 
 POLICY = users.LoginPolicy(max_failures=3, lockout_seconds=60, access_ttl_seconds=300,
-                           refresh_ttl_seconds=3600)
+                           refresh_ttl_seconds=3600, refresh_reuse_seconds=0)
 
 
 @pytest.fixture
@@ -104,6 +104,28 @@ def test_a_used_refresh_token_presented_again_ends_its_session(store):
     refusal_of(lambda: directory(store).refresh_session(second["refresh_token"]))
     ended = directory(store).ended_sessions()
     assert [item["session_id"] for item in ended["items"]] == [first["session_id"]]
+
+
+def test_a_refresh_token_back_within_seconds_of_its_use_gets_a_successor_too(store):
+    """Two requests of one browser cross after its access token expired: neither logs it out;
+    the same token much later still ends the session."""
+    policy = users.LoginPolicy(refresh_reuse_seconds=10)
+    used_at = utcnow()
+    with store.transaction() as tx:
+        user = tx.session.execute(select(User).where(User.username == "coord8")).scalar_one()
+        token = users.open_session(tx.session, user, policy, used_at)["refresh_token"]
+        _, first = users.refresh_session(tx.session, token, policy, used_at)
+    with store.transaction() as tx:
+        _, again = users.refresh_session(tx.session, token, policy, used_at + timedelta(seconds=9))
+    assert again["session_id"] == first["session_id"]
+    assert again["refresh_token"] != first["refresh_token"]
+    with store.transaction() as tx:
+        with pytest.raises(NotAuthenticated):
+            users.refresh_session(tx.session, token, policy, used_at + timedelta(seconds=11))
+    with store.transaction() as tx:
+        with pytest.raises(NotAuthenticated):  # the session is over for every successor
+            users.refresh_session(tx.session, again["refresh_token"], policy,
+                                  used_at + timedelta(seconds=12))
 
 
 def test_an_unknown_or_expired_refresh_token_is_refused(store):
