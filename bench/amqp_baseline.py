@@ -5,6 +5,7 @@ answering on a queue, the client waiting on its own reply queue), beside a no-op
 """
 import argparse
 import sys
+import tempfile
 import threading
 import uuid
 
@@ -71,7 +72,8 @@ def main(argv=None) -> str:
     if not broker_reachable(settings.amqp_uri):
         sys.exit(unreachable_message(settings.amqp_uri))
     raw = raw_round_trips(settings.amqp_uri, args.repeat)
-    platform = Platform({})
+    platform = Platform({"QUBI_VAR_DIR": tempfile.mkdtemp(prefix="qubi-amqp-bench-")})
+    platform.admin("migrate")
     platform.start_service("directory")
     try:
         with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=30) as cluster:
