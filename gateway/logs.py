@@ -18,9 +18,6 @@ LOGGING = {
     "root": {"level": "INFO", "handlers": ["stdout"]},
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
-        # gunicorn's own access line has the raw request line, query string included: the
-        # gateway writes its own (`log_request`)
-        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
     },
 }
 

@@ -11,10 +11,12 @@ import threading
 import time
 from contextlib import contextmanager
 
+from kombu.entity import TRANSIENT_DELIVERY_MODE as TRANSIENT
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from nameko.rpc import ServiceProxy
 from nameko.standalone.rpc import StandaloneProxyBase
 
+from services.common.broker import explicit_transport
 from services.common.errors import DomainError, Unavailable
 
 log = logging.getLogger(__name__)
@@ -24,20 +26,24 @@ class _PooledProxy(StandaloneProxyBase):
     def __init__(self, config, timeout):
         super().__init__(config, timeout=timeout)
         self._timeout = timeout
-        self._services = {}
+        self._methods = {}
 
     def call(self, service, method, context_data, args, kwargs):
         # nameko reads the worker context's data when it builds each request's headers
         self._worker_ctx.data = context_data
-        if service not in self._services:
-            self._services[service] = ServiceProxy(self._worker_ctx, service, self._reply_listener,
-                                                   expiration=self._timeout)
-        return getattr(self._services[service], method)(*args, **kwargs)
+        key = (service, method)
+        if key not in self._methods:
+            # a request is worth nothing once its caller gave up: it expires then, and is not
+            # written to disk on the way (the services' answers and events are what lasts)
+            proxy = ServiceProxy(self._worker_ctx, service, self._reply_listener,
+                                 expiration=self._timeout, delivery_mode=TRANSIENT)
+            self._methods[key] = getattr(proxy, method)
+        return self._methods[key](*args, **kwargs)
 
 
 class RpcPool:
     def __init__(self, amqp_uri: str, timeout: float = 5.0, size: int = 16):
-        self.config = {"AMQP_URI": amqp_uri}
+        self.config = {"AMQP_URI": explicit_transport(amqp_uri)}
         self.timeout = timeout
         self.size = size
         self._idle = queue.LifoQueue()

@@ -1,6 +1,6 @@
 """gunicorn settings for the gateway: `gunicorn --config python:gateway.serving ...`.
 
-Log lines in JSON (gateway/logs.py), and the Prometheus multiprocess directory ready before
+Log lines in JSON (gateway/logs.py; the access line is the gateway's own), and the Prometheus multiprocess directory ready before
 the workers start: PROMETHEUS_MULTIPROC_DIR emptied of a previous run's samples, or, when it
 is unset, a temporary directory made for this run and removed at its end.
 """
@@ -9,9 +9,19 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from gunicorn.glogging import Logger
+
 from gateway.logs import LOGGING
 
+
+class GatewayLogger(Logger):
+    def access(self, resp, req, environ, request_time):
+        """Nothing: the gateway writes its own access line (gateway.logs.log_request), without
+        the query string; gunicorn would format one per request only to drop it."""
+
+
 logconfig_dict = LOGGING
+logger_class = GatewayLogger
 _temporary = []  # the directory made here, if any
 
 

@@ -38,7 +38,7 @@ class MeSchema(Schema):
 
 
 @blp.route("/auth/token", methods=["POST"])
-@blp.arguments(CredentialsSchema)
+@blp.arguments(CredentialsSchema())
 @answers(blp, 200, TokenSchema)
 @problems(blp, 401, 422)
 def token(credentials):
@@ -51,7 +51,7 @@ def token(credentials):
 
 
 @blp.route("/auth/refresh", methods=["POST"])
-@blp.arguments(RefreshSchema)
+@blp.arguments(RefreshSchema())
 @answers(blp, 200, TokenSchema)
 @problems(blp, 401, 422)
 def refresh(data):

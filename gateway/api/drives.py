@@ -15,7 +15,7 @@ DrivePage = page_schema(DriveSchema, "DrivePage")
 
 
 @blp.route("/drives")
-@blp.arguments(DriveQuerySchema, location="query")
+@blp.arguments(DriveQuerySchema(), location="query")
 @answers(blp, 200, DrivePage)
 @blp.alt_response(422, schema=ProblemSchema)
 def list_drives(_query):
@@ -24,7 +24,7 @@ def list_drives(_query):
 
 
 @blp.route("/drives", methods=["POST"])
-@blp.arguments(DriveCreateSchema)
+@blp.arguments(DriveCreateSchema())
 @answers(blp, 201, DriveSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
@@ -45,7 +45,7 @@ def get_drive(drive_id):
 
 
 @blp.route("/drives/<drive_id>/pledges", methods=["POST"])
-@blp.arguments(PledgeCreateSchema)
+@blp.arguments(PledgeCreateSchema())
 @answers(blp, 201, PledgeSchema)
 @blp.alt_response(404, schema=ProblemSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="The drive is closed")
@@ -56,7 +56,7 @@ def pledge(_data, drive_id):
 
 
 @blp.route("/drives/<drive_id>/deliveries", methods=["POST"])
-@blp.arguments(DeliveryCreateSchema)
+@blp.arguments(DeliveryCreateSchema())
 @answers(blp, 201, DeliverySchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)

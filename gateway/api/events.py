@@ -16,7 +16,7 @@ RegistrationPage = page_schema(RegistrationSchema, "RegistrationPage")
 
 
 @blp.route("/events")
-@blp.arguments(EventQuerySchema, location="query")
+@blp.arguments(EventQuerySchema(), location="query")
 @answers(blp, 200, EventPage)
 @blp.alt_response(422, schema=ProblemSchema)
 def list_events(_query):
@@ -25,7 +25,7 @@ def list_events(_query):
 
 
 @blp.route("/events", methods=["POST"])
-@blp.arguments(EventCreateSchema)
+@blp.arguments(EventCreateSchema())
 @answers(blp, 201, EventSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
@@ -47,7 +47,7 @@ def get_event(event_id):
 
 
 @blp.route("/events/<event_id>", methods=["PATCH"])
-@blp.arguments(EventUpdateSchema)
+@blp.arguments(EventUpdateSchema())
 @answers(blp, 200, EventSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
@@ -89,7 +89,7 @@ def cancel_event(event_id):
 
 
 @blp.route("/events/<event_id>/registrations", methods=["POST"])
-@blp.arguments(RegistrationCreateSchema)
+@blp.arguments(RegistrationCreateSchema())
 @answers(blp, 201, RegistrationReceiptSchema)
 @blp.alt_response(404, schema=ProblemSchema)
 @blp.alt_response(409, schema=ProblemSchema,
@@ -102,7 +102,7 @@ def register(_data, event_id):
 
 
 @blp.route("/events/<event_id>/registrations/<registration_id>", methods=["DELETE"])
-@blp.arguments(CancelQuerySchema, location="query")
+@blp.arguments(CancelQuerySchema(), location="query")
 @answers(blp, 204)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
@@ -119,7 +119,7 @@ def cancel_registration(query, event_id, registration_id):
 
 
 @blp.route("/events/<event_id>/registrations")
-@blp.arguments(RegistrationQuerySchema, location="query")
+@blp.arguments(RegistrationQuerySchema(), location="query")
 @answers(blp, 200, RegistrationPage)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
@@ -148,7 +148,7 @@ def export_registrations(event_id):
 
 
 @blp.route("/events/<event_id>/registrations/<registration_id>/attendance", methods=["POST"])
-@blp.arguments(AttendanceSchema)
+@blp.arguments(AttendanceSchema())
 @answers(blp, 200, RegistrationSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)

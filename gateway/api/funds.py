@@ -30,7 +30,7 @@ class LedgerPage(page_schema(LedgerEntrySchema, "LedgerEntryPage")):
 # --- budgets -----------------------------------------------------------------------------------
 
 @blp.route("/budgets")
-@blp.arguments(BudgetQuerySchema, location="query")
+@blp.arguments(BudgetQuerySchema(), location="query")
 @answers(blp, 200, BudgetPage)
 @problems(blp, 401, 422)
 @blp.doc(security=BEARER)
@@ -42,7 +42,7 @@ def list_budgets(_query):
 
 
 @blp.route("/budgets", methods=["POST"])
-@blp.arguments(BudgetCreateSchema)
+@blp.arguments(BudgetCreateSchema())
 @answers(blp, 201, BudgetSchema)
 @problems(blp, 401, 403, 409, 422)
 @blp.doc(security=BEARER)
@@ -64,7 +64,7 @@ def get_budget(budget_id):
 
 
 @blp.route("/budgets/<budget_id>", methods=["PATCH"])
-@blp.arguments(BudgetUpdateSchema)
+@blp.arguments(BudgetUpdateSchema())
 @answers(blp, 200, BudgetSchema)
 @problems(blp, 401, 403, 404, 422)
 @blp.doc(security=BEARER)
@@ -75,7 +75,7 @@ def update_budget(_data, budget_id):
 
 
 @blp.route("/budgets/<budget_id>/top-ups", methods=["POST"])
-@blp.arguments(TopUpCreateSchema)
+@blp.arguments(TopUpCreateSchema())
 @answers(blp, 201, LedgerEntrySchema)
 @problems(blp, 401, 403, 404, 422)
 @blp.doc(security=BEARER)
@@ -87,7 +87,7 @@ def top_up(_data, budget_id):
 
 
 @blp.route("/budgets/<budget_id>/ledger")
-@blp.arguments(LedgerQuerySchema, location="query")
+@blp.arguments(LedgerQuerySchema(), location="query")
 @answers(blp, 200, LedgerPage)
 @problems(blp, 401, 403, 404, 422)
 @blp.doc(security=BEARER)
@@ -99,7 +99,7 @@ def ledger(_query, budget_id):
 
 
 @blp.route("/ledger/<entry_id>/reverse", methods=["POST"])
-@blp.arguments(DecisionReasonSchema)
+@blp.arguments(DecisionReasonSchema())
 @answers(blp, 201, LedgerEntrySchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -113,7 +113,7 @@ def reverse_entry(_data, entry_id):
 # --- requests ----------------------------------------------------------------------------------
 
 @blp.route("/requests", methods=["POST"])
-@blp.arguments(FundRequestCreateSchema)
+@blp.arguments(FundRequestCreateSchema())
 @answers(blp, 201, FundRequestSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -126,7 +126,7 @@ def submit_request(_data):
 
 
 @blp.route("/requests")
-@blp.arguments(FundRequestQuerySchema, location="query")
+@blp.arguments(FundRequestQuerySchema(), location="query")
 @answers(blp, 200, FundRequestPage)
 @problems(blp, 401, 422)
 @blp.doc(security=BEARER)
@@ -149,7 +149,7 @@ def get_request(request_id):
 
 
 @blp.route("/requests/<request_id>/approve", methods=["POST"])
-@blp.arguments(DecisionReasonSchema)
+@blp.arguments(DecisionReasonSchema())
 @answers(blp, 200, FundRequestSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -162,7 +162,7 @@ def approve_request(_data, request_id):
 
 
 @blp.route("/requests/<request_id>/reject", methods=["POST"])
-@blp.arguments(DecisionReasonSchema)
+@blp.arguments(DecisionReasonSchema())
 @answers(blp, 200, FundRequestSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -173,7 +173,7 @@ def reject_request(_data, request_id):
 
 
 @blp.route("/requests/<request_id>/withdraw", methods=["POST"])
-@blp.arguments(DecisionReasonSchema)
+@blp.arguments(DecisionReasonSchema())
 @answers(blp, 200, FundRequestSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -184,7 +184,7 @@ def withdraw_request(_data, request_id):
 
 
 @blp.route("/requests/<request_id>/cancel", methods=["POST"])
-@blp.arguments(DecisionReasonSchema)
+@blp.arguments(DecisionReasonSchema())
 @answers(blp, 200, FundRequestSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -195,7 +195,7 @@ def cancel_request(_data, request_id):
 
 
 @blp.route("/requests/<request_id>/payments", methods=["POST"])
-@blp.arguments(FundPaymentCreateSchema)
+@blp.arguments(FundPaymentCreateSchema())
 @answers(blp, 201, LedgerEntrySchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -209,7 +209,7 @@ def record_payment(_data, request_id):
 # --- reports -----------------------------------------------------------------------------------
 
 @blp.route("/report")
-@blp.arguments(FundReportQuerySchema, location="query")
+@blp.arguments(FundReportQuerySchema(), location="query")
 @answers(blp, 200, FundReportSchema)
 @blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 @problems(blp, 401, 403, 422)

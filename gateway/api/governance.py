@@ -14,7 +14,7 @@ class GovernanceList(Schema):
 
 
 @blp.route("/governance")
-@blp.arguments(GovernanceQuerySchema, location="query")
+@blp.arguments(GovernanceQuerySchema(), location="query")
 @answers(blp, 200, GovernanceList)
 def governance_bodies(_query):
     """The cabina di regia, the coordinamenti municipali and the gruppi di progetto."""

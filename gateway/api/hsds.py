@@ -12,7 +12,7 @@ HSDS_DOCS = "https://docs.openreferral.org/en/latest/hsds/schema_reference.html"
 
 
 @blp.route("/services")
-@blp.arguments(HsdsQuerySchema, location="query")
+@blp.arguments(HsdsQuerySchema(), location="query")
 @answers(blp, 200, description=f"An HSDS Page of services ({HSDS_DOCS})")
 @blp.alt_response(422, schema=ProblemSchema)
 def hsds_services(_query):
@@ -29,7 +29,7 @@ def hsds_service(service_id):
 
 
 @blp.route("/organizations")
-@blp.arguments(HsdsQuerySchema, location="query")
+@blp.arguments(HsdsQuerySchema(), location="query")
 @answers(blp, 200, description="An HSDS Page of organizations")
 @blp.alt_response(422, schema=ProblemSchema)
 def hsds_organizations(_query):

@@ -16,7 +16,7 @@ class InboxPage(page_schema(NotificationSchema, "InboxPageBase")):
 
 
 @blp.route("/notifications")
-@blp.arguments(InboxQuerySchema, location="query")
+@blp.arguments(InboxQuerySchema(), location="query")
 @answers(blp, 200, InboxPage)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.doc(security=BEARER)
@@ -62,7 +62,7 @@ def get_preferences():
 
 
 @blp.route("/notifications/preferences", methods=["PUT"])
-@blp.arguments(PreferencesSchema)
+@blp.arguments(PreferencesSchema())
 @answers(blp, 200, PreferencesSchema)
 @problems(blp, 401, 422)
 @blp.doc(security=BEARER)

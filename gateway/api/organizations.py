@@ -21,7 +21,7 @@ class CsvExportQuerySchema(Schema):
 
 
 @blp.route("/organizations")
-@blp.arguments(OrganizationQuerySchema, location="query")
+@blp.arguments(OrganizationQuerySchema(), location="query")
 @answers(blp, 200, OrganizationPage)
 def list_organizations(_query):
     """Organisations, filtered by municipio, level and text."""
@@ -29,7 +29,7 @@ def list_organizations(_query):
 
 
 @blp.route("/organizations", methods=["POST"])
-@blp.arguments(OrganizationCreateSchema)
+@blp.arguments(OrganizationCreateSchema())
 @answers(blp, 201, OrganizationSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
@@ -50,7 +50,7 @@ def get_organization(organization_id):
 
 
 @blp.route("/organizations/<organization_id>", methods=["PATCH"])
-@blp.arguments(OrganizationUpdateSchema)
+@blp.arguments(OrganizationUpdateSchema())
 @answers(blp, 200, OrganizationSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
@@ -86,7 +86,7 @@ def import_organizations():
 
 
 @blp.route("/organizations/export.csv")
-@blp.arguments(CsvExportQuerySchema, location="query")
+@blp.arguments(CsvExportQuerySchema(), location="query")
 @blp.doc(security=BEARER, responses={200: {"description": "The onboarding CSV",
                                            "content": {"text/csv": {"schema": {"type": "string"}}}}})
 @blp.alt_response(401, schema=ProblemSchema)

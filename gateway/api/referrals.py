@@ -19,7 +19,7 @@ class AuditTrail(Schema):
 
 
 @blp.route("/referrals", methods=["POST"])
-@blp.arguments(ReferralCreateSchema)
+@blp.arguments(ReferralCreateSchema())
 @answers(blp, 201, ReferralSchema)
 @problems(blp, 401, 403, 422, 503)
 @blp.doc(security=BEARER)
@@ -32,7 +32,7 @@ def send_referral(_data):
 
 
 @blp.route("/referrals")
-@blp.arguments(ReferralQuerySchema, location="query")
+@blp.arguments(ReferralQuerySchema(), location="query")
 @answers(blp, 200, ReferralPage)
 @problems(blp, 401, 422)
 @blp.doc(security=BEARER)
@@ -64,7 +64,7 @@ def accept_referral(referral_id):
 
 
 @blp.route("/referrals/<referral_id>/decline", methods=["POST"])
-@blp.arguments(DeclineSchema)
+@blp.arguments(DeclineSchema())
 @answers(blp, 200, ReferralSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -75,7 +75,7 @@ def decline_referral(_data, referral_id):
 
 
 @blp.route("/referrals/<referral_id>/complete", methods=["POST"])
-@blp.arguments(CompleteSchema)
+@blp.arguments(CompleteSchema())
 @answers(blp, 200, ReferralSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -86,7 +86,7 @@ def complete_referral(_data, referral_id):
 
 
 @blp.route("/referrals/<referral_id>/withdraw", methods=["POST"])
-@blp.arguments(WithdrawSchema)
+@blp.arguments(WithdrawSchema())
 @answers(blp, 200, ReferralSchema)
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
@@ -107,7 +107,7 @@ def withdraw_consent(referral_id):
 
 
 @blp.route("/referrals/<referral_id>/notes", methods=["POST"])
-@blp.arguments(NoteCreateSchema)
+@blp.arguments(NoteCreateSchema())
 @answers(blp, 201, NoteSchema)
 @problems(blp, 401, 403, 404, 422)
 @blp.doc(security=BEARER)

@@ -78,7 +78,7 @@ def compose(municipi: list | None) -> list:
 
 
 @blp.route("/reports/overview")
-@blp.arguments(OverviewQuerySchema, location="query")
+@blp.arguments(OverviewQuerySchema(), location="query")
 @answers(blp, 200, OverviewSchema)
 @problems(blp, 401, 403, 422, 503)
 @blp.doc(security=BEARER)

@@ -14,7 +14,7 @@ MANAGERS = (PARTNER, COORDINATOR, CITY)
 
 
 @blp.route("/services")
-@blp.arguments(ServiceQuerySchema, location="query")
+@blp.arguments(ServiceQuerySchema(), location="query")
 @answers(blp, 200, ServicePage)
 @blp.alt_response(422, schema=ProblemSchema)
 def search_services(_query):
@@ -23,7 +23,7 @@ def search_services(_query):
 
 
 @blp.route("/services", methods=["POST"])
-@blp.arguments(ServiceCreateSchema)
+@blp.arguments(ServiceCreateSchema())
 @answers(blp, 201, ServiceSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)
@@ -45,7 +45,7 @@ def get_service(service_id):
 
 
 @blp.route("/services/<service_id>", methods=["PATCH"])
-@blp.arguments(ServiceUpdateSchema)
+@blp.arguments(ServiceUpdateSchema())
 @answers(blp, 200, ServiceSchema)
 @blp.alt_response(401, schema=ProblemSchema)
 @blp.alt_response(403, schema=ProblemSchema)

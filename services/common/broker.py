@@ -26,3 +26,11 @@ def redact(amqp_uri: str) -> str:
         return amqp_uri
     user = credentials.split(":", 1)[0]
     return f"{scheme}{sep}{user}:***@{host}"
+
+
+def explicit_transport(amqp_uri: str) -> str:
+    """`amqp://` named as the py-amqp transport (`pyamqp://`): for a plain `amqp://`, kombu
+    looks for the C client librabbitmq each time it makes a connection object, which nameko does
+    for every message it publishes."""
+    scheme, separator, rest = amqp_uri.partition("://")
+    return f"pyamqp://{rest}" if separator and scheme == "amqp" else amqp_uri

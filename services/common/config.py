@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.common.broker import explicit_transport
+
 DEVELOPMENT_SECRET = "qubi-development-secret-do-not-use-in-production"
 # a Fernet key (urlsafe base64 of 32 bytes) that everyone can read here: development only
 DEVELOPMENT_DATA_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="
@@ -62,7 +64,7 @@ class Settings:
     def nameko_config(self) -> dict:
         """The config dict a nameko container of any QuBì service is built with."""
         return {
-            "AMQP_URI": self.amqp_uri,
+            "AMQP_URI": explicit_transport(self.amqp_uri),
             "max_workers": self.max_workers,
             "DATABASES": dict(self.databases),
             "OUTBOX_SWEEP_SECONDS": self.outbox_sweep_seconds,
