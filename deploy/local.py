@@ -41,12 +41,9 @@ class Platform:
         self.processes[name] = self._spawn(name, [BIN / "qubi-service", name])
 
     def start_gateway(self):
-        workers = self.env.get("GUNICORN_WORKERS", "2")
-        threads = self.env.get("GUNICORN_THREADS", "8")
         self.processes["gateway"] = self._spawn("gateway", [
             BIN / "gunicorn", "--config", "python:gateway.serving",
-            "--bind", f"0.0.0.0:{self.port}", "--worker-class", "gthread",
-            "--workers", workers, "--threads", threads, "--graceful-timeout", "5",
+            "--bind", f"0.0.0.0:{self.port}", "--graceful-timeout", "5",
             "gateway.app:create_app()",
         ])
 

@@ -1,5 +1,8 @@
 """gunicorn settings for the gateway: `gunicorn --config python:gateway.serving ...`.
 
+Workers from the environment, the same for `make run`, compose and Kubernetes:
+GUNICORN_WORKER_CLASS (gthread), GUNICORN_WORKERS (2) and GUNICORN_THREADS (8, for gthread).
+
 Log lines in JSON (gateway/logs.py; the access line is the gateway's own), and the Prometheus multiprocess directory ready before
 the workers start: PROMETHEUS_MULTIPROC_DIR emptied of a previous run's samples, or, when it
 is unset, a temporary directory made for this run and removed at its end.
@@ -22,6 +25,9 @@ class GatewayLogger(Logger):
 
 logconfig_dict = LOGGING
 logger_class = GatewayLogger
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 _temporary = []  # the directory made here, if any
 
 
