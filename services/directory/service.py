@@ -25,6 +25,7 @@ NETWORK = NetworkSchema()
 ORGANIZATION = OrganizationSchema()
 SERVICE = ServiceSchema()
 IDENTITY = IdentitySchema()
+SERVICE_QUERY = ServiceQuerySchema()  # made once: searches are the most frequent call
 GOVERNANCE_BODIES = GovernanceBodySchema(many=True)
 RECIPIENTS = RecipientSchema(many=True)
 
@@ -107,7 +108,7 @@ class DirectoryService(ReportingService):
 
     @rpc
     def search_services(self, query=None):
-        args = load(ServiceQuerySchema(), query)
+        args = load(SERVICE_QUERY, query)
         with self.db.transaction() as tx:
             return self.index.search(tx.session, args)
 
@@ -139,7 +140,7 @@ class DirectoryService(ReportingService):
     @rpc
     def hsds_services(self, query=None):
         args = load(HsdsQuerySchema(), query)
-        search_args = load(ServiceQuerySchema(), {
+        search_args = load(SERVICE_QUERY, {
             key: value for key, value in (("q", args.get("search")), ("page", args["page"]),
                                           ("per_page", args["per_page"]),
                                           ("organization_id", args.get("organization_id")),
