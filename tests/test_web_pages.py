@@ -274,6 +274,7 @@ def test_staff_see_the_municipio_referrals_network_and_report(people):
     staff = people("staff", "coord8").open("/reports")
     assert staff.heading() == "Report del Municipio 8"
     assert "Invii per stato" in staff.text and "Giorni mediani all'accettazione" in staff.text
+    assert "Fondo disponibile" in staff.text
     csv_link = [href for text, href in staff.links() if text == "Scarica CSV"][0]
     assert csv_link.endswith("/reports/overview.csv?municipio=8")
     staff.screenshot("report-municipio")

@@ -469,6 +469,8 @@ EN = {
     "Consegna registrata.": "Delivery recorded.",
     # community fund
     "Fondo di comunità": "Community fund",
+    "Fondo disponibile": "Fund available",
+    "Richieste al fondo": "Fund requests",
     "Il fondo di ogni rete municipale paga azioni collettive e costi di singoli bambini, con le regole concordate con il Comune.":
         "Each municipal network's fund pays for collective actions and for costs of single children, "
         "by the rules agreed with the City.",
