@@ -22,6 +22,28 @@ def local_time(moment: datetime) -> datetime:
     return moment.astimezone(ROME)
 
 
+class Moment(fields.AwareDateTime):
+    """A moment given to a service: ISO 8601; without an offset, `default_timezone` (Europe/Rome
+    unless said); a bare date is that day's midnight. Only from 2000 to 2099: anything else is a
+    typing error, and before 1893 Milan's clocks had an offset in seconds that no ISO 8601
+    timestamp can say back."""
+
+    default_error_messages = {"range": "A moment between 2000 and 2099."}
+    EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+    def __init__(self, default_timezone=ROME, **kwargs):
+        super().__init__(default_timezone=default_timezone, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and len(value) == 10:
+            value += "T00:00"
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not self.EARLIEST <= moment < self.LATEST:
+            raise self.make_error("range")
+        return moment
+
+
 class Timestamp(fields.DateTime):
     """ISO 8601 with the Europe/Rome offset. An already formatted value passes through, so the
     gateway can document a service's answer with the same schema."""

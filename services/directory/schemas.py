@@ -1,7 +1,7 @@
 """The directory's contract: what comes in (validated) and what goes out."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.schemas import (AGE, MUNICIPIO, ROME, PageArgs, PartialSchema,
+from services.common.schemas import (AGE, MUNICIPIO, Moment, PageArgs, PartialSchema,
                                      Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
@@ -184,7 +184,7 @@ class ServiceQuerySchema(PageArgs):
     category = fields.String(validate=validate.OneOf(CATEGORIES + DIMENSIONS),
                              metadata={"description": "A kind of action or a dimension"})
     age = fields.Integer(validate=AGE, metadata={"description": "The service's age range holds it"})
-    open_at = fields.AwareDateTime(default_timezone=ROME, metadata={
+    open_at = Moment(metadata={
         "description": "Open at that moment (ISO 8601; without an offset, Europe/Rome time)"})
     near = NearField(metadata={"description": "latitude,longitude"})
     radius_km = fields.Float(load_default=3.0, validate=validate.Range(min=0.1, max=50))

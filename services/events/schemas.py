@@ -3,7 +3,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.schemas import (AGE, HOUR, ID, MUNICIPIO, ROME, PageArgs, PartialSchema,
+from services.common.schemas import (AGE, HOUR, ID, MUNICIPIO, Moment, PageArgs, PartialSchema,
                                      Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 from services.events.models import (CANCELLED, CLOSED, CONFIRMED, NETWORK, OPEN, PUBLIC,
@@ -12,18 +12,6 @@ from services.events.models import (CANCELLED, CLOSED, CONFIRMED, NETWORK, OPEN,
 ENDS_AFTER_START = "The end comes after the start."
 PARTY = validate.Range(min=0, max=20)
 PHONE = re.compile(r"^\+?[0-9]{6,15}$")
-
-
-class Moment(fields.AwareDateTime):
-    """ISO 8601; without an offset, Europe/Rome time; a bare date is that day's midnight."""
-
-    def __init__(self, **kwargs):
-        super().__init__(default_timezone=ROME, **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and len(value) == 10:
-            value += "T00:00"
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Contact(fields.String):

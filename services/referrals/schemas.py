@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.schemas import ID, MUNICIPIO, PageArgs, Timestamp
+from services.common.schemas import ID, MUNICIPIO, Moment, PageArgs, Timestamp
 from services.common.vocabulary import DIMENSIONS
 
 URGENCIES = ("low", "normal", "high")
@@ -38,8 +38,8 @@ class ConsentSchema(Schema):
     given_by = fields.String(required=True, validate=validate.Length(min=1, max=200),
                              metadata={"description": "The guardian who gave it"})
     method = fields.String(required=True, validate=validate.OneOf(CONSENT_METHODS))
-    obtained_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
-    expires_at = fields.AwareDateTime(required=True, default_timezone=timezone.utc)
+    obtained_at = Moment(required=True, default_timezone=timezone.utc)
+    expires_at = Moment(required=True, default_timezone=timezone.utc)
 
     @validates_schema
     def valid_now(self, data, **kwargs):

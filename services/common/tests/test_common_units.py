@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
+from marshmallow import Schema
 from nameko.exceptions import deserialize, serialize
 
 from services.common.config import (DEVELOPMENT_SECRET, SERVICE_NAMES, ConfigurationError,
@@ -10,6 +11,7 @@ from services.common.config import (DEVELOPMENT_SECRET, SERVICE_NAMES, Configura
 from services.common.context import Caller, tier_for
 from services.common.database import Store
 from services.common.errors import Forbidden, Invalid, NotAuthenticated, flatten_messages
+from services.common.schemas import Moment, load
 from services.directory.models import Base as DirectoryBase
 
 
@@ -115,3 +117,20 @@ def test_an_event_is_processed_once_per_handler(store):
         assert tx.first_time("e1", "on_y")
     with store.transaction() as tx:
         assert not tx.first_time("e1", "on_x")
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("2026-11-25T10:00", "2026-11-25T10:00:00+01:00"),        # Milan time when no offset
+    ("2026-07-01", "2026-07-01T00:00:00+02:00"),              # a bare date: its midnight
+    ("2026-11-25T09:00:00Z", "2026-11-25T09:00:00+00:00"),
+])
+def test_a_moment_without_offset_is_milan_time(given, expected):
+    loaded = load(Schema.from_dict({"at": Moment()})(), {"at": given})["at"]
+    assert loaded.isoformat() == expected
+
+
+@pytest.mark.parametrize("given", ["0805-05-14T04:09:15", "1999-12-31T23:59", "2100-01-01T00:00Z"])
+def test_a_moment_outside_this_century_is_refused_with_its_field(given):
+    with pytest.raises(Invalid) as refused:
+        load(Schema.from_dict({"at": Moment()})(), {"at": given})
+    assert refused.value.errors == {"at": ["A moment between 2000 and 2099."]}
