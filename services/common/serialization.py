@@ -5,6 +5,7 @@ for every object it decodes, took longer over them than the search itself. Every
 speaks on the bus imports `services.common`, which registers this codec under kombu's "json"
 name, so all of them encode alike; the messages are plain JSON either way.
 """
+import json
 from decimal import Decimal
 
 import orjson
@@ -12,11 +13,17 @@ from kombu.serialization import register
 
 
 def dumps(data) -> bytes:
-    return orjson.dumps(data, default=_plain, option=orjson.OPT_NON_STR_KEYS)
+    try:
+        return orjson.dumps(data, default=_plain, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:  # an integer past 64 bits, as only hostile input carries
+        return json.dumps(data, default=_plain).encode()
 
 
 def loads(data):
-    return orjson.loads(data)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:  # what the standard encoder wrote above
+        return json.loads(data)
 
 
 def _plain(value):

@@ -1,5 +1,6 @@
 """The common mechanisms, without a broker."""
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from cryptography.fernet import Fernet
@@ -12,6 +13,7 @@ from services.common.context import Caller, tier_for
 from services.common.database import Store
 from services.common.errors import Forbidden, Invalid, NotAuthenticated, flatten_messages
 from services.common.schemas import Moment, load
+from services.common.serialization import dumps, loads
 from services.directory.models import Base as DirectoryBase
 
 
@@ -134,3 +136,10 @@ def test_a_moment_outside_this_century_is_refused_with_its_field(given):
     with pytest.raises(Invalid) as refused:
         load(Schema.from_dict({"at": Moment()})(), {"at": given})
     assert refused.value.errors == {"at": ["A moment between 2000 and 2099."]}
+
+
+def test_messages_carry_what_json_can_say_even_past_64_bit_integers():
+    assert loads(dumps({8: "Municipio 8", "amount": Decimal("120.50")})) == {
+        "8": "Municipio 8", "amount": "120.50"}
+    huge = 148127040673763762219499126784  # a path parameter the fuzzer sent
+    assert loads(dumps({"municipio": huge}))["municipio"] == pytest.approx(huge)
