@@ -152,7 +152,7 @@ def test_the_coordinator_hears_of_a_request_and_the_partner_of_its_approval(plat
 
     [submitted] = wait_for(lambda: told(coordinator, "fund_request_submitted"), timeout=30)
     assert submitted["title"] == "Nuova richiesta di fondi"
-    assert f"{request['code']} di 75.00 €" in submitted["body"]
+    assert f"{request['code']} di 75,00 €" in submitted["body"]
     assert "R-2026-0042" not in submitted["body"]
     assert coordinator.post(f"/funds/requests/{request['id']}/approve",
                             json={"reason": "Nel piano della rete"}).status_code == 200

@@ -158,14 +158,27 @@ WORDS = {
 }
 
 
+AMOUNTS = ("amount", "payment")  # euros as the funds service says them: "1234.50"
+
+
 def render(kind: str, params: dict, language: str = "it") -> dict:
     texts = TEMPLATES[kind]
     language = language if language in texts else "it"
     title, body = texts[language]
     words = {name: WORDS[name][language].get(value, value)
              for name, value in params.items() if name in WORDS}
-    params = {**params, **words}
+    amounts = {name: euros(params[name], language) for name in AMOUNTS if name in params}
+    params = {**params, **words, **amounts}
     return {"title": title.format(**params), "body": body.format(**params)}
+
+
+def euros(amount: str, language: str) -> str:
+    """"1234.50" as people read it: "1.234,50" in Italian, "1,234.50" in English."""
+    whole, _, cents = str(amount).partition(".")
+    grouped = f"{int(whole):,}"
+    if language == "it":
+        return f"{grouped.replace(',', '.')},{cents or '00'}"
+    return f"{grouped}.{cents or '00'}"
 
 FOOTER = {
     "it": ("Ricevi questo messaggio perché fai parte della rete QuBì. Scegli come e quando "

@@ -147,13 +147,13 @@ def test_fund_notifications_read_well_in_italian_and_english(service, store):
         "available_cents": 1000_00}))
 
     assert shown(store, "coord8", "it")[-1] == (
-        "Nuova richiesta di fondi", "Richiesta F-2026-0007 di 800.00 € (ambito: educativo) "
+        "Nuova richiesta di fondi", "Richiesta F-2026-0007 di 800,00 € (ambito: educativo) "
         "sul fondo del Municipio 8. Apritela per approvarla o respingerla.")
     assert shown(store, "coord8", "en")[-1] == (
         "New fund request", "Request F-2026-0007 for 800.00 € (area: education) on the fund "
         "of Municipio 8. Open it to approve or reject it.")
     assert shown(store, "citta", "it") == [(
-        "Richiesta di fondi approvata", "La richiesta F-2026-0007 di 800.00 € (ambito: "
+        "Richiesta di fondi approvata", "La richiesta F-2026-0007 di 800,00 € (ambito: "
         "educativo, Municipio 8) è stata approvata dal coordinamento municipale: ora attende "
         "la decisione della cabina di regia cittadina.")]
     assert shown(store, "citta", "en") == [(
@@ -162,13 +162,13 @@ def test_fund_notifications_read_well_in_italian_and_english(service, store):
         "of the city steering committee.")]
     assert shown(store, "p8", "it") == [(
         "Pagamento registrato", "Per la richiesta F-2026-0007 è stato registrato un pagamento "
-        "di 800.00 € in data 24/11/2026: la richiesta è interamente pagata.")]
+        "di 800,00 € in data 24/11/2026: la richiesta è interamente pagata.")]
     assert shown(store, "p8", "en") == [(
         "Payment recorded", "A payment of 800.00 € dated 24/11/2026 was recorded for request "
         "F-2026-0007: the request is now fully paid.")]
     assert shown(store, "coord8", "it")[0] == (
         "Fondo di comunità ricaricato", "Il fondo del Municipio 8 per il periodo 2026-2027 ha "
-        "ricevuto 1000.00 € dal Comune di Milano.")
+        "ricevuto 1.000,00 € dal Comune di Milano.")
     assert shown(store, "coord8", "en")[0] == (
-        "Community fund topped up", "The fund of Municipio 8 for 2026-2027 received 1000.00 € "
+        "Community fund topped up", "The fund of Municipio 8 for 2026-2027 received 1,000.00 € "
         "from the City of Milan.")

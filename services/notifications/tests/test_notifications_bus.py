@@ -180,7 +180,7 @@ def test_a_fund_request_is_told_to_the_coordinators_of_its_municipio_only(
 
     [told] = wait_for(lambda: told_of(service_config, users["coord8"], "fund_request_submitted"))
     assert told["link"] == f"/funds/requests/{request['id']}"
-    assert told["body"] == (f"Richiesta {request['code']} di 120.50 € (ambito: sport) sul fondo "
+    assert told["body"] == (f"Richiesta {request['code']} di 120,50 € (ambito: sport) sul fondo "
                             f"del Municipio 8. Apritela per approvarla o respingerla.")
     assert "R-2026-0042" not in str(inbox(service_config, users["coord8"]))
     assert inbox(service_config, users["coord3"])["total"] == 0
@@ -217,5 +217,5 @@ def test_approvals_reach_the_city_or_the_requester_and_so_do_payments(
          {"amount": "120.50", "paid_on": yesterday, "receipt_reference": "FT-7"})
     [paid] = wait_for(lambda: told_of(service_config, partner, "payment_recorded"))
     assert paid["link"] == f"/funds/requests/{fee['id']}"
-    assert "120.50 €" in paid["body"] and "interamente pagata" in paid["body"]
+    assert "120,50 €" in paid["body"] and "interamente pagata" in paid["body"]
     assert inbox(service_config, users["partner8b"])["total"] == 0
