@@ -16,8 +16,10 @@ from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from sqlalchemy import (JSON, Column, DateTime, Index, Integer, MetaData, String, Table,
                         TypeDecorator, create_engine, event, select, update)
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.common.errors import Unavailable
 from services.common.events import envelope, events_exchange
 
 log = logging.getLogger(__name__)
@@ -163,8 +165,11 @@ class Store:
             try:
                 yield tx
                 session.commit()
-            except BaseException:
+            except BaseException as error:
                 session.rollback()
+                if isinstance(error, DBAPIError) and error.connection_invalidated:
+                    # the database went away mid-transaction: nothing was written, try again
+                    raise Unavailable("The database connection was lost; try again.") from error
                 raise
             finally:
                 session.close()

@@ -5,13 +5,15 @@ from decimal import Decimal
 import pytest
 from cryptography.fernet import Fernet
 from marshmallow import Schema
+from sqlalchemy.exc import OperationalError
 from nameko.exceptions import deserialize, serialize
 
 from services.common.config import (DEVELOPMENT_SECRET, SERVICE_NAMES, ConfigurationError,
                                     load_settings)
 from services.common.context import Caller, tier_for
 from services.common.database import Store
-from services.common.errors import Forbidden, Invalid, NotAuthenticated, flatten_messages
+from services.common.errors import (Forbidden, Invalid, NotAuthenticated, Unavailable,
+                                    flatten_messages)
 from services.common.schemas import Moment, load
 from services.common.serialization import dumps, loads
 from services.directory.models import Base as DirectoryBase
@@ -104,6 +106,18 @@ def test_a_failed_transaction_leaves_no_event(store):
             tx.emit("organization_registered", {"organization_id": "o1"})
             raise RuntimeError("boom")
     assert store.pending_events() == []
+
+
+def test_a_database_lost_mid_transaction_is_a_503_and_writes_nothing(store):
+    with pytest.raises(Unavailable):
+        with store.transaction() as tx:
+            tx.emit("organization_registered", {"organization_id": "o1", "municipi": [8]})
+            raise OperationalError("SELECT 1", {}, ConnectionResetError("server closed"),
+                                   connection_invalidated=True)
+    assert store.pending_events() == []
+    with pytest.raises(OperationalError):  # any other database error stays what it is
+        with store.transaction():
+            raise OperationalError("SELECT 1", {}, ValueError("syntax"))
 
 
 def test_the_sweeper_only_takes_rows_old_enough(store):
