@@ -62,9 +62,20 @@ class Platform:
                 process.kill()
                 process.wait()
 
-    def stop_all(self):
-        for name in list(self.processes):
-            self.stop(name)
+    def stop_all(self, timeout: float = 15, ask: bool = True):
+        """Asks every process to stop at once (unless they were already asked: `ask=False`),
+        then waits for them together; what is still running after `timeout` seconds is killed."""
+        processes = [process for process in self.processes.values() if process.poll() is None]
+        self.processes.clear()
+        for process in processes if ask else ():
+            process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in processes:
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
     def wait_ready(self, timeout: float = 60) -> bool:
         deadline = time.monotonic() + timeout
@@ -102,6 +113,7 @@ def main():
     platform = Platform({}, port=int(os.environ.get("PORT", "8000")))
     platform.prepare()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    interrupted = False
     try:
         platform.start()
         if not platform.wait_ready():
@@ -117,8 +129,11 @@ def main():
         print("A part of the platform stopped; stopping the rest.", file=sys.stderr)
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)
+        interrupted = True
     finally:
-        platform.stop_all()
+        # Ctrl-C reached every process of the terminal, and a nameko service told to stop twice
+        # trips over itself: then they are only waited for
+        platform.stop_all(ask=not interrupted)
 
 
 if __name__ == "__main__":
