@@ -3,6 +3,7 @@ gateway under gunicorn, over HTTP, on the real RabbitMQ (and PostgreSQL when
 TEST_DATABASE_URL says so), with a real SMTP server. One platform serves the whole session."""
 import socket
 import uuid
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
@@ -19,29 +20,42 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def platform(vhost_pipeline, request, tmp_path_factory):
+@contextmanager
+def started_platform(vhost_pipeline, request, tmp_path_factory, name, log_dir, port=None,
+                     **settings):
+    """Every process of the platform on a vhost and databases of its own, with the tests'
+    settings and `settings` on top; stopped at the end."""
     broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
     with vhost_pipeline.get() as vhost:
-        databases = make_databases(f"qubi_sys_{uuid.uuid4().hex[:6]}", tmp_path_factory.mktemp("sys"))
-        env = {f"{name.upper()}_DATABASE_URL": url for name, url in databases.items()}
-        smtp = SmtpServer(tmp_path_factory.mktemp("mail") / "maildir").start()
-        port = free_port()
+        databases = make_databases(f"qubi_{name}_{uuid.uuid4().hex[:6]}",
+                                   tmp_path_factory.mktemp(name))
+        env = {f"{service.upper()}_DATABASE_URL": url for service, url in databases.items()}
         env.update(AMQP_URI=f"{broker.scheme}://{broker.netloc}/{vhost}",
                    QUBI_SECRET_KEY="system-test-secret-long-enough-for-hs256",
-                   RPC_TIMEOUT="2", OUTBOX_SWEEP_SECONDS="1", GUNICORN_WORKERS="1",
-                   SMTP_URL=smtp.url, PUBLIC_URL=f"http://localhost:{port}", QUIET_HOURS="")
-        logs = tmp_path_factory.mktemp("logs")
-        running = Platform(env, port=port, log_dir=logs)
-        running.smtp = smtp
+                   RPC_TIMEOUT="2", OUTBOX_SWEEP_SECONDS="1", **settings)
+        running = Platform(env, port=port or free_port(), log_dir=log_dir)
         running.prepare()
         running.start()
         try:
-            assert running.wait_ready(), f"not ready; logs in {logs}"
+            assert running.wait_ready(), f"not ready; logs in {log_dir}"
             yield running
         finally:
             running.stop_all()
-            smtp.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(vhost_pipeline, request, tmp_path_factory):
+    smtp = SmtpServer(tmp_path_factory.mktemp("mail") / "maildir").start()
+    port = free_port()
+    try:
+        with started_platform(vhost_pipeline, request, tmp_path_factory, "sys",
+                              tmp_path_factory.mktemp("logs"), port=port, GUNICORN_WORKERS="1",
+                              SMTP_URL=smtp.url, PUBLIC_URL=f"http://localhost:{port}",
+                              QUIET_HOURS="") as running:
+            running.smtp = smtp
+            yield running
+    finally:
+        smtp.stop()
 
 
 class Client:

@@ -2,18 +2,15 @@
 process and two gateways under gunicorn (two workers each), on the real RabbitMQ (and
 PostgreSQL when TEST_DATABASE_URL says so)."""
 import json
-import subprocess
 import time
 import uuid
-from urllib.parse import urlparse
 
 import pytest
 import requests
 
 from deploy.local import Platform
-from tests.databases import make_databases
 from tests.helpers import wait_for
-from tests.platform import free_port
+from tests.platform import free_port, started_platform
 
 pytestmark = pytest.mark.broker
 
@@ -30,23 +27,11 @@ def logs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def platform(vhost_pipeline, request, tmp_path_factory, logs):
-    broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
-    with vhost_pipeline.get() as vhost:
-        databases = make_databases(f"qubi_gw_{uuid.uuid4().hex[:6]}", tmp_path_factory.mktemp("gw"))
-        env = {f"{name.upper()}_DATABASE_URL": url for name, url in databases.items()}
-        env.update(AMQP_URI=f"{broker.scheme}://{broker.netloc}/{vhost}",
-                   QUBI_SECRET_KEY="system-test-secret-long-enough-for-hs256",
-                   RPC_TIMEOUT="2", OUTBOX_SWEEP_SECONDS="1", GUNICORN_WORKERS="2",
-                   GUNICORN_THREADS="4", LOGIN_LOCKOUT_SECONDS=str(LOCKOUT_SECONDS),
-                   REFRESH_REUSE_SECONDS=str(REFRESH_REUSE_SECONDS))
-        running = Platform(env, port=free_port(), log_dir=logs)
-        running.prepare()
-        running.start()
-        try:
-            assert running.wait_ready(), f"not ready; logs in {logs}"
-            yield running
-        finally:
-            stop_together(running)
+    with started_platform(vhost_pipeline, request, tmp_path_factory, "gw", logs,
+                          GUNICORN_WORKERS="2", GUNICORN_THREADS="4",
+                          LOGIN_LOCKOUT_SECONDS=str(LOCKOUT_SECONDS),
+                          REFRESH_REUSE_SECONDS=str(REFRESH_REUSE_SECONDS)) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -58,19 +43,7 @@ def second_gateway(platform, logs):
         assert other.wait_ready(), f"not ready; logs in {logs / 'second'}"
         yield other
     finally:
-        stop_together(other)
-
-
-def stop_together(platform):
-    """Every process told to stop at once, then waited for: they stop side by side."""
-    for process in platform.processes.values():
-        process.terminate()
-    for process in platform.processes.values():
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass  # stop_all kills it
-    platform.stop_all()
+        other.stop_all()
 
 
 def api(platform) -> str:
