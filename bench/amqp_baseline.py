@@ -4,7 +4,6 @@ answering on a queue, the client waiting on its own reply queue), beside a no-op
     .venv/bin/python -m bench.amqp_baseline [--repeat 500]
 """
 import argparse
-import sys
 import tempfile
 import threading
 import uuid
@@ -13,9 +12,8 @@ from kombu import Connection, Consumer, Producer, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench.measure import summary, table, timings_ms
+from bench.preflight import settings_or_exit, wait_for_services
 from deploy.local import Platform
-from services.common.broker import broker_reachable, unreachable_message
-from services.common.config import load_settings
 
 
 def echo_server(amqp_uri: str, queue_name: str, ready: threading.Event, stop: threading.Event):
@@ -68,21 +66,14 @@ def main(argv=None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=500)
     args = parser.parse_args(argv)
-    settings = load_settings()
-    if not broker_reachable(settings.amqp_uri):
-        sys.exit(unreachable_message(settings.amqp_uri))
+    settings = settings_or_exit()
     raw = raw_round_trips(settings.amqp_uri, args.repeat)
     platform = Platform({"QUBI_VAR_DIR": tempfile.mkdtemp(prefix="qubi-amqp-bench-")})
     platform.admin("migrate")
     platform.start_service("directory")
     try:
         with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=30) as cluster:
-            for _ in range(150):
-                try:
-                    cluster.directory.ping()
-                    break
-                except Exception:
-                    threading.Event().wait(0.2)
+            wait_for_services(cluster, "directory")
             noop = summary("no-op nameko RPC", timings_ms(cluster.directory.ping, args.repeat))
     finally:
         platform.stop_all()

@@ -27,10 +27,9 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, select, text
 
-from bench.directory_search import free_port
+from bench.preflight import settings_or_exit
 from deploy.local import Platform
-from services.common.broker import broker_reachable, unreachable_message
-from services.common.config import SERVICE_NAMES, load_settings
+from services.common.config import SERVICE_NAMES
 from services.common.database import Store
 from services.events.models import Base as EventsBase
 from services.events.models import Registration
@@ -39,6 +38,7 @@ from services.notifications.models import Notification
 from services.referrals.models import Base as ReferralsBase
 from services.referrals.models import Referral
 from tests.databases import make_databases
+from tests.platform import free_port
 
 CAPACITY = 15
 
@@ -146,9 +146,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=40)
     args = parser.parse_args(argv)
-    settings = load_settings()
-    if not broker_reachable(settings.amqp_uri):
-        sys.exit(unreachable_message(settings.amqp_uri))
+    settings_or_exit()
     workdir = Path(tempfile.mkdtemp(prefix="qubi-chaos-"))
     # fresh databases: on the PostgreSQL server of TEST_DATABASE_URL when it is set, else SQLite
     urls = make_databases(f"qubi_chaos_{uuid.uuid4().hex[:6]}", workdir)

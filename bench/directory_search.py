@@ -10,7 +10,6 @@ import argparse
 import itertools
 import os
 import random
-import socket
 import sys
 import tempfile
 from datetime import datetime, timedelta
@@ -20,9 +19,8 @@ import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench.measure import summary, table, timings_ms
+from bench.preflight import settings_or_exit, wait_for_services
 from deploy.local import Platform
-from services.common.broker import broker_reachable, unreachable_message
-from services.common.config import load_settings
 from services.common.database import Store
 from services.common.migrations import upgrade
 from services.common.schemas import ROME
@@ -32,6 +30,7 @@ from services.directory.models import (Base, Location, Membership, Network, Orga
 from services.directory.schemas import CATEGORIES, DIMENSIONS, ServiceQuerySchema
 from services.directory.search import ServiceIndex
 from services.directory.text import fold
+from tests.platform import free_port
 
 WORDS = ("laboratorio lettura sport calcio nuoto doposcuola compiti musica teatro biblioteca "
          "spazio mamma bambino orientamento ascolto sostegno famiglie natura uscite museo "
@@ -93,21 +92,13 @@ def queries(rng: random.Random):
         ])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def main(argv=None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--organizations", type=int, default=350)
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=300)
     args = parser.parse_args(argv)
-    settings = load_settings()
-    if not broker_reachable(settings.amqp_uri):
-        sys.exit(unreachable_message(settings.amqp_uri))
+    settings = settings_or_exit()
 
     workdir = Path(tempfile.mkdtemp(prefix="qubi-bench-"))
     url = os.environ.get("BENCH_DIRECTORY_DATABASE_URL", f"sqlite:///{workdir}/directory.sqlite3")
@@ -137,13 +128,7 @@ def main(argv=None) -> str:
         http = requests.Session()
         through = iter(itertools.cycle(mix))
         with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=10) as cluster:
-            for _ in range(100):
-                try:
-                    cluster.directory.ping()
-                    break
-                except Exception:
-                    import time
-                    time.sleep(0.2)
+            wait_for_services(cluster, "directory")
             noop = summary("no-op RPC round trip (baseline)",
                            timings_ms(cluster.directory.ping, args.repeat))
             over_rpc = iter(itertools.cycle(mix))

@@ -15,11 +15,10 @@ from pathlib import Path
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from bench.directory_search import free_port
 from bench.measure import summary, timings_ms
+from bench.preflight import settings_or_exit
 from deploy.local import Platform
-from services.common.broker import broker_reachable, unreachable_message
-from services.common.config import load_settings
+from tests.platform import free_port
 
 WARM_UP_SECONDS = 3
 
@@ -53,9 +52,7 @@ def main(argv=None) -> str:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=10)
     args = parser.parse_args(argv)
-    settings = load_settings()
-    if not broker_reachable(settings.amqp_uri):
-        sys.exit(unreachable_message(settings.amqp_uri))
+    settings = settings_or_exit()
     if shutil.which("wrk") is None:
         sys.exit("bench.gateway needs wrk: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="qubi-gateway-bench-"))

@@ -6,7 +6,6 @@ Needs RabbitMQ at AMQP_URI.
 """
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,9 +15,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import func, select
 
 from bench.measure import summary, table, timings_ms
+from bench.preflight import settings_or_exit, wait_for_services
 from deploy.local import Platform
-from services.common.broker import broker_reachable, unreachable_message
-from services.common.config import load_settings
 from services.common.database import Store
 from services.common.events import envelope, events_exchange
 from services.common.migrations import upgrade
@@ -48,9 +46,7 @@ def main(argv=None) -> str:
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
-    settings = load_settings()
-    if not broker_reachable(settings.amqp_uri):
-        sys.exit(unreachable_message(settings.amqp_uri))
+    settings = settings_or_exit()
     workdir = Path(tempfile.mkdtemp(prefix="qubi-fanout-"))
     urls = {name: f"sqlite:///{workdir}/{name}.sqlite3" for name in ("directory", "notifications")}
     for name, url in urls.items():
@@ -67,7 +63,7 @@ def main(argv=None) -> str:
     exchange = events_exchange("directory", config)
     try:
         with ClusterRpcProxy(config, timeout=30) as cluster:
-            _wait_for_services(cluster)
+            wait_for_services(cluster, "directory", "notifications")
             noop = summary("no-op RPC round trip (baseline)", timings_ms(cluster.directory.ping, 300))
         seconds = []
         with Connection(settings.amqp_uri) as connection:
@@ -95,16 +91,6 @@ def _told(store, event_id) -> int:
     with store.sessions() as session:
         return session.execute(select(func.count()).select_from(Notification).where(
             Notification.event_id == event_id)).scalar_one()
-
-
-def _wait_for_services(cluster):
-    for _ in range(150):
-        try:
-            cluster.directory.ping()
-            cluster.notifications.ping()
-            return
-        except Exception:
-            time.sleep(0.2)
 
 
 if __name__ == "__main__":

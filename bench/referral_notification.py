@@ -4,7 +4,6 @@ p50/p99 over many referrals, beside a no-op RPC round trip measured in the same 
     .venv/bin/python -m bench.referral_notification [--referrals 100]
 """
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -12,23 +11,19 @@ from pathlib import Path
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import select
 
-from bench.directory_search import free_port
 from bench.measure import summary, table, timings_ms
+from bench.preflight import settings_or_exit
 from deploy.local import Platform
-from services.common.broker import broker_reachable, unreachable_message
-from services.common.config import load_settings
 from services.common.database import Store
 from services.notifications.models import Base, Notification
-from tests.platform import Client, referral_body
+from tests.platform import Client, free_port, referral_body
 
 
 def main(argv=None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--referrals", type=int, default=100)
     args = parser.parse_args(argv)
-    settings = load_settings()
-    if not broker_reachable(settings.amqp_uri):
-        sys.exit(unreachable_message(settings.amqp_uri))
+    settings = settings_or_exit()
     workdir = Path(tempfile.mkdtemp(prefix="qubi-referral-bench-"))
     platform = Platform({"QUBI_VAR_DIR": str(workdir), "QUIET_HOURS": "",
                          "SMTP_URL": "smtp://127.0.0.1:1", "WRITE_RATE_PER_MINUTE": "100000"},
