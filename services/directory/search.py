@@ -3,16 +3,17 @@ age, open at a moment, near a point; ordered by relevance, or by distance with `
 
 The search runs over an index: every active service, kept in memory in name order with its
 answer already dumped. Each service has a position in that order, and the index keeps, for
-every municipio, zone, organisation, category, weekday and word of the texts, the set of
-positions that have it; a search intersects the sets it needs (the smallest first) and checks
-what sets cannot say (age, the hours, the distance) only on what is left. Each process keeps its
+every municipio, zone, organisation, category, hour of each weekday, map cell and word of the
+texts, the set of positions that have it; a search intersects the sets it needs (the smallest
+first) and checks what sets cannot say (the exact hours, the distance) only on what is left,
+and takes from the result only its page. Each process keeps its
 own index and, before a search, reads only the services whose revision is newer than the one it
 has seen (see `CatalogRevision`).
 """
 import math
 import re
-from bisect import bisect_right
-from collections import Counter, defaultdict
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,9 +28,10 @@ from services.directory.schemas import ServiceSchema
 from services.directory.text import fold, terms
 
 DUMP = ServiceSchema().dump
+EMPTY = frozenset()
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.32
-CELL_DEGREES = 0.02  # services are filed by cells of the map this big (about 2 km)
+CELL_DEGREES = 0.005  # services are filed by cells of the map this big (about 500 m)
 # where a word of the query counts, and how much for the order of the results
 WEIGHTS = {"name": 3, "organization": 2, "description": 1, "zone": 0}
 
@@ -139,7 +141,7 @@ class ServiceIndex:
         """Puts the entries in name order and files each position under what it has."""
         ordered = sorted(self.entries.values(), key=lambda entry: entry.sort_key)
         filed = {name: defaultdict(set) for name in ("municipio", "zone", "organization_id",
-                                                     "kind", "weekday", "cell")}
+                                                     "kind", "hour", "cell")}
         words = {name: defaultdict(set) for name in WEIGHTS}
         for position, entry in enumerate(ordered):
             entry.position = position
@@ -148,8 +150,9 @@ class ServiceIndex:
             filed["organization_id"][entry.organization_id].add(position)
             for kind in entry.kinds:
                 filed["kind"][kind].add(position)
-            for slot in entry.slots:
-                filed["weekday"][slot[0]].add(position)
+            for weekday, opens, closes, *_ in entry.slots:
+                for hour in hours_touched(opens, closes):
+                    filed["hour"][weekday, hour].add(position)
             if entry.point is not None:
                 filed["cell"][cell_of(entry.point)].add(position)
             for name, text in entry.texts.items():
@@ -157,35 +160,35 @@ class ServiceIndex:
                     words[name][word].add(position)
         self.ordered, self.filed = ordered, filed
         self.vocabularies = {name: Vocabulary(words[name]) for name in WEIGHTS}
+        self.min_ages, self.by_min_age = in_order_of(
+            (-math.inf if e.min_age is None else e.min_age, e.position) for e in ordered)
+        self.max_ages, self.by_max_age = in_order_of(
+            (math.inf if e.max_age is None else e.max_age, e.position) for e in ordered)
         self.ages = {}
 
     def search(self, session, args: dict) -> dict:
         self.refresh(session)
-        matches = self._matches(args)
-        words, near = terms(args.get("q")), args.get("near")
-        if near is not None:
-            radius = args["radius_km"]
-            ranked = []
-            for entry in matches:
-                distance = great_circle_km(near, entry.point)
-                if distance <= radius:
-                    ranked.append((distance, entry))
-            ranked.sort(key=lambda pair: pair[0])
-            hits = [dict(entry.item, distance_km=round(distance, 3)) for distance, entry in ranked]
-        elif words:
-            scores = self._relevance(self._word_hits(words))
-            hits = [entry.item for entry in sorted(
-                matches, key=lambda entry: scores[entry.position], reverse=True)]
-        else:
-            hits = [entry.item for entry in matches]
+        word_hits = self._word_hits(terms(args.get("q")))
+        positions = self._matches(args, word_hits)
         page, per_page = args["page"], args["per_page"]
-        start = (page - 1) * per_page
-        return {"items": hits[start:start + per_page], "page": page, "per_page": per_page,
-                "total": len(hits)}
+        start, stop = (page - 1) * per_page, page * per_page
+        near = args.get("near")
+        if near is not None:
+            ranked = sorted(self._within(near, args["radius_km"], positions))
+            total = len(ranked)
+            items = [dict(self.ordered[p].item, distance_km=round(distance, 3))
+                     for distance, p in ranked[start:stop]]
+        else:
+            total = len(positions)
+            chosen = (by_relevance(positions, word_hits, start, stop) if word_hits
+                      else sorted(positions)[start:stop])
+            items = [self.ordered[p].item for p in chosen]
+        return {"items": items, "page": page, "per_page": per_page, "total": total}
 
-    def _matches(self, args) -> list:
-        """The sets of positions first, smallest first; then what only an entry can tell."""
-        sets = [self.filed[name].get(value, set()) for name, value in (
+    def _matches(self, args, word_hits) -> set:
+        """The positions that match: the sets first, smallest first; then what only an entry
+        can tell (the exact hours, validity and closed dates)."""
+        sets = [self.filed[name].get(value, EMPTY) for name, value in (
             ("municipio", args.get("municipio")), ("zone", fold(args.get("zone")) or None),
             ("organization_id", args.get("organization_id")), ("kind", args.get("category")))
             if value is not None]
@@ -193,30 +196,37 @@ class ServiceIndex:
             sets.append(self._of_age(args["age"]))
         if args.get("open_at") is not None:
             local = local_time(args["open_at"])
-            sets.append(self.filed["weekday"].get(local.isoweekday(), set()))
+            sets.append(self.filed["hour"].get((local.isoweekday(), local.hour), EMPTY))
         if args.get("near") is not None:
             sets.append(self._around(args["near"], args["radius_km"]))
-        for hits in self._word_hits(terms(args.get("q"))).values():
+        for hits in word_hits.values():
             sets.append(set().union(*hits.values()))
-        if sets:
-            smallest, *others = sorted(sets, key=len)
-            found = [self.ordered[p] for p in sorted(smallest.intersection(*others))]
-        else:
-            found = self.ordered
-        if args.get("near") is not None:
-            (low_lat, high_lat), (low_lon, high_lon) = bounding_box(args["near"], args["radius_km"])
-            found = [e for e in found if e.point is not None and low_lat <= e.point[0] <= high_lat
-                     and low_lon <= e.point[1] <= high_lon]
+        if not sets:
+            return set(range(len(self.ordered)))
+        smallest, *others = sorted(sets, key=len)
+        found = smallest.intersection(*others)
         if args.get("open_at") is not None:
             moment = (local.isoweekday(), local.strftime("%H:%M"), local.date())
-            found = [e for e in found if e.open_at(*moment)]
+            found = {p for p in found if self.ordered[p].open_at(*moment)}
         return found
 
+    def _within(self, near, radius_km, positions):
+        """(distance, position) of those within the radius; the cheap bounding box first."""
+        (low_lat, high_lat), (low_lon, high_lon) = bounding_box(near, radius_km)
+        for position in positions:
+            point = self.ordered[position].point
+            if low_lat <= point[0] <= high_lat and low_lon <= point[1] <= high_lon:
+                distance = great_circle_km(near, point)
+                if distance <= radius_km:
+                    yield distance, position
+
     def _of_age(self, age: int) -> set:
+        """Positions whose age range holds `age`, from the positions in order of their lowest
+        and of their highest age (kept for each age asked, until the index changes)."""
         if age not in self.ages:
-            self.ages[age] = {e.position for e in self.ordered
-                              if (e.min_age is None or e.min_age <= age)
-                              and (e.max_age is None or e.max_age >= age)}
+            low_enough = self.by_min_age[:bisect_right(self.min_ages, age)]
+            high_enough = self.by_max_age[bisect_left(self.max_ages, age):]
+            self.ages[age] = set(low_enough).intersection(high_enough)
         return self.ages[age]
 
     def _around(self, near, radius_km) -> set:
@@ -224,24 +234,19 @@ class ServiceIndex:
         (low_lat, high_lat), (low_lon, high_lon) = bounding_box(near, radius_km)
         (first_row, first_column), (last_row, last_column) = (cell_of((low_lat, low_lon)),
                                                               cell_of((high_lat, high_lon)))
+        rows, columns = range(first_row, last_row + 1), range(first_column, last_column + 1)
         cells = self.filed["cell"]
-        return set().union(*(cells.get((row, column), ()) for row in range(first_row, last_row + 1)
-                             for column in range(first_column, last_column + 1)))
+        if len(rows) * len(columns) > len(cells):  # a wide circle: fewer cells filed than in it
+            touched = (positions for (row, column), positions in cells.items()
+                       if row in rows and column in columns)
+        else:
+            touched = (cells.get((row, column), EMPTY) for row in rows for column in columns)
+        return set().union(*touched)
 
     def _word_hits(self, words) -> dict:
         """For each word of the query, the positions that have it, text by text."""
         return {word: {name: vocabulary.containing(word)
                        for name, vocabulary in self.vocabularies.items()} for word in words}
-
-    @staticmethod
-    def _relevance(word_hits: dict) -> Counter:
-        """A word in the service's name counts most, then the organisation's, then the rest."""
-        scores = Counter()
-        for hits in word_hits.values():
-            for name, positions in hits.items():
-                for _ in range(WEIGHTS[name]):
-                    scores.update(positions)
-        return scores
 
 
 class SearchIndex(DependencyProvider):
@@ -266,12 +271,55 @@ class SearchIndex(DependencyProvider):
         return self.index
 
 
+def in_order_of(pairs) -> tuple:
+    """([key, ...], [position, ...]) of (key, position) pairs, in order of key."""
+    ordered = sorted(pairs)
+    return [key for key, _ in ordered], [position for _, position in ordered]
+
+
+def by_relevance(positions: set, word_hits: dict, start: int, stop: int) -> list:
+    """The positions from `start` to `stop` in the order of relevance: a word in the service's
+    name counts most, then in the organisation's, then in the rest; equals in name order.
+
+    The positions are split by score, set by set (a word's hits in one text add that text's
+    weight to the positions they hold), so no position is scored one by one; only the parts
+    that the page reaches are sorted."""
+    parts = {0: positions}
+    for hits in word_hits.values():
+        for name, hit in hits.items():
+            weight = WEIGHTS[name]
+            if not weight or not hit:
+                continue
+            refined = defaultdict(set)
+            for score, part in parts.items():
+                inside = part & hit
+                refined[score + weight] |= inside
+                refined[score] |= part - inside
+            parts = {score: part for score, part in refined.items() if part}
+    chosen, offset = [], 0
+    for score in sorted(parts, reverse=True):
+        part = parts[score]
+        if offset + len(part) > start:
+            chosen += sorted(part)[max(start - offset, 0):stop - offset]
+        offset += len(part)
+        if offset >= stop:
+            break
+    return chosen
+
+
 def bounding_box(near, radius_km):
     """The latitude and longitude ranges that hold the circle around `near`."""
     latitude, longitude = near
     d_lat = radius_km / KM_PER_DEGREE
     d_lon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
     return (latitude - d_lat, latitude + d_lat), (longitude - d_lon, longitude + d_lon)
+
+
+def hours_touched(opens: str, closes: str) -> range:
+    """The hours of the day a slot from `opens` to `closes` ("HH:MM") is open in, at least in
+    part: 08:30-11:00 touches 8, 9 and 10."""
+    last = int(closes[:2]) - (closes[3:] == "00")
+    return range(int(opens[:2]), last + 1)
 
 
 def cell_of(point) -> tuple:

@@ -102,6 +102,15 @@ def test_several_slots_on_one_day(store, index, organization_id):
     assert names(store, index, open_at="2026-11-26T17:00") == ["Biblioteca ragazzi"]
 
 
+def test_slots_that_start_or_end_within_the_hour(store, index, organization_id):
+    add(store, organization_id, "Ludoteca serale", schedules=[
+        {"weekday": 2, "opens_at": "16:30", "closes_at": "18:45"}])
+    found = {"2026-11-24T16:15": [], "2026-11-24T16:30": ["Ludoteca serale"],
+             "2026-11-24T18:44": ["Ludoteca serale"], "2026-11-24T18:45": []}
+    assert {moment: names(store, index, open_at=moment, organization_id=organization_id)
+            for moment in found} == found
+
+
 def test_age_finds_the_services_whose_range_holds_it(store, index, organization_id):
     add(store, organization_id, "Spazio 0-6", min_age=0, max_age=6)
     add(store, organization_id, "Calcio 8-14", min_age=8, max_age=14)
@@ -125,6 +134,8 @@ def test_near_finds_exactly_what_lies_within_the_radius_nearest_first(store, ind
         distances = [item["distance_km"] for item in index.search(session, args)["items"]]
     assert [round(d, 1) for d in distances] == [0.5, 1.5]
     assert round(search.great_circle_km(DUOMO, (DUOMO[0] + 0.009, DUOMO[1])), 2) == 1.0
+    # a circle wider than the map of the services: every one with a place, nearest first
+    assert names(store, index, near=near, radius_km=50, q="km") == ["A 0.5 km", "A 1.5 km", "A 3 km"]
 
 
 def test_text_ignores_case_and_accents_and_looks_at_the_organisation(store, index, organization_id):
@@ -142,6 +153,17 @@ def test_relevance_puts_name_matches_first(store, index, organization_id):
     add(store, organization_id, "Laboratorio di lettura", description="Per bambini")
     add(store, organization_id, "Spazio compiti", description="Anche un laboratorio di lettura")
     assert names(store, index, q="lettura") == ["Laboratorio di lettura", "Spazio compiti"]
+
+
+def test_relevance_pages_follow_one_order(store, index, organization_id):
+    """Name matches first, then organisation, then description; equals in name order."""
+    for number in range(4):
+        add(store, organization_id, f"Zeta lettura {number}")
+        add(store, organization_id, f"Alfa {number}", description="lettura ad alta voce")
+    expected = [f"Zeta lettura {n}" for n in range(4)] + [f"Alfa {n}" for n in range(4)]
+    pages = [names(store, index, q="lettura", organization_id=organization_id, per_page=3, page=page)
+             for page in (1, 2, 3)]
+    assert pages == [expected[0:3], expected[3:6], expected[6:8]]
 
 
 def test_category_and_zone_filters(store, index, organization_id):
