@@ -19,6 +19,14 @@ def dumps(data) -> bytes:
         return json.dumps(data, default=_plain).encode()
 
 
+def encoded(data) -> bytes:
+    """`data` as JSON once, for answers that carry it again and again: wrapped in an
+    `orjson.Fragment`, the codec writes these bytes as they are instead of encoding `data`
+    anew. (An answer with fragments cannot also hold an integer past 64 bits: the standard
+    encoder, which `dumps` falls back to for those, does not write fragments.)"""
+    return orjson.dumps(data, default=_plain, option=orjson.OPT_NON_STR_KEYS)
+
+
 def loads(data):
     try:
         return orjson.loads(data)

@@ -2,7 +2,7 @@
 age, open at a moment, near a point; ordered by relevance, or by distance with `near`.
 
 The search runs over an index: every active service, kept in memory in name order with its
-answer already dumped. Each service has a position in that order, and the index keeps, for
+answer already dumped, as a dict and as JSON. Each service has a position in that order, and the index keeps, for
 every municipio, zone, organisation, category, hour of each weekday, map cell and word of the
 texts, the set of positions that have it; a search intersects the sets it needs (the smallest
 first) and checks what sets cannot say (the exact hours, the distance) only on what is left,
@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from eventlet.semaphore import Semaphore
+from orjson import Fragment
 from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
 from services.common.database import Store, next_in_sequence
 from services.common.schemas import local_time
+from services.common.serialization import encoded
 from services.directory.models import Base, CatalogRevision, Service
 from services.directory.schemas import ServiceSchema
 from services.directory.text import fold, terms
@@ -58,11 +60,12 @@ class Entry:
     slots: list
     closed: set
     item: dict = field(repr=False)
+    encoded: bytes = field(repr=False)
     position: int = -1
 
     @classmethod
     def of(cls, service: Service) -> "Entry":
-        location = service.location
+        location, item = service.location, DUMP(service)
         point = None
         if location and location.latitude is not None and location.longitude is not None:
             point = (location.latitude, location.longitude)
@@ -78,7 +81,15 @@ class Entry:
             max_age=service.max_age, point=point,
             slots=[(s.weekday, s.opens_at, s.closes_at, s.valid_from, s.valid_to)
                    for s in service.schedules],
-            closed={c.day for c in service.closed_dates}, item=DUMP(service))
+            closed={c.day for c in service.closed_dates}, item=item, encoded=encoded(item))
+
+    def answer(self, distance_km: float | None, as_json: bool):
+        """The service as a search answers it: a dict, or its JSON made once (`as_json`)."""
+        if not as_json:
+            return self.item if distance_km is None else dict(self.item, distance_km=distance_km)
+        if distance_km is None:
+            return Fragment(self.encoded)
+        return Fragment(b"%s,\"distance_km\":%r}" % (self.encoded[:-1], distance_km))
 
     def open_at(self, weekday: int, hhmm: str, day: date) -> bool:
         if day in self.closed:
@@ -166,7 +177,9 @@ class ServiceIndex:
             (math.inf if e.max_age is None else e.max_age, e.position) for e in ordered)
         self.ages = {}
 
-    def search(self, session, args: dict) -> dict:
+    def search(self, session, args: dict, as_json: bool = False) -> dict:
+        """A page of the services that match `args`. With `as_json` its items are the services'
+        JSON as the index keeps it, for an answer that goes on the bus; else dicts."""
         self.refresh(session)
         word_hits = self._word_hits(terms(args.get("q")))
         positions = self._matches(args, word_hits)
@@ -176,13 +189,13 @@ class ServiceIndex:
         if near is not None:
             ranked = sorted(self._within(near, args["radius_km"], positions))
             total = len(ranked)
-            items = [dict(self.ordered[p].item, distance_km=round(distance, 3))
+            items = [self.ordered[p].answer(round(distance, 3), as_json)
                      for distance, p in ranked[start:stop]]
         else:
             total = len(positions)
             chosen = (by_relevance(positions, word_hits, start, stop) if word_hits
                       else sorted(positions)[start:stop])
-            items = [self.ordered[p].item for p in chosen]
+            items = [self.ordered[p].answer(None, as_json) for p in chosen]
         return {"items": items, "page": page, "per_page": per_page, "total": total}
 
     def _matches(self, args, word_hits) -> set:

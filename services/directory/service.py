@@ -110,7 +110,7 @@ class DirectoryService(ReportingService):
     def search_services(self, query=None):
         args = load(SERVICE_QUERY, query)
         with self.db.transaction() as tx:
-            return self.index.search(tx.session, args)
+            return self.index.search(tx.session, args, as_json=True)
 
     @rpc
     def get_service(self, service_id):

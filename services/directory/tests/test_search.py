@@ -1,4 +1,5 @@
 """Search over known data: each filter returns exactly the services that match."""
+import json
 from datetime import date, datetime, timezone
 
 import pytest
@@ -6,6 +7,7 @@ from sqlalchemy import select
 
 from services.common.context import Caller
 from services.common.database import Store
+from services.common import serialization
 from services.common.schemas import ROME
 from services.directory import catalog, search
 from services.directory.demo import load_demo
@@ -208,3 +210,13 @@ def test_open_at_without_offset_is_milan_time():
     loaded = ServiceQuerySchema().load({"open_at": "2026-11-24T10:00"})["open_at"]
     assert loaded == datetime(2026, 11, 24, 10, tzinfo=ROME)
     assert loaded.astimezone(timezone.utc).hour == 9
+
+
+@pytest.mark.parametrize("query", [{"q": "sportello"}, {"near": "45.5,9.15", "radius_km": "10"},
+                                   {"municipio": "8", "per_page": "2", "page": "2"}])
+def test_the_answer_on_the_bus_is_the_same_page_as_json(store, index, query):
+    args = ServiceQuerySchema().load(query)
+    with store.sessions() as session:
+        as_dicts = index.search(session, args)
+        as_json = index.search(session, args, as_json=True)
+    assert as_dicts["items"] and json.loads(serialization.dumps(as_json)) == as_dicts
