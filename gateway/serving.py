@@ -3,9 +3,11 @@
 Workers from the environment, the same for `make run`, compose and Kubernetes:
 GUNICORN_WORKER_CLASS (gthread), GUNICORN_WORKERS (2) and GUNICORN_THREADS (8, for gthread).
 
-Log lines in JSON (gateway/logs.py; the access line is the gateway's own), and the Prometheus multiprocess directory ready before
-the workers start: PROMETHEUS_MULTIPROC_DIR emptied of a previous run's samples, or, when it
-is unset, a temporary directory made for this run and removed at its end.
+Log lines in JSON (gateway/logs.py; the access line is the gateway's own); the application out
+of the cycle collector's sight once a worker has loaded it (services/common/memory.py); and the
+Prometheus multiprocess directory ready before the workers start: PROMETHEUS_MULTIPROC_DIR
+emptied of a previous run's samples, or, when it is unset, a temporary directory made for this
+run and removed at its end.
 """
 import os
 import shutil
@@ -15,6 +17,7 @@ from pathlib import Path
 from gunicorn.glogging import Logger
 
 from gateway.logs import LOGGING
+from services.common.memory import freeze_what_is_loaded
 
 
 class GatewayLogger(Logger):
@@ -41,6 +44,11 @@ def on_starting(server):
     Path(directory).mkdir(parents=True, exist_ok=True)
     for stale in Path(directory).glob("*.db"):
         stale.unlink()
+
+
+def post_worker_init(worker):
+    """The worker has loaded the application: what it holds now, it holds until it exits."""
+    freeze_what_is_loaded()
 
 
 def on_exit(server):

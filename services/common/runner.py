@@ -11,6 +11,7 @@ from psycogreen.eventlet import patch_psycopg  # noqa: E402
 from services.common.broker import broker_reachable, unreachable_message  # noqa: E402
 from services.common.config import ConfigurationError, load_settings  # noqa: E402
 from services.common.logs import setup_logging  # noqa: E402
+from services.common.memory import freeze_what_is_loaded  # noqa: E402
 from services.common.registry import service_class  # noqa: E402
 
 
@@ -29,7 +30,9 @@ def main(argv=None):
     setup_logging(args.service)
     from nameko.cli.run import run  # imported late: it must see the patched modules
 
-    run([service_class(args.service)], settings.nameko_config())
+    service = service_class(args.service)
+    freeze_what_is_loaded()
+    run([service], settings.nameko_config())
 
 
 if __name__ == "__main__":

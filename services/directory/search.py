@@ -23,6 +23,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import select
 
 from services.common.database import Store, next_in_sequence
+from services.common.memory import collector_paused
 from services.common.schemas import local_time
 from services.common.serialization import encoded
 from services.directory.models import Base, CatalogRevision, Service
@@ -135,7 +136,7 @@ class ServiceIndex:
         current = session.execute(select(CatalogRevision.value)).scalar() or 0
         if current == self.revision:
             return
-        with self._lock:
+        with self._lock, collector_paused():
             if current == self.revision:
                 return
             changed = session.execute(select(Service).where(Service.revision > self.revision)
