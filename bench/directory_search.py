@@ -1,10 +1,11 @@
 """Directory search on 10,000 services over 350 organisations in the 9 municipi.
 
 Prints p50/p99 of a mix of searches measured inside the service (the same function the RPC
-worker runs, on the same database) and through the gateway over HTTP, beside a no-op RPC round
-trip measured in the same run. Needs RabbitMQ at AMQP_URI.
+worker runs, on the same database), over RPC and through the gateway over HTTP, beside a no-op
+RPC round trip; the last three in turn, one of each per round, so that they see the same
+machine. Needs RabbitMQ at AMQP_URI.
 
-    .venv/bin/python -m bench.directory_search [--services 10000] [--repeat 300]
+    .venv/bin/python -m bench.directory_search [--services 10000] [--repeat 1000]
 """
 import argparse
 import http.client
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from bench.measure import summary, table, timings_ms
+from bench.measure import interleaved_timings_ms, summary, table, timings_ms
 from bench.preflight import settings_or_exit, wait_for_services
 from deploy.local import Platform
 from services.common.database import Store
@@ -113,7 +114,7 @@ def main(argv=None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--organizations", type=int, default=350)
     parser.add_argument("--services", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=1000)
     args = parser.parse_args(argv)
     settings = settings_or_exit()
 
@@ -143,19 +144,20 @@ def main(argv=None) -> str:
     platform.start_gateway()
     try:
         get = http_getter(platform.port)
-        through = iter(itertools.cycle(mix))
+        over_rpc, through = iter(itertools.cycle(mix)), iter(itertools.cycle(mix))
         with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=10) as cluster:
             wait_for_services(cluster, "directory")
-            noop = summary("no-op RPC round trip (baseline)",
-                           timings_ms(cluster.directory.ping, args.repeat))
-            over_rpc = iter(itertools.cycle(mix))
-            rpc_search = summary("search over RPC (no gateway)", timings_ms(
-                lambda: cluster.directory.search_services(next(over_rpc)), args.repeat))
-        gateway = summary("search through the gateway (HTTP -> RPC -> search)",
-                          timings_ms(lambda: get("/api/v1/services", next(through)), args.repeat))
+            samples = interleaved_timings_ms({
+                "no-op RPC round trip (baseline)": cluster.directory.ping,
+                "search over RPC (no gateway)":
+                    lambda: cluster.directory.search_services(next(over_rpc)),
+                "search through the gateway (HTTP -> RPC -> search)":
+                    lambda: get("/api/v1/services", next(through)),
+            }, args.repeat)
     finally:
         platform.stop_all()
         store.dispose()
+    noop, rpc_search, gateway = (summary(name, values) for name, values in samples.items())
     report = table([noop, inside, rpc_search, gateway], baseline=noop)
     print("\n## Directory search\n\n" + report + "\n")
     return report

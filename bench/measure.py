@@ -14,6 +14,22 @@ def timings_ms(call, repeat: int, warmup: int = 20) -> list:
     return samples
 
 
+def interleaved_timings_ms(calls: dict, repeat: int, block: int = 50, warmup: int = 20) -> dict:
+    """{name: samples} of calls timed in turns: `block` calls of the first, then of the second...,
+    until each was timed `repeat` times. A machine that slows down or speeds up during the run
+    does so for all of them alike, while each is still timed one call after another of its kind
+    (the first of each turn is not counted: it would pay for the previous kind's leftovers)."""
+    for _ in range(warmup):
+        for call in calls.values():
+            call()
+    samples = {name: [] for name in calls}
+    while len(samples[next(iter(calls))]) < repeat:
+        for name, call in calls.items():
+            count = min(block, repeat - len(samples[name]))
+            samples[name] += timings_ms(call, count, warmup=1)
+    return samples
+
+
 def percentile(samples, fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]

@@ -1,6 +1,8 @@
 """A pool of nameko RPC proxies, reused across requests (none opened per request).
 
-Every call carries the caller context and a timeout. Requests expire on the broker after the
+Every call carries the caller context and a timeout. The requests are in the gateway's dialect
+of JSON (services/common/serialization.py): a result can be had as the JSON it came in, to pass
+on as it is. Requests expire on the broker after the
 timeout too, so a service that comes back does not act on a request its caller gave up on.
 A proxy whose connection broke is thrown away and a fresh one made on the next call, which is
 how the gateway recovers by itself when a service or RabbitMQ comes back.
@@ -18,6 +20,7 @@ from nameko.standalone.rpc import StandaloneProxyBase
 
 from services.common.broker import explicit_transport
 from services.common.errors import DomainError, Unavailable
+from services.common.serialization import GATEWAY_JSON, Encoded, dumps, loads
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ class _PooledProxy(StandaloneProxyBase):
 
 class RpcPool:
     def __init__(self, amqp_uri: str, timeout: float = 5.0, size: int = 16):
-        self.config = {"AMQP_URI": explicit_transport(amqp_uri)}
+        self.config = {"AMQP_URI": explicit_transport(amqp_uri), "SERIALIZER": GATEWAY_JSON}
         self.timeout = timeout
         self.size = size
         self._idle = queue.LifoQueue()
@@ -74,12 +77,13 @@ class RpcPool:
                 _quietly_stop(proxy)
             self._slots.release()
 
-    def call(self, service: str, method: str, *args, context_data=None, **kwargs):
+    def call(self, service: str, method: str, *args, context_data=None, as_json=False, **kwargs):
+        """The result of `service.method(*args, **kwargs)`; with `as_json`, as JSON bytes."""
         started = time.perf_counter()
         outcome = "ok"
         try:
             with self._proxy() as proxy:
-                return proxy.call(service, method, context_data or {}, args, kwargs)
+                result = proxy.call(service, method, context_data or {}, args, kwargs)
         except Unavailable:
             outcome = "unavailable"
             raise
@@ -96,6 +100,9 @@ class RpcPool:
         finally:
             if self.on_call:
                 self.on_call(service, method, time.perf_counter() - started, outcome)
+        if isinstance(result, Encoded):
+            return result.json if as_json else loads(result.json)
+        return dumps(result) if as_json else result
 
     def close(self):
         while True:

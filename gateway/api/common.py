@@ -15,6 +15,14 @@ def call(service: str, method: str, *args, **kwargs):
     return rpc.call(service, method, *args, context_data=g.caller.to_context_data(), **kwargs)
 
 
+def answer(service: str, method: str, *args):
+    """The service's answer, passed on to the client as the JSON it came in (200, unless the
+    route returns it with another status)."""
+    rpc = current_app.extensions["rpc"]
+    body = rpc.call(service, method, *args, context_data=g.caller.to_context_data(), as_json=True)
+    return current_app.response_class(body, mimetype="application/json")
+
+
 def answers(blp, status: int, schema=None, description: str | None = None):
     """Documents a success answer without dumping it again: the services answer with bodies
     already dumped by the same schemas, and the gateway passes them on as they are."""

@@ -3,7 +3,7 @@ the neighbourhood has got."""
 from flask import request
 from flask_smorest import Blueprint
 
-from gateway.api.common import BEARER, answers, call, page_schema, require_login, require_role
+from gateway.api.common import BEARER, answer, answers, page_schema, require_login, require_role
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR, PARTNER
 from services.events.schemas import (DeliveryCreateSchema, DeliverySchema, DriveCreateSchema,
@@ -20,7 +20,7 @@ DrivePage = page_schema(DriveSchema, "DrivePage")
 @blp.alt_response(422, schema=ProblemSchema)
 def list_drives(_query):
     """Drives with their progress, the latest first."""
-    return call("events", "list_drives", request.args.to_dict())
+    return answer("events", "list_drives", request.args.to_dict())
 
 
 @blp.route("/drives", methods=["POST"])
@@ -33,7 +33,7 @@ def list_drives(_query):
 def create_drive(_data):
     """Open a drive (a partner for its organisation, a coordinator for its municipio)."""
     require_role(PARTNER, COORDINATOR, CITY)
-    return call("events", "create_drive", request.get_json()), 201
+    return answer("events", "create_drive", request.get_json()), 201
 
 
 @blp.route("/drives/<drive_id>")
@@ -41,7 +41,7 @@ def create_drive(_data):
 @blp.alt_response(404, schema=ProblemSchema)
 def get_drive(drive_id):
     """One drive: items needed, pledged and delivered, drop-off points and their hours."""
-    return call("events", "get_drive", drive_id)
+    return answer("events", "get_drive", drive_id)
 
 
 @blp.route("/drives/<drive_id>/pledges", methods=["POST"])
@@ -52,7 +52,7 @@ def get_drive(drive_id):
 @blp.alt_response(422, schema=ProblemSchema, description="For instance an item not on the list")
 def pledge(_data, drive_id):
     """Promise to bring some of an item; more than still needed is accepted and flagged."""
-    return call("events", "pledge", drive_id, request.get_json()), 201
+    return answer("events", "pledge", drive_id, request.get_json()), 201
 
 
 @blp.route("/drives/<drive_id>/deliveries", methods=["POST"])
@@ -66,4 +66,4 @@ def pledge(_data, drive_id):
 def record_delivery(_data, drive_id):
     """Record what was received at a drop-off point (its organisers)."""
     require_login()
-    return call("events", "record_delivery", drive_id, request.get_json()), 201
+    return answer("events", "record_delivery", drive_id, request.get_json()), 201

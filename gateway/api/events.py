@@ -2,7 +2,8 @@
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from gateway.api.common import BEARER, answers, call, page_schema, require_login, require_role
+from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_login,
+                                require_role)
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR, PARTNER
 from services.events.schemas import (AttendanceSchema, CancelQuerySchema, EventCreateSchema,
@@ -21,7 +22,7 @@ RegistrationPage = page_schema(RegistrationSchema, "RegistrationPage")
 @blp.alt_response(422, schema=ProblemSchema)
 def list_events(_query):
     """Events the caller may see: public ones, and its networks' with a login."""
-    return call("events", "list_events", request.args.to_dict())
+    return answer("events", "list_events", request.args.to_dict())
 
 
 @blp.route("/events", methods=["POST"])
@@ -35,7 +36,7 @@ def create_event(_data):
     """Create an event as a draft (a partner for its organisation, a coordinator for its
     municipio)."""
     require_role(PARTNER, COORDINATOR, CITY)
-    return call("events", "create_event", request.get_json()), 201
+    return answer("events", "create_event", request.get_json()), 201
 
 
 @blp.route("/events/<event_id>")
@@ -43,7 +44,7 @@ def create_event(_data):
 @blp.alt_response(404, schema=ProblemSchema)
 def get_event(event_id):
     """One event."""
-    return call("events", "get_event", event_id)
+    return answer("events", "get_event", event_id)
 
 
 @blp.route("/events/<event_id>", methods=["PATCH"])
@@ -59,7 +60,7 @@ def update_event(_data, event_id):
     """Change an event (its organisers, its municipio's coordinator); once published, its
     registrants are told."""
     require_login()
-    return call("events", "update_event", event_id, request.get_json())
+    return answer("events", "update_event", event_id, request.get_json())
 
 
 @blp.route("/events/<event_id>/publish", methods=["POST"])
@@ -72,7 +73,7 @@ def update_event(_data, event_id):
 def publish_event(event_id):
     """Publish a draft: it appears in lists and calendars."""
     require_login()
-    return call("events", "publish_event", event_id)
+    return answer("events", "publish_event", event_id)
 
 
 @blp.route("/events/<event_id>/cancel", methods=["POST"])
@@ -85,7 +86,7 @@ def publish_event(event_id):
 def cancel_event(event_id):
     """Cancel an event: calendars keep it, marked as cancelled."""
     require_login()
-    return call("events", "cancel_event", event_id)
+    return answer("events", "cancel_event", event_id)
 
 
 @blp.route("/events/<event_id>/registrations", methods=["POST"])
@@ -98,7 +99,7 @@ def cancel_event(event_id):
 def register(_data, event_id):
     """Register a household: confirmed while places remain, else on the waiting list. Keep
     the `cancel_token` to cancel."""
-    return call("events", "register", event_id, request.get_json()), 201
+    return answer("events", "register", event_id, request.get_json()), 201
 
 
 @blp.route("/events/<event_id>/registrations/<registration_id>", methods=["DELETE"])
@@ -128,7 +129,7 @@ def cancel_registration(query, event_id, registration_id):
 def list_registrations(_query, event_id):
     """The registrations in order of arrival (its organisers, its municipio's coordinator)."""
     require_login()
-    return call("events", "list_registrations", event_id, request.args.to_dict())
+    return answer("events", "list_registrations", event_id, request.args.to_dict())
 
 
 @blp.route("/events/<event_id>/registrations.csv")
@@ -158,5 +159,5 @@ def export_registrations(event_id):
 def mark_attendance(_data, event_id, registration_id):
     """Mark whether the household came (`attended`, true by default)."""
     require_login()
-    return call("events", "mark_attendance", event_id, registration_id,
+    return answer("events", "mark_attendance", event_id, registration_id,
                 request.get_json(silent=True))

@@ -6,8 +6,8 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import fields
 
-from gateway.api.common import (BEARER, answers, call, page_schema, problems, require_login,
-                                require_role)
+from gateway.api.common import (BEARER, answer, answers, call, page_schema, problems,
+                                require_login, require_role)
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
 from services.funds.schemas import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
                                     BudgetUpdateSchema, DecisionReasonSchema,
@@ -38,7 +38,7 @@ def list_budgets(_query):
     """The budgets of the caller's networks (all of them for the city tier), with funded,
     committed, spent and available."""
     require_login()
-    return call("funds", "list_budgets", request.args.to_dict())
+    return answer("funds", "list_budgets", request.args.to_dict())
 
 
 @blp.route("/budgets", methods=["POST"])
@@ -50,7 +50,7 @@ def create_budget(_data):
     """Open a network's budget for a project year, with its first sources and its approval
     threshold (city tier)."""
     require_role(CITY)
-    return call("funds", "create_budget", request.get_json()), 201
+    return answer("funds", "create_budget", request.get_json()), 201
 
 
 @blp.route("/budgets/<budget_id>")
@@ -60,7 +60,7 @@ def create_budget(_data):
 def get_budget(budget_id):
     """One budget and where its money comes from."""
     require_login()
-    return call("funds", "get_budget", budget_id)
+    return answer("funds", "get_budget", budget_id)
 
 
 @blp.route("/budgets/<budget_id>", methods=["PATCH"])
@@ -71,7 +71,7 @@ def get_budget(budget_id):
 def update_budget(_data, budget_id):
     """Set the amount above which the city tier approves too (city tier)."""
     require_login()
-    return call("funds", "update_budget", budget_id, request.get_json())
+    return answer("funds", "update_budget", budget_id, request.get_json())
 
 
 @blp.route("/budgets/<budget_id>/top-ups", methods=["POST"])
@@ -83,7 +83,7 @@ def top_up(_data, budget_id):
     """Money coming into the fund, with its source: the city's (city tier), a foundation's or
     donations from events and drives (also the municipio's coordination)."""
     require_login()
-    return call("funds", "top_up", budget_id, request.get_json()), 201
+    return answer("funds", "top_up", budget_id, request.get_json()), 201
 
 
 @blp.route("/budgets/<budget_id>/ledger")
@@ -95,7 +95,7 @@ def ledger(_query, budget_id):
     """Every movement of the fund in order (top-ups, commitments, payments, cancellations and
     their corrections), with the available balance after each (coordination, city tier)."""
     require_login()
-    return call("funds", "get_ledger", budget_id, request.args.to_dict())
+    return answer("funds", "get_ledger", budget_id, request.args.to_dict())
 
 
 @blp.route("/ledger/<entry_id>/reverse", methods=["POST"])
@@ -107,7 +107,7 @@ def reverse_entry(_data, entry_id):
     """Correct a top-up or a payment: a new entry with the opposite amount (entries are never
     changed). 409 when it would overdraw the fund or was already corrected."""
     require_login()
-    return call("funds", "reverse_entry", entry_id, request.get_json()), 201
+    return answer("funds", "reverse_entry", entry_id, request.get_json()), 201
 
 
 # --- requests ----------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def submit_request(_data):
     referral's code or the family's reference: never a name). 409 when the fund cannot cover
     it."""
     require_role(PARTNER, SOCIAL_WORKER)
-    return call("funds", "submit_request", request.get_json()), 201
+    return answer("funds", "submit_request", request.get_json()), 201
 
 
 @blp.route("/requests")
@@ -135,7 +135,7 @@ def list_requests(_query):
     (social workers, coordination), all (city tier). `status=submitted` is the coordination's
     queue, `status=awaiting_city` the city's."""
     require_login()
-    return call("funds", "list_requests", request.args.to_dict())
+    return answer("funds", "list_requests", request.args.to_dict())
 
 
 @blp.route("/requests/<request_id>")
@@ -145,7 +145,7 @@ def list_requests(_query):
 def get_request(request_id):
     """One request with its decisions and payments."""
     require_login()
-    return call("funds", "get_request", request_id)
+    return answer("funds", "get_request", request_id)
 
 
 @blp.route("/requests/<request_id>/approve", methods=["POST"])
@@ -158,7 +158,7 @@ def approve_request(_data, request_id):
     threshold the city tier then. The approval that commits the money is refused (409) when
     the fund cannot cover it."""
     require_login()
-    return call("funds", "approve_request", request_id, request.get_json())
+    return answer("funds", "approve_request", request_id, request.get_json())
 
 
 @blp.route("/requests/<request_id>/reject", methods=["POST"])
@@ -169,7 +169,7 @@ def approve_request(_data, request_id):
 def reject_request(_data, request_id):
     """Reject, with the reason, at the stage the request is in."""
     require_login()
-    return call("funds", "reject_request", request_id, request.get_json())
+    return answer("funds", "reject_request", request_id, request.get_json())
 
 
 @blp.route("/requests/<request_id>/withdraw", methods=["POST"])
@@ -180,7 +180,7 @@ def reject_request(_data, request_id):
 def withdraw_request(_data, request_id):
     """Who asked takes the request back before it is decided."""
     require_login()
-    return call("funds", "withdraw_request", request_id, request.get_json())
+    return answer("funds", "withdraw_request", request_id, request.get_json())
 
 
 @blp.route("/requests/<request_id>/cancel", methods=["POST"])
@@ -191,7 +191,7 @@ def withdraw_request(_data, request_id):
 def cancel_request(_data, request_id):
     """An approved request will spend no more: what is not paid returns to the fund."""
     require_login()
-    return call("funds", "cancel_request", request_id, request.get_json())
+    return answer("funds", "cancel_request", request_id, request.get_json())
 
 
 @blp.route("/requests/<request_id>/payments", methods=["POST"])
@@ -203,7 +203,7 @@ def record_payment(_data, request_id):
     """A payment of an approved request, with the day and the receipt's reference; up to what
     is still committed (409 beyond it, or for a receipt already recorded)."""
     require_login()
-    return call("funds", "record_payment", request_id, request.get_json()), 201
+    return answer("funds", "record_payment", request_id, request.get_json()), 201
 
 
 # --- reports -----------------------------------------------------------------------------------
@@ -226,4 +226,4 @@ def report(query):
         # the BOM lets spreadsheet programs read the accents as UTF-8
         return Response("\ufeff" + text, mimetype="text/csv", headers={
             "Content-Disposition": "attachment; filename=fondo-di-comunita.csv"})
-    return call("funds", "report", args)
+    return answer("funds", "report", args)

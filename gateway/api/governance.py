@@ -3,7 +3,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gateway.api.common import answers, call
+from gateway.api.common import answer, answers
 from services.directory.schemas import GovernanceBodySchema, GovernanceQuerySchema
 
 blp = Blueprint("governance", __name__, url_prefix="/api/v1", description="Governance")
@@ -18,4 +18,4 @@ class GovernanceList(Schema):
 @answers(blp, 200, GovernanceList)
 def governance_bodies(_query):
     """The cabina di regia, the coordinamenti municipali and the gruppi di progetto."""
-    return call("directory", "governance_bodies", request.args.to_dict())
+    return answer("directory", "governance_bodies", request.args.to_dict())

@@ -2,7 +2,7 @@
 from flask import request
 from flask_smorest import Blueprint
 
-from gateway.api.common import answers, call
+from gateway.api.common import answer, answers
 from gateway.problems import ProblemSchema
 from services.directory.schemas import HsdsQuerySchema
 
@@ -17,7 +17,7 @@ HSDS_DOCS = "https://docs.openreferral.org/en/latest/hsds/schema_reference.html"
 @blp.alt_response(422, schema=ProblemSchema)
 def hsds_services(_query):
     """Services as an HSDS page."""
-    return call("directory", "hsds_services", request.args.to_dict())
+    return answer("directory", "hsds_services", request.args.to_dict())
 
 
 @blp.route("/services/<service_id>")
@@ -25,7 +25,7 @@ def hsds_services(_query):
 @blp.alt_response(404, schema=ProblemSchema)
 def hsds_service(service_id):
     """One service in HSDS."""
-    return call("directory", "hsds_service", service_id)
+    return answer("directory", "hsds_service", service_id)
 
 
 @blp.route("/organizations")
@@ -34,7 +34,7 @@ def hsds_service(service_id):
 @blp.alt_response(422, schema=ProblemSchema)
 def hsds_organizations(_query):
     """Organisations as an HSDS page."""
-    return call("directory", "hsds_organizations", request.args.to_dict())
+    return answer("directory", "hsds_organizations", request.args.to_dict())
 
 
 @blp.route("/organizations/<organization_id>")
@@ -42,4 +42,4 @@ def hsds_organizations(_query):
 @blp.alt_response(404, schema=ProblemSchema)
 def hsds_organization(organization_id):
     """One organisation in HSDS."""
-    return call("directory", "hsds_organization", organization_id)
+    return answer("directory", "hsds_organization", organization_id)

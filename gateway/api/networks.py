@@ -1,7 +1,7 @@
 """The 9 municipal networks."""
 from flask_smorest import Blueprint
 
-from gateway.api.common import answers, call, page_schema
+from gateway.api.common import answer, answers, page_schema
 from services.directory.schemas import NetworkSchema
 
 blp = Blueprint("networks", __name__, url_prefix="/api/v1", description="Municipal networks")
@@ -12,4 +12,4 @@ NetworkPage = page_schema(NetworkSchema, "NetworkPage")
 @answers(blp, 200, NetworkPage)
 def list_networks():
     """The QuBì network of each municipio, with its zones."""
-    return call("directory", "list_networks")
+    return answer("directory", "list_networks")

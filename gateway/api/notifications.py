@@ -3,7 +3,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gateway.api.common import BEARER, answers, call, page_schema, problems, require_login
+from gateway.api.common import BEARER, answer, answers, page_schema, problems, require_login
 from gateway.problems import ProblemSchema
 from services.notifications.schemas import (InboxQuerySchema, NotificationSchema,
                                             PreferencesSchema)
@@ -23,7 +23,7 @@ class InboxPage(page_schema(NotificationSchema, "InboxPageBase")):
 def list_notifications(_query):
     """The caller's notifications, newest first."""
     require_login()
-    return call("notifications", "list_notifications", request.args.to_dict())
+    return answer("notifications", "list_notifications", request.args.to_dict())
 
 
 @blp.route("/notifications/<notification_id>/read", methods=["POST"])
@@ -34,7 +34,7 @@ def list_notifications(_query):
 def mark_read(notification_id):
     """Mark one of the caller's notifications as read."""
     require_login()
-    return call("notifications", "mark_read", notification_id)
+    return answer("notifications", "mark_read", notification_id)
 
 
 class MarkedSchema(Schema):
@@ -48,7 +48,7 @@ class MarkedSchema(Schema):
 def mark_all_read():
     """Mark every notification of the caller as read."""
     require_login()
-    return call("notifications", "mark_all_read")
+    return answer("notifications", "mark_all_read")
 
 
 @blp.route("/notifications/preferences")
@@ -58,7 +58,7 @@ def mark_all_read():
 def get_preferences():
     """How the caller hears of each kind of notification, and their quiet hours."""
     require_login()
-    return call("notifications", "get_preferences")
+    return answer("notifications", "get_preferences")
 
 
 @blp.route("/notifications/preferences", methods=["PUT"])
@@ -69,4 +69,4 @@ def get_preferences():
 def set_preferences(_data):
     """Choose in_app, email, digest or off per kind (some kinds cannot be off), and quiet hours."""
     require_login()
-    return call("notifications", "set_preferences", request.get_json())
+    return answer("notifications", "set_preferences", request.get_json())

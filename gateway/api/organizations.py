@@ -3,7 +3,8 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gateway.api.common import BEARER, answers, call, page_schema, require_login, require_role
+from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_login,
+                                require_role)
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR
 from services.common.errors import Invalid
@@ -25,7 +26,7 @@ class CsvExportQuerySchema(Schema):
 @answers(blp, 200, OrganizationPage)
 def list_organizations(_query):
     """Organisations, filtered by municipio, level and text."""
-    return call("directory", "list_organizations", request.args.to_dict())
+    return answer("directory", "list_organizations", request.args.to_dict())
 
 
 @blp.route("/organizations", methods=["POST"])
@@ -38,7 +39,7 @@ def list_organizations(_query):
 def register_organization(_data):
     """Register an organisation in one or more networks (coordinator of those municipi, city)."""
     require_role(COORDINATOR, CITY)
-    return call("directory", "register_organization", request.get_json()), 201
+    return answer("directory", "register_organization", request.get_json()), 201
 
 
 @blp.route("/organizations/<organization_id>")
@@ -46,7 +47,7 @@ def register_organization(_data):
 @blp.alt_response(404, schema=ProblemSchema)
 def get_organization(organization_id):
     """One organisation."""
-    return call("directory", "get_organization", organization_id)
+    return answer("directory", "get_organization", organization_id)
 
 
 @blp.route("/organizations/<organization_id>", methods=["PATCH"])
@@ -60,7 +61,7 @@ def get_organization(organization_id):
 def update_organization(_data, organization_id):
     """Change an organisation (its partner, its municipio's coordinator, the city)."""
     require_login()
-    return call("directory", "update_organization", organization_id, request.get_json())
+    return answer("directory", "update_organization", organization_id, request.get_json())
 
 
 CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}, "example": (
@@ -82,7 +83,7 @@ def import_organizations():
     text = request.get_data(as_text=True)
     if not text.strip():
         raise Invalid({"body": ["Send the CSV file as the request body (Content-Type: text/csv)."]})
-    return call("directory", "import_organizations_csv", text)
+    return answer("directory", "import_organizations_csv", text)
 
 
 @blp.route("/organizations/export.csv")

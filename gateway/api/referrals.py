@@ -3,7 +3,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gateway.api.common import (BEARER, answers, call, page_schema, problems, require_login,
+from gateway.api.common import (BEARER, answer, answers, page_schema, problems, require_login,
                                 require_role)
 from services.common.context import PARTNER, SOCIAL_WORKER
 from services.referrals.schemas import (AuditEntrySchema, CompleteSchema, DeclineSchema,
@@ -28,7 +28,7 @@ def send_referral(_data):
     consent of a guardian (422 without it); the receiver sees no names or contacts until it
     accepts."""
     require_role(PARTNER, SOCIAL_WORKER)
-    return call("referrals", "send_referral", request.get_json()), 201
+    return answer("referrals", "send_referral", request.get_json()), 201
 
 
 @blp.route("/referrals")
@@ -40,7 +40,7 @@ def list_referrals(_query):
     """The referrals the caller may see (inbox, outbox, or the municipio's), overdue first.
     Lists never carry personal data."""
     require_login()
-    return call("referrals", "list_referrals", request.args.to_dict())
+    return answer("referrals", "list_referrals", request.args.to_dict())
 
 
 @blp.route("/referrals/<referral_id>")
@@ -50,7 +50,7 @@ def list_referrals(_query):
 def get_referral(referral_id):
     """One referral, as the caller's role may see it (every read of personal data is audited)."""
     require_login()
-    return call("referrals", "get_referral", referral_id)
+    return answer("referrals", "get_referral", referral_id)
 
 
 @blp.route("/referrals/<referral_id>/accept", methods=["POST"])
@@ -60,7 +60,7 @@ def get_referral(referral_id):
 def accept_referral(referral_id):
     """The receiver takes the family on: sent -> accepted."""
     require_login()
-    return call("referrals", "accept_referral", referral_id)
+    return answer("referrals", "accept_referral", referral_id)
 
 
 @blp.route("/referrals/<referral_id>/decline", methods=["POST"])
@@ -71,7 +71,7 @@ def accept_referral(referral_id):
 def decline_referral(_data, referral_id):
     """The receiver cannot take the family: sent -> declined, with a reason."""
     require_login()
-    return call("referrals", "decline_referral", referral_id, request.get_json())
+    return answer("referrals", "decline_referral", referral_id, request.get_json())
 
 
 @blp.route("/referrals/<referral_id>/complete", methods=["POST"])
@@ -82,7 +82,7 @@ def decline_referral(_data, referral_id):
 def complete_referral(_data, referral_id):
     """The hand-over reached its outcome: accepted -> completed."""
     require_login()
-    return call("referrals", "complete_referral", referral_id, request.get_json())
+    return answer("referrals", "complete_referral", referral_id, request.get_json())
 
 
 @blp.route("/referrals/<referral_id>/withdraw", methods=["POST"])
@@ -93,7 +93,7 @@ def complete_referral(_data, referral_id):
 def withdraw_referral(_data, referral_id):
     """The sender takes the referral back: sent or accepted -> withdrawn."""
     require_login()
-    return call("referrals", "withdraw_referral", referral_id, request.get_json())
+    return answer("referrals", "withdraw_referral", referral_id, request.get_json())
 
 
 @blp.route("/referrals/<referral_id>/consent/withdraw", methods=["POST"])
@@ -103,7 +103,7 @@ def withdraw_referral(_data, referral_id):
 def withdraw_consent(referral_id):
     """The guardian withdrew consent: the receiver stops seeing the family's data at once."""
     require_login()
-    return call("referrals", "withdraw_consent", referral_id)
+    return answer("referrals", "withdraw_consent", referral_id)
 
 
 @blp.route("/referrals/<referral_id>/notes", methods=["POST"])
@@ -114,7 +114,7 @@ def withdraw_consent(referral_id):
 def add_note(_data, referral_id):
     """A message in the hand-over's thread (sender, receiver, social worker)."""
     require_login()
-    return call("referrals", "add_note", referral_id, request.get_json()), 201
+    return answer("referrals", "add_note", referral_id, request.get_json()), 201
 
 
 @blp.route("/referrals/<referral_id>/audit")
@@ -125,4 +125,4 @@ def audit_trail(referral_id):
     """Who saw the family's data or changed the referral, and when (social workers and
     coordinators of the municipio)."""
     require_login()
-    return call("referrals", "audit_trail", referral_id)
+    return answer("referrals", "audit_trail", referral_id)

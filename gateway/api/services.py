@@ -2,7 +2,7 @@
 from flask import request
 from flask_smorest import Blueprint
 
-from gateway.api.common import BEARER, answers, call, page_schema, require_role
+from gateway.api.common import BEARER, answer, answers, call, page_schema, require_role
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR, PARTNER
 from services.directory.schemas import (ServiceCreateSchema, ServiceQuerySchema, ServiceSchema,
@@ -19,7 +19,7 @@ MANAGERS = (PARTNER, COORDINATOR, CITY)
 @blp.alt_response(422, schema=ProblemSchema)
 def search_services(_query):
     """Find services: text, municipio, zone, category, age, open at a moment, near a point."""
-    return call("directory", "search_services", request.args.to_dict())
+    return answer("directory", "search_services", request.args.to_dict())
 
 
 @blp.route("/services", methods=["POST"])
@@ -33,7 +33,7 @@ def search_services(_query):
 def create_service(_data):
     """Publish a service of an organisation (its partner, its coordinator, the city)."""
     require_role(*MANAGERS)
-    return call("directory", "create_service", request.get_json()), 201
+    return answer("directory", "create_service", request.get_json()), 201
 
 
 @blp.route("/services/<service_id>")
@@ -41,7 +41,7 @@ def create_service(_data):
 @blp.alt_response(404, schema=ProblemSchema)
 def get_service(service_id):
     """One service, with its place, hours and phones."""
-    return call("directory", "get_service", service_id)
+    return answer("directory", "get_service", service_id)
 
 
 @blp.route("/services/<service_id>", methods=["PATCH"])
@@ -55,7 +55,7 @@ def get_service(service_id):
 def update_service(_data, service_id):
     """Change a service (its organisation's partner, its coordinator, the city)."""
     require_role(*MANAGERS)
-    return call("directory", "update_service", service_id, request.get_json())
+    return answer("directory", "update_service", service_id, request.get_json())
 
 
 @blp.route("/services/<service_id>", methods=["DELETE"])

@@ -10,6 +10,7 @@ import pytest
 from gateway.logs import RequestIdFilter
 from gateway.revocations import Revocations
 from gateway.tests.support import COORDINATOR, bearer, make_app
+from services.common import serialization
 from services.common.errors import Unavailable
 from services.common.logs import JsonFormatter
 
@@ -24,10 +25,15 @@ class FakeDirectory:
         self.calls = []
         self.on_call = None
 
-    def call(self, service, method, *args, context_data=None, **kwargs):
+    def call(self, service, method, *args, context_data=None, as_json=False, **kwargs):
         self.calls.append((method, args))
         self.on_call(service, method, 0.002, "ok")
         logging.getLogger("gateway.rpc").info("rpc %s.%s", service, method)
+        result = self.answer(method, args)
+        return serialization.dumps(result) if as_json else result
+
+    @staticmethod
+    def answer(method, args):
         if method == "end_session":
             return {"session_id": args[0], "until": time.time() + 300}
         if method == "get_organization":

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.common.broker import explicit_transport
+from services.common.serialization import GATEWAY_JSON
 
 DEVELOPMENT_SECRET = "qubi-development-secret-do-not-use-in-production"
 # a Fernet key (urlsafe base64 of 32 bytes) that everyone can read here: development only
@@ -65,6 +66,7 @@ class Settings:
         """The config dict a nameko container of any QuBì service is built with."""
         return {
             "AMQP_URI": explicit_transport(self.amqp_uri),
+            "ACCEPT": ["json", GATEWAY_JSON],
             "max_workers": self.max_workers,
             "DATABASES": dict(self.databases),
             "OUTBOX_SWEEP_SECONDS": self.outbox_sweep_seconds,

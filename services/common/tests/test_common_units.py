@@ -15,7 +15,7 @@ from services.common.database import Store
 from services.common.errors import (Forbidden, Invalid, NotAuthenticated, Unavailable,
                                     flatten_messages)
 from services.common.schemas import Moment, load
-from services.common.serialization import dumps, loads
+from services.common.serialization import Encoded, dumps, loads, loads_keeping_result
 from services.directory.models import Base as DirectoryBase
 
 
@@ -150,6 +150,19 @@ def test_a_moment_outside_this_century_is_refused_with_its_field(given):
     with pytest.raises(Invalid) as refused:
         load(Schema.from_dict({"at": Moment()})(), {"at": given})
     assert refused.value.errors == {"at": ["A moment between 2000 and 2099."]}
+
+
+def test_the_gateway_keeps_a_result_as_the_json_it_came_in_and_decodes_the_rest():
+    page = {"items": [{"name": "Sportello \"QuBì\"", "error": None}], "total": 1}
+    kept = loads_keeping_result(dumps({"result": page, "error": None}))
+    assert isinstance(kept["result"], Encoded) and kept["error"] is None
+    assert loads(kept["result"].json) == page
+    failed = {"result": None, "error": {"exc_type": "NotFound", "value": "No such service."}}
+    assert loads_keeping_result(dumps(failed)) == failed
+    request = {"args": [{"q": "sport"}], "kwargs": {}}
+    assert loads_keeping_result(dumps(request)) == request
+    # what another encoder wrote (spaces) is decoded whole
+    assert loads_keeping_result(b'{"result": [1], "error": null}') == {"result": [1], "error": None}
 
 
 def test_messages_carry_what_json_can_say_even_past_64_bit_integers():
