@@ -1,16 +1,17 @@
 """Who is calling: the gateway puts the authenticated person in nameko `context_data`,
 every service reads it through `CallerContext` and enforces its own rules with it."""
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from nameko.extensions import DependencyProvider
 
 from services.common.errors import Forbidden, NotAuthenticated
+from services.common.serialization import dumps, loads
 
 CALLER_KEY = "caller"
 REQUEST_ID_KEY = "request_id"
 ORIGIN_KEY = "origin"
 GATEWAY = "gateway"
+CLAIMS = ("user_id", "username", "organization_id", "roles", "municipi", "language")
 
 PARTNER, SOCIAL_WORKER, COORDINATOR, CITY = "partner", "social_worker", "coordinator", "city"
 ROLES = (PARTNER, SOCIAL_WORKER, COORDINATOR, CITY)
@@ -72,9 +73,7 @@ class Caller:
             raise Forbidden(f"Not allowed for municipio {', '.join(map(str, outside))}.")
 
     def to_context_data(self) -> dict:
-        claims = {key: value for key, value in asdict(self).items()
-                  if key not in ("tier", "request_id", "origin")}
-        data = {CALLER_KEY: json.dumps(claims)}
+        data = {CALLER_KEY: dumps({key: getattr(self, key) for key in CLAIMS}).decode()}
         if self.request_id:
             data[REQUEST_ID_KEY] = self.request_id
         if self.origin:
@@ -84,7 +83,7 @@ class Caller:
     @classmethod
     def from_context_data(cls, data) -> "Caller":
         raw = data.get(CALLER_KEY)
-        claims = json.loads(raw) if raw else {}
+        claims = loads(raw) if raw else {}
         return cls(request_id=data.get(REQUEST_ID_KEY), origin=data.get(ORIGIN_KEY), **claims)
 
 
