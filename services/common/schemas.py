@@ -1,5 +1,6 @@
 """marshmallow helpers every service uses: loading with typed errors, timestamps in
 Europe/Rome, and paged lists."""
+import functools
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -54,8 +55,11 @@ class Timestamp(fields.DateTime):
         return local_time(value).isoformat()
 
 
-def load(schema: Schema, data, **kwargs):
-    """Validate and load `data`; invalid input is an `Invalid` error naming each field."""
+def load(schema: Schema | type, data, **kwargs):
+    """Validate and load `data` with a schema, or a schema class (made once, then reused: making
+    one costs more than most loads); invalid input is an `Invalid` error naming each field."""
+    if isinstance(schema, type):
+        schema = _made_once(schema)
     with_nul = _fields_with_nul(data)
     if with_nul:  # no text a person writes holds one, and PostgreSQL refuses to store it
         raise Invalid({field: ["Contains a NUL character."] for field in with_nul})
@@ -63,6 +67,11 @@ def load(schema: Schema, data, **kwargs):
         return schema.load(data if data is not None else {}, **kwargs)
     except ValidationError as error:
         raise Invalid.from_marshmallow(error.messages) from None
+
+
+@functools.cache
+def _made_once(schema_class: type) -> Schema:
+    return schema_class()
 
 
 def _fields_with_nul(data, path="") -> list:

@@ -25,7 +25,6 @@ NETWORK = NetworkSchema()
 ORGANIZATION = OrganizationSchema()
 SERVICE = ServiceSchema()
 IDENTITY = IdentitySchema()
-SERVICE_QUERY = ServiceQuerySchema()  # made once: searches are the most frequent call
 GOVERNANCE_BODIES = GovernanceBodySchema(many=True)
 RECIPIENTS = RecipientSchema(many=True)
 
@@ -63,7 +62,7 @@ class DirectoryService(ReportingService):
 
     @rpc
     def list_organizations(self, query=None):
-        args = load(OrganizationQuerySchema(), query)
+        args = load(OrganizationQuerySchema, query)
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, organizations.search_statement(**args), page, per_page,
@@ -71,7 +70,7 @@ class DirectoryService(ReportingService):
 
     @rpc
     def governance_bodies(self, query=None):
-        args = load(GovernanceQuerySchema(), query)
+        args = load(GovernanceQuerySchema, query)
         with self.db.transaction() as tx:
             return {"items": GOVERNANCE_BODIES.dump(
                 governance.bodies(tx.session, self.caller, args.get("municipio")))}
@@ -83,14 +82,14 @@ class DirectoryService(ReportingService):
 
     @rpc
     def register_organization(self, data):
-        data = load(OrganizationCreateSchema(), data)
+        data = load(OrganizationCreateSchema, data)
         with self.db.transaction() as tx:
             organization = organizations.register(tx, self.caller, data)
         return ORGANIZATION.dump(organization)
 
     @rpc
     def update_organization(self, organization_id, data):
-        data = load(OrganizationUpdateSchema(), data)
+        data = load(OrganizationUpdateSchema, data)
         with self.db.transaction() as tx:
             organization = organizations.update(tx, self.caller, organization_id, data)
         return ORGANIZATION.dump(organization)
@@ -108,7 +107,7 @@ class DirectoryService(ReportingService):
 
     @rpc
     def search_services(self, query=None):
-        args = load(SERVICE_QUERY, query)
+        args = load(ServiceQuerySchema, query)
         with self.db.transaction() as tx:
             return self.index.search(tx.session, args, as_json=True)
 
@@ -119,14 +118,14 @@ class DirectoryService(ReportingService):
 
     @rpc
     def create_service(self, data):
-        data = load(ServiceCreateSchema(), data)
+        data = load(ServiceCreateSchema, data)
         with self.db.transaction() as tx:
             service = catalog.create(tx, self.caller, data)
             return SERVICE.dump(service)
 
     @rpc
     def update_service(self, service_id, data):
-        data = load(ServiceUpdateSchema(), data)
+        data = load(ServiceUpdateSchema, data)
         with self.db.transaction() as tx:
             service = catalog.update(tx, self.caller, service_id, data)
             return SERVICE.dump(service)
@@ -139,8 +138,8 @@ class DirectoryService(ReportingService):
 
     @rpc
     def hsds_services(self, query=None):
-        args = load(HsdsQuerySchema(), query)
-        search_args = load(SERVICE_QUERY, {
+        args = load(HsdsQuerySchema, query)
+        search_args = load(ServiceQuerySchema, {
             key: value for key, value in (("q", args.get("search")), ("page", args["page"]),
                                           ("per_page", args["per_page"]),
                                           ("organization_id", args.get("organization_id")),
@@ -159,7 +158,7 @@ class DirectoryService(ReportingService):
 
     @rpc
     def hsds_organizations(self, query=None):
-        args = load(HsdsQuerySchema(), query)
+        args = load(HsdsQuerySchema, query)
         with self.db.transaction() as tx:
             page = paged(tx.session, organizations.search_statement(
                 municipio=args.get("municipio"), q=args.get("search")), args["page"],
@@ -175,7 +174,7 @@ class DirectoryService(ReportingService):
     def authenticate(self, credentials):
         """Checks a password and opens a login session: the identity, and the session's id
         and first refresh token. Refusals say the same whatever the reason (users.py)."""
-        credentials = load(CredentialsSchema(), credentials)
+        credentials = load(CredentialsSchema, credentials)
         with self.db.transaction() as tx:
             try:
                 user = users.authenticate(tx.session, credentials["username"],

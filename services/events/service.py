@@ -33,7 +33,7 @@ class EventsService(ReportingService):
 
     @rpc
     def list_events(self, query=None):
-        args = load(EventQuerySchema(), query)
+        args = load(EventQuerySchema, query)
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, agenda.search_statement(self.caller, **args), page,
@@ -46,13 +46,13 @@ class EventsService(ReportingService):
 
     @rpc
     def create_event(self, data):
-        data = load(EventCreateSchema(), data)
+        data = load(EventCreateSchema, data)
         with self.db.transaction() as tx:
             return EVENT.dump(agenda.create(tx, self.caller, data, utcnow()))
 
     @rpc
     def update_event(self, event_id, data):
-        data = load(EventUpdateSchema(), data)
+        data = load(EventUpdateSchema, data)
         with self.db.transaction() as tx:
             return EVENT.dump(agenda.update(tx, self.caller, event_id, data, utcnow()))
 
@@ -68,7 +68,7 @@ class EventsService(ReportingService):
 
     @rpc
     def register(self, event_id, data):
-        data = load(RegistrationCreateSchema(), data)
+        data = load(RegistrationCreateSchema, data)
         with self.db.transaction() as tx:
             registration, token = registrations.register(tx, self.caller, event_id, data,
                                                          utcnow())
@@ -76,13 +76,13 @@ class EventsService(ReportingService):
 
     @rpc
     def cancel_registration(self, event_id, registration_id, query=None):
-        token = load(CancelQuerySchema(), query).get("token")
+        token = load(CancelQuerySchema, query).get("token")
         with self.db.transaction() as tx:
             registrations.cancel(tx, self.caller, event_id, registration_id, token, utcnow())
 
     @rpc
     def list_registrations(self, event_id, query=None):
-        args = load(RegistrationQuerySchema(), query)
+        args = load(RegistrationQuerySchema, query)
         with self.db.transaction() as tx:
             statement = registrations.search_statement(tx.session, self.caller, event_id,
                                                        args.get("status"))
@@ -96,7 +96,7 @@ class EventsService(ReportingService):
 
     @rpc
     def mark_attendance(self, event_id, registration_id, data=None):
-        attended = load(AttendanceSchema(), data)["attended"]
+        attended = load(AttendanceSchema, data)["attended"]
         with self.db.transaction() as tx:
             return REGISTRATION.dump(registrations.mark_attendance(
                 tx, self.caller, event_id, registration_id, attended))
@@ -141,7 +141,7 @@ class EventsService(ReportingService):
 
     @rpc
     def list_drives(self, query=None):
-        args = load(DriveQuerySchema(), query)
+        args = load(DriveQuerySchema, query)
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, drives.search_statement(**args), page, per_page,
@@ -154,20 +154,20 @@ class EventsService(ReportingService):
 
     @rpc
     def create_drive(self, data):
-        data = load(DriveCreateSchema(), data)
+        data = load(DriveCreateSchema, data)
         with self.db.transaction() as tx:
             drive = drives.create(tx, self.caller, data, utcnow())
             return DRIVE.dump(drives.present(tx.session, drive))
 
     @rpc
     def pledge(self, drive_id, data):
-        data = load(PledgeCreateSchema(), data)
+        data = load(PledgeCreateSchema, data)
         with self.db.transaction() as tx:
             return PLEDGE.dump(drives.pledge(tx, drive_id, data, utcnow()))
 
     @rpc
     def record_delivery(self, drive_id, data):
-        data = load(DeliveryCreateSchema(), data)
+        data = load(DeliveryCreateSchema, data)
         with self.db.transaction() as tx:
             return DELIVERY.dump(drives.deliver(tx, self.caller, drive_id, data, utcnow()))
 

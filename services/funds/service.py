@@ -29,7 +29,7 @@ class FundsService(ReportingService):
 
     @rpc
     def list_budgets(self, query=None):
-        args = load(BudgetQuerySchema(), query)
+        args = load(BudgetQuerySchema, query)
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, budgets.search_statement(self.caller, **args), page,
@@ -43,28 +43,28 @@ class FundsService(ReportingService):
 
     @rpc
     def create_budget(self, data):
-        data = load(BudgetCreateSchema(), data)
+        data = load(BudgetCreateSchema, data)
         with self.db.transaction() as tx:
             return BUDGET.dump(budgets.present(
                 tx.session, budgets.create(tx, self.caller, data, utcnow())))
 
     @rpc
     def update_budget(self, budget_id, data):
-        threshold = load(BudgetUpdateSchema(), data)["approval_threshold"]
+        threshold = load(BudgetUpdateSchema, data)["approval_threshold"]
         with self.db.transaction() as tx:
             return BUDGET.dump(budgets.present(
                 tx.session, budgets.set_threshold(tx, self.caller, budget_id, threshold)))
 
     @rpc
     def top_up(self, budget_id, data):
-        data = load(TopUpCreateSchema(), data)
+        data = load(TopUpCreateSchema, data)
         with self.db.transaction() as tx:
             return ENTRY.dump(ledger.present(
                 budgets.top_up(tx, self.caller, budget_id, data, utcnow())))
 
     @rpc
     def get_ledger(self, budget_id, query=None):
-        args = load(LedgerQuerySchema(), query)
+        args = load(LedgerQuerySchema, query)
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             budget = budgets.visible(tx.session, self.caller, budget_id)
@@ -77,7 +77,7 @@ class FundsService(ReportingService):
 
     @rpc
     def reverse_entry(self, entry_id, data):
-        reason = load(DecisionReasonSchema(), data)["reason"]
+        reason = load(DecisionReasonSchema, data)["reason"]
         with self.db.transaction() as tx:
             return ENTRY.dump(ledger.present(
                 ledger.reverse(tx, self.caller, entry_id, reason, utcnow())))
@@ -86,13 +86,13 @@ class FundsService(ReportingService):
 
     @rpc
     def submit_request(self, data):
-        data = load(FundRequestCreateSchema(), data)
+        data = load(FundRequestCreateSchema, data)
         with self.db.transaction() as tx:
             return self._dump(tx, approvals.submit(tx, self.caller, data, utcnow()))
 
     @rpc
     def list_requests(self, query=None):
-        args = load(FundRequestQuerySchema(), query)
+        args = load(FundRequestQuerySchema, query)
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, approvals.search_statement(self.caller, **args), page,
@@ -122,7 +122,7 @@ class FundsService(ReportingService):
 
     @rpc
     def record_payment(self, request_id, data):
-        data = load(FundPaymentCreateSchema(), data)
+        data = load(FundPaymentCreateSchema, data)
         with self.db.transaction() as tx:
             return ENTRY.dump(ledger.present(
                 approvals.record_payment(tx, self.caller, request_id, data, utcnow())))
@@ -131,20 +131,20 @@ class FundsService(ReportingService):
 
     @rpc
     def report(self, query=None):
-        args = load(FundReportQuerySchema(), query)
+        args = load(FundReportQuerySchema, query)
         with self.db.transaction() as tx:
             found = reports.report(tx.session, self.caller, _municipi(args), args.get("period"))
         return REPORT.dump({**found, "generated_at": utcnow()})
 
     @rpc
     def report_csv(self, query=None):
-        args = load(FundReportQuerySchema(), query)
+        args = load(FundReportQuerySchema, query)
         with self.db.transaction() as tx:
             return reports.export_csv(reports.report(tx.session, self.caller, _municipi(args),
                                                      args.get("period")))
 
     def _decide(self, move, request_id, data):
-        reason = load(DecisionReasonSchema(), data)["reason"]
+        reason = load(DecisionReasonSchema, data)["reason"]
         with self.db.transaction() as tx:
             return self._dump(tx, move(tx, self.caller, request_id, reason, utcnow()))
 

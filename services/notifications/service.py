@@ -142,7 +142,7 @@ class NotificationsService(QubiService):
 
     @rpc
     def list_notifications(self, query=None):
-        args = load(InboxQuerySchema(), query)
+        args = load(InboxQuerySchema, query)
         language = self.caller.language
         with self.db.transaction() as tx:
             page = paged(tx.session, inbox.inbox_statement(self.caller, args["unread"]),
@@ -172,7 +172,7 @@ class NotificationsService(QubiService):
 
     @rpc
     def set_preferences(self, data):
-        data = load(PreferencesSchema(), data)
+        data = load(PreferencesSchema, data)
         with self.db.transaction() as tx:
             return preferences.write(tx, self.caller, data)
 

@@ -30,7 +30,7 @@ class ReferralsService(ReportingService):
 
     @rpc
     def send_referral(self, data):
-        data = load(ReferralCreateSchema(), data)
+        data = load(ReferralCreateSchema, data)
         receiver = self._receiver(data)
         with self.db.transaction() as tx:
             referral = handovers.send(tx, self.caller, data, receiver, self.cipher)
@@ -38,7 +38,7 @@ class ReferralsService(ReportingService):
 
     @rpc
     def list_referrals(self, query=None):
-        args = load(ReferralQuerySchema(), query)
+        args = load(ReferralQuerySchema, query)
         page, per_page = args["page"], args["per_page"]
         with self.db.transaction() as tx:
             found = handovers.visible_list(tx.session, self.caller, args.get("box"),
@@ -59,17 +59,17 @@ class ReferralsService(ReportingService):
 
     @rpc
     def decline_referral(self, referral_id, data):
-        data = load(DeclineSchema(), data)
+        data = load(DeclineSchema, data)
         return self._move(referral_id, "declined", decline_reason=data["reason"])
 
     @rpc
     def complete_referral(self, referral_id, data):
-        data = load(CompleteSchema(), data)
+        data = load(CompleteSchema, data)
         return self._move(referral_id, "completed", outcome=data["outcome"])
 
     @rpc
     def withdraw_referral(self, referral_id, data):
-        data = load(WithdrawSchema(), data)
+        data = load(WithdrawSchema, data)
         return self._move(referral_id, "withdrawn", withdraw_reason=data["reason"])
 
     @rpc
@@ -80,7 +80,7 @@ class ReferralsService(ReportingService):
 
     @rpc
     def add_note(self, referral_id, data):
-        data = load(NoteCreateSchema(), data)
+        data = load(NoteCreateSchema, data)
         with self.db.transaction() as tx:
             note = handovers.add_note(tx, self.caller, referral_id, data["body"], self.cipher)
             return NOTE.dump({"id": note.id, "author_user_id": note.author_user_id,
