@@ -13,7 +13,11 @@ import threading
 import time
 from contextlib import contextmanager
 
+from amqp.exceptions import ChannelError
+from kombu import Connection, Producer
 from kombu.entity import TRANSIENT_DELIVERY_MODE as TRANSIENT
+from nameko.amqp.publish import UndeliverableMessage
+from nameko.constants import SERIALIZER_CONFIG_KEY
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from nameko.rpc import ServiceProxy
 from nameko.standalone.rpc import StandaloneProxyBase
@@ -25,10 +29,40 @@ from services.common.serialization import GATEWAY_JSON, Encoded, dumps, loads
 log = logging.getLogger(__name__)
 
 
+class _RequestPublisher:
+    """Publishes the requests of one pooled proxy (used by one thread at a time) on a channel of
+    its own, opened with the first and kept; nameko's Publisher makes a connection object and
+    takes a producer from a shared pool for every message.
+
+    A request is worth nothing once its caller gave up: it expires then, and is not written to
+    disk on the way (the services' answers and events are what lasts). The broker confirms
+    each, which is how a request to a service with no queue at all fails at once
+    (UnknownService) instead of at the timeout."""
+
+    def __init__(self, amqp_uri: str, timeout: float):
+        self.connection = Connection(amqp_uri, transport_options={"confirm_publish": True})
+        self.timeout = timeout
+        self.producer = None
+
+    def publish(self, payload, extra_headers=None, **properties):
+        if self.producer is None:
+            self.producer = Producer(self.connection.channel(), serializer=GATEWAY_JSON)
+        try:
+            self.producer.publish(payload, headers=extra_headers, delivery_mode=TRANSIENT,
+                                  expiration=self.timeout, **properties)
+        except ChannelError as error:
+            if "NO_ROUTE" in str(error):
+                raise UndeliverableMessage() from error
+            raise
+
+    def close(self):
+        self.connection.release()
+
+
 class _PooledProxy(StandaloneProxyBase):
     def __init__(self, config, timeout):
         super().__init__(config, timeout=timeout)
-        self._timeout = timeout
+        self._publisher = _RequestPublisher(config["AMQP_URI"], timeout)
         self._methods = {}
 
     def call(self, service, method, context_data, args, kwargs):
@@ -36,17 +70,20 @@ class _PooledProxy(StandaloneProxyBase):
         self._worker_ctx.data = context_data
         key = (service, method)
         if key not in self._methods:
-            # a request is worth nothing once its caller gave up: it expires then, and is not
-            # written to disk on the way (the services' answers and events are what lasts)
-            proxy = ServiceProxy(self._worker_ctx, service, self._reply_listener,
-                                 expiration=self._timeout, delivery_mode=TRANSIENT)
-            self._methods[key] = getattr(proxy, method)
+            method_proxy = getattr(ServiceProxy(self._worker_ctx, service, self._reply_listener),
+                                   method)
+            method_proxy.publisher = self._publisher
+            self._methods[key] = method_proxy
         return self._methods[key](*args, **kwargs)
+
+    def stop(self):
+        self._publisher.close()
+        super().stop()
 
 
 class RpcPool:
     def __init__(self, amqp_uri: str, timeout: float = 5.0, size: int = 16):
-        self.config = {"AMQP_URI": explicit_transport(amqp_uri), "SERIALIZER": GATEWAY_JSON}
+        self.config = {"AMQP_URI": explicit_transport(amqp_uri), SERIALIZER_CONFIG_KEY: GATEWAY_JSON}
         self.timeout = timeout
         self.size = size
         self._idle = queue.LifoQueue()

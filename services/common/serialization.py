@@ -66,5 +66,7 @@ def loads_keeping_result(data):
 
 def use_on_the_bus():
     register("json", dumps, loads, content_type="application/json", content_encoding="utf-8")
+    # "binary": py-amqp turns the body of a message in a text encoding into a str before anyone
+    # reads it; the gateway passes the bytes on
     register(GATEWAY_JSON, dumps, loads_keeping_result,
-             content_type="application/vnd.qubi.gateway+json", content_encoding="utf-8")
+             content_type="application/vnd.qubi.gateway+json", content_encoding="binary")

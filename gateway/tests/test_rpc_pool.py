@@ -1,0 +1,60 @@
+"""The gateway's pool of RPC proxies against a real broker and a real nameko service."""
+import time
+
+import pytest
+from orjson import Fragment
+
+from gateway.rpc import RpcPool
+from services.common.errors import NotFound, Unavailable
+from services.common.rpc import rpc
+from services.common.serialization import loads
+
+pytestmark = pytest.mark.broker
+TIMEOUT = 5
+
+
+class Shelf:
+    name = "rpc_pool_shelf"
+
+    @rpc
+    def page(self, size):
+        return {"items": [{"number": n, "name": "Attività"} for n in range(size)], "total": size}
+
+    @rpc
+    def shelved(self):
+        return Fragment(b'{"title": "Il barone rampante",  "year": 1957}')
+
+    @rpc
+    def missing(self):
+        raise NotFound("No such book.")
+
+
+@pytest.fixture
+def pool(service_config, container_factory):
+    container_factory(Shelf, service_config).start()
+    pool = RpcPool(service_config["AMQP_URI"], timeout=TIMEOUT, size=2)
+    yield pool
+    pool.close()
+
+
+def test_an_answer_comes_decoded_or_as_the_json_it_came_in(pool):
+    page = pool.call("rpc_pool_shelf", "page", 3)
+    assert page == {"items": [{"number": n, "name": "Attività"} for n in range(3)], "total": 3}
+    assert loads(pool.call("rpc_pool_shelf", "page", 3, as_json=True)) == page
+    # as it came: the service's own spacing, not the JSON decoded and written again
+    assert pool.call("rpc_pool_shelf", "shelved", as_json=True) == (
+        b'{"title": "Il barone rampante",  "year": 1957}')
+
+
+def test_a_domain_error_comes_back_typed_and_the_proxy_serves_on(pool):
+    with pytest.raises(NotFound, match="No such book"):
+        pool.call("rpc_pool_shelf", "missing")
+    assert pool.call("rpc_pool_shelf", "page", 1)["total"] == 1
+
+
+def test_a_service_without_a_queue_is_unavailable_at_once_not_at_the_timeout(pool):
+    started = time.monotonic()
+    with pytest.raises(Unavailable):
+        pool.call("rpc_pool_nobody", "ping")
+    assert time.monotonic() - started < TIMEOUT / 2
+    assert pool.call("rpc_pool_shelf", "page", 1)["total"] == 1
