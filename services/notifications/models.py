@@ -41,13 +41,14 @@ class Preference(Base):
 
 
 class Recipient(Base):
-    """What the service keeps of a person: where and in which language to write, and when not."""
+    """What the service keeps of a person: where and in which language to write, and when not
+    (quiet hours: from QUIET_HOURS when first met, then as the person sets them; none if null)."""
     __tablename__ = "recipients"
     user_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     email: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(5), default="it")
-    quiet_from: Mapped[str | None] = mapped_column(String(5), default="20:00")
-    quiet_to: Mapped[str | None] = mapped_column(String(5), default="08:00")
+    quiet_from: Mapped[str | None] = mapped_column(String(5))
+    quiet_to: Mapped[str | None] = mapped_column(String(5))
 
 
 class Delivery(Base):

@@ -92,6 +92,23 @@ def test_quiet_hours_hold_email_until_morning(store, smtp):
     assert send(store, smtp, morning)["sent"] == 2
 
 
+def test_without_quiet_hours_email_goes_at_night_too(store, smtp):
+    with store.transaction() as tx:
+        inbox.deliver(tx, PEOPLE, "referral_sent", REFERRAL, "e1", "/referrals/r-1", PUBLIC,
+                      NIGHT, quiet_hours="")
+    assert send(store, smtp, NIGHT)["sent"] == 2
+
+
+def test_a_person_who_turns_quiet_hours_off_is_emailed_at_night(store, smtp):
+    with store.transaction() as tx:
+        preferences.write(tx, ALICE, {"quiet_hours": {"start": None, "end": None}})
+    with store.sessions() as session:
+        assert preferences.read(session, ALICE)["quiet_hours"] == {"start": None, "end": None}
+    tell(store, "referral_sent", REFERRAL, now=NIGHT)
+    send(store, smtp, NIGHT)
+    assert [m["To"] for m in smtp.messages()] == ["alice@rete-qubi.example"]  # Bob: quiet
+
+
 def test_off_digest_and_in_app_are_obeyed(store, smtp):
     with store.transaction() as tx:
         preferences.write(tx, ALICE, {"preferences": {"organization_registered": "off",
