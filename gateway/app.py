@@ -85,7 +85,6 @@ def _register_hooks(app, settings):
         g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
             raise Invalid({"url": ["Contains a NUL character."]})
-        language = request.accept_languages.best_match(["it", "en"]) or "it"
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             claims = auth.verify_token(header[7:].strip(), settings.secret_key,
@@ -95,6 +94,7 @@ def _register_hooks(app, settings):
         elif header:
             raise NotAuthenticated("Use an `Authorization: Bearer <token>` header.")
         else:
+            language = request.accept_languages.best_match(["it", "en"]) or "it"
             g.caller = auth.anonymous(g.request_id, language)
 
     @app.before_request
