@@ -132,8 +132,7 @@ def main(argv=None) -> str:
     in_service = iter(itertools.cycle(mix))
 
     def search_in_service():
-        with store.transaction() as tx:
-            index.search(tx.session, schema.load(next(in_service)), as_json=True)
+        index.search(store, schema.load(next(in_service)), as_json=True)
 
     inside = summary("search inside the directory (10,000 services)",
                      timings_ms(search_in_service, args.repeat))

@@ -37,6 +37,7 @@ KM_PER_DEGREE = 111.32
 CELL_DEGREES = 0.005  # services are filed by cells of the map this big (about 500 m)
 # where a word of the query counts, and how much for the order of the results
 WEIGHTS = {"name": 3, "organization": 2, "description": 1, "zone": 0}
+CURRENT_REVISION = select(CatalogRevision.value)
 
 
 def mark_changed(session, *services):
@@ -132,20 +133,23 @@ class ServiceIndex:
         self._lock = Semaphore(1)
         self._arrange()
 
-    def refresh(self, session):
-        current = session.execute(select(CatalogRevision.value)).scalar() or 0
+    def refresh(self, store: Store):
+        """Brings the index up to the database's catalogue revision (read first, on its own:
+        most of the time it is the one the index has)."""
+        current = store.scalar(CURRENT_REVISION) or 0
         if current == self.revision:
             return
         with self._lock, collector_paused():
             if current == self.revision:
                 return
-            changed = session.execute(select(Service).where(Service.revision > self.revision)
-                                      .execution_options(yield_per=500)).scalars()
-            for service in changed:
-                if service.status == "active":
-                    self.entries[service.id] = Entry.of(service)
-                else:
-                    self.entries.pop(service.id, None)
+            with store.transaction() as tx:
+                changed = tx.session.execute(select(Service).where(
+                    Service.revision > self.revision).execution_options(yield_per=500)).scalars()
+                for service in changed:
+                    if service.status == "active":
+                        self.entries[service.id] = Entry.of(service)
+                    else:
+                        self.entries.pop(service.id, None)
             self._arrange()
             self.revision = current
 
@@ -178,10 +182,10 @@ class ServiceIndex:
             (math.inf if e.max_age is None else e.max_age, e.position) for e in ordered)
         self.ages = {}
 
-    def search(self, session, args: dict, as_json: bool = False) -> dict:
+    def search(self, store: Store, args: dict, as_json: bool = False) -> dict:
         """A page of the services that match `args`. With `as_json` its items are the services'
         JSON as the index keeps it, for an answer that goes on the bus; else dicts."""
-        self.refresh(session)
+        self.refresh(store)
         word_hits = self._word_hits(terms(args.get("q")))
         positions = self._matches(args, word_hits)
         page, per_page = args["page"], args["per_page"]
@@ -275,8 +279,7 @@ class SearchIndex(DependencyProvider):
         self.container.spawn_managed_thread(self._warm_up)
 
     def _warm_up(self):
-        with self.store.sessions() as session:
-            self.index.refresh(session)
+        self.index.refresh(self.store)
 
     def stop(self):
         self.store.dispose()

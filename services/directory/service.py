@@ -107,9 +107,7 @@ class DirectoryService(ReportingService):
 
     @rpc
     def search_services(self, query=None):
-        args = load(ServiceQuerySchema, query)
-        with self.db.transaction() as tx:
-            return self.index.search(tx.session, args, as_json=True)
+        return self.index.search(self.db.store, load(ServiceQuerySchema, query), as_json=True)
 
     @rpc
     def get_service(self, service_id):
@@ -145,8 +143,8 @@ class DirectoryService(ReportingService):
                                           ("organization_id", args.get("organization_id")),
                                           ("municipio", args.get("municipio")))
             if value is not None})
+        found = self.index.search(self.db.store, search_args)
         with self.db.transaction() as tx:
-            found = self.index.search(tx.session, search_args)
             services = catalog.get_many(tx.session, [item["id"] for item in found["items"]])
             contents = [hsds.service_to_hsds(service, full=args["full"]) for service in services]
         return hsds.hsds_page(contents, found["total"], args["page"], args["per_page"])

@@ -47,8 +47,7 @@ def index():
 
 def names(store, index, **query):
     args = ServiceQuerySchema().load({key: str(value) for key, value in query.items()})
-    with store.sessions() as session:
-        return [item["name"] for item in index.search(session, args)["items"]]
+    return [item["name"] for item in index.search(store, args)["items"]]
 
 
 DESKS = {"Sportello QuBì Quarto Oggiaro", "Sportello QuBì Gallaratese", "Sportello QuBì Villapizzone"}
@@ -132,8 +131,7 @@ def test_near_finds_exactly_what_lies_within_the_radius_nearest_first(store, ind
     assert names(store, index, near=near, radius_km=2) == ["A 0.5 km", "A 1.5 km"]
     assert names(store, index, near=near, radius_km=3.5) == ["A 0.5 km", "A 1.5 km", "A 3 km"]
     args = ServiceQuerySchema().load({"near": near, "radius_km": "2"})
-    with store.sessions() as session:
-        distances = [item["distance_km"] for item in index.search(session, args)["items"]]
+    distances = [item["distance_km"] for item in index.search(store, args)["items"]]
     assert [round(d, 1) for d in distances] == [0.5, 1.5]
     assert round(search.great_circle_km(DUOMO, (DUOMO[0] + 0.009, DUOMO[1])), 2) == 1.0
     # a circle wider than the map of the services: every one with a place, nearest first
@@ -189,8 +187,7 @@ def test_pages_split_the_results(store, index, organization_id):
     for number in range(7):
         add(store, organization_id, f"Corso {number}")
     args = ServiceQuerySchema().load({"q": "corso", "per_page": "3", "page": "3"})
-    with store.sessions() as session:
-        found = index.search(session, args)
+    found = index.search(store, args)
     assert found["total"] == 7 and len(found["items"]) == 1
 
 
@@ -216,7 +213,6 @@ def test_open_at_without_offset_is_milan_time():
                                    {"municipio": "8", "per_page": "2", "page": "2"}])
 def test_the_answer_on_the_bus_is_the_same_page_as_json(store, index, query):
     args = ServiceQuerySchema().load(query)
-    with store.sessions() as session:
-        as_dicts = index.search(session, args)
-        as_json = index.search(session, args, as_json=True)
+    as_dicts = index.search(store, args)
+    as_json = index.search(store, args, as_json=True)
     assert as_dicts["items"] and json.loads(serialization.dumps(as_json)) == as_dicts
