@@ -1,89 +1,104 @@
-"""A pool of nameko RPC proxies, reused across requests (none opened per request).
+"""A pool of RPC clients speaking nameko's RPC protocol, reused across requests (none opened
+per request).
 
-Every call carries the caller context and a timeout. The requests are in the gateway's dialect
-of JSON (services/common/serialization.py): a result can be had as the JSON it came in, to pass
-on as it is. Requests expire on the broker after the
-timeout too, so a service that comes back does not act on a request its caller gave up on.
-A proxy whose connection broke is thrown away and a fresh one made on the next call, which is
-how the gateway recovers by itself when a service or RabbitMQ comes back.
+Each client has one connection and one channel: it publishes its requests there and, on the
+same channel, consumes its own reply queue (exclusive: it lives as long as the connection).
+Every call carries the caller context and a timeout, and waits only for its own answer.
+- A request is worth nothing once its caller gave up: it expires then, and is not written to
+  disk on the way (the services' answers and events are what lasts).
+- A request no queue takes (a service whose queue was never declared) comes back from the
+  broker (`mandatory`) on the same channel while the client waits, so it fails at once without
+  asking the broker to confirm every request, which cost a round trip each.
+- Replies are not acknowledged: the queue is the client's own and a reply is read once.
+The requests are in the gateway's dialect of JSON (services/common/serialization.py): a result
+can be had as the JSON it came in, to pass on as it is. A client that timed out or whose
+connection broke is thrown away and a fresh one made on the next call, which is how the
+gateway recovers by itself when a service or RabbitMQ comes back.
 """
 import logging
 import queue
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 
-from amqp.exceptions import ChannelError
-from kombu import Connection, Producer
-from kombu.entity import TRANSIENT_DELIVERY_MODE as TRANSIENT
-from nameko.amqp.publish import UndeliverableMessage
-from nameko.constants import SERIALIZER_CONFIG_KEY
-from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
-from nameko.rpc import ServiceProxy
-from nameko.standalone.rpc import StandaloneProxyBase
+from kombu import Connection, Consumer, Producer, Queue
+from kombu.entity import TRANSIENT_DELIVERY_MODE
+from nameko.constants import HEADER_PREFIX
+from nameko.exceptions import RemoteError, deserialize
+from nameko.rpc import get_rpc_exchange
 
 from services.common.broker import explicit_transport
 from services.common.errors import DomainError, Unavailable
 from services.common.serialization import GATEWAY_JSON, Encoded, dumps, loads
 
 log = logging.getLogger(__name__)
+EXCHANGE = get_rpc_exchange({})
 
 
-class _RequestPublisher:
-    """Publishes the requests of one pooled proxy (used by one thread at a time) on a channel of
-    its own, opened with the first and kept; nameko's Publisher makes a connection object and
-    takes a producer from a shared pool for every message.
+class _NoAnswer(Exception):
+    """The call has no answer to wait for: timed out, or no queue took the request."""
 
-    A request is worth nothing once its caller gave up: it expires then, and is not written to
-    disk on the way (the services' answers and events are what lasts). The broker confirms
-    each, which is how a request to a service with no queue at all fails at once
-    (UnknownService) instead of at the timeout."""
+
+class _Client:
+    """One pooled client, used by one thread at a time."""
 
     def __init__(self, amqp_uri: str, timeout: float):
-        self.connection = Connection(amqp_uri, transport_options={"confirm_publish": True})
         self.timeout = timeout
-        self.producer = None
+        self.connection = Connection(amqp_uri, connect_timeout=timeout)
+        channel = self.connection.channel()
+        self.reply_to = uuid.uuid4().hex
+        replies = Queue(f"rpc.reply-gateway-{self.reply_to}", exchange=EXCHANGE,
+                        routing_key=self.reply_to, exclusive=True, auto_delete=True)
+        self.consumer = Consumer(channel, queues=[replies], no_ack=True,
+                                 accept=[GATEWAY_JSON, "json"], callbacks=[self._on_reply])
+        self.consumer.consume()
+        channel.events["basic_return"].add(self._on_return)
+        self.producer = Producer(channel, exchange=EXCHANGE, serializer=GATEWAY_JSON)
+        self._waiting_for = None
+        self._answer = None
+        self._returned = False
 
-    def publish(self, payload, extra_headers=None, **properties):
-        if self.producer is None:
-            self.producer = Producer(self.connection.channel(), serializer=GATEWAY_JSON)
-        try:
-            self.producer.publish(payload, headers=extra_headers, delivery_mode=TRANSIENT,
-                                  expiration=self.timeout, **properties)
-        except ChannelError as error:
-            if "NO_ROUTE" in str(error):
-                raise UndeliverableMessage() from error
-            raise
+    def call(self, service, method, context_data, args, kwargs):
+        """The answer's result; a domain error raised as itself, a crash as RemoteError."""
+        correlation_id = uuid.uuid4().hex
+        self._waiting_for, self._answer, self._returned = correlation_id, None, False
+        self.producer.publish(
+            {"args": args, "kwargs": kwargs}, routing_key=f"{service}.{method}",
+            mandatory=True, reply_to=self.reply_to, correlation_id=correlation_id,
+            headers={f"{HEADER_PREFIX}.{key}": value for key, value in context_data.items()},
+            delivery_mode=TRANSIENT_DELIVERY_MODE, expiration=self.timeout)
+        deadline = time.monotonic() + self.timeout
+        while self._answer is None:
+            if self._returned:
+                raise _NoAnswer(f"no queue takes the requests of {service}")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _NoAnswer(f"{service} did not answer within {self.timeout:g} s")
+            try:
+                self.connection.drain_events(timeout=remaining)
+            except TimeoutError:  # socket.timeout: the loop says it
+                pass
+        error = self._answer.get("error")
+        if error:
+            raise deserialize(error)
+        return self._answer["result"]
+
+    def _on_reply(self, body, message):
+        if message.properties.get("correlation_id") == self._waiting_for:
+            self._answer = body
+
+    def _on_return(self, _error, _exchange, _routing_key, message):
+        if message.properties.get("correlation_id") == self._waiting_for:
+            self._returned = True
 
     def close(self):
         self.connection.release()
 
 
-class _PooledProxy(StandaloneProxyBase):
-    def __init__(self, config, timeout):
-        super().__init__(config, timeout=timeout)
-        self._publisher = _RequestPublisher(config["AMQP_URI"], timeout)
-        self._methods = {}
-
-    def call(self, service, method, context_data, args, kwargs):
-        # nameko reads the worker context's data when it builds each request's headers
-        self._worker_ctx.data = context_data
-        key = (service, method)
-        if key not in self._methods:
-            method_proxy = getattr(ServiceProxy(self._worker_ctx, service, self._reply_listener),
-                                   method)
-            method_proxy.publisher = self._publisher
-            self._methods[key] = method_proxy
-        return self._methods[key](*args, **kwargs)
-
-    def stop(self):
-        self._publisher.close()
-        super().stop()
-
-
 class RpcPool:
     def __init__(self, amqp_uri: str, timeout: float = 5.0, size: int = 16):
-        self.config = {"AMQP_URI": explicit_transport(amqp_uri), SERIALIZER_CONFIG_KEY: GATEWAY_JSON}
+        self.amqp_uri = explicit_transport(amqp_uri)
         self.timeout = timeout
         self.size = size
         self._idle = queue.LifoQueue()
@@ -91,27 +106,26 @@ class RpcPool:
         self.on_call = None  # optional hook(service, method, seconds, outcome) for metrics
 
     @contextmanager
-    def _proxy(self):
+    def _client(self):
         if not self._slots.acquire(timeout=self.timeout):
             raise Unavailable("The gateway is at capacity; try again shortly.")
-        proxy = None
+        client = None
         try:
             try:
-                proxy = self._idle.get_nowait()
+                client = self._idle.get_nowait()
             except queue.Empty:
-                proxy = _PooledProxy(self.config, self.timeout)
-                proxy.start()
+                client = _Client(self.amqp_uri, self.timeout)
             try:
-                yield proxy
-            except (DomainError, RemoteError):  # an answer: the proxy is healthy
-                self._idle.put(proxy)
-                proxy = None
+                yield client
+            except (DomainError, RemoteError):  # an answer: the client is healthy
+                self._idle.put(client)
+                client = None
                 raise
-            self._idle.put(proxy)
-            proxy = None
+            self._idle.put(client)
+            client = None
         finally:
-            if proxy is not None:
-                _quietly_stop(proxy)
+            if client is not None:
+                _quietly_close(client)
             self._slots.release()
 
     def call(self, service: str, method: str, *args, context_data=None, as_json=False, **kwargs):
@@ -119,18 +133,18 @@ class RpcPool:
         started = time.perf_counter()
         outcome = "ok"
         try:
-            with self._proxy() as proxy:
-                result = proxy.call(service, method, context_data or {}, args, kwargs)
+            with self._client() as client:
+                result = client.call(service, method, context_data or {}, args, kwargs)
         except Unavailable:
             outcome = "unavailable"
             raise
         except (DomainError, RemoteError) as error:
             outcome = error.__class__.__name__
             raise
-        except (RpcTimeout, UnknownService) as error:
+        except _NoAnswer as error:
             outcome = "unavailable"
             raise Unavailable(f"The {service} service is not answering right now.") from error
-        except Exception as error:  # broken connection, broker gone: a fresh proxy next time
+        except Exception as error:  # broken connection, broker gone: a fresh client next time
             outcome = "unavailable"
             log.warning("rpc %s.%s failed: %s", service, method, error.__class__.__name__)
             raise Unavailable(f"The {service} service is not reachable right now.") from error
@@ -144,13 +158,13 @@ class RpcPool:
     def close(self):
         while True:
             try:
-                _quietly_stop(self._idle.get_nowait())
+                _quietly_close(self._idle.get_nowait())
             except queue.Empty:
                 return
 
 
-def _quietly_stop(proxy):
+def _quietly_close(client):
     try:
-        proxy.stop()
+        client.close()
     except Exception:
         pass

@@ -369,7 +369,7 @@ class FakeServices:
 
     def __init__(self):
         self.calls = []
-        self.config = {"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"}
+        self.amqp_uri = "amqp://guest:guest@127.0.0.1:1/"
         self.down = set()  # services that do not answer
 
     def call(self, service, method, *args, context_data=None, **kwargs):
@@ -412,7 +412,7 @@ def web():
 
     services = FakeServices()
     settings = load_settings({"QUBI_SECRET_KEY": "a-test-secret-that-is-long-enough-for-hs256",
-                              "AMQP_URI": services.config["AMQP_URI"]})
+                              "AMQP_URI": services.amqp_uri})
     app = create_app(settings, services)
     if "web" not in app.blueprints:  # until the app factory registers the pages itself
         app.register_blueprint(bp)

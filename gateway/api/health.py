@@ -24,7 +24,7 @@ def healthz():
 def readyz():
     """RabbitMQ is reachable and every service answers."""
     rpc = current_app.extensions["rpc"]
-    checks = {"rabbitmq": "ok" if broker_reachable(rpc.config["AMQP_URI"], timeout=2) else "down"}
+    checks = {"rabbitmq": "ok" if broker_reachable(rpc.amqp_uri, timeout=2) else "down"}
     for service in SERVICE_NAMES:
         try:
             rpc.call(service, "health")
