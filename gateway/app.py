@@ -18,6 +18,7 @@ from gateway.logs import log_request
 from gateway.problems import problem, webargs_errors
 from gateway.revocations import Revocations
 from gateway.rpc import RpcPool
+from services.common import log_context
 from services.common.config import load_settings
 from services.common.errors import DomainError, Invalid, NotAuthenticated
 
@@ -83,6 +84,7 @@ def _register_hooks(app, settings):
         g.started = time.perf_counter()
         given = request.headers.get(REQUEST_ID_HEADER, "")
         g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        log_context.current.set({"request_id": g.request_id})
         if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
             raise Invalid({"url": ["Contains a NUL character."]})
         header = request.headers.get("Authorization", "")
@@ -115,8 +117,12 @@ def _register_hooks(app, settings):
         route = request.url_rule.rule if request.url_rule else None
         seconds = time.perf_counter() - g.get("started", time.perf_counter())
         metrics.observe_request(request.method, route, response.status_code, seconds)
-        log_request(route, response.status_code, seconds)
+        log_request(request.method, route, request.path, response.status_code, seconds)
         return response
+
+    @app.teardown_request
+    def forget_request(_error):
+        log_context.current.set({})
 
     @app.errorhandler(RateLimited)
     def rate_limited(error):

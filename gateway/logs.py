@@ -1,9 +1,10 @@
 """The gateway's log lines: JSON (services/common/logs.py), each written while serving a
-request carrying that request's id, and one access line per request with the route template,
-never the query string."""
-import logging
+request carrying that request's id (the app puts it in services/common/log_context.py for the
+request), and one access line per request with the route template, never the query string.
 
-from flask import g, has_request_context, request
+Flask is not imported here: gunicorn's master reads this module's LOGGING before an eventlet
+worker patches the standard library, and Flask must come after that."""
+import logging
 
 access_log = logging.getLogger("gateway.access")
 
@@ -11,10 +12,9 @@ access_log = logging.getLogger("gateway.access")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "gateway.logs.RequestIdFilter"}},
     "formatters": {"json": {"()": "services.common.logs.JsonFormatter", "service": "gateway"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
-                            "formatter": "json", "filters": ["request_id"]}},
+                            "formatter": "json"}},
     "root": {"level": "INFO", "handlers": ["stdout"]},
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
@@ -22,16 +22,7 @@ LOGGING = {
 }
 
 
-class RequestIdFilter(logging.Filter):
-    """Puts the id of the request being served on every line written while serving it."""
-
-    def filter(self, record):
-        if has_request_context() and "request_id" in g:
-            record.request_id = g.request_id
-        return True
-
-
-def log_request(route: str | None, status: int, seconds: float):
-    access_log.info("%s %s %s", request.method, route or request.path, status, extra={"fields": {
-        "method": request.method, "route": route, "path": request.path, "status": status,
+def log_request(method: str, route: str | None, path: str, status: int, seconds: float):
+    access_log.info("%s %s %s", method, route or path, status, extra={"fields": {
+        "method": method, "route": route, "path": path, "status": status,
         "duration_ms": round(seconds * 1000, 1)}})

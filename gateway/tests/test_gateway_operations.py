@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from gateway.logs import RequestIdFilter
 from gateway.revocations import Revocations
 from gateway.tests.support import COORDINATOR, bearer, make_app
 from services.common import serialization
@@ -182,7 +181,6 @@ def log_lines():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter("gateway"))
-    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.addHandler(handler)
     level = root.level
