@@ -1,6 +1,7 @@
 """The gateway's pool of RPC proxies against a real broker and a real nameko service."""
 import time
 
+import eventlet
 import pytest
 from orjson import Fragment
 
@@ -23,6 +24,11 @@ class Shelf:
     @rpc
     def shelved(self):
         return Fragment(b'{"title": "Il barone rampante",  "year": 1957}')
+
+    @rpc
+    def slow(self, seconds):
+        eventlet.sleep(seconds)
+        return "late"
 
     @rpc
     def missing(self):
@@ -58,3 +64,19 @@ def test_a_service_without_a_queue_is_unavailable_at_once_not_at_the_timeout(poo
         pool.call("rpc_pool_nobody", "ping")
     assert time.monotonic() - started < TIMEOUT / 2
     assert pool.call("rpc_pool_shelf", "page", 1)["total"] == 1
+
+
+def test_a_slow_service_is_unavailable_at_the_timeout_and_its_late_answer_reaches_nobody(
+        service_config, container_factory):
+    container_factory(Shelf, service_config).start()
+    pool = RpcPool(service_config["AMQP_URI"], timeout=1, size=1)
+    try:
+        started = time.monotonic()
+        with pytest.raises(Unavailable):
+            pool.call("rpc_pool_shelf", "slow", 1.5)
+        assert 1 <= time.monotonic() - started < 1.5
+        time.sleep(1)  # the late answer has been sent meanwhile
+        assert pool.call("rpc_pool_shelf", "page", 2)["total"] == 2
+        assert pool.call("rpc_pool_shelf", "slow", 0) == "late"
+    finally:
+        pool.close()
