@@ -11,7 +11,7 @@ from flask_smorest import Api
 from nameko.exceptions import RemoteError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import auth, metrics
+from gateway import api_docs, auth, metrics
 from gateway.json_provider import OrjsonProvider
 from gateway.limits import WRITES, Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
@@ -50,7 +50,7 @@ def create_app(settings=None, rpc=None) -> Flask:
         API_TITLE="Rete QuBì", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        OPENAPI_SWAGGER_UI_URL=api_docs.ASSETS_URL,
         API_SPEC_OPTIONS={
             "info": {"description": "The public HTTP contract of the Rete QuBì platform."},
             "components": {"securitySchemes": {
@@ -75,6 +75,7 @@ def create_app(settings=None, rpc=None) -> Flask:
     from gateway.web import bp as web_pages  # the pages people use: outside the API document
 
     app.register_blueprint(web_pages)
+    app.register_blueprint(api_docs.bp)
     return app
 
 

@@ -287,6 +287,16 @@ def test_staff_see_the_municipio_referrals_network_and_report(people):
 
 @broker
 @needs_chromium
+def test_the_api_docs_open_in_the_browser_with_their_operations(people):
+    reader = people("integrator").open("/api/v1/docs")
+    reader.wait_for(lambda: reader.has(".opblock"), "the documented operations")
+    assert "Rete QuBì" in reader.text
+    assert "/api/v1/networks" in reader.text and "/api/v1/referrals/{referral_id}/accept" in reader.text
+    reader.screenshot("api-docs")
+
+
+@broker
+@needs_chromium
 def test_every_main_page_speaks_italian_and_english(platform, people):  # noqa: F811
     create_event(Client(platform, "partner2"), title="Merenda di primavera", capacity=20,
                  registration_required=True, municipio=2)

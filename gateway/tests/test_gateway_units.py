@@ -104,6 +104,16 @@ class ServicesDown:
         raise Unavailable(f"The {service} service is not answering right now.")
 
 
+def test_the_interactive_docs_load_swagger_ui_from_the_gateway_itself(client):
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert sources and all(source.startswith("/api/v1/docs/assets/") for source in sources)
+    for source in sources:
+        asset = client.get(source)
+        assert asset.status_code == 200 and asset.data, source
+    assert "/api/v1/openapi.json" in page
+
+
 def test_every_route_of_the_openapi_document_is_served():
     """Each documented operation reaches a view: no routing 404 or 405 (a 503 here only says
     that the services behind are not running in this test)."""
