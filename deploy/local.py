@@ -131,8 +131,11 @@ def main():
         print("\nStopping...", flush=True)
         interrupted = True
     finally:
-        # Ctrl-C reached every process of the terminal, and a nameko service told to stop twice
-        # trips over itself: then they are only waited for
+        # a second signal (Ctrl-C pressed again, a supervisor's TERM after the terminal's) must
+        # not cut the stopping short and leave the processes behind
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # Ctrl-C reached every process of the terminal already: then they are only waited for
         platform.stop_all(ask=not interrupted)
 
 

@@ -4,6 +4,7 @@ import eventlet
 eventlet.monkey_patch()  # noqa: E402  before anything opens a socket
 
 import argparse  # noqa: E402
+import signal  # noqa: E402
 import sys  # noqa: E402
 
 from psycogreen.eventlet import patch_psycopg  # noqa: E402
@@ -28,11 +29,35 @@ def main(argv=None):
 
     patch_psycopg()
     setup_logging(args.service)
-    from nameko.cli.run import run  # imported late: it must see the patched modules
-
     service = service_class(args.service)
     freeze_what_is_loaded()
-    run([service], settings.nameko_config())
+    serve(service, settings.nameko_config())
+
+
+def serve(service, config: dict):
+    """Runs `service` until SIGTERM or SIGINT, then stops it once. (nameko's own `run` starts a
+    stop for every signal, and a second one, as a supervisor sends after the terminal's Ctrl-C or
+    after a signal to the whole process group, left the service hung half stopped.)"""
+    from nameko.runners import ServiceRunner  # imported late: it must see the patched modules
+
+    runner = ServiceRunner(config)
+    runner.add_service(service)
+    stopping = []
+
+    def stop_once(_signal, _frame):
+        if not stopping:
+            stopping.append(True)
+            eventlet.spawn_n(runner.stop)  # a signal handler cannot wait: a green thread can
+
+    signal.signal(signal.SIGTERM, stop_once)
+    signal.signal(signal.SIGINT, stop_once)
+    runner.start()
+    waiting = eventlet.spawn(runner.wait)
+    while True:
+        try:
+            return waiting.wait()
+        except InterruptedError:  # a signal came while the main green thread waited
+            continue
 
 
 if __name__ == "__main__":
