@@ -21,10 +21,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def started_platform(vhost_pipeline, request, tmp_path_factory, name, log_dir, port=None,
-                     **settings):
-    """Every process of the platform on a vhost and databases of its own, with the tests'
-    settings and `settings` on top; stopped at the end."""
+def platform_settings(vhost_pipeline, request, tmp_path_factory, name, **settings):
+    """The environment of a platform with a vhost and databases of its own: the tests'
+    settings and `settings` on top."""
     broker = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
     with vhost_pipeline.get() as vhost:
         databases = make_databases(f"qubi_{name}_{uuid.uuid4().hex[:6]}",
@@ -33,6 +32,14 @@ def started_platform(vhost_pipeline, request, tmp_path_factory, name, log_dir, p
         env.update(AMQP_URI=f"{broker.scheme}://{broker.netloc}/{vhost}",
                    QUBI_SECRET_KEY="system-test-secret-long-enough-for-hs256",
                    RPC_TIMEOUT="2", OUTBOX_SWEEP_SECONDS="1", **settings)
+        yield env
+
+
+@contextmanager
+def started_platform(vhost_pipeline, request, tmp_path_factory, name, log_dir, port=None,
+                     **settings):
+    """Every process of the platform (platform_settings), stopped at the end."""
+    with platform_settings(vhost_pipeline, request, tmp_path_factory, name, **settings) as env:
         running = Platform(env, port=port or free_port(), log_dir=log_dir)
         running.prepare()
         running.start()

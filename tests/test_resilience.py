@@ -1,15 +1,19 @@
 """The gateway stays up when what is behind it does not: a stopped service answers 503 within
 the RPC timeout while the others keep working, and RabbitMQ restarted under the running
 platform is served again within 30 s, without restarting anything."""
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import time
+from contextlib import suppress
 
 import pytest
 import requests
 
 from tests.helpers import wait_for
-from tests.platform import Client
+from tests.platform import Client, free_port, platform_settings
 
 pytestmark = pytest.mark.broker
 
@@ -39,6 +43,40 @@ def test_a_stopped_service_is_503_while_the_others_keep_working(platform):  # no
 
 
 @pytest.mark.skipif(shutil.which("rabbitmqctl") is None, reason="needs the local RabbitMQ's rabbitmqctl")
+def test_make_run_stopped_with_its_process_group_stops_every_process_once(
+        vhost_pipeline, request, tmp_path_factory):
+    """A TERM to the whole process group (a supervisor's, `timeout make run`) reaches every
+    process, and the launcher asks each once more: everything stops by itself, nothing is
+    left running, and nothing trips over the second signal."""
+    output = tmp_path_factory.mktemp("make-run") / "output.log"
+    with platform_settings(vhost_pipeline, request, tmp_path_factory, "run",
+                           PORT=str(free_port())) as env:
+        with open(output, "w") as sink:
+            launcher = subprocess.Popen([sys.executable, "-m", "deploy.local"],
+                                        env={**os.environ, **env}, stdout=sink,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            assert wait_for(lambda: "is running at" in output.read_text(), timeout=90)
+            group = subprocess.run(["pgrep", "-g", str(launcher.pid)], capture_output=True,
+                                   text=True).stdout.split()
+            assert len(group) >= 8  # the launcher, five services, gunicorn and its workers
+            os.killpg(launcher.pid, signal.SIGTERM)
+            assert launcher.wait(timeout=60) == 0
+            assert [pid for pid in group if running(int(pid))] == []
+            assert "Traceback" not in output.read_text()
+        finally:
+            with suppress(ProcessLookupError):
+                os.killpg(launcher.pid, signal.SIGKILL)
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_the_platform_comes_back_by_itself_after_rabbitmq_restarts(platform):  # noqa: F811
     assert networks_status(platform) == 200
     subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True)
