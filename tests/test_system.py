@@ -118,6 +118,11 @@ def test_partners_manage_their_own_services_only(platform):
                                                          "closes_at": "18:00"}]})
     assert bad.status_code == 422
     assert {"max_age", "schedules.0.weekday", "schedules.0.opens_at"} <= set(bad.json()["errors"])
+    half = requests.patch(f"{partner.base}/services/{service_id}", headers=partner.headers,
+                          timeout=10, json={"phones": [{"number": "02 1234567"},
+                                                       {"description": "segreteria"}]})
+    assert half.status_code == 422 and set(half.json()["errors"]) == {"phones.1.number"}
+    assert Client(platform).get(f"/services/{service_id}").json()["phones"] == []
 
     assert requests.delete(f"{partner.base}/services/{service_id}", headers=partner.headers,
                            timeout=10).status_code == 204

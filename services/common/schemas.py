@@ -101,10 +101,13 @@ def paged(session, statement, page: int, per_page: int, dump) -> dict:
 
 
 class PartialSchema(Schema):
-    """For updates: every field may be left out (marshmallow has no `partial` Meta option)."""
+    """For updates: every field of the top level may be left out, while what is given whole (a
+    phone, a weekly slot, a programme item) is checked whole: marshmallow's `partial=True` would
+    reach into the nested schemas too, and a phone without its number reached the database."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, partial=True, **kwargs)
+        super().__init__(*args, **kwargs)
+        self.partial = tuple(self.fields)
 
 
 class WeeklySlotSchema(Schema):

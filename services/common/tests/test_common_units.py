@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 from cryptography.fernet import Fernet
-from marshmallow import Schema
+from marshmallow import Schema, fields
 from sqlalchemy.exc import OperationalError
 from nameko.exceptions import deserialize, serialize
 
@@ -14,7 +14,7 @@ from services.common.context import Caller, tier_for
 from services.common.database import Store
 from services.common.errors import (Forbidden, Invalid, NotAuthenticated, Unavailable,
                                     flatten_messages)
-from services.common.schemas import Moment, load
+from services.common.schemas import Moment, PartialSchema, load
 from services.common.serialization import Encoded, dumps, loads, loads_keeping_result
 from services.directory.models import Base as DirectoryBase
 
@@ -87,6 +87,25 @@ def store(databases):
     store = Store(databases["directory"], DirectoryBase.metadata)
     yield store
     store.dispose()
+
+
+def test_an_update_may_leave_out_any_field_but_checks_what_it_gives_whole():
+    class Phone(Schema):
+        number = fields.String(required=True)
+        description = fields.String()
+
+    class Card(Schema):
+        name = fields.String(required=True)
+        phones = fields.List(fields.Nested(Phone))
+
+    class CardUpdate(PartialSchema, Card):
+        pass
+
+    assert load(CardUpdate, {"phones": [{"number": "02 1234"}]}) == {
+        "phones": [{"number": "02 1234"}]}
+    with pytest.raises(Invalid) as refused:
+        load(CardUpdate, {"phones": [{"number": "02 1234"}, {"description": "segreteria"}]})
+    assert refused.value.errors == {"phones.1.number": ["Missing data for required field."]}
 
 
 def test_outbox_rows_commit_with_the_work_and_wait_to_be_published(store):
