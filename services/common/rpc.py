@@ -1,9 +1,10 @@
 """RPC between services: every call has a timeout, and domain errors are expected.
 
-Each service answers its RPCs through `rpc`, nameko's entrypoint with three costs taken out of
+Each service answers its RPCs through `rpc`, nameko's entrypoint with four costs taken out of
 every call: the answer is encoded once (nameko encodes it twice, once only to see that it can),
 published on a producer the service keeps (nameko makes a connection object and takes a
-producer from a pool for each answer), and the method found by its routing key in a dict.
+producer from a pool for each answer), the method found by its routing key in a dict, and the
+arguments checked against a signature made once.
 """
 import inspect
 import sys
