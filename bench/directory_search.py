@@ -128,11 +128,11 @@ def main(argv=None) -> str:
 
     rng = random.Random(11)
     mix = list(itertools.islice(queries(rng), args.repeat + 20))
-    schema, index = ServiceQuerySchema(), ServiceIndex()
+    schema, index = ServiceQuerySchema(), ServiceIndex(store)
     in_service = iter(itertools.cycle(mix))
 
     def search_in_service():
-        index.search(store, schema.load(next(in_service)), as_json=True)
+        index.search(schema.load(next(in_service)), as_json=True)
 
     inside = summary("search inside the directory (10,000 services)",
                      timings_ms(search_in_service, args.repeat))

@@ -127,22 +127,23 @@ class Vocabulary:
 
 
 class ServiceIndex:
-    def __init__(self):
+    def __init__(self, store: Store):
+        self.store = store
         self.entries = {}
         self.revision = -1
         self._lock = Semaphore(1)
         self._arrange()
 
-    def refresh(self, store: Store):
+    def refresh(self):
         """Brings the index up to the database's catalogue revision (read first, on its own:
         most of the time it is the one the index has)."""
-        current = store.scalar(CURRENT_REVISION) or 0
+        current = self.store.scalar(CURRENT_REVISION) or 0
         if current == self.revision:
             return
         with self._lock, collector_paused():
             if current == self.revision:
                 return
-            with store.transaction() as tx:
+            with self.store.transaction() as tx:
                 changed = tx.session.execute(select(Service).where(
                     Service.revision > self.revision).execution_options(yield_per=500)).scalars()
                 for service in changed:
@@ -182,10 +183,10 @@ class ServiceIndex:
             (math.inf if e.max_age is None else e.max_age, e.position) for e in ordered)
         self.ages = {}
 
-    def search(self, store: Store, args: dict, as_json: bool = False) -> dict:
+    def search(self, args: dict, as_json: bool = False) -> dict:
         """A page of the services that match `args`. With `as_json` its items are the services'
         JSON as the index keeps it, for an answer that goes on the bus; else dicts."""
-        self.refresh(store)
+        self.refresh()
         word_hits = self._word_hits(terms(args.get("q")))
         positions = self._matches(args, word_hits)
         page, per_page = args["page"], args["per_page"]
@@ -271,18 +272,17 @@ class SearchIndex(DependencyProvider):
     """One index per directory process, built when the process starts."""
 
     def setup(self):
-        self.index = ServiceIndex()
-        self.store = Store(self.container.config["DATABASES"][self.container.service_name],
-                           Base.metadata)
+        self.index = ServiceIndex(Store(
+            self.container.config["DATABASES"][self.container.service_name], Base.metadata))
 
     def start(self):
         self.container.spawn_managed_thread(self._warm_up)
 
     def _warm_up(self):
-        self.index.refresh(self.store)
+        self.index.refresh()
 
     def stop(self):
-        self.store.dispose()
+        self.index.store.dispose()
 
     def get_dependency(self, worker_ctx):
         return self.index

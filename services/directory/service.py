@@ -107,7 +107,7 @@ class DirectoryService(ReportingService):
 
     @rpc
     def search_services(self, query=None):
-        return self.index.search(self.db.store, load(ServiceQuerySchema, query), as_json=True)
+        return self.index.search(load(ServiceQuerySchema, query), as_json=True)
 
     @rpc
     def get_service(self, service_id):
@@ -143,7 +143,7 @@ class DirectoryService(ReportingService):
                                           ("organization_id", args.get("organization_id")),
                                           ("municipio", args.get("municipio")))
             if value is not None})
-        found = self.index.search(self.db.store, search_args)
+        found = self.index.search(search_args)
         with self.db.transaction() as tx:
             services = catalog.get_many(tx.session, [item["id"] for item in found["items"]])
             contents = [hsds.service_to_hsds(service, full=args["full"]) for service in services]
