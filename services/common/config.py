@@ -57,6 +57,14 @@ class Settings:
     quiet_hours: str = "20:00-08:00"
     quorum_queues: bool = False
     metrics_port: int = 0
+    invitation_ttl_days: int = 7
+    password_reset_ttl_minutes: int = 60
+    # roles whose people must pass a second factor (TOTP) to read families' personal data
+    mfa_required_roles: tuple = ("partner", "partner_admin", "social_worker")
+    oidc_issuer: str = ""  # single sign-on for city staff: off while empty
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_roles_claim: str = ""  # a claim whose values are platform roles; empty: roles are ours
 
     @property
     def production(self) -> bool:
@@ -84,6 +92,10 @@ class Settings:
             "QUIET_HOURS": self.quiet_hours,
             "QUORUM_QUEUES": self.quorum_queues,
             "METRICS_PORT": self.metrics_port,
+            "INVITATION_TTL_DAYS": self.invitation_ttl_days,
+            "PASSWORD_RESET_TTL_MINUTES": self.password_reset_ttl_minutes,
+            "MFA_REQUIRED_ROLES": list(self.mfa_required_roles),
+            "OIDC_ROLES_CLAIM": self.oidc_roles_claim,
         }
 
 
@@ -115,6 +127,15 @@ def load_settings(environ=None) -> Settings:
         quiet_hours=environ.get("QUIET_HOURS", Settings.quiet_hours),
         quorum_queues=environ.get("QUORUM_QUEUES", "").lower() in ("1", "true", "yes"),
         metrics_port=int(environ.get("METRICS_PORT", "0")),
+        invitation_ttl_days=int(environ.get("INVITATION_TTL_DAYS", "7")),
+        password_reset_ttl_minutes=int(environ.get("PASSWORD_RESET_TTL_MINUTES", "60")),
+        mfa_required_roles=tuple(role.strip() for role in environ.get(
+            "MFA_REQUIRED_ROLES", ",".join(Settings.mfa_required_roles)).split(",")
+            if role.strip()),
+        oidc_issuer=environ.get("OIDC_ISSUER", "").rstrip("/"),
+        oidc_client_id=environ.get("OIDC_CLIENT_ID", ""),
+        oidc_client_secret=environ.get("OIDC_CLIENT_SECRET", ""),
+        oidc_roles_claim=environ.get("OIDC_ROLES_CLAIM", ""),
         amqp_uri=environ.get("AMQP_URI", DEFAULT_AMQP_URI),
         secret_key=secret,
         databases={name: database_url(name, environ) for name in SERVICE_NAMES},

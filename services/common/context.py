@@ -11,11 +11,13 @@ CALLER_KEY = "caller"
 REQUEST_ID_KEY = "request_id"
 ORIGIN_KEY = "origin"
 GATEWAY = "gateway"
-CLAIMS = ("user_id", "username", "organization_id", "roles", "municipi", "language")
+CLAIMS = ("user_id", "username", "organization_id", "roles", "municipi", "language", "mfa")
 
 PARTNER, SOCIAL_WORKER, COORDINATOR, CITY = "partner", "social_worker", "coordinator", "city"
-ROLES = (PARTNER, SOCIAL_WORKER, COORDINATOR, CITY)
-TIER_OF_ROLE = {CITY: "city", COORDINATOR: "municipal", SOCIAL_WORKER: "municipal", PARTNER: "organization"}
+PARTNER_ADMIN = "partner_admin"  # a partner who also manages its organisation's staff
+ROLES = (PARTNER, PARTNER_ADMIN, SOCIAL_WORKER, COORDINATOR, CITY)
+TIER_OF_ROLE = {CITY: "city", COORDINATOR: "municipal", SOCIAL_WORKER: "municipal",
+                PARTNER: "organization", PARTNER_ADMIN: "organization"}
 TIER_ORDER = ("city", "municipal", "organization", "public")
 
 
@@ -33,6 +35,8 @@ class Caller:
     roles: tuple = ()
     municipi: tuple = ()
     language: str = "it"
+    # the login passed the second factor its person's role requires (or none is required)
+    mfa: bool = False
     request_id: str | None = None
     origin: str | None = None
     tier: str = field(init=False)
