@@ -13,7 +13,8 @@ from pathlib import Path
 import requests
 
 from services.common.broker import broker_reachable, unreachable_message
-from services.common.config import SERVICE_NAMES, ConfigurationError, load_settings
+from services.common.config import (SERVICE_NAMES, ConfigurationError, development_mail_url,
+                                    load_settings)
 
 BIN = Path(sys.executable).parent
 
@@ -104,13 +105,15 @@ DEMO_USERS = ["citta", "coord8", "coord3", "asc8", "asc4", "partner8a", "partner
 
 
 def main():
+    # every email kept as a file to read, unless a mail server is named
+    environ = {} if "SMTP_URL" in os.environ else {"SMTP_URL": development_mail_url()}
     try:
-        settings = load_settings()
+        settings = load_settings({**os.environ, **environ})
     except ConfigurationError as error:
         sys.exit(f"make run: {error}")
     if not broker_reachable(settings.amqp_uri):
         sys.exit(unreachable_message(settings.amqp_uri))
-    platform = Platform({}, port=int(os.environ.get("PORT", "8000")))
+    platform = Platform(environ, port=int(os.environ.get("PORT", "8000")))
     platform.prepare()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     interrupted = False
@@ -122,6 +125,7 @@ def main():
         print(f"\nRete QuBì is running at {platform.url}\n"
               f"  API:      {platform.url}/api/v1/networks\n"
               f"  API docs: {platform.url}/api/v1/docs\n"
+              f"  Mail:     {settings.mail_transport.where}\n"
               f"  Demo logins (password '{password}'): {', '.join(DEMO_USERS)}\n"
               f"Press Ctrl-C to stop.\n", flush=True)
         while all(process.poll() is None for process in platform.processes.values()):

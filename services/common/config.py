@@ -5,6 +5,7 @@ Production (`QUBI_ENV=production`) refuses to start with the development secret.
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
 
 from services.common.broker import explicit_transport
 from services.common.serialization import GATEWAY_JSON
@@ -33,6 +34,50 @@ def database_url(service: str, environ=None) -> str:
     var_dir = _var_dir(environ)
     var_dir.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{var_dir / service}.sqlite3"
+
+
+def development_mail_url(environ=None) -> str:
+    """Where `make run` keeps the emails when SMTP_URL is not set: QUBI_VAR_DIR/mail."""
+    environ = os.environ if environ is None else environ
+    return (_var_dir(environ) / "mail").resolve().as_uri()
+
+
+@dataclass(frozen=True)
+class MailTransport:
+    """SMTP_URL, read: a mail server (`smtp://host:port`, `smtp://user:password@host:587?
+    starttls=1`, `smtps://user:password@host:465`) or, for development, a directory that keeps
+    each email as one .eml file (`file:///absolute/dir`)."""
+    host: str = "localhost"
+    port: int = 25
+    tls: bool = False
+    starttls: bool = False
+    username: str | None = None
+    password: str | None = None
+    directory: Path | None = None
+
+    @classmethod
+    def from_url(cls, url: str) -> "MailTransport":
+        parts = urlparse(url)
+        if parts.scheme == "file":
+            if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+                raise ConfigurationError(f"SMTP_URL {url!r}: a file URL names an absolute "
+                                         "directory, as in file:///srv/qubi/mail")
+            return cls(directory=Path(unquote(parts.path)))
+        if parts.scheme not in ("smtp", "smtps"):
+            raise ConfigurationError(f"SMTP_URL {url!r}: expected smtp://, smtps:// or file:///")
+        starttls = parse_qs(parts.query).get("starttls", ["0"])[0].lower()
+        return cls(host=parts.hostname or "localhost",
+                   port=parts.port or (465 if parts.scheme == "smtps" else 25),
+                   tls=parts.scheme == "smtps", starttls=starttls in ("1", "true", "yes"),
+                   username=unquote(parts.username) if parts.username else None,
+                   password=unquote(parts.password) if parts.password else None)
+
+    @property
+    def where(self) -> str:
+        """Where the mail goes, without the password."""
+        if self.directory:
+            return f"{self.directory} (one .eml file per email)"
+        return f"{'smtps' if self.tls else 'smtp'}://{self.host}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +114,10 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def mail_transport(self) -> MailTransport:
+        return MailTransport.from_url(self.smtp_url)
 
     def nameko_config(self) -> dict:
         """The config dict a nameko container of any QuBì service is built with."""
@@ -118,7 +167,7 @@ def load_settings(environ=None) -> Settings:
         environment=environment,
         personal_data_keys=keys,
         referral_retention_months=int(environ.get("REFERRAL_RETENTION_MONTHS", "24")),
-        smtp_url=environ.get("SMTP_URL", Settings.smtp_url),
+        smtp_url=_smtp_url(environ),
         mail_from=environ.get("MAIL_FROM", Settings.mail_from),
         public_url=environ.get("PUBLIC_URL", Settings.public_url).rstrip("/"),
         mail_max_attempts=int(environ.get("MAIL_MAX_ATTEMPTS", "6")),
@@ -145,3 +194,10 @@ def load_settings(environ=None) -> Settings:
         handler_retry_delay_ms=int(environ.get("HANDLER_RETRY_DELAY_MS", "2000")),
         max_workers=int(environ.get("MAX_WORKERS", "10")),
     )
+
+
+def _smtp_url(environ) -> str:
+    """SMTP_URL, refused at start (rather than at the first email) when it cannot be read."""
+    url = environ.get("SMTP_URL", Settings.smtp_url)
+    MailTransport.from_url(url)
+    return url

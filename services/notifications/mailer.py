@@ -1,18 +1,20 @@
-"""Email over SMTP: each owed email is a `Delivery` row, sent by a loop that retries with
-backoff, marks `failed` after its last attempt, and `bounced` when the server refuses it.
+"""Email: each owed email is a `Delivery` row, sent by a loop that retries with backoff, marks
+`failed` after its last attempt, and `bounced` when the server refuses it.
 
-SMTP_URL: `smtp://host:port` (plain), `smtp://user:password@host:587?starttls=1`, or
-`smtps://user:password@host:465` (TLS from the start).
+Where it goes is SMTP_URL (services.common.config.MailTransport): a mail server, or for
+development a directory where each email is kept as `<delivery id>.eml`.
 """
 import logging
 import smtplib
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from urllib.parse import parse_qs, unquote, urlparse
+from pathlib import Path
 
 from sqlalchemy import select
 
+from services.common.config import MailTransport
 from services.common.schemas import local_time
 from services.notifications.models import Delivery
 
@@ -22,26 +24,14 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), ti
 
 
 @dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    tls: bool = False
-    starttls: bool = False
-    username: str | None = None
-    password: str | None = None
+class MailSettings:
+    transport: MailTransport
     sender: str = "Rete QuBì <noreply@qubi.comune.milano.it>"
     timeout: float = 10.0
 
     @classmethod
-    def from_url(cls, url: str, sender: str) -> "SmtpSettings":
-        parts = urlparse(url)
-        options = parse_qs(parts.query)
-        return cls(host=parts.hostname or "localhost",
-                   port=parts.port or (465 if parts.scheme == "smtps" else 25),
-                   tls=parts.scheme == "smtps",
-                   starttls=options.get("starttls", ["0"])[0].lower() in ("1", "true", "yes"),
-                   username=unquote(parts.username) if parts.username else None,
-                   password=unquote(parts.password) if parts.password else None, sender=sender)
+    def from_url(cls, url: str, sender: str) -> "MailSettings":
+        return cls(MailTransport.from_url(url), sender)
 
 
 def next_allowed(now: datetime, quiet_from: str | None, quiet_to: str | None) -> datetime:
@@ -66,14 +56,14 @@ def due(store, now: datetime, limit: int = 100) -> list:
             .order_by(Delivery.next_attempt_at).limit(limit)).scalars().all()
 
 
-def send_due(store, settings: SmtpSettings, now: datetime, max_attempts: int) -> dict:
+def send_due(store, settings: MailSettings, now: datetime, max_attempts: int) -> dict:
     """Sends what is due; the SMTP conversation happens outside any database transaction."""
     counts = {"sent": 0, "retry": 0, "failed": 0, "bounced": 0}
     for delivery_id in due(store, now):
         with store.transaction() as tx:
             delivery = tx.session.get(Delivery, delivery_id)
             message = _message(delivery, settings.sender)
-        outcome, error = _send(settings, message)
+        outcome, error = _deliver(settings, delivery_id, message)
         with store.transaction() as tx:
             delivery = tx.session.get(Delivery, delivery_id)
             delivery.attempts += 1
@@ -105,14 +95,38 @@ def _message(delivery: Delivery, sender: str) -> EmailMessage:
     return message
 
 
-def _send(settings: SmtpSettings, message: EmailMessage):
-    client_class = smtplib.SMTP_SSL if settings.tls else smtplib.SMTP
+def _deliver(settings: MailSettings, delivery_id: str, message: EmailMessage):
+    if settings.transport.directory:
+        return _keep(settings.transport.directory, delivery_id, message)
+    return _send(settings.transport, settings.timeout, message)
+
+
+def _keep(directory: Path, delivery_id: str, message: EmailMessage):
+    """Written whole under a temporary name, then renamed: a reader of the directory never
+    sees half an email, and a resend replaces the file rather than adding one."""
+    temporary = None
     try:
-        with client_class(settings.host, settings.port, timeout=settings.timeout) as client:
-            if settings.starttls:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".", suffix=".tmp",
+                                         delete=False) as file:
+            temporary = Path(file.name)
+            file.write(bytes(message))
+        temporary.replace(directory / f"{delivery_id}.eml")
+        return "sent", None
+    except OSError as error:
+        if temporary:
+            temporary.unlink(missing_ok=True)
+        return "retry", f"{type(error).__name__}: {error}"[:500]
+
+
+def _send(transport: MailTransport, timeout: float, message: EmailMessage):
+    client_class = smtplib.SMTP_SSL if transport.tls else smtplib.SMTP
+    try:
+        with client_class(transport.host, transport.port, timeout=timeout) as client:
+            if transport.starttls:
                 client.starttls()
-            if settings.username:
-                client.login(settings.username, settings.password or "")
+            if transport.username:
+                client.login(transport.username, transport.password or "")
             client.send_message(message)
         return "sent", None
     except smtplib.SMTPRecipientsRefused as error:

@@ -131,7 +131,7 @@ class NotificationsService(QubiService):
 
     @timer(interval=2)
     def send_mail(self):
-        settings = mailer.SmtpSettings.from_url(self.config["SMTP_URL"], self.config["MAIL_FROM"])
+        settings = mailer.MailSettings.from_url(self.config["SMTP_URL"], self.config["MAIL_FROM"])
         mailer.send_due(self.db.store, settings, _now(), int(self.config["MAIL_MAX_ATTEMPTS"]))
 
     @timer(interval=300)

@@ -1,10 +1,12 @@
 """The notifications' rules on a real database and a real SMTP server, with a controllable
 clock instead of sleeps: channels, preferences, quiet hours, digests, retries and bounces."""
 from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
 
 import pytest
 from sqlalchemy import func, select
 
+from services.common.config import ConfigurationError, load_settings
 from services.common.context import Caller
 from services.common.database import Store
 from services.common.errors import Invalid, NotFound
@@ -52,7 +54,7 @@ def deliveries(store):
 
 
 def send(store, smtp, now, attempts=3):
-    settings = mailer.SmtpSettings.from_url(smtp.url, "Rete QuBì <noreply@rete-qubi.example>")
+    settings = mailer.MailSettings.from_url(smtp.url, "Rete QuBì <noreply@rete-qubi.example>")
     return mailer.send_due(store, settings, now, attempts)
 
 
@@ -184,6 +186,37 @@ def test_a_refused_address_is_a_bounce(store, smtp):
     with store.sessions() as session:
         notification = session.execute(select(Notification)).scalar_one()
         assert inbox.email_statuses(session, [notification]) == {notification.id: "bounced"}
+
+
+def test_a_file_url_keeps_each_email_as_one_eml_file(store, tmp_path):
+    directory = tmp_path / "posta in arrivo"
+    tell(store, "referral_sent", REFERRAL, people=PEOPLE[:1])
+    settings = mailer.MailSettings.from_url(directory.as_uri(), "Rete QuBì <noreply@qubi.example>")
+    assert mailer.send_due(store, settings, NOON, 3) == {"sent": 1, "retry": 0, "failed": 0,
+                                                         "bounced": 0}
+    [delivery] = deliveries(store)
+    assert delivery.status == "sent"
+    assert [path.name for path in directory.iterdir()] == [f"{delivery.id}.eml"]
+    message = message_from_bytes((directory / f"{delivery.id}.eml").read_bytes(),
+                                 policy=policy.default)
+    assert message["To"] == "alice@rete-qubi.example"
+    assert message["Subject"] == "[Rete QuBì] Nuovo invio per la vostra organizzazione"
+    assert "R-2026-0042" in text_of(message) and "R-2026-0042" in html_of(message)
+
+
+@pytest.mark.parametrize("url, where", [
+    ("smtp://mail.example:2525", "smtp://mail.example:2525"),
+    ("smtps://user:secret@mail.example", "smtps://mail.example:465"),
+    ("file:///srv/qubi/mail", "/srv/qubi/mail (one .eml file per email)"),
+])
+def test_smtp_url_says_where_the_mail_goes_without_its_password(url, where):
+    assert load_settings({"SMTP_URL": url}).mail_transport.where == where
+
+
+@pytest.mark.parametrize("url", ["file://var/mail", "mailto:ops@example.org"])
+def test_an_smtp_url_that_cannot_be_read_is_refused_at_start(url):
+    with pytest.raises(ConfigurationError, match="SMTP_URL"):
+        load_settings({"SMTP_URL": url})
 
 
 def test_one_event_for_a_thousand_people_is_a_thousand_notifications(store):
