@@ -21,7 +21,7 @@ ADMIN_MODULE = ROOT / "services" / "admin.py"
 INFRASTRUCTURE = ("rabbitmq", "postgres")
 SERVICES = ("directory", "events", "referrals", "notifications", "funds")
 APPLICATION = (*SERVICES, "gateway")
-PUBLISHED_PORTS = {8000, 5672, 15672}
+PUBLISHED_PORTS = {8000, 5672, 15672, 8025}
 VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
 
 
@@ -151,6 +151,20 @@ def test_the_published_ports(services):
             elif ":" in str(port):  # [host_ip:]published:target[/protocol]
                 published.add(int(str(port).split(":")[-2]))
     assert PUBLISHED_PORTS <= published
+
+
+def test_the_services_mail_reaches_the_mail_catcher(services):
+    """Every email lands in Mailpit, whose web page (8025) shows it."""
+    catcher = services["mailpit"]
+    assert catcher["image"].startswith("axllent/mailpit:")
+    assert catcher.get("healthcheck", {}).get("test"), "mailpit has no healthcheck"
+    smtp_port = int(environment(catcher)["MP_SMTP_BIND_ADDR"].rsplit(":", 1)[1])
+    ui_port = int(environment(catcher)["MP_UI_BIND_ADDR"].rsplit(":", 1)[1])
+    assert f"{ui_port}:{ui_port}" in [str(port) for port in catcher["ports"]]
+    url = urlsplit(environment(services["notifications"])["SMTP_URL"])
+    assert (url.scheme, url.hostname, url.port) == ("smtp", "mailpit", smtp_port)
+    condition = services["notifications"]["depends_on"].get("mailpit", {}).get("condition")
+    assert condition == "service_healthy", "notifications does not wait for the mail catcher"
 
 
 def test_the_dockerfile_installs_the_project(built):
