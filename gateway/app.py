@@ -20,11 +20,15 @@ from gateway.revocations import Revocations
 from gateway.rpc import RpcPool
 from services.common import log_context
 from services.common.config import load_settings
+from services.common.context import Caller
 from services.common.errors import DomainError, Invalid, NotAuthenticated
+from services.common.signing import ContextSigner
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID = re.compile(r"[\w.:-]{1,128}", re.ASCII)  # a client's own id, if it is a sane one
+# the gateway asking for itself, for no request: `require_internal` lets it through
+REVOCATIONS_CALLER = Caller(origin="gateway-revocations")
 
 
 class GatewayApi(Api):
@@ -62,8 +66,10 @@ def create_app(settings=None, rpc=None) -> Flask:
                          int(os.environ.get("RPC_POOL_SIZE", "16")))
     rpc.on_call = metrics.observe_rpc
     app.extensions["rpc"] = rpc
+    signer = app.extensions["context_signer"] = ContextSigner(settings.context_keys)
     app.extensions["revocations"] = Revocations(
-        lambda since: app.extensions["rpc"].call("directory", "ended_sessions", since))
+        lambda since: app.extensions["rpc"].call("directory", "ended_sessions", since,
+                                                 context_data=signer.sign(REVOCATIONS_CALLER)))
     app.extensions["limits"] = Limits(int(os.environ.get("LOGIN_RATE_PER_MINUTE", "100")),
                                       int(os.environ.get("WRITE_RATE_PER_MINUTE", "1200")))
     proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
@@ -136,7 +142,8 @@ def _register_hooks(app, settings):
         if error.status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
         errors = error.errors if isinstance(error, Invalid) else None
-        return problem(error.status, error.detail, errors, headers, g.get("request_id"))
+        return problem(error.status, error.detail, errors, headers, g.get("request_id"),
+                       error.extra)
 
     @app.errorhandler(RemoteError)
     def service_crashed(error):

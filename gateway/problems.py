@@ -7,11 +7,11 @@ from services.common.errors import flatten_messages
 PROBLEM_TYPE = "https://qubi.comune.milano.it/problems/"
 CONTENT_TYPE = "application/problem+json"
 TITLES = {400: "Malformed request", 401: "Not authenticated", 403: "Forbidden",
-          404: "Not found", 405: "Method not allowed", 409: "Conflict", 415: "Unsupported media type",
+          404: "Not found", 405: "Method not allowed", 409: "Conflict", 410: "Gone", 415: "Unsupported media type",
           422: "Invalid input", 429: "Too many requests", 500: "Internal error",
           503: "Service unavailable"}
 SLUGS = {400: "malformed", 401: "unauthenticated", 403: "forbidden", 404: "not-found",
-         405: "method-not-allowed", 409: "conflict", 415: "unsupported-media-type",
+         405: "method-not-allowed", 409: "conflict", 410: "gone", 415: "unsupported-media-type",
          422: "invalid", 429: "rate-limited", 500: "internal", 503: "unavailable"}
 
 
@@ -23,13 +23,15 @@ class ProblemSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          metadata={"description": "For invalid input: each bad field and why"})
     request_id = fields.String()
+    mfa_required = fields.Boolean(metadata={
+        "description": "On a 401 of POST /auth/token: the account needs its `otp` too"})
 
 
 def problem(status: int, detail: str | None = None, errors: dict | None = None, headers=None,
-            request_id: str | None = None):
+            request_id: str | None = None, extra: dict | None = None):
     body = {"type": PROBLEM_TYPE + SLUGS.get(status, "error"),
             "title": TITLES.get(status, "Error"), "status": status,
-            "detail": detail or TITLES.get(status, "Error")}
+            "detail": detail or TITLES.get(status, "Error"), **(extra or {})}
     if errors:
         body["errors"] = errors
     if request_id:

@@ -123,13 +123,20 @@ def new_key():
 
 
 def rotate_keys(settings):
-    from services.referrals.crypto import Cipher, rotate_all
-    from services.referrals.models import Base
+    from services.common.sealing import Cipher
+    from services.directory.models import Base as DirectoryBase
+    from services.directory.two_factor import rotate_secrets
+    from services.referrals.crypto import rotate_all
+    from services.referrals.models import Base as ReferralsBase
 
-    store = Store(settings.databases["referrals"], Base.metadata)
-    with store.transaction() as tx:
-        count = rotate_all(tx.session, Cipher(settings.personal_data_keys))
-    store.dispose()
+    cipher = Cipher(settings.personal_data_keys)
+    count = 0
+    for service, metadata, rotate in (("referrals", ReferralsBase.metadata, rotate_all),
+                                      ("directory", DirectoryBase.metadata, rotate_secrets)):
+        store = Store(settings.databases[service], metadata)
+        with store.transaction() as tx:
+            count += rotate(tx.session, cipher)
+        store.dispose()
     print(f"{count} encrypted value(s) rewritten with the first key of PERSONAL_DATA_KEYS")
 
 

@@ -6,6 +6,7 @@ from nameko.exceptions import deserialize_to_instance
 class DomainError(Exception):
     status = 400
     title = "Bad request"
+    extra = {}  # more members of the problem, for the client to act on
 
     @property
     def detail(self) -> str:
@@ -16,6 +17,12 @@ class DomainError(Exception):
 class NotAuthenticated(DomainError):
     status = 401
     title = "Not authenticated"
+
+
+@deserialize_to_instance
+class MfaRequired(NotAuthenticated):
+    """The password was right; the account asks for its second factor (`otp`) too."""
+    extra = {"mfa_required": True}
 
 
 @deserialize_to_instance
@@ -34,6 +41,13 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     title = "Conflict"
+
+
+@deserialize_to_instance
+class Gone(DomainError):
+    """A one-time link that was used, revoked or has expired."""
+    status = 410
+    title = "Gone"
 
 
 @deserialize_to_instance

@@ -66,7 +66,8 @@ USERS = [
     ("coord3", "Coordinamento Municipio 3", ["coordinator"], [3], None),
     ("asc8", "Assistente sociale di comunità Municipio 8", ["social_worker"], [8], None),
     ("asc4", "Assistente sociale di comunità Municipio 4", ["social_worker"], [4], None),
-    ("partner8a", "Operatrice sportelli QuBì 8", ["partner"], [8], DESK_ORGANIZATION),
+    ("partner8a", "Operatrice sportelli QuBì 8", ["partner", "partner_admin"], [8],
+     DESK_ORGANIZATION),
     ("partner8b", "Operatore Spazio Famiglie Gallaratese", ["partner"], [8],
      "Spazio Famiglie Gallaratese (demo)"),
     ("partner2", "Operatrice La Casa dei Giochi", ["partner"], [2], "La Casa dei Giochi"),
@@ -90,7 +91,7 @@ def load_demo(session, password: str = DEFAULT_DEMO_PASSWORD) -> dict:
             continue
         password_hash = password_hash or hash_password(password)
         session.add(User(username=username, display_name=display_name, roles=roles,
-                         email=f"{username}@rete-qubi.example",
+                         email=f"{username}@rete-qubi.example", mfa_exempt=True,
                          municipi=municipi, password_hash=password_hash,
                          organization_id=organizations[organization].id if organization else None))
     session.flush()

@@ -2,8 +2,8 @@
 their schedules, closed dates and phones, governance bodies, and the users of the platform."""
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Integer, LargeBinary,
+                        String, Text, UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
@@ -181,14 +181,68 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     display_name: Mapped[str | None] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
     language: Mapped[str] = mapped_column(String(5), default="it")
-    organization_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"))
+    organization_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     roles: Mapped[list] = mapped_column(JSON, default=list)
     municipi: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # TOTP (RFC 6238): the secret sealed with the data keys; pending until a first code confirms it
+    mfa_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    mfa_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    mfa_last_step: Mapped[int | None] = mapped_column(BigInteger)  # a code is good once
+    # demo accounts only: they log in without a second factor whatever their role
+    mfa_exempt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class RecoveryCode(Base):
+    """One-time codes for a lost authenticator, kept as SHA-256 digests (they are random)."""
+    __tablename__ = "recovery_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Invitation(Base):
+    """An emailed one-time link that creates an account with the role and scope it names."""
+    __tablename__ = "invitations"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(200), index=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    organization_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    municipi: Mapped[list] = mapped_column(JSON, default=list)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    invited_by: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    user_id: Mapped[str | None] = mapped_column(String(36))  # the account it created
+
+
+class PasswordReset(Base):
+    __tablename__ = "password_resets"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AccountEvent(Base):
+    """What happened to an account and who did it: grants, changes, deactivations, resets."""
+    __tablename__ = "account_events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(String(36), index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(30))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
 class RefreshToken(Base):
@@ -203,3 +257,4 @@ class RefreshToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    mfa: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -231,6 +231,9 @@ class GovernanceBodySchema(Schema):
 class CredentialsSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    otp = fields.String(load_default=None, load_only=True, validate=validate.Length(max=20),
+                        metadata={"description": "A code of the authenticator app or a "
+                                                 "recovery code, when the account has two-factor on"})
 
 
 class IdentitySchema(Schema):
@@ -243,6 +246,19 @@ class IdentitySchema(Schema):
     municipi = fields.List(fields.Integer())
     tier = fields.String()
     language = fields.String()
+    mfa = fields.Boolean(metadata={"description": "This login may read personal data as far as "
+                                                  "a second factor goes"})
+    mfa_enabled = fields.Boolean()
+    mfa_enrolment_required = fields.Boolean(metadata={
+        "description": "The role needs two-factor and it is not on yet: enrol first"})
+
+
+class GrantSchema(IdentitySchema):
+    """A login session's identity and its next refresh token, for the gateway to sign tokens."""
+    session_id = fields.String()
+    refresh_token = fields.String()
+    refresh_expires_in = fields.Integer()
+    access_expires_in = fields.Integer()
 
 
 class RecipientSchema(Schema):

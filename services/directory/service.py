@@ -1,20 +1,23 @@
 """The directory service: networks, organisations, services and the people of the network."""
+import dataclasses
 import os
 
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
-from services.common.context import tier_for
 from services.common.database import Database
 from services.common.errors import NotAuthenticated
 from services.common.rpc import rpc
+from services.common.sealing import DataCipher
 from services.common.schemas import load, paged
 from services.common.service import ReportingService
 from services.directory import (catalog, governance, hsds, networks, onboarding, organizations,
-                                statistics, users)
+                                people, statistics, users)
 from services.directory.models import Base
+from services.directory.people_entrypoints import PeopleEntrypoints
 from services.directory.search import SearchIndex
 from services.directory.schemas import (CredentialsSchema, GovernanceBodySchema,
-                                        GovernanceQuerySchema, HsdsQuerySchema, IdentitySchema,
+                                        GovernanceQuerySchema, GrantSchema, HsdsQuerySchema,
                                         NetworkSchema,
                                         OrganizationCreateSchema, OrganizationQuerySchema,
                                         OrganizationSchema, OrganizationUpdateSchema,
@@ -24,34 +27,31 @@ from services.directory.schemas import (CredentialsSchema, GovernanceBodySchema,
 NETWORK = NetworkSchema()
 ORGANIZATION = OrganizationSchema()
 SERVICE = ServiceSchema()
-IDENTITY = IdentitySchema()
+GRANT = GrantSchema()
 GOVERNANCE_BODIES = GovernanceBodySchema(many=True)
 RECIPIENTS = RecipientSchema(many=True)
 
 
 class LoginPolicyProvider(DependencyProvider):
-    """The lockout and token lifetimes, read from the environment when the service starts."""
+    """The lockout, token lifetimes and who needs a second factor, read when the service starts."""
 
     def setup(self):
-        self.policy = users.LoginPolicy.from_environ(os.environ)
+        self.policy = dataclasses.replace(
+            users.LoginPolicy.from_environ(os.environ),
+            mfa_required_roles=tuple(self.container.config.get(
+                "MFA_REQUIRED_ROLES", users.LoginPolicy.mfa_required_roles)))
 
     def get_dependency(self, worker_ctx):
         return self.policy
 
 
-def _identity(user) -> dict:
-    return IDENTITY.dump({
-        "user_id": user.id, "username": user.username, "display_name": user.display_name,
-        "organization_id": user.organization_id, "roles": user.roles,
-        "municipi": user.municipi, "tier": tier_for(user.roles), "language": user.language,
-    })
-
-
-class DirectoryService(ReportingService):
+class DirectoryService(PeopleEntrypoints, ReportingService):
     name = "directory"
     db = Database(Base.metadata)
     index = SearchIndex()
     login_policy = LoginPolicyProvider()
+    cipher = DataCipher()
+    config = Config()
     count_per_municipio = staticmethod(statistics.per_municipio)
 
     @rpc
@@ -170,28 +170,31 @@ class DirectoryService(ReportingService):
 
     @rpc
     def authenticate(self, credentials):
-        """Checks a password and opens a login session: the identity, and the session's id
-        and first refresh token. Refusals say the same whatever the reason (users.py)."""
+        """Checks a password (and the second factor of an account that has it on) and opens a
+        login session: the identity, and the session's id and first refresh token. Refusals
+        say the same whatever the reason (users.py)."""
         credentials = load(CredentialsSchema, credentials)
         with self.db.transaction() as tx:
             try:
-                user = users.authenticate(tx.session, credentials["username"],
-                                          credentials["password"], self.login_policy)
+                user, mfa = users.authenticate(
+                    tx.session, credentials["username"], credentials["password"],
+                    self.login_policy, otp=credentials["otp"], cipher=self.cipher)
             except NotAuthenticated:
                 tx.session.commit()  # the wrong password counts, although the login is refused
                 raise
-            return {**_identity(user), **users.open_session(tx.session, user, self.login_policy)}
+            return GRANT.dump(users.open_session(tx.session, user, self.login_policy,
+                                                          mfa=mfa))
 
     @rpc
     def refresh_session(self, refresh_token):
         """Uses up a refresh token: the identity as it is now, and the session's next token."""
         with self.db.transaction() as tx:
             try:
-                user, grant = users.refresh_session(tx.session, refresh_token, self.login_policy)
+                grant = users.refresh_session(tx.session, refresh_token, self.login_policy)
             except NotAuthenticated:
                 tx.session.commit()  # a reused token ends its session, although it is refused
                 raise
-            return {**_identity(user), **grant}
+            return GRANT.dump(grant)
 
     @rpc
     def end_session(self, session_id):
@@ -215,3 +218,10 @@ class DirectoryService(ReportingService):
         self.caller.require_internal()
         with self.db.transaction() as tx:
             return RECIPIENTS.dump(users.recipients(tx.session, roles, municipi, organization_ids))
+
+    @rpc
+    def describe_people(self, user_ids):
+        """Internal: the name and organisation of each of `user_ids` the directory knows."""
+        self.caller.require_internal()
+        with self.db.transaction() as tx:
+            return people.describe(tx.session, user_ids)

@@ -14,8 +14,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select, update
 
+from services.common.context import tier_for
 from services.common.database import utcnow
-from services.common.errors import NotAuthenticated
+from services.common.errors import MfaRequired, NotAuthenticated
+from services.directory import two_factor
 from services.directory.models import RefreshToken, User, new_id
 from services.directory.passwords import hash_password, verify_password
 
@@ -32,6 +34,8 @@ class LoginPolicy:
     # a used refresh token presented again this soon is two requests of one browser that
     # crossed (a double click after the access token expired), not a stolen token
     refresh_reuse_seconds: int = 10
+    max_code_failures: int = 10  # wrong second-factor codes in a row that lock an account
+    mfa_required_roles: tuple = ("partner", "partner_admin", "social_worker")
 
     @classmethod
     def from_environ(cls, environ) -> "LoginPolicy":
@@ -58,9 +62,11 @@ def _unknown_user_hash() -> str:
 
 
 def authenticate(session, username: str, password: str, policy: LoginPolicy = LoginPolicy(),
-                 now: datetime | None = None) -> User:
-    """The user, when the password is right and the account open. A wrong password counts
-    towards the lockout and a right one resets the count; the caller commits either way."""
+                 now: datetime | None = None, otp: str | None = None,
+                 cipher=None) -> tuple[User, bool]:
+    """The user, when the password is right, the account open and, for an account with two-factor
+    on, `otp` good too; and whether a second factor was passed. A wrong password or code counts
+    towards the lockout and a full login resets the count; the caller commits either way."""
     now = now or utcnow()
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
     stored = user.password_hash if user else _unknown_user_hash()
@@ -68,30 +74,65 @@ def authenticate(session, username: str, password: str, policy: LoginPolicy = Lo
     if user is None or not user.active or (user.locked_until and user.locked_until > now):
         raise NotAuthenticated(policy.refusal)
     if not right:
-        _count_failure(session, user, policy, now)
+        _count_failure(session, user, policy.max_failures, policy, now)
         raise NotAuthenticated(policy.refusal)
-    user.failed_logins, user.locked_until = 0, None
-    return user
+    if user.mfa_enabled:
+        if not otp:
+            raise MfaRequired("Type the code of your authenticator app (or a recovery code).")
+        if not two_factor.verify(session, user, otp, cipher, now.timestamp()):
+            _count_failure(session, user, policy.max_code_failures, policy, now)
+            raise NotAuthenticated(
+                f"Wrong code. After {policy.max_code_failures} wrong codes in a row the "
+                "account is locked as for wrong passwords.")
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    return user, user.mfa_enabled
 
 
-def _count_failure(session, user: User, policy: LoginPolicy, now: datetime):
+def identity(user: User, mfa_passed: bool, policy: LoginPolicy) -> dict:
+    """Who a user is, as tokens carry it; `mfa` says the session may read personal data as far
+    as a second factor goes (passed, or not asked of this person)."""
+    return {"user_id": user.id, "username": user.username, "display_name": user.display_name,
+            "organization_id": user.organization_id, "roles": list(user.roles),
+            "municipi": list(user.municipi), "tier": tier_for(user.roles),
+            "language": user.language,
+            "mfa": mfa_passed or not two_factor.required(user, policy.mfa_required_roles),
+            "mfa_enabled": user.mfa_enabled,
+            "mfa_enrolment_required": (not user.mfa_enabled
+                                       and two_factor.required(user, policy.mfa_required_roles))}
+
+
+def _count_failure(session, user: User, limit: int, policy: LoginPolicy, now: datetime):
     failures = session.execute(  # counted in the database: concurrent attempts all count
         update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
         .returning(User.failed_logins)).scalar_one()
-    if failures >= policy.max_failures:  # and after the lockout, another full series
+    if failures >= limit:  # and after the lockout, another full series
         session.execute(update(User).where(User.id == user.id).values(
             failed_logins=0, locked_until=now + timedelta(seconds=policy.lockout_seconds)))
 
 
-def open_session(session, user: User, policy: LoginPolicy, now: datetime | None = None) -> dict:
-    """A new login session with its first refresh token. Expired tokens are cleared here."""
+def open_session(session, user: User, policy: LoginPolicy, now: datetime | None = None,
+                 mfa: bool = False) -> dict:
+    """A new login session with its first refresh token: the identity and the grant. Expired
+    tokens are cleared here."""
     now = now or utcnow()
     session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now))
-    return _grant(session, user.id, new_id(), policy, now)
+    return {**identity(user, mfa, policy), **_grant(session, user.id, new_id(), policy, now, mfa)}
+
+
+def upgrade_session(session, user: User, session_id: str, policy: LoginPolicy,
+                    now: datetime | None = None) -> dict:
+    """The session goes on with a second factor passed (right after enrolment): a new grant
+    of it marked so; the earlier refresh tokens of the session are used up."""
+    now = now or utcnow()
+    session.execute(update(RefreshToken).where(
+        RefreshToken.session_id == session_id, RefreshToken.user_id == user.id,
+        RefreshToken.used_at.is_(None)).values(used_at=now))
+    return {**identity(user, True, policy), **_grant(session, user.id, session_id, policy, now,
+                                                     True)}
 
 
 def refresh_session(session, refresh_token, policy: LoginPolicy,
-                    now: datetime | None = None) -> tuple[User, dict]:
+                    now: datetime | None = None) -> dict:
     """Uses up a refresh token and grants the next one of the same session. A token used
     before ends its whole session (whoever holds its successor is refused too), unless it comes
     back within `refresh_reuse_seconds` of its use: then it grants another successor. The
@@ -108,7 +149,8 @@ def refresh_session(session, refresh_token, policy: LoginPolicy,
     if not user.active:
         raise NotAuthenticated(INVALID_REFRESH)
     row.used_at = row.used_at or now
-    return user, _grant(session, user.id, row.session_id, policy, now)
+    return {**identity(user, row.mfa, policy),
+            **_grant(session, user.id, row.session_id, policy, now, row.mfa)}
 
 
 def end_session(session, session_id: str, user_id: str, policy: LoginPolicy,
@@ -121,6 +163,19 @@ def end_session(session, session_id: str, user_id: str, policy: LoginPolicy,
         RefreshToken.revoked_at.is_(None)).values(revoked_at=now))
     return {"session_id": session_id,
             "until": (now + timedelta(seconds=policy.access_ttl_seconds)).timestamp()}
+
+
+def end_all_sessions(session, user_id: str, policy: LoginPolicy, keep: str | None = None,
+                     now: datetime | None = None):
+    """Every session of the person ends (all but `keep`, the caller's own, when given): their
+    refresh tokens at once, their access tokens on every gateway within seconds."""
+    now = now or utcnow()
+    statement = update(RefreshToken).where(RefreshToken.user_id == user_id,
+                                           RefreshToken.revoked_at.is_(None),
+                                           RefreshToken.expires_at > now)
+    if keep:
+        statement = statement.where(RefreshToken.session_id != keep)
+    session.execute(statement.values(revoked_at=now))
 
 
 def ended_sessions(session, since: float | None, policy: LoginPolicy,
@@ -140,10 +195,11 @@ def ended_sessions(session, since: float | None, policy: LoginPolicy,
                       for session_id, revoked_at in rows]}
 
 
-def _grant(session, user_id: str, session_id: str, policy: LoginPolicy, now: datetime) -> dict:
+def _grant(session, user_id: str, session_id: str, policy: LoginPolicy, now: datetime,
+           mfa: bool) -> dict:
     token = secrets.token_urlsafe(32)
     session.add(RefreshToken(token_hash=_digest(token), session_id=session_id, user_id=user_id,
-                             issued_at=now,
+                             issued_at=now, mfa=mfa,
                              expires_at=now + timedelta(seconds=policy.refresh_ttl_seconds)))
     session.flush()
     return {"session_id": session_id, "refresh_token": token,

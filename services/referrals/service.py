@@ -7,8 +7,8 @@ from services.common.errors import Invalid, NotFound
 from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load
 from services.common.service import ReportingService
-from services.referrals import deadlines, handovers, retention, statistics
-from services.referrals.crypto import PersonalDataCipher
+from services.referrals import audit, deadlines, handovers, retention, statistics
+from services.common.sealing import DataCipher
 from services.referrals.models import Base
 from services.referrals.schemas import (AuditEntrySchema, CompleteSchema, DeclineSchema,
                                         NoteCreateSchema, NoteSchema, ReferralCreateSchema,
@@ -23,7 +23,7 @@ NOTE = NoteSchema()
 class ReferralsService(ReportingService):
     name = "referrals"
     db = Database(Base.metadata)
-    cipher = PersonalDataCipher()
+    cipher = DataCipher()
     directory_rpc = ServiceRpc("directory")
     config = Config()
     count_per_municipio = staticmethod(statistics.per_municipio)
@@ -90,8 +90,11 @@ class ReferralsService(ReportingService):
     @rpc
     def audit_trail(self, referral_id):
         with self.db.transaction() as tx:
-            return {"items": AUDIT.dump(handovers.audit_trail(tx.session, self.caller,
-                                                              referral_id))}
+            entries = handovers.audit_trail(tx.session, self.caller, referral_id)
+        # half the RPC timeout: the trail must reach its own caller before that caller gives up
+        people = audit.people(self.directory_rpc, [entry.user_id for entry in entries],
+                              float(self.config.get("RPC_TIMEOUT", 5)) / 2)
+        return {"items": AUDIT.dump(audit.named(entries, people))}
 
     @timer(interval=60)
     def sweep_deadlines(self):

@@ -13,7 +13,8 @@ from services.common.database import Store
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.schemas import load, local_time
 from services.referrals import deadlines, handovers, retention
-from services.referrals.crypto import Cipher, rotate_all
+from services.common.sealing import Cipher
+from services.referrals.crypto import rotate_all
 from services.referrals.models import Base, Family, Referral
 from services.referrals.schemas import ReferralCreateSchema
 

@@ -1,0 +1,109 @@
+"""The directory's contract for people: invitations, accounts, passwords and two-factor."""
+from marshmallow import Schema, fields, validate
+
+from services.common.context import ROLES
+from services.common.schemas import ID, MUNICIPIO, PageArgs, PartialSchema, Timestamp
+from services.directory.password_policy import MAX_LENGTH
+
+ROLE = validate.OneOf(ROLES, error="One of: " + ", ".join(ROLES) + ".")
+EMAIL = validate.Email(error="Not a valid email address.")
+USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9._-]{2,79}$", error=(
+    "3 to 80 characters: lower-case letters, digits, dots, dashes and underscores."))
+TOKEN = validate.Length(min=10, max=200)
+SECRET = validate.Length(min=1, max=MAX_LENGTH)
+
+
+class InvitationCreateSchema(Schema):
+    email = fields.String(required=True, validate=[validate.Length(max=200), EMAIL])
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    role = fields.String(required=True, validate=ROLE)
+    organization_id = fields.String(load_default=None, allow_none=True, validate=ID)
+    municipi = fields.List(fields.Integer(validate=MUNICIPIO), load_default=list,
+                           validate=validate.Length(max=9))
+
+
+class InvitationSchema(Schema):
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    display_name = fields.String(required=True)
+    role = fields.String(required=True)
+    organization_id = fields.String(allow_none=True)
+    municipi = fields.List(fields.Integer())
+    status = fields.String(required=True, metadata={"description": "pending, accepted or revoked"})
+    created_at = Timestamp()
+    expires_at = Timestamp(required=True)
+
+
+class InvitationAcceptSchema(Schema):
+    token = fields.String(required=True, validate=TOKEN)
+    username = fields.String(required=True, validate=USERNAME)
+    password = fields.String(required=True, load_only=True, validate=SECRET)
+
+
+class AccountSchema(Schema):
+    id = fields.String(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    roles = fields.List(fields.String(), required=True)
+    organization_id = fields.String(allow_none=True)
+    municipi = fields.List(fields.Integer())
+    active = fields.Boolean(required=True)
+    mfa_enabled = fields.Boolean(required=True)
+    created_at = Timestamp(allow_none=True)
+    last_login_at = Timestamp(allow_none=True)
+
+
+class AccountQuerySchema(PageArgs):
+    organization_id = fields.String(validate=ID)
+    municipio = fields.Integer(validate=MUNICIPIO)
+    role = fields.String(validate=ROLE)
+    active = fields.Boolean()
+
+
+class AccountUpdateSchema(PartialSchema):
+    role = fields.String(validate=ROLE, metadata={
+        "description": "The one role to hold (partner_admin includes partner)"})
+    roles = fields.List(fields.String(validate=ROLE), validate=validate.Length(min=1, max=5))
+    organization_id = fields.String(allow_none=True, validate=ID)
+    municipi = fields.List(fields.Integer(validate=MUNICIPIO), validate=validate.Length(max=9))
+    active = fields.Boolean(metadata={"description": "false ends every session at once"})
+
+
+class HistoryEntrySchema(Schema):
+    id = fields.String(required=True)
+    action = fields.String(required=True, metadata={
+        "description": "invited, joined, access_changed, deactivated, reactivated, "
+                       "password_changed, password_reset, two_factor_enrolled, two_factor_reset"})
+    details = fields.Dict()
+    at = Timestamp(required=True)
+    actor_id = fields.String(allow_none=True)
+    actor_name = fields.String(allow_none=True)
+
+
+class ResetRequestSchema(Schema):
+    email = fields.String(required=True, validate=[validate.Length(max=200), EMAIL])
+
+
+class ResetConfirmSchema(Schema):
+    token = fields.String(required=True, validate=TOKEN)
+    password = fields.String(required=True, load_only=True, validate=SECRET)
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=SECRET)
+    new_password = fields.String(required=True, load_only=True, validate=SECRET)
+
+
+class CodeSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=6, max=20))
+
+
+class EnrolmentSchema(Schema):
+    secret = fields.String(required=True, metadata={"description": "Base32, for the app"})
+    otpauth_uri = fields.String(required=True, metadata={"description": "As a QR code"})
+
+
+class RecoveryCodesSchema(Schema):
+    recovery_codes = fields.List(fields.String(), required=True, metadata={
+        "description": "Shown once: each works once in place of a code"})

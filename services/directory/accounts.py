@@ -1,0 +1,86 @@
+"""People's accounts as those who manage them see them: list, change role or scope within
+reach, deactivate (every session ends at once) and reactivate, reset a lost second factor.
+Every change goes in the account's history (account_history.py)."""
+from sqlalchemy import String, cast, select
+
+from services.common.context import Caller
+from services.common.errors import Conflict, Forbidden
+from services.directory import account_history, reach, two_factor, users
+from services.directory.models import Membership, Network, User
+
+
+def list_statement(caller: Caller, organization_id=None, municipio=None, role=None, active=None):
+    reach.require_manager(caller)
+    statement = reach.reach_filter(caller, select(User).order_by(User.username))
+    if organization_id:
+        statement = statement.where(User.organization_id == organization_id)
+    if municipio:
+        # municipi are 1-9, one digit each: the JSON list's text holds it or not
+        of_organisations = (select(Membership.organization_id).join(Network)
+                            .where(Network.municipio == municipio))
+        statement = statement.where(User.organization_id.in_(of_organisations)
+                                    | cast(User.municipi, String).like(f"%{int(municipio)}%"))
+    if role:
+        statement = statement.where(cast(User.roles, String).like(f'%"{role}"%'))
+    if active is not None:
+        statement = statement.where(User.active.is_(active))
+    return statement
+
+
+def get(session, caller: Caller, user_id: str) -> User:
+    user = session.get(User, user_id)
+    reach.require_reach(session, caller, user)
+    return user
+
+
+def update(tx, caller: Caller, user_id: str, changes: dict, policy) -> User:
+    """Role, scope and `active`, each within the caller's reach. A change of role or scope
+    ends the person's sessions, so that their next login carries it; deactivation too."""
+    session = tx.session
+    user = get(session, caller, user_id)
+    if user.id == caller.user_id:
+        raise Forbidden("Your own account is changed by whoever manages it, not by you.")
+    role = changes.get("role") or (reach.role_of(changes["roles"]) if changes.get("roles")
+                                   else None)
+    if role or "organization_id" in changes or "municipi" in changes:
+        role = role or reach.role_of(user.roles)
+        if reach.role_of(user.roles) not in reach.grantable(caller):
+            raise Forbidden(f"You may not change the role of a {reach.role_of(user.roles)}.")
+        organization_id, municipi = reach.scope_of_grant(
+            session, caller, role, changes.get("organization_id", user.organization_id),
+            changes.get("municipi", user.municipi))
+        before = {"roles": list(user.roles), "organization_id": user.organization_id,
+                  "municipi": list(user.municipi)}
+        user.roles, user.organization_id, user.municipi = (reach.roles_for(role),
+                                                           organization_id, municipi)
+        after = {"roles": list(user.roles), "organization_id": user.organization_id,
+                 "municipi": list(user.municipi)}
+        if after != before:
+            account_history.record(session, user.id, caller, "access_changed",
+                                   before=before, after=after)
+            users.end_all_sessions(session, user.id, policy)
+    if "active" in changes and changes["active"] != user.active:
+        user.active = changes["active"]
+        if user.active:
+            user.failed_logins, user.locked_until = 0, None
+        else:
+            users.end_all_sessions(session, user.id, policy)
+        account_history.record(session, user.id, caller,
+                               "reactivated" if user.active else "deactivated")
+    return user
+
+
+def reset_two_factor(tx, caller: Caller, user_id: str, policy) -> User:
+    """For a lost device: the person enrols again at their next login."""
+    user = get(tx.session, caller, user_id)
+    if not user.mfa_enabled and user.mfa_secret is None:
+        raise Conflict("This person has no second factor to reset.")
+    two_factor.reset(tx.session, user)
+    users.end_all_sessions(tx.session, user.id, policy)
+    account_history.record(tx.session, user.id, caller, "two_factor_reset")
+    return user
+
+
+def history(session, caller: Caller, user_id: str) -> list:
+    get(session, caller, user_id)
+    return account_history.entries(session, user_id)

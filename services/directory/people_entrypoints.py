@@ -1,0 +1,122 @@
+"""The directory's entrypoints for people: invitations, accounts within reach, passwords and
+the second factor. A part of `DirectoryService`, which holds the dependencies they use."""
+from services.common.rpc import rpc
+from services.common.schemas import load, paged
+from services.directory import accounts, credentials, invitations, two_factor, users
+from services.directory.account_history import record
+from services.directory.account_schemas import (AccountQuerySchema, AccountSchema,
+                                                AccountUpdateSchema, CodeSchema,
+                                                HistoryEntrySchema, InvitationAcceptSchema,
+                                                InvitationCreateSchema, InvitationSchema,
+                                                PasswordChangeSchema, ResetConfirmSchema,
+                                                ResetRequestSchema)
+from services.directory.models import User
+from services.directory.schemas import GrantSchema
+
+INVITATION = InvitationSchema()
+ACCOUNT = AccountSchema()
+HISTORY = HistoryEntrySchema(many=True)
+GRANT = GrantSchema()
+
+
+class PeopleEntrypoints:
+    @rpc
+    def invite(self, data):
+        data = load(InvitationCreateSchema, data)
+        with self.db.transaction() as tx:
+            return INVITATION.dump(invitations.invite(
+                tx, self.caller, data, int(self.config.get("INVITATION_TTL_DAYS", 7)),
+                self.cipher))
+
+    @rpc
+    def list_invitations(self, query=None):
+        args = load(AccountQuerySchema, query)
+        with self.db.transaction() as tx:
+            return paged(tx.session, invitations.pending_statement(self.caller), args["page"],
+                         args["per_page"], INVITATION.dump)
+
+    @rpc
+    def revoke_invitation(self, invitation_id):
+        with self.db.transaction() as tx:
+            return INVITATION.dump(invitations.revoke(tx, self.caller, invitation_id))
+
+    @rpc
+    def accept_invitation(self, data):
+        """Anyone with the emailed token: the new account (410 when the link is gone)."""
+        data = load(InvitationAcceptSchema, data)
+        with self.db.transaction() as tx:
+            return ACCOUNT.dump(invitations.accept(tx, data["token"], data["username"],
+                                                   data["password"]))
+
+    @rpc
+    def list_users(self, query=None):
+        args = load(AccountQuerySchema, query)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with self.db.transaction() as tx:
+            return paged(tx.session, accounts.list_statement(self.caller, **args), page,
+                         per_page, ACCOUNT.dump)
+
+    @rpc
+    def get_user(self, user_id):
+        with self.db.transaction() as tx:
+            return ACCOUNT.dump(accounts.get(tx.session, self.caller, user_id))
+
+    @rpc
+    def update_user(self, user_id, data):
+        data = load(AccountUpdateSchema, data)
+        with self.db.transaction() as tx:
+            return ACCOUNT.dump(accounts.update(tx, self.caller, user_id, data,
+                                                self.login_policy))
+
+    @rpc
+    def reset_user_two_factor(self, user_id):
+        with self.db.transaction() as tx:
+            return ACCOUNT.dump(accounts.reset_two_factor(tx, self.caller, user_id,
+                                                          self.login_policy))
+
+    @rpc
+    def user_history(self, user_id):
+        with self.db.transaction() as tx:
+            return {"items": HISTORY.dump(accounts.history(tx.session, self.caller, user_id))}
+
+    @rpc
+    def request_password_reset(self, data):
+        """Always the same answer, whether or not the address has an account."""
+        data = load(ResetRequestSchema, data)
+        with self.db.transaction() as tx:
+            credentials.request_reset(tx, data["email"],
+                                      int(self.config.get("PASSWORD_RESET_TTL_MINUTES", 60)),
+                                      self.cipher, self.caller.language)
+
+    @rpc
+    def confirm_password_reset(self, data):
+        data = load(ResetConfirmSchema, data)
+        with self.db.transaction() as tx:
+            credentials.confirm_reset(tx, data["token"], data["password"], self.login_policy)
+
+    @rpc
+    def change_password(self, session_id, data):
+        """The caller's own password; their other sessions end."""
+        data = load(PasswordChangeSchema, data)
+        with self.db.transaction() as tx:
+            credentials.change(tx, self.caller, session_id, data["current_password"],
+                               data["new_password"], self.login_policy)
+
+    @rpc
+    def start_two_factor(self):
+        self.caller.require_authenticated()
+        with self.db.transaction() as tx:
+            return two_factor.enrol(tx.session.get(User, self.caller.user_id), self.cipher)
+
+    @rpc
+    def confirm_two_factor(self, session_id, data):
+        """A first code turns two-factor on: the recovery codes, shown once, and the session's
+        next grant, now with the second factor passed."""
+        data = load(CodeSchema, data)
+        self.caller.require_authenticated()
+        with self.db.transaction() as tx:
+            user = tx.session.get(User, self.caller.user_id)
+            codes = two_factor.confirm(tx.session, user, data["code"], self.cipher)
+            record(tx.session, user.id, self.caller, "two_factor_enrolled")
+            grant = users.upgrade_session(tx.session, user, session_id, self.login_policy)
+            return {"recovery_codes": codes, **GRANT.dump(grant)}
