@@ -216,7 +216,11 @@ def test_a_referral_reaches_the_receiver_who_sees_the_family_only_after_acceptin
                              and "accettato" in text_of(m) and code in text_of(m)])
     audit = Client(platform, "asc8").get(f"/referrals/{referral['id']}/audit").json()["items"]
     assert ("accepted", "receiver") in [(e["action"], e["role"]) for e in audit]
-    assert "read_personal_data" in [e["action"] for e in audit]
+    named = [(e["action"], e["display_name"], e["organization_name"]) for e in audit]
+    assert ("sent", "Operatrice sportelli QuBì 8",
+            "Rete QuBì 8 - Sportelli di orientamento (demo)") in named
+    assert ("read_personal_data", "Operatore Spazio Famiglie Gallaratese",
+            "Spazio Famiglie Gallaratese (demo)") in named
 
 
 def test_an_overdue_referral_tells_the_social_worker(platform):

@@ -123,6 +123,7 @@ def add_note(_data, referral_id):
 @blp.doc(security=BEARER)
 def audit_trail(referral_id):
     """Who saw the family's data or changed the referral, and when (social workers and
-    coordinators of the municipio)."""
+    coordinators of the municipio): each person by name, with their organisation. While the
+    directory does not answer, the entries still come, with the person's id and null names."""
     require_login()
     return answer("referrals", "audit_trail", referral_id)

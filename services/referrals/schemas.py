@@ -160,7 +160,18 @@ class ReferralSchema(Schema):
 
 
 class AuditEntrySchema(Schema):
+    """One read of the family's data or change of the referral. The person is named as the
+    directory knows them now; their fields are null for the system's own entries, and while the
+    directory does not answer."""
     user_id = fields.String(allow_none=True)
-    role = fields.String()
+    display_name = fields.String(allow_none=True, metadata={"description": "who it was"})
+    username = fields.String(allow_none=True)
+    organization_id = fields.String(allow_none=True)
+    organization_name = fields.String(allow_none=True, metadata={
+        "description": "their organisation (null for people of no organisation, such as the "
+                       "community social workers)"})
+    role = fields.String(metadata={
+        "description": "how they stood to the referral: sender, receiver, social_worker, "
+                       "coordinator, or system"})
     action = fields.String()
     at = Timestamp()
