@@ -9,8 +9,9 @@ from services.common.database import Database
 from services.common.handlers import bus_handler
 from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load, paged
+from services.common.sealing import DataCipher
 from services.common.service import QubiService
-from services.notifications import audiences, digest, inbox, mailer, preferences
+from services.notifications import account_mail, audiences, digest, inbox, mailer, preferences
 from services.notifications.models import Base
 from services.notifications.schemas import (InboxQuerySchema, NotificationSchema,
                                             PreferencesSchema)
@@ -24,6 +25,7 @@ class NotificationsService(QubiService):
     directory_rpc = ServiceRpc("directory")
     events_rpc = ServiceRpc("events")
     config = Config()
+    cipher = DataCipher()
 
     @bus_handler("directory", "organization_registered")
     def on_organization_registered(self, tx, event):
@@ -128,6 +130,14 @@ class NotificationsService(QubiService):
             "budget_id": payload["budget_id"], "municipio": payload["municipio"],
             "period": payload["period"], "amount": payload["amount"], "source": payload["source"],
         }, f"/funds/budgets/{payload['budget_id']}")
+
+    @bus_handler("directory", "invitation_sent")
+    def on_invitation_sent(self, tx, event):
+        account_mail.owe(tx, event, self.cipher, self.config["PUBLIC_URL"])
+
+    @bus_handler("directory", "password_reset_requested")
+    def on_password_reset_requested(self, tx, event):
+        account_mail.owe(tx, event, self.cipher, self.config["PUBLIC_URL"])
 
     @timer(interval=2)
     def send_mail(self):

@@ -194,7 +194,7 @@ DIGEST = {"it": ("Rete QuBì: il riepilogo del {day}", "Ecco le novità per te:"
 def email(kind: str, params: dict, language: str, link: str | None, public_url: str) -> dict:
     """Subject, plain text and HTML of the email for one notification."""
     shown = render(kind, params, language)
-    return _email(shown["title"], [(shown["title"], shown["body"], link)], None, language,
+    return compose(shown["title"], [(shown["title"], shown["body"], link)], None, language,
                   public_url)
 
 
@@ -206,12 +206,13 @@ def digest_email(items: list, language: str, day: str, public_url: str) -> dict:
     for kind, params, link in items:
         shown = render(kind, params, language)
         entries.append((shown["title"], shown["body"], link))
-    return _email(title.format(day=day), entries, intro, language, public_url)
+    return compose(title.format(day=day), entries, intro, language, public_url)
 
 
-def _email(subject, entries, intro, language, public_url) -> dict:
-    language = language if language in FOOTER else "it"
-    footer = FOOTER[language].format(url=public_url)
+def compose(subject, entries, intro, language, public_url, footers=FOOTER) -> dict:
+    """Subject, text and HTML of an email of `entries` (title, body, link within the site)."""
+    language = language if language in footers else "it"
+    footer = footers[language].format(url=public_url)
     text_parts = [intro] if intro else []
     html_parts = [f"<p>{escape(intro)}</p>"] if intro else []
     for title, body, link in entries:
