@@ -79,7 +79,7 @@ def read(tx, caller: Caller, referral_id: str, cipher, now=None) -> dict:
     """The referral as the caller may see it; a read of personal data goes in the audit."""
     now = now or utcnow()
     referral, relation_ = _visible(tx.session, caller, referral_id)
-    view = view_for(relation_, referral, now)
+    view = view_for(caller, relation_, referral, now)
     shown = present(referral, view, cipher, now)
     if shows_personal_data(view, True) and referral.family.personal is not None:
         _audit(tx.session, referral, caller, relation_, "read_personal_data")
@@ -125,7 +125,7 @@ def visible_list(session, caller: Caller, box=None, status=None) -> list:
         if relation_ is None or (box == "inbox" and relation_ != RECEIVER) or (
                 box == "outbox" and relation_ != SENDER):
             continue
-        found.append((referral, view_for(relation_, referral, now)))
+        found.append((referral, view_for(caller, relation_, referral, now)))
     found.sort(key=lambda pair: (pair[0].overdue_at is None or pair[0].status != "sent",
                                  -pair[0].sent_at.timestamp()))
     return found

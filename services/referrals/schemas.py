@@ -156,7 +156,9 @@ class ReferralSchema(Schema):
     outcome = fields.String(allow_none=True)
     withdrawn_at = Timestamp(allow_none=True)
     withdraw_reason = fields.String(allow_none=True)
-    view = fields.String(metadata={"description": "full, before_acceptance or metadata"})
+    view = fields.String(metadata={"description": (
+        "full, before_acceptance, metadata, or two_factor_required (log in with the second "
+        "factor to see personal data)")})
 
 
 class AuditEntrySchema(Schema):

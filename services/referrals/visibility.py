@@ -7,6 +7,10 @@
 - the coordinators of those municipi: who sent what to whom, when, and how it ended; nothing
   about the family;
 - anyone else, the city tier included (it sees aggregates, in reports): nothing, as a 404.
+
+Personal data, notes included, needs a login that passed the second factor the person's role
+asks for (`Caller.mfa`); without it the view is `two_factor_required`: what the receiver sees
+before accepting, without notes.
 """
 from datetime import datetime
 
@@ -16,6 +20,7 @@ from services.referrals.models import Referral
 
 SENDER, SOCIAL, RECEIVER, COORDINATION = "sender", "social_worker", "receiver", "coordinator"
 FULL, BEFORE_ACCEPTANCE, METADATA = "full", "before_acceptance", "metadata"
+TWO_FACTOR_REQUIRED = "two_factor_required"
 PERSONAL_FIELDS = ("guardian_name", "phone", "email", "contact", "address", "notes")
 
 
@@ -42,13 +47,15 @@ def consent_valid(referral: Referral, now: datetime) -> bool:
             and _aware(consent.expires_at) > now)
 
 
-def view_for(relation_: str, referral: Referral, now: datetime) -> str:
+def view_for(caller: Caller, relation_: str, referral: Referral, now: datetime) -> str:
+    if relation_ == COORDINATION:
+        return METADATA
+    if not caller.mfa:
+        return TWO_FACTOR_REQUIRED
     if relation_ in (SENDER, SOCIAL):
         return FULL
-    if relation_ == RECEIVER:
-        accepted = referral.status in ("accepted", "completed")
-        return FULL if accepted and consent_valid(referral, now) else BEFORE_ACCEPTANCE
-    return METADATA
+    accepted = referral.status in ("accepted", "completed")
+    return FULL if accepted and consent_valid(referral, now) else BEFORE_ACCEPTANCE
 
 
 def present(referral: Referral, view: str, cipher, now: datetime, personal: bool = True) -> dict:
@@ -72,8 +79,9 @@ def present(referral: Referral, view: str, cipher, now: datetime, personal: bool
         "children": [{"age": age} for age in family.children_ages]})
     shown["notes"] = [{"id": n.id, "author_user_id": n.author_user_id,
                        "author_role": n.author_role, "body": cipher.open(n.body) or "",
-                       "created_at": n.created_at} for n in referral.notes] if personal else []
-    if view == BEFORE_ACCEPTANCE:
+                       "created_at": n.created_at} for n in referral.notes
+                      ] if personal and view != TWO_FACTOR_REQUIRED else []
+    if view in (BEFORE_ACCEPTANCE, TWO_FACTOR_REQUIRED):
         return shown
     shown["family"]["reference"] = family.reference
     shown["withdraw_reason"] = referral.withdraw_reason

@@ -1,5 +1,6 @@
 """Referrals' rules on a real database, without a broker: moves, who sees what, consent,
 audit, deadlines, retention and encryption at rest."""
+import dataclasses
 import logging
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -12,21 +13,24 @@ from services.common.context import Caller
 from services.common.database import Store
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.schemas import load, local_time
-from services.referrals import deadlines, handovers, retention
 from services.common.sealing import Cipher
+from services.referrals import deadlines, handovers, retention
 from services.referrals.crypto import rotate_all
 from services.referrals.models import Base, Family, Referral
 from services.referrals.schemas import ReferralCreateSchema
 
 SENDER_ORG, RECEIVER_ORG, OTHER_ORG = "0" * 35 + "1", "0" * 35 + "2", "0" * 35 + "3"
-SENDER = Caller(user_id="u-sender", roles=["partner"], municipi=[8], organization_id=SENDER_ORG)
-SENDER_COLLEAGUE = Caller(user_id="u-colleague", roles=["partner"], municipi=[8],
+SENDER = Caller(mfa=True, user_id="u-sender", roles=["partner"], municipi=[8],
+                organization_id=SENDER_ORG)
+SENDER_COLLEAGUE = Caller(mfa=True, user_id="u-colleague", roles=["partner"], municipi=[8],
                           organization_id=SENDER_ORG)
-RECEIVER = Caller(user_id="u-receiver", roles=["partner"], municipi=[4], organization_id=RECEIVER_ORG)
-OTHER_PARTNER = Caller(user_id="u-other", roles=["partner"], municipi=[8], organization_id=OTHER_ORG)
-ASC8 = Caller(user_id="u-asc8", roles=["social_worker"], municipi=[8])
-ASC4 = Caller(user_id="u-asc4", roles=["social_worker"], municipi=[4])
-ASC3 = Caller(user_id="u-asc3", roles=["social_worker"], municipi=[3])
+RECEIVER = Caller(mfa=True, user_id="u-receiver", roles=["partner"], municipi=[4],
+                  organization_id=RECEIVER_ORG)
+OTHER_PARTNER = Caller(mfa=True, user_id="u-other", roles=["partner"], municipi=[8],
+                       organization_id=OTHER_ORG)
+ASC8 = Caller(mfa=True, user_id="u-asc8", roles=["social_worker"], municipi=[8])
+ASC4 = Caller(mfa=True, user_id="u-asc4", roles=["social_worker"], municipi=[4])
+ASC3 = Caller(mfa=True, user_id="u-asc3", roles=["social_worker"], municipi=[3])
 COORD8 = Caller(user_id="u-coord8", roles=["coordinator"], municipi=[8])
 COORD3 = Caller(user_id="u-coord3", roles=["coordinator"], municipi=[3])
 CITY = Caller(user_id="u-city", roles=["city"])
@@ -169,6 +173,24 @@ def test_who_sees_what_of_the_same_referral(store, cipher, referral_id):
     after = read(store, cipher, RECEIVER, referral_id)
     assert after["view"] == "full" and personal_parts(after) == FULL
     assert after["family"]["phone"] == PHONE
+
+
+def test_personal_data_and_notes_need_the_second_factor(store, cipher, referral_id):
+    handovers_note = "La mamma, Maria, preferisce essere chiamata dopo le 17."
+    with store.transaction() as tx:
+        handovers.add_note(tx, SENDER, referral_id, handovers_note, cipher)
+    move(store, RECEIVER, referral_id, "accepted")
+    for caller in (SENDER, RECEIVER, ASC8):
+        without = read(store, cipher, dataclasses.replace(caller, mfa=False), referral_id)
+        assert without["view"] == "two_factor_required"
+        assert personal_parts(without) == set() and without["notes"] == []
+        assert without["needs"] == ["educational", "sport"]  # the hand-over itself is seen
+        with_code = read(store, cipher, caller, referral_id)
+        assert personal_parts(with_code) == FULL and with_code["notes"][0]["body"] == handovers_note
+    with store.transaction() as tx:
+        reads = [e.user_id for e in handovers.audit_trail(tx.session, COORD8, referral_id)
+                 if e.action == "read_personal_data"]
+    assert reads == [SENDER.user_id, RECEIVER.user_id, ASC8.user_id]  # only the reads with it
 
 
 def test_withdrawing_consent_hides_the_family_from_the_receiver_at_once(store, cipher, referral_id):
