@@ -258,3 +258,13 @@ class RefreshToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     mfa: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class SingleSignOnIdentity(Base):
+    """A person of an identity provider (its issuer and their subject there) and the account
+    they log in to by single sign-on."""
+    __tablename__ = "single_sign_on_identities"
+    issuer: Mapped[str] = mapped_column(String(300), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -266,3 +266,14 @@ class RecipientSchema(Schema):
     roles = fields.List(fields.String())
     language = fields.String()
     email = fields.String(allow_none=True)
+
+
+class SingleSignOnSchema(Schema):
+    """A person the identity provider vouched for: the gateway checked the ID token."""
+    issuer = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    subject = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    email_verified = fields.Boolean(load_default=False)
+    roles = fields.List(fields.String(validate=validate.Length(max=100)), load_default=None,
+                        allow_none=True, validate=validate.Length(max=50), metadata={
+                            "description": "the values of the roles claim, when one is set"})

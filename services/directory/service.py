@@ -12,7 +12,7 @@ from services.common.sealing import DataCipher
 from services.common.schemas import load, paged
 from services.common.service import ReportingService
 from services.directory import (catalog, governance, hsds, networks, onboarding, organizations,
-                                people, statistics, users)
+                                people, single_sign_on, statistics, users)
 from services.directory.models import Base
 from services.directory.people_entrypoints import PeopleEntrypoints
 from services.directory.search import SearchIndex
@@ -22,7 +22,8 @@ from services.directory.schemas import (CredentialsSchema, GovernanceBodySchema,
                                         OrganizationCreateSchema, OrganizationQuerySchema,
                                         OrganizationSchema, OrganizationUpdateSchema,
                                         RecipientSchema, ServiceCreateSchema, ServiceQuerySchema,
-                                        ServiceSchema, ServiceUpdateSchema)
+                                        ServiceSchema, ServiceUpdateSchema,
+                                        SingleSignOnSchema)
 
 NETWORK = NetworkSchema()
 ORGANIZATION = OrganizationSchema()
@@ -184,6 +185,16 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
                 raise
             return GRANT.dump(users.open_session(tx.session, user, self.login_policy,
                                                           mfa=mfa))
+
+    @rpc
+    def single_sign_on(self, identity):
+        """Opens a login session for a person the identity provider vouched for (the gateway
+        checked the ID token): the same answer as `authenticate` (single_sign_on.py)."""
+        identity = load(SingleSignOnSchema, identity)
+        with self.db.transaction() as tx:
+            user = single_sign_on.sign_in(tx, identity, self.login_policy,
+                                          bool(self.config.get("OIDC_ROLES_CLAIM")))
+            return GRANT.dump(users.open_session(tx.session, user, self.login_policy))
 
     @rpc
     def refresh_session(self, refresh_token):
