@@ -20,6 +20,9 @@ from tests.databases import empty_tables, make_databases  # noqa: E402
 from tests.platform import platform  # noqa: E402,F401  (the running platform, one per session)
 
 os.environ.setdefault("QUBI_VAR_DIR", "/tmp/qubi-test-var")
+# the tests run on the development secrets (each process they start inherits it); those of
+# what runs elsewhere pass their own environment
+os.environ["QUBI_ENV"] = "test"
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +41,7 @@ def databases(session_databases):
 def service_config(rabbit_config, databases):
     """nameko config for the services under test: a fresh vhost, empty databases, quick retries."""
     return {
-        **load_settings({}).nameko_config(),
+        **load_settings({"QUBI_ENV": "test"}).nameko_config(),
         "AMQP_URI": rabbit_config["AMQP_URI"],
         "DATABASES": databases,
         "OUTBOX_SWEEP_SECONDS": 0.5,

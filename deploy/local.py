@@ -107,6 +107,8 @@ DEMO_USERS = ["citta", "coord8", "coord3", "asc8", "asc4", "partner8a", "partner
 def main():
     # every email kept as a file to read, unless a mail server is named
     environ = {} if "SMTP_URL" in os.environ else {"SMTP_URL": development_mail_url()}
+    # a developer's machine: the public development secrets, unless QUBI_ENV says otherwise
+    environ["QUBI_ENV"] = os.environ.get("QUBI_ENV") or "development"
     try:
         settings = load_settings({**os.environ, **environ})
     except ConfigurationError as error:

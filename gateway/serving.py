@@ -6,20 +6,23 @@ A request spends most of its time waiting for a service's answer; eventlet's gre
 wait for it at a fraction of the CPU that threads cost (a third less per request, measured
 with bench.gateway), and each worker serves up to 1,000 connections at once.
 
-Log lines in JSON (gateway/logs.py; the access line is the gateway's own); the application out
-of the cycle collector's sight once a worker has loaded it (services/common/memory.py); and the
-Prometheus multiprocess directory ready before the workers start: PROMETHEUS_MULTIPROC_DIR
-emptied of a previous run's samples, or, when it is unset, a temporary directory made for this
-run and removed at its end.
+Settings that would be refused (services/common/config.py) stop the master before it binds
+its port or forks a worker, with one line saying why. Log lines in JSON (gateway/logs.py; the
+access line is the gateway's own); the application out of the cycle collector's sight once a
+worker has loaded it (services/common/memory.py); and the Prometheus multiprocess directory
+ready before the workers start: PROMETHEUS_MULTIPROC_DIR emptied of a previous run's samples,
+or, when it is unset, a temporary directory made for this run and removed at its end.
 """
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from gunicorn.glogging import Logger
 
 from gateway.logs import LOGGING
+from services.common.config import ConfigurationError, load_settings
 from services.common.memory import freeze_what_is_loaded
 
 
@@ -39,6 +42,10 @@ _temporary = []  # the directory made here, if any
 
 def on_starting(server):
     """Runs in the master before any worker is forked (workers inherit the environment)."""
+    try:
+        load_settings()
+    except ConfigurationError as error:
+        sys.exit(f"gateway: {error}")
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if not directory:
         directory = tempfile.mkdtemp(prefix="qubi-gateway-metrics-")

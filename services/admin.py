@@ -7,6 +7,7 @@
     qubi-admin dead-letters SERVICE [--replay]   list (or replay) what failed for good
     qubi-admin emails [--status failed]  emails that could not be delivered (failed, bounced)
     qubi-admin new-key                 print a new key for PERSONAL_DATA_KEYS
+    qubi-admin new-secret              print a new secret for QUBI_SECRET_KEY or CONTEXT_KEYS
     qubi-admin rotate-keys             re-encrypt families' data with the first key
 """
 import argparse
@@ -122,6 +123,12 @@ def new_key():
     print(Fernet.generate_key().decode())
 
 
+def new_secret():
+    import secrets
+
+    print(secrets.token_urlsafe(48))
+
+
 def rotate_keys(settings):
     from services.common.sealing import Cipher
     from services.directory.models import Base as DirectoryBase
@@ -154,10 +161,13 @@ def main(argv=None):
     commands.add_parser("emails").add_argument(
         "--status", action="append", choices=["failed", "bounced", "pending", "sent"])
     commands.add_parser("new-key")
+    commands.add_parser("new-secret")
     commands.add_parser("rotate-keys")
     args = parser.parse_args(argv)
     if args.command == "new-key":
         return new_key()
+    if args.command == "new-secret":
+        return new_secret()
     try:
         settings = load_settings()
     except ConfigurationError as error:

@@ -3,15 +3,15 @@ import time
 from contextlib import contextmanager
 
 from kombu import Connection, Queue
-from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import select
 
-from services.common.context import Caller
+from services.common.context import ANONYMOUS, Caller
 from services.common.database import Store
 from services.directory.demo import load_demo
 from services.directory.models import Base as DirectoryBase
 from services.directory.models import User
 from services.common.events import events_exchange
+from services.common.rpc import SignedClusterRpcProxy
 
 
 def seed_directory(config) -> dict:
@@ -28,8 +28,9 @@ def seed_directory(config) -> dict:
 
 
 def call(config, caller, service, method, *args, **kwargs):
-    context = caller.to_context_data() if caller else {}
-    with ClusterRpcProxy(config, context_data=context, timeout=10) as cluster:
+    """`service.method(*args, **kwargs)` for `caller` (None: anonymous), signed as the
+    gateway signs, with the keys of `config`."""
+    with SignedClusterRpcProxy(config, caller or ANONYMOUS, timeout=10) as cluster:
         return getattr(cluster[service], method)(*args, **kwargs)
 
 

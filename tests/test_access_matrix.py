@@ -150,7 +150,8 @@ ACCESS = {
 
 
 def operations() -> set:
-    settings = load_settings({"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})  # not called
+    settings = load_settings({"QUBI_ENV": "test",
+                              "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})  # not called
     document = create_app(settings).test_client().get("/api/v1/openapi.json").json
     return {f"{method.upper()} {path}" for path, methods in document["paths"].items()
             for method in methods if method in ("get", "post", "put", "patch", "delete")}

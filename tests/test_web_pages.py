@@ -421,7 +421,8 @@ def web():
     from services.common.config import load_settings
 
     services = FakeServices()
-    settings = load_settings({"QUBI_SECRET_KEY": "a-test-secret-that-is-long-enough-for-hs256",
+    settings = load_settings({"QUBI_ENV": "test",
+                              "QUBI_SECRET_KEY": "a-test-secret-that-is-long-enough-for-hs256",
                               "AMQP_URI": services.amqp_uri})
     app = create_app(settings, services)
     if "web" not in app.blueprints:  # until the app factory registers the pages itself

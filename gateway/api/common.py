@@ -8,18 +8,23 @@ from services.common.errors import Forbidden, NotAuthenticated
 BEARER = [{"bearerAuth": []}]
 
 
+def signed_context(caller=None) -> dict:
+    """The context data of an RPC: `caller` (by default the request's), signed."""
+    return current_app.extensions["context_signer"].sign(caller or g.caller)
+
+
 def call(service: str, method: str, *args, **kwargs):
     """The gateway validates to answer early and document; the service loads the raw input
     again with the same schema, so it is passed on as the client sent it."""
     rpc = current_app.extensions["rpc"]
-    return rpc.call(service, method, *args, context_data=g.caller.to_context_data(), **kwargs)
+    return rpc.call(service, method, *args, context_data=signed_context(), **kwargs)
 
 
 def answer(service: str, method: str, *args):
     """The service's answer, passed on to the client as the JSON it came in (200, unless the
     route returns it with another status)."""
     rpc = current_app.extensions["rpc"]
-    body = rpc.call(service, method, *args, context_data=g.caller.to_context_data(), as_json=True)
+    body = rpc.call(service, method, *args, context_data=signed_context(), as_json=True)
     return current_app.response_class(body, mimetype="application/json")
 
 

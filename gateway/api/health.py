@@ -2,7 +2,7 @@
 from flask import Response, current_app
 from flask_smorest import Blueprint
 
-from gateway.api.common import answers
+from gateway.api.common import answers, call
 from gateway.metrics import exposition
 from services.common.broker import broker_reachable
 from services.common.config import SERVICE_NAMES
@@ -27,7 +27,7 @@ def readyz():
     checks = {"rabbitmq": "ok" if broker_reachable(rpc.amqp_uri, timeout=2) else "down"}
     for service in SERVICE_NAMES:
         try:
-            rpc.call(service, "health")
+            call(service, "health")
             checks[service] = "ok"
         except DomainError:
             checks[service] = "down"

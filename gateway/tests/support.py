@@ -16,7 +16,7 @@ PARTNER = {"user_id": "u-p", "username": "partner8a", "roles": ["partner"], "mun
 def make_app(ended=None, rpc=None):
     """The gateway with no services behind it (its RPCs answer 503) or with `rpc` answering
     for them, and the directory's list of ended sessions given here: {session id: until}."""
-    settings = load_settings({"QUBI_SECRET_KEY": SECRET,
+    settings = load_settings({"QUBI_ENV": "test", "QUBI_SECRET_KEY": SECRET,
                               "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})  # never reached
     app = create_app(settings, rpc)
     ended = {} if ended is None else ended

@@ -6,9 +6,11 @@ import pytest
 from orjson import Fragment
 
 from gateway.rpc import RpcPool
+from services.common.context import ANONYMOUS
 from services.common.errors import NotFound, Unavailable
 from services.common.rpc import rpc
 from services.common.serialization import loads
+from services.common.signing import ContextSigner
 
 pytestmark = pytest.mark.broker
 TIMEOUT = 5
@@ -35,10 +37,22 @@ class Shelf:
         raise NotFound("No such book.")
 
 
+class SigningPool(RpcPool):
+    """The pool as the gateway uses it: every call with a signed caller context."""
+
+    def __init__(self, config, **options):
+        super().__init__(config["AMQP_URI"], **options)
+        self.signer = ContextSigner(config["CONTEXT_KEYS"])
+
+    def call(self, service, method, *args, **kwargs):
+        return super().call(service, method, *args, context_data=self.signer.sign(ANONYMOUS),
+                            **kwargs)
+
+
 @pytest.fixture
 def pool(service_config, container_factory):
     container_factory(Shelf, service_config).start()
-    pool = RpcPool(service_config["AMQP_URI"], timeout=TIMEOUT, size=2)
+    pool = SigningPool(service_config, timeout=TIMEOUT, size=2)
     yield pool
     pool.close()
 
@@ -69,7 +83,7 @@ def test_a_service_without_a_queue_is_unavailable_at_once_not_at_the_timeout(poo
 def test_a_slow_service_is_unavailable_at_the_timeout_and_its_late_answer_reaches_nobody(
         service_config, container_factory):
     container_factory(Shelf, service_config).start()
-    pool = RpcPool(service_config["AMQP_URI"], timeout=1, size=1)
+    pool = SigningPool(service_config, timeout=1, size=1)
     try:
         started = time.monotonic()
         with pytest.raises(Unavailable):

@@ -20,6 +20,7 @@ import secrets
 from flask import current_app, g, request
 
 from gateway import auth
+from gateway.api.common import signed_context
 from gateway.web.i18n import lang
 from services.common.errors import DomainError, NotAuthenticated
 
@@ -74,7 +75,7 @@ def _refresh(refresh_token: str):
     try:
         grant = current_app.extensions["rpc"].call(
             "directory", "refresh_session", refresh_token,
-            context_data=auth.anonymous(g.get("request_id"), lang()).to_context_data())
+            context_data=signed_context(auth.anonymous(g.get("request_id"), lang())))
     except NotAuthenticated:
         return None
     return _keep(grant)
@@ -87,7 +88,7 @@ def log_in(username: str, password: str):
         limits.check_login(request.remote_addr, username)
     rpc = current_app.extensions["rpc"]
     grant = rpc.call("directory", "authenticate", {"username": username, "password": password},
-                     context_data=auth.anonymous(g.get("request_id"), lang()).to_context_data())
+                     context_data=signed_context(auth.anonymous(g.get("request_id"), lang())))
     claims = _keep(grant)
     g.session_id = claims["sid"]
     g.caller = dataclasses.replace(auth.caller_from_claims(claims, g.get("request_id")),
@@ -113,7 +114,7 @@ def log_out():
         try:
             ended = current_app.extensions["rpc"].call(
                 "directory", "end_session", g.session_id,
-                context_data=g.caller.to_context_data())
+                context_data=signed_context())
             current_app.extensions["revocations"].remember(ended["session_id"], ended["until"])
         except DomainError as error:
             log.warning("could not end a web session: %s", error.__class__.__name__)

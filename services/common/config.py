@@ -1,6 +1,8 @@
-"""Configuration from the environment, with safe development defaults.
+"""Configuration from the environment, with development defaults that work only in development.
 
-Production (`QUBI_ENV=production`) refuses to start with the development secret.
+The public development secrets (below) are used, and accepted, only when QUBI_ENV is
+explicitly `development` or `test`. Any other QUBI_ENV, unset included, needs the operator's
+own QUBI_SECRET_KEY, PERSONAL_DATA_KEYS and CONTEXT_KEYS, and refuses to start without them.
 """
 import os
 from dataclasses import dataclass, field
@@ -13,6 +15,9 @@ from services.common.serialization import GATEWAY_JSON
 DEVELOPMENT_SECRET = "qubi-development-secret-do-not-use-in-production"
 # a Fernet key (urlsafe base64 of 32 bytes) that everyone can read here: development only
 DEVELOPMENT_DATA_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="
+DEVELOPMENT_CONTEXT_KEY = "qubi-development-context-key-do-not-use-in-production"
+DEVELOPMENT_ENVIRONMENTS = ("development", "test")
+MIN_SECRET_LENGTH = 32
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
 SERVICE_NAMES = ("directory", "events", "referrals", "notifications", "funds")
 
@@ -86,6 +91,8 @@ class Settings:
     amqp_uri: str
     secret_key: str
     personal_data_keys: tuple = (DEVELOPMENT_DATA_KEY,)
+    # signs the caller context on the bus (services/common/signing.py), newest first
+    context_keys: tuple = (DEVELOPMENT_CONTEXT_KEY,)
     databases: dict = field(default_factory=dict)
     rpc_timeout: float = 5.0
     outbox_sweep_seconds: float = 5.0
@@ -112,8 +119,8 @@ class Settings:
     oidc_roles_claim: str = ""  # a claim whose values are platform roles; empty: roles are ours
 
     @property
-    def production(self) -> bool:
-        return self.environment == "production"
+    def development(self) -> bool:
+        return self.environment in DEVELOPMENT_ENVIRONMENTS
 
     @property
     def mail_transport(self) -> MailTransport:
@@ -131,6 +138,7 @@ class Settings:
             "HANDLER_RETRY_DELAY_MS": self.handler_retry_delay_ms,
             "RPC_TIMEOUT": self.rpc_timeout,
             "PERSONAL_DATA_KEYS": list(self.personal_data_keys),
+            "CONTEXT_KEYS": list(self.context_keys),
             "REFERRAL_RETENTION_MONTHS": self.referral_retention_months,
             "SMTP_URL": self.smtp_url,
             "MAIL_FROM": self.mail_from,
@@ -150,22 +158,12 @@ class Settings:
 
 def load_settings(environ=None) -> Settings:
     environ = os.environ if environ is None else environ
-    environment = environ.get("QUBI_ENV", "development")
-    secret = environ.get("QUBI_SECRET_KEY", DEVELOPMENT_SECRET)
-    if environment == "production" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
-        raise ConfigurationError(
-            "QUBI_SECRET_KEY must be set to a random value of at least 32 characters "
-            "when QUBI_ENV=production"
-        )
-    keys = tuple(k.strip() for k in environ.get("PERSONAL_DATA_KEYS", DEVELOPMENT_DATA_KEY).split(",")
-                 if k.strip())
-    if environment == "production" and DEVELOPMENT_DATA_KEY in keys:
-        raise ConfigurationError(
-            "PERSONAL_DATA_KEYS must hold your own Fernet keys (newest first) when "
-            "QUBI_ENV=production: make one with `qubi-admin new-key`")
+    environment = environ.get("QUBI_ENV", "").strip()
+    secret, data_keys, context_keys = _secrets(environ, environment)
     return Settings(
         environment=environment,
-        personal_data_keys=keys,
+        personal_data_keys=data_keys,
+        context_keys=context_keys,
         referral_retention_months=int(environ.get("REFERRAL_RETENTION_MONTHS", "24")),
         smtp_url=_smtp_url(environ),
         mail_from=environ.get("MAIL_FROM", Settings.mail_from),
@@ -194,6 +192,44 @@ def load_settings(environ=None) -> Settings:
         handler_retry_delay_ms=int(environ.get("HANDLER_RETRY_DELAY_MS", "2000")),
         max_workers=int(environ.get("MAX_WORKERS", "10")),
     )
+
+
+def _keys(value: str | None) -> tuple:
+    return tuple(key.strip() for key in (value or "").split(",") if key.strip())
+
+
+def _secrets(environ, environment: str) -> tuple:
+    """QUBI_SECRET_KEY, PERSONAL_DATA_KEYS and CONTEXT_KEYS: in development what is set, or the
+    development values; anywhere else the operator's own, or one line saying what is wrong."""
+    secret = environ.get("QUBI_SECRET_KEY") or ""
+    data_keys = _keys(environ.get("PERSONAL_DATA_KEYS"))
+    context_keys = _keys(environ.get("CONTEXT_KEYS"))
+    if environment in DEVELOPMENT_ENVIRONMENTS:
+        return (secret or DEVELOPMENT_SECRET, data_keys or (DEVELOPMENT_DATA_KEY,),
+                context_keys or (DEVELOPMENT_CONTEXT_KEY,))
+    make_secret, make_key = "`qubi-admin new-secret` makes one", "`qubi-admin new-key` makes one"
+    problems = []
+    if not secret:
+        problems.append(f"QUBI_SECRET_KEY is not set ({make_secret})")
+    elif secret == DEVELOPMENT_SECRET or len(secret) < MIN_SECRET_LENGTH:
+        problems.append("QUBI_SECRET_KEY is the development secret or shorter than "
+                        f"{MIN_SECRET_LENGTH} characters ({make_secret})")
+    if not data_keys:
+        problems.append(f"PERSONAL_DATA_KEYS is not set ({make_key})")
+    elif DEVELOPMENT_DATA_KEY in data_keys:
+        problems.append(f"PERSONAL_DATA_KEYS holds the development key ({make_key})")
+    if not context_keys:
+        problems.append(f"CONTEXT_KEYS is not set ({make_secret})")
+    elif any(key == DEVELOPMENT_CONTEXT_KEY or len(key) < MIN_SECRET_LENGTH
+             for key in context_keys):
+        problems.append("CONTEXT_KEYS holds the development key or one shorter than "
+                        f"{MIN_SECRET_LENGTH} characters ({make_secret})")
+    if problems:
+        where = f"QUBI_ENV={environment}" if environment else "QUBI_ENV is not set, so it"
+        raise ConfigurationError(
+            f"{where} is not development or test and needs its own secrets: "
+            f"{'; '.join(problems)}. On a developer's machine, set QUBI_ENV=development.")
+    return secret, data_keys, context_keys
 
 
 def _smtp_url(environ) -> str:

@@ -1,11 +1,12 @@
-"""Who is calling: the gateway puts the authenticated person in nameko `context_data`,
-every service reads it through `CallerContext` and enforces its own rules with it."""
+"""Who is calling: the gateway puts the authenticated person in nameko `context_data`, signed
+(services/common/signing.py); every service reads it through `CallerContext` and enforces its
+own rules with it."""
 from dataclasses import dataclass, field
 
 from nameko.extensions import DependencyProvider
 
 from services.common.errors import Forbidden, NotAuthenticated
-from services.common.serialization import dumps, loads
+from services.common.serialization import loads
 
 CALLER_KEY = "caller"
 REQUEST_ID_KEY = "request_id"
@@ -76,14 +77,6 @@ class Caller:
         if outside:
             raise Forbidden(f"Not allowed for municipio {', '.join(map(str, outside))}.")
 
-    def to_context_data(self) -> dict:
-        data = {CALLER_KEY: dumps({key: getattr(self, key) for key in CLAIMS}).decode()}
-        if self.request_id:
-            data[REQUEST_ID_KEY] = self.request_id
-        if self.origin:
-            data[ORIGIN_KEY] = self.origin
-        return data
-
     @classmethod
     def from_context_data(cls, data) -> "Caller":
         raw = data.get(CALLER_KEY)
@@ -94,8 +87,14 @@ class Caller:
 ANONYMOUS = Caller()
 
 
+def checked_context(worker_ctx) -> dict:
+    """The context data of a worker whose entrypoint checked its signature (the services' RPC
+    entrypoint does); nothing for any other work (events, timers), whatever its message held."""
+    return worker_ctx.data if getattr(worker_ctx.entrypoint, "checks_context", False) else {}
+
+
 class CallerContext(DependencyProvider):
     """Injects the `Caller` of the current worker."""
 
     def get_dependency(self, worker_ctx):
-        return Caller.from_context_data(worker_ctx.data)
+        return Caller.from_context_data(checked_context(worker_ctx))

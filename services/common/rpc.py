@@ -4,10 +4,17 @@ Each service answers its RPCs through `rpc`, nameko's entrypoint with four costs
 every call: the answer is encoded once (nameko encodes it twice, once only to see that it can),
 published on a producer the service keeps (nameko makes a connection object and takes a
 producer from a pool for each answer), the method found by its routing key in a dict, and the
-arguments checked against a signature made once.
+arguments checked against a signature made once. Before anything else it checks that the
+caller context is signed (services/common/signing.py): a call without one, or with one forged,
+altered or expired, is answered NotAuthenticated and its method does not run.
+
+Calls out, from a service (`ServiceRpc`) or from a tool (`SignedClusterRpcProxy`), sign their
+context afresh for each call.
 """
 import inspect
+import logging
 import sys
+from functools import partial
 
 import eventlet
 import kombu.serialization
@@ -16,10 +23,17 @@ from kombu import Connection, Producer
 from kombu.entity import TRANSIENT_DELIVERY_MODE
 from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_RETRY_POLICY,
                               LOGIN_METHOD_CONFIG_KEY)
-from nameko.exceptions import IncorrectSignature, UnserializableValueError, serialize
+from nameko.containers import CALL_ID_STACK_CONTEXT_KEY
+from nameko.exceptions import (ContainerBeingKilled, IncorrectSignature, MalformedRequest,
+                               UnserializableValueError, serialize)
 from nameko.rpc import Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
+from nameko.standalone.rpc import ClusterProxy, ClusterRpcProxy
 
-from services.common.errors import DomainError, Unavailable
+from services.common.context import ANONYMOUS, REQUEST_ID_KEY, checked_context
+from services.common.errors import DomainError, NotAuthenticated, Unavailable
+from services.common.signing import ContextSigner
+
+log = logging.getLogger(__name__)
 
 
 class Answers:
@@ -71,11 +85,13 @@ class AnsweringConsumer(RpcConsumer):
     def __init__(self):
         super().__init__()
         self.answers = None
+        self.signer = None
         self._by_routing_key = {}
 
     def setup(self):
         super().setup()
         self.answers = Answers(self.container.config)
+        self.signer = ContextSigner(self.container.config.get("CONTEXT_KEYS"))
 
     def stop(self):
         super().stop()
@@ -97,10 +113,31 @@ class AnsweringConsumer(RpcConsumer):
 
 class QubiRpc(Rpc):
     rpc_consumer = AnsweringConsumer()
+    checks_context = True  # what CallerContext trusts (context.checked_context)
 
     def setup(self):
         super().setup()
         self.signature = inspect.signature(getattr(self.container.service_cls, self.method_name))
+
+    def handle_message(self, body, message):
+        """nameko's, with the caller context checked first."""
+        context_data = self.unpack_message_headers(message)
+        try:
+            self.rpc_consumer.signer.check(context_data)
+        except NotAuthenticated as refusal:
+            log.warning("refused a call of %s.%s (request %s): %s", self.container.service_name,
+                        self.method_name, context_data.get(REQUEST_ID_KEY), refusal.detail)
+            raise
+        try:
+            args, kwargs = body["args"], body["kwargs"]
+        except KeyError:
+            raise MalformedRequest("Message missing `args` or `kwargs`") from None
+        self.check_signature(args, kwargs)
+        try:
+            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
+                                        handle_result=partial(self.handle_result, message))
+        except ContainerBeingKilled:
+            self.rpc_consumer.requeue_message(message)
 
     def check_signature(self, args, kwargs):
         try:
@@ -115,11 +152,45 @@ def rpc(method):
 
 
 class ServiceRpc(RpcProxy):
-    """`<service>_rpc = ServiceRpc("directory")`: like nameko's RpcProxy, with `RPC_TIMEOUT`."""
+    """`<service>_rpc = ServiceRpc("directory")`: like nameko's RpcProxy, with `RPC_TIMEOUT`,
+    and each call's context signed by this service: the caller it works for, if its
+    entrypoint checked one, and this service as the origin."""
+
+    def setup(self):
+        super().setup()
+        self.signer = ContextSigner(self.container.config.get("CONTEXT_KEYS"))
 
     def get_dependency(self, worker_ctx):
         timeout = float(self.container.config.get("RPC_TIMEOUT", 5))
-        return _TimedProxy(super().get_dependency(worker_ctx), self.target_service, timeout)
+        signing = _SigningWorkerContext(worker_ctx, partial(
+            self.signer.sign_onward, checked_context(worker_ctx), self.container.service_name))
+        return _TimedProxy(super().get_dependency(signing), self.target_service, timeout)
+
+
+class SignedClusterRpcProxy(ClusterRpcProxy):
+    """nameko's standalone ClusterRpcProxy, for tools, benches and tests: every call carries
+    `caller`, signed afresh with the first of `config["CONTEXT_KEYS"]`."""
+
+    def __init__(self, config: dict, caller=ANONYMOUS, **options):
+        super().__init__(config, **options)
+        signer = ContextSigner(config.get("CONTEXT_KEYS"))
+        self._worker_ctx = _SigningWorkerContext(self._worker_ctx, partial(signer.sign, caller))
+        self._proxy = ClusterProxy(self._worker_ctx, self._reply_listener)
+
+
+class _SigningWorkerContext:
+    """What nameko's RPC proxies read of a worker context: its container, and the context
+    data of each call, here signed at the call (a worker may outlive a signature) and holding
+    nothing of the worker's own but its call-id stack."""
+
+    def __init__(self, worker_ctx, sign):
+        self.container = worker_ctx.container
+        self._worker_ctx = worker_ctx
+        self._sign = sign
+
+    @property
+    def context_data(self) -> dict:
+        return {CALL_ID_STACK_CONTEXT_KEY: self._worker_ctx.call_id_stack, **self._sign()}
 
 
 class _TimedProxy:

@@ -8,7 +8,8 @@ from marshmallow import Schema, fields
 from sqlalchemy.exc import OperationalError
 from nameko.exceptions import deserialize, serialize
 
-from services.common.config import (DEVELOPMENT_SECRET, SERVICE_NAMES, ConfigurationError,
+from services.common.config import (DEVELOPMENT_CONTEXT_KEY, DEVELOPMENT_DATA_KEY,
+                                    DEVELOPMENT_SECRET, SERVICE_NAMES, ConfigurationError,
                                     load_settings)
 from services.common.context import Caller, tier_for
 from services.common.database import Store
@@ -16,24 +17,58 @@ from services.common.errors import (Forbidden, Invalid, NotAuthenticated, Unavai
                                     flatten_messages)
 from services.common.schemas import Moment, PartialSchema, load
 from services.common.serialization import Encoded, dumps, loads, loads_keeping_result
+from services.common.signing import ContextSigner
 from services.directory.models import Base as DirectoryBase
 
 
-def test_production_refuses_the_development_secret():
-    with pytest.raises(ConfigurationError):
-        load_settings({"QUBI_ENV": "production"})
-    with pytest.raises(ConfigurationError):
-        load_settings({"QUBI_ENV": "production", "QUBI_SECRET_KEY": DEVELOPMENT_SECRET})
-    own_key = Fernet.generate_key().decode()
-    with pytest.raises(ConfigurationError):  # nor the development key of personal data
-        load_settings({"QUBI_ENV": "production", "QUBI_SECRET_KEY": "x" * 40})
-    settings = load_settings({"QUBI_ENV": "production", "QUBI_SECRET_KEY": "x" * 40,
-                              "PERSONAL_DATA_KEYS": own_key})
-    assert settings.production and settings.personal_data_keys == (own_key,)
+OWN_SECRETS = {"QUBI_SECRET_KEY": "s" * 40, "CONTEXT_KEYS": "c" * 40,
+               "PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}
+
+
+@pytest.mark.parametrize("environment", ["production", "prod", "staging", "developement", None])
+def test_only_development_and_test_take_the_development_secrets(environment):
+    environ = {} if environment is None else {"QUBI_ENV": environment}
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings(environ)
+    message = str(refused.value)
+    assert "\n" not in message
+    for name in ("QUBI_SECRET_KEY", "PERSONAL_DATA_KEYS", "CONTEXT_KEYS", "QUBI_ENV=development"):
+        assert name in message
+    for development_value in ({"QUBI_SECRET_KEY": DEVELOPMENT_SECRET},
+                              {"PERSONAL_DATA_KEYS": DEVELOPMENT_DATA_KEY},
+                              {"CONTEXT_KEYS": f"{'n' * 40},{DEVELOPMENT_CONTEXT_KEY}"}):
+        with pytest.raises(ConfigurationError, match=next(iter(development_value))):
+            load_settings({**environ, **OWN_SECRETS, **development_value})
+    settings = load_settings({**environ, **OWN_SECRETS})
+    assert not settings.development
+    assert settings.context_keys == ("c" * 40,)
+
+
+@pytest.mark.parametrize("missing", ["QUBI_SECRET_KEY", "PERSONAL_DATA_KEYS", "CONTEXT_KEYS"])
+def test_production_refuses_to_start_without_each_secret(missing):
+    environ = {"QUBI_ENV": "production", **OWN_SECRETS}
+    for absent in ({}, {missing: ""}):
+        environ = {**{k: v for k, v in environ.items() if k != missing}, **absent}
+        with pytest.raises(ConfigurationError, match=f"{missing} is not set"):
+            load_settings(environ)
+    with pytest.raises(ConfigurationError, match="shorter than 32"):
+        load_settings({"QUBI_ENV": "production", **OWN_SECRETS, "QUBI_SECRET_KEY": "short"})
+
+
+@pytest.mark.parametrize("environment", ["development", "test"])
+def test_development_runs_on_the_development_secrets_unless_given_others(environment):
+    settings = load_settings({"QUBI_ENV": environment})
+    assert settings.development
+    assert settings.secret_key == DEVELOPMENT_SECRET
+    assert settings.personal_data_keys == (DEVELOPMENT_DATA_KEY,)
+    assert settings.context_keys == (DEVELOPMENT_CONTEXT_KEY,)
+    assert settings.nameko_config()["CONTEXT_KEYS"] == [DEVELOPMENT_CONTEXT_KEY]
+    given = load_settings({"QUBI_ENV": environment, "CONTEXT_KEYS": " new , old "})
+    assert given.context_keys == ("new", "old")
 
 
 def test_each_service_defaults_to_its_own_sqlite_file(tmp_path):
-    settings = load_settings({"QUBI_VAR_DIR": str(tmp_path)})
+    settings = load_settings({"QUBI_ENV": "test", "QUBI_VAR_DIR": str(tmp_path)})
     assert settings.databases["referrals"] == f"sqlite:///{tmp_path}/referrals.sqlite3"
     assert len(set(settings.databases.values())) == len(SERVICE_NAMES)
     assert settings.amqp_uri == "amqp://guest:guest@localhost:5672/"
@@ -41,13 +76,14 @@ def test_each_service_defaults_to_its_own_sqlite_file(tmp_path):
 
 def test_a_database_url_from_the_environment_wins():
     url = "postgresql://qubi@db/directory"
-    assert load_settings({"DIRECTORY_DATABASE_URL": url}).databases["directory"] == url
+    assert load_settings({"QUBI_ENV": "test",
+                          "DIRECTORY_DATABASE_URL": url}).databases["directory"] == url
 
 
 def test_caller_travels_in_context_data_and_back():
     caller = Caller(user_id="u1", username="coord8", roles=["coordinator"], municipi=[8],
-                    request_id="r1", origin="gateway")
-    again = Caller.from_context_data(caller.to_context_data())
+                    request_id="r1", origin="gateway", mfa=True)
+    again = Caller.from_context_data(ContextSigner([DEVELOPMENT_CONTEXT_KEY]).sign(caller))
     assert again == caller
     assert again.tier == "municipal"
 

@@ -210,13 +210,13 @@ def test_a_file_url_keeps_each_email_as_one_eml_file(store, tmp_path):
     ("file:///srv/qubi/mail", "/srv/qubi/mail (one .eml file per email)"),
 ])
 def test_smtp_url_says_where_the_mail_goes_without_its_password(url, where):
-    assert load_settings({"SMTP_URL": url}).mail_transport.where == where
+    assert load_settings({"QUBI_ENV": "test", "SMTP_URL": url}).mail_transport.where == where
 
 
 @pytest.mark.parametrize("url", ["file://var/mail", "mailto:ops@example.org"])
 def test_an_smtp_url_that_cannot_be_read_is_refused_at_start(url):
     with pytest.raises(ConfigurationError, match="SMTP_URL"):
-        load_settings({"SMTP_URL": url})
+        load_settings({"QUBI_ENV": "test", "SMTP_URL": url})
 
 
 def test_one_event_for_a_thousand_people_is_a_thousand_notifications(store):

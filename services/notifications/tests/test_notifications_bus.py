@@ -100,7 +100,7 @@ def test_a_handler_that_keeps_failing_is_dead_lettered_then_replayed_once(
     # the directory is down: the handler cannot learn who to tell, and fails each attempt
     container_factory(NotificationsService, service_config).start()
 
-    settings = load_settings({"AMQP_URI": service_config["AMQP_URI"]})
+    settings = load_settings({"QUBI_ENV": "test", "AMQP_URI": service_config["AMQP_URI"]})
 
     def dead_lettered():
         dead_letters(settings, "notifications")
