@@ -52,14 +52,14 @@ def stores(databases):
 
 @pytest.fixture
 def demo(stores):
-    """The demo people as callers, and a referral partner8a sent to partner8b, who accepted it
-    and read the family's data."""
+    """The demo people as callers (logged in with the second factor), and a referral partner8a
+    sent to partner8b, who accepted it and read the family's data."""
     directory, referrals = stores
     with directory.transaction() as tx:
         load_demo(tx.session, "qubi-demo")
         callers = {user.username: Caller(user_id=user.id, username=user.username,
                                          organization_id=user.organization_id,
-                                         roles=user.roles, municipi=user.municipi)
+                                         roles=user.roles, municipi=user.municipi, mfa=True)
                    for user in tx.session.execute(select(User)).scalars()}
     sender, receiver = callers["partner8a"], callers["partner8b"]
     cipher = Cipher([Fernet.generate_key()])
