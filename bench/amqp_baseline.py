@@ -9,11 +9,11 @@ import threading
 import uuid
 
 from kombu import Connection, Consumer, Producer, Queue
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench.measure import summary, table, timings_ms
-from bench.preflight import settings_or_exit, wait_for_services
+from bench.preflight import rpc_config, settings_or_exit, wait_for_services
 from deploy.local import Platform
+from services.common.rpc import SignedClusterRpcProxy
 
 
 def echo_server(amqp_uri: str, queue_name: str, ready: threading.Event, stop: threading.Event):
@@ -72,7 +72,7 @@ def main(argv=None) -> str:
     platform.admin("migrate")
     platform.start_service("directory")
     try:
-        with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=30) as cluster:
+        with SignedClusterRpcProxy(rpc_config(settings), timeout=30) as cluster:
             wait_for_services(cluster, "directory")
             noop = summary("no-op nameko RPC", timings_ms(cluster.directory.ping, args.repeat))
     finally:

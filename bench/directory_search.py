@@ -18,13 +18,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench.measure import interleaved_timings_ms, summary, table, timings_ms
-from bench.preflight import settings_or_exit, wait_for_services
+from bench.preflight import rpc_config, settings_or_exit, wait_for_services
 from deploy.local import Platform
 from services.common.database import Store
 from services.common.migrations import upgrade
+from services.common.rpc import SignedClusterRpcProxy
 from services.common.schemas import ROME
 from services.directory.demo import ZONES, load_demo
 from services.directory.models import (Base, Location, Membership, Network, Organization, Phone,
@@ -144,7 +144,7 @@ def main(argv=None) -> str:
     try:
         get = http_getter(platform.port)
         over_rpc, through = iter(itertools.cycle(mix)), iter(itertools.cycle(mix))
-        with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=10) as cluster:
+        with SignedClusterRpcProxy(rpc_config(settings), timeout=10) as cluster:
             wait_for_services(cluster, "directory")
             samples = interleaved_timings_ms({
                 "no-op RPC round trip (baseline)": cluster.directory.ping,

@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 
 import requests
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from bench.measure import summary, timings_ms
-from bench.preflight import settings_or_exit
+from bench.preflight import rpc_config, settings_or_exit
 from deploy.local import Platform
+from services.common.rpc import SignedClusterRpcProxy
 from tests.platform import free_port
 
 WARM_UP_SECONDS = 3
@@ -65,7 +65,7 @@ def main(argv=None) -> str:
         assert platform.wait_ready(), "the platform did not start"
         token = requests.post(f"{platform.url}/api/v1/auth/token", timeout=10, json={
             "username": "partner8b", "password": "qubi-demo"}).json()["access_token"]
-        with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=10) as cluster:
+        with SignedClusterRpcProxy(rpc_config(settings), timeout=10) as cluster:
             noop = summary("no-op RPC", timings_ms(cluster.directory.ping, 500))
         rows = [(name, measured(f"{platform.url}{path}", token if auth else None, args))
                 for name, path, auth in (

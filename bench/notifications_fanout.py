@@ -11,15 +11,15 @@ import time
 from pathlib import Path
 
 from kombu import Connection
-from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import func, select
 
 from bench.measure import summary, table, timings_ms
-from bench.preflight import settings_or_exit, wait_for_services
+from bench.preflight import rpc_config, settings_or_exit, wait_for_services
 from deploy.local import Platform
 from services.common.database import Store
 from services.common.events import envelope, events_exchange
 from services.common.migrations import upgrade
+from services.common.rpc import SignedClusterRpcProxy
 from services.directory.demo import load_demo
 from services.directory.models import Base as DirectoryBase
 from services.directory.models import Organization, User
@@ -59,10 +59,10 @@ def main(argv=None) -> str:
     platform.start_service("directory")
     platform.start_service("notifications")
     store = Store(urls["notifications"], NotificationsBase.metadata)
-    config = {"AMQP_URI": settings.amqp_uri}
+    config = rpc_config(settings)
     exchange = events_exchange("directory", config)
     try:
-        with ClusterRpcProxy(config, timeout=30) as cluster:
+        with SignedClusterRpcProxy(config, timeout=30) as cluster:
             wait_for_services(cluster, "directory", "notifications")
             noop = summary("no-op RPC round trip (baseline)", timings_ms(cluster.directory.ping, 300))
         seconds = []

@@ -8,13 +8,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import select
 
 from bench.measure import summary, table, timings_ms
-from bench.preflight import settings_or_exit
+from bench.preflight import rpc_config, settings_or_exit
 from deploy.local import Platform
 from services.common.database import Store
+from services.common.rpc import SignedClusterRpcProxy
 from services.notifications.models import Base, Notification
 from tests.platform import Client, free_port, referral_body
 
@@ -42,7 +42,7 @@ def main(argv=None) -> str:
             while not _told(store, referral["id"]):
                 time.sleep(0.002)
             seconds.append((time.perf_counter() - started) * 1000)
-        with ClusterRpcProxy({"AMQP_URI": settings.amqp_uri}, timeout=10) as cluster:
+        with SignedClusterRpcProxy(rpc_config(settings), timeout=10) as cluster:
             noop = summary("no-op RPC (baseline)", timings_ms(cluster.directory.ping, 300))
     finally:
         platform.stop_all()
