@@ -11,6 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
+
+from services.common.config import (DEVELOPMENT_CONTEXT_KEY, DEVELOPMENT_DATA_KEY,
+                                    DEVELOPMENT_SECRET, ConfigurationError, load_settings)
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -23,6 +27,8 @@ SERVICES = ("directory", "events", "referrals", "notifications", "funds")
 APPLICATION = (*SERVICES, "gateway")
 PUBLISHED_PORTS = {8000, 5672, 15672, 8025}
 VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
+REQUIRED = re.compile(r"\$\{(\w+):\?[^}]+\}")  # compose refuses to start while it is unset
+SECRETS = ("QUBI_SECRET_KEY", "PERSONAL_DATA_KEYS", "CONTEXT_KEYS")
 
 
 def with_defaults(value: str) -> str:
@@ -165,6 +171,23 @@ def test_the_services_mail_reaches_the_mail_catcher(services):
     assert (url.scheme, url.hostname, url.port) == ("smtp", "mailpit", smtp_port)
     condition = services["notifications"]["depends_on"].get("mailpit", {}).get("condition")
     assert condition == "service_healthy", "notifications does not wait for the mail catcher"
+
+
+def test_compose_carries_no_secret_and_starts_only_with_the_operators_own(built):
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    for development_value in (DEVELOPMENT_SECRET, DEVELOPMENT_DATA_KEY, DEVELOPMENT_CONTEXT_KEY):
+        assert development_value not in text
+    own = {"QUBI_SECRET_KEY": "s" * 48, "CONTEXT_KEYS": "c" * 48,
+           "PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}
+    for name, service in built.items():
+        env = service["environment"]
+        for secret in SECRETS:
+            required = REQUIRED.fullmatch(str(env.get(secret, "")))
+            assert required and required.group(1) == secret, f"{name}: {secret} has a default"
+        settings = load_settings({**environment(service), **own})
+        assert not settings.development, f"{name} runs in development by default"
+        with pytest.raises(ConfigurationError):  # nor do the code's development secrets do
+            load_settings({**environment(service), **own, "QUBI_SECRET_KEY": DEVELOPMENT_SECRET})
 
 
 def test_the_dockerfile_installs_the_project(built):

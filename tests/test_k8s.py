@@ -8,8 +8,11 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
-from services.common.config import SERVICE_NAMES
+from services.common.config import (DEVELOPMENT_CONTEXT_KEY, DEVELOPMENT_DATA_KEY,
+                                    DEVELOPMENT_SECRET, SERVICE_NAMES, ConfigurationError,
+                                    load_settings)
 
 K8S = Path(__file__).resolve().parents[1] / "deploy" / "k8s"
 KUBERNETES_VERSION = "1.30.0"
@@ -80,3 +83,21 @@ def test_production_runs_in_production_mode_with_the_released_image():
               for d in by_kind(objects, "Deployment").values()}
     assert images == {"registry.comune.milano.it/rete-qubi:0.1.0"}
     assert by_kind(objects, "HorizontalPodAutoscaler")["qubi-referrals"]["spec"]["minReplicas"] == 3
+
+
+def test_the_manifests_carry_no_secret_and_fail_closed_until_given_the_citys_own(objects):
+    """What every pod reads (the ConfigMap and the Secret, as rendered) starts nothing as
+    shipped, nor with the code's development secrets; it starts with secrets of one's own."""
+    config = by_kind(objects, "ConfigMap")["qubi-config"]["data"]
+    secret = by_kind(objects, "Secret")["qubi-secrets"]["stringData"]
+    for value in secret.values():
+        assert value not in (DEVELOPMENT_SECRET, DEVELOPMENT_DATA_KEY, DEVELOPMENT_CONTEXT_KEY)
+    environ = {**config, **secret}
+    with pytest.raises(ConfigurationError,
+                       match="QUBI_SECRET_KEY.*PERSONAL_DATA_KEYS.*CONTEXT_KEYS"):
+        load_settings(environ)
+    own = {"QUBI_SECRET_KEY": "s" * 48, "CONTEXT_KEYS": "c" * 48,
+           "PERSONAL_DATA_KEYS": Fernet.generate_key().decode()}
+    with pytest.raises(ConfigurationError):
+        load_settings({**environ, **own, "PERSONAL_DATA_KEYS": DEVELOPMENT_DATA_KEY})
+    assert not load_settings({**environ, **own}).development

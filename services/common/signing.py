@@ -22,7 +22,7 @@ ANONYMOUS_CLAIMS = dumps({key: getattr(Caller(), key) for key in CLAIMS}).decode
 class ContextSigner:
     def __init__(self, keys, ttl_seconds: int = TTL_SECONDS, clock=time.time):
         if not keys:
-            raise ValueError("no CONTEXT_KEYS: the caller context can be neither signed nor checked")
+            raise ValueError("no CONTEXT_KEYS: a caller context can be neither signed nor checked")
         self._keys = tuple(key.encode() for key in keys)
         self._ttl = ttl_seconds
         self._clock = clock
