@@ -26,6 +26,9 @@ from services.common.signing import ContextSigner
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
+# anonymous writes that try a secret: limited as logins are, per client and per name given
+CREDENTIALS = {"auth.token": "username", "auth.request_password_reset": "email",
+               "auth.confirm_password_reset": None, "people.accept_invitation": "username"}
 REQUEST_ID = re.compile(r"[\w.:-]{1,128}", re.ASCII)  # a client's own id, if it is a sane one
 # the gateway asking for itself, for no request: `require_internal` lets it through
 REVOCATIONS_CALLER = Caller(origin="gateway-revocations")
@@ -111,10 +114,11 @@ def _register_hooks(app, settings):
         if request.method not in WRITES:
             return
         limits = app.extensions["limits"]
-        if request.endpoint == "auth.token":
+        if request.endpoint in CREDENTIALS:
             body = request.get_json(silent=True)
+            key = CREDENTIALS[request.endpoint]
             limits.check_login(request.remote_addr,
-                               body.get("username") if isinstance(body, dict) else None)
+                               body.get(key) if key and isinstance(body, dict) else None)
         else:
             limits.check_write(request.remote_addr, g.caller.user_id)
 
@@ -154,8 +158,9 @@ def _register_hooks(app, settings):
 def _register_blueprints(api):
     from gateway.api import auth as auth_api
     from gateway.api import (calendars, drives, events, funds, governance, health, hsds,
-                             networks, notifications, organizations, referrals, reports, services)
+                             networks, notifications, organizations, people, referrals, reports,
+                             services)
 
-    for module in (health, auth_api, networks, organizations, services, hsds, governance,
+    for module in (health, auth_api, people, networks, organizations, services, hsds, governance,
                    referrals, notifications, events, calendars, drives, reports, funds):
         api.register_blueprint(module.blp)

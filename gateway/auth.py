@@ -22,6 +22,7 @@ def issue_token(identity: dict, secret: str, ttl_seconds: int) -> dict:
         "roles": identity.get("roles", []),
         "municipi": identity.get("municipi", []),
         "language": identity.get("language", "it"),
+        "mfa": bool(identity.get("mfa")),
         "iat": now,
         "exp": now + ttl_seconds,
         "jti": str(uuid.uuid4()),
@@ -48,7 +49,7 @@ def caller_from_claims(claims: dict, request_id: str | None = None) -> Caller:
     return Caller(user_id=claims["sub"], username=claims.get("username"),
                   organization_id=claims.get("organization_id"), roles=claims.get("roles", []),
                   municipi=claims.get("municipi", []), language=claims.get("language", "it"),
-                  request_id=request_id, origin=GATEWAY)
+                  mfa=bool(claims.get("mfa")), request_id=request_id, origin=GATEWAY)
 
 
 def anonymous(request_id: str | None = None, language: str = "it") -> Caller:

@@ -81,6 +81,12 @@ class Client:
     def post(self, path, **kwargs):
         return requests.post(self.base + path, headers=self.headers, timeout=10, **kwargs)
 
+    def patch(self, path, **kwargs):
+        return requests.patch(self.base + path, headers=self.headers, timeout=10, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return requests.delete(self.base + path, headers=self.headers, timeout=10, **kwargs)
+
 
 def referral_body(receiver_org, **changes):
     from datetime import datetime, timedelta, timezone

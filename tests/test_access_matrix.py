@@ -32,11 +32,31 @@ class RoleGated:
 
 
 REFERRAL_OUTSIDERS = ["partner2", "coord3", "asc4", "citta", ANONYMOUS]
+# partner8b's account: partner8a administers another organisation
+PEOPLE_OUTSIDERS = ["partner2", "coord3", "partner8a", "asc8", ANONYMOUS]
 ACCESS = {
     "POST /api/v1/auth/token": PUBLIC,
     "POST /api/v1/auth/refresh": PUBLIC,
     "POST /api/v1/auth/logout": OWN,
     "GET /api/v1/me": OWN,
+    "POST /api/v1/auth/password-reset": PUBLIC,
+    "POST /api/v1/auth/password-reset/confirm": PUBLIC,
+    "POST /api/v1/me/password": OWN,
+    "POST /api/v1/me/mfa": OWN,
+    "POST /api/v1/me/mfa/confirm": OWN,
+    "POST /api/v1/invitations/accept": PUBLIC,
+    "POST /api/v1/invitations": RoleGated(["partner8b", "asc8", "coord3", "partner2", ANONYMOUS],
+                                          body=lambda owned: {
+        "email": "fuori@example.org", "display_name": "Fuori", "role": "partner_admin",
+        "organization_id": owned["org_b"]}),
+    "GET /api/v1/invitations": RoleGated(["partner8b", "asc8", ANONYMOUS]),
+    "DELETE /api/v1/invitations/{invitation_id}": Foreign(
+        "invitation", ["partner2", "coord3", "partner8a", "partner8b", "asc8", ANONYMOUS]),
+    "GET /api/v1/users": RoleGated(["partner8b", "asc8", "partner2", ANONYMOUS]),
+    "GET /api/v1/users/{user_id}": Foreign("user", PEOPLE_OUTSIDERS),
+    "PATCH /api/v1/users/{user_id}": Foreign("user", PEOPLE_OUTSIDERS, {"role": "partner"}),
+    "POST /api/v1/users/{user_id}/mfa/reset": Foreign("user", PEOPLE_OUTSIDERS),
+    "GET /api/v1/users/{user_id}/history": Foreign("user", PEOPLE_OUTSIDERS),
     "GET /healthz": PUBLIC, "GET /readyz": PUBLIC, "GET /metrics": PUBLIC,
     "GET /api/v1/networks": PUBLIC,
     "GET /api/v1/governance": PUBLIC,
@@ -202,6 +222,11 @@ def owned(platform):  # noqa: F811
     entry = funds_city.get(f"/funds/budgets/{budget['id']}/ledger").json()["items"][0]
     ids.update(fund_budget={"budget_id": budget["id"]}, fund_entry={"entry_id": entry["id"]},
                fund_request={"request_id": fund_request["id"]})
+    invitation = coordinator.post("/invitations", json={
+        "email": "referente@example.org", "display_name": "Referente", "role": "partner_admin",
+        "organization_id": org_b}).json()
+    ids.update(invitation={"invitation_id": invitation["id"]},
+               user={"user_id": partner_b.get("/me").json()["user_id"]})
     # the owners do reach them: a 404 below is about the caller, not a missing object
     assert partner_a.get(f"/referrals/{referral['id']}").status_code == 200
     assert partner_a.get(f"/events/{event['id']}").status_code == 200

@@ -2,6 +2,7 @@
 process and two gateways under gunicorn (two workers each), on the real RabbitMQ (and
 PostgreSQL when TEST_DATABASE_URL says so)."""
 import json
+import re
 import time
 import uuid
 
@@ -101,6 +102,52 @@ def test_after_logout_the_access_token_is_refused_by_every_gateway_within_two_se
     print(f"refused everywhere {time.monotonic() - started:.2f} s after logout")
     assert refresh(platform, tokens["refresh_token"]).status_code == 401
     assert me(platform, log_in(platform, "coord8").json()["access_token"]).status_code == 200
+
+
+def web_login(gateway, username) -> dict:
+    """A browser's cookies after the login form. (They are Secure, which a browser honours on
+    localhost and `requests` only on https: so they are kept here and sent by hand.)"""
+    form = requests.get(f"{gateway.url}/login", timeout=10)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    answer = requests.post(f"{gateway.url}/login", timeout=10, allow_redirects=False,
+                           cookies=form.cookies.get_dict(), data={
+                               "username": username, "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 303, answer.text
+    return {**form.cookies.get_dict(), **answer.cookies.get_dict()}
+
+
+def test_a_deactivated_person_is_refused_by_every_gateway_within_five_seconds(
+        platform, second_gateway):
+    tokens = log_in(platform, "partner8b").json()
+    access = tokens["access_token"]
+    cookies = web_login(second_gateway, "partner8b")
+    assert requests.get(f"{second_gateway.url}/referrals", cookies=cookies,
+                        allow_redirects=False, timeout=10).status_code == 200
+    person = me(platform, access).json()["user_id"]
+    coordinator = {"Authorization": f"Bearer {log_in(platform, 'coord8').json()['access_token']}"}
+    deactivated = requests.patch(f"{api(platform)}/users/{person}", json={"active": False},
+                                 headers=coordinator, timeout=10)
+    assert deactivated.status_code == 200 and deactivated.json()["active"] is False
+    started = time.monotonic()
+
+    def refused_by_every_worker():  # two workers a gateway: some requests reach each
+        return all(me(gateway, access).status_code == 401
+                   for gateway in (platform, second_gateway) for _ in range(6))
+
+    assert wait_for(refused_by_every_worker, timeout=5)
+    print(f"refused everywhere {time.monotonic() - started:.2f} s after the deactivation")
+    page = requests.get(f"{second_gateway.url}/referrals", cookies=cookies, timeout=10,
+                        allow_redirects=False)
+    assert page.status_code in (302, 303) and "/login" in page.headers["Location"]
+    assert refresh(platform, tokens["refresh_token"]).status_code == 401
+    assert log_in(platform, "partner8b").status_code == 401
+    history = requests.get(f"{api(platform)}/users/{person}/history", headers=coordinator,
+                           timeout=10).json()["items"]
+    assert history[0]["action"] == "deactivated"
+    assert history[0]["actor_name"] == "Coordinamento Municipio 8"
+    assert requests.patch(f"{api(platform)}/users/{person}", json={"active": True},
+                          headers=coordinator, timeout=10).json()["active"] is True
+    assert log_in(platform, "partner8b").status_code == 200
 
 
 def test_twenty_wrong_passwords_lock_the_account_for_the_configured_period(platform):
