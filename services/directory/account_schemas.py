@@ -32,6 +32,24 @@ class InvitationSchema(Schema):
     status = fields.String(required=True, metadata={"description": "pending, accepted or revoked"})
     created_at = Timestamp()
     expires_at = Timestamp(required=True)
+    actions = fields.Function(lambda invitation: ["revoke"] if invitation.status == "pending"
+                              else [], metadata={"description": "What the caller may do: revoke"})
+
+
+class InvitationPreviewSchema(Schema):
+    """What a link invites to, for the page that accepts it."""
+    email = fields.String(required=True)
+    display_name = fields.String(required=True)
+    role = fields.String(required=True)
+    municipi = fields.List(fields.Integer())
+    organization_name = fields.String(allow_none=True)
+    expires_at = Timestamp(required=True)
+
+
+class GrantOptionsSchema(Schema):
+    roles = fields.List(fields.String(), required=True)
+    organizations = fields.List(fields.Dict(), required=True, metadata={
+        "description": "{id, name} of the organisations whose people the caller may invite"})
 
 
 class InvitationAcceptSchema(Schema):
@@ -52,6 +70,9 @@ class AccountSchema(Schema):
     mfa_enabled = fields.Boolean(required=True)
     created_at = Timestamp(allow_none=True)
     last_login_at = Timestamp(allow_none=True)
+    actions = fields.List(fields.String(), metadata={
+        "description": "What the caller may do: change_access, deactivate or reactivate, "
+                       "reset_two_factor"})
 
 
 class AccountQuerySchema(PageArgs):

@@ -6,7 +6,7 @@ from sqlalchemy import String, cast, select
 from services.common.context import Caller
 from services.common.errors import Conflict, Forbidden
 from services.directory import account_history, reach, two_factor, users
-from services.directory.models import Membership, Network, User
+from services.directory.models import Membership, Network, Organization, User
 
 
 def list_statement(caller: Caller, organization_id=None, municipio=None, role=None, active=None):
@@ -27,6 +27,31 @@ def list_statement(caller: Caller, organization_id=None, municipio=None, role=No
     return statement
 
 
+def present(caller: Caller, user: User) -> dict:
+    """The account as its manager sees it, with what the caller may do to it."""
+    actions = []
+    if user.id != caller.user_id:
+        if reach.may_change(caller, user.roles):
+            actions.append("change_access")
+        actions.append("deactivate" if user.active else "reactivate")
+        if user.mfa_enabled or user.mfa_secret is not None:
+            actions.append("reset_two_factor")
+    return {**{column: getattr(user, column) for column in (
+        "id", "username", "display_name", "email", "roles", "organization_id", "municipi",
+        "active", "mfa_enabled", "created_at", "last_login_at")}, "actions": actions}
+
+
+def grant_options(session, caller: Caller) -> dict:
+    """What the caller may grant: the roles, and the organisations within reach for the roles
+    of an organisation."""
+    reach.require_manager(caller)
+    organisations = reach.reach_filter(caller, select(Organization).order_by(Organization.name),
+                                       column=Organization.id)
+    return {"roles": list(reach.grantable(caller)),
+            "organizations": [{"id": o.id, "name": o.name}
+                              for o in session.execute(organisations).scalars()]}
+
+
 def get(session, caller: Caller, user_id: str) -> User:
     user = session.get(User, user_id)
     reach.require_reach(session, caller, user)
@@ -44,7 +69,7 @@ def update(tx, caller: Caller, user_id: str, changes: dict, policy) -> User:
                                    else None)
     if role or "organization_id" in changes or "municipi" in changes:
         role = role or reach.role_of(user.roles)
-        if reach.role_of(user.roles) not in reach.grantable(caller):
+        if not reach.may_change(caller, user.roles):
             raise Forbidden(f"You may not change the role of a {reach.role_of(user.roles)}.")
         organization_id, municipi = reach.scope_of_grant(
             session, caller, role, changes.get("organization_id", user.organization_id),

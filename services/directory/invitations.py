@@ -78,6 +78,17 @@ def usable(session, token: str, now: datetime | None = None) -> Invitation:
     return invitation
 
 
+def describe(session, token: str) -> dict:
+    """What the person who got the link is invited to, for the page that accepts it."""
+    invitation = usable(session, token)
+    organization = (session.get(Organization, invitation.organization_id)
+                    if invitation.organization_id else None)
+    return {"email": invitation.email, "display_name": invitation.display_name,
+            "role": invitation.role, "municipi": invitation.municipi,
+            "organization_name": organization.name if organization else None,
+            "expires_at": invitation.expires_at}
+
+
 def accept(tx, token: str, username: str, password: str) -> User:
     invitation = usable(tx.session, token)
     require_acceptable(password, username)

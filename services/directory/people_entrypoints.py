@@ -6,8 +6,9 @@ from services.directory import accounts, credentials, invitations, two_factor, u
 from services.directory.account_history import record
 from services.directory.account_schemas import (AccountQuerySchema, AccountSchema,
                                                 AccountUpdateSchema, CodeSchema,
-                                                HistoryEntrySchema, InvitationAcceptSchema,
-                                                InvitationCreateSchema, InvitationSchema,
+                                                GrantOptionsSchema, HistoryEntrySchema,
+                                                InvitationAcceptSchema, InvitationCreateSchema,
+                                                InvitationPreviewSchema, InvitationSchema,
                                                 PasswordChangeSchema, ResetConfirmSchema,
                                                 ResetRequestSchema)
 from services.directory.models import User
@@ -17,6 +18,8 @@ INVITATION = InvitationSchema()
 ACCOUNT = AccountSchema()
 HISTORY = HistoryEntrySchema(many=True)
 GRANT = GrantSchema()
+PREVIEW = InvitationPreviewSchema()
+GRANT_OPTIONS = GrantOptionsSchema()
 
 
 class PeopleEntrypoints:
@@ -41,6 +44,17 @@ class PeopleEntrypoints:
             return INVITATION.dump(invitations.revoke(tx, self.caller, invitation_id))
 
     @rpc
+    def describe_invitation(self, token):
+        """What a link invites to (410 when it is gone), for the page that accepts it."""
+        with self.db.transaction() as tx:
+            return PREVIEW.dump(invitations.describe(tx.session, str(token)))
+
+    @rpc
+    def grant_options(self):
+        with self.db.transaction() as tx:
+            return GRANT_OPTIONS.dump(accounts.grant_options(tx.session, self.caller))
+
+    @rpc
     def accept_invitation(self, data):
         """Anyone with the emailed token: the new account (410 when the link is gone)."""
         data = load(InvitationAcceptSchema, data)
@@ -54,25 +68,25 @@ class PeopleEntrypoints:
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, accounts.list_statement(self.caller, **args), page,
-                         per_page, ACCOUNT.dump)
+                         per_page, self._account)
 
     @rpc
     def get_user(self, user_id):
         with self.db.transaction() as tx:
-            return ACCOUNT.dump(accounts.get(tx.session, self.caller, user_id))
+            return self._account(accounts.get(tx.session, self.caller, user_id))
 
     @rpc
     def update_user(self, user_id, data):
         data = load(AccountUpdateSchema, data)
         with self.db.transaction() as tx:
-            return ACCOUNT.dump(accounts.update(tx, self.caller, user_id, data,
-                                                self.login_policy))
+            return self._account(accounts.update(tx, self.caller, user_id, data,
+                                                 self.login_policy))
 
     @rpc
     def reset_user_two_factor(self, user_id):
         with self.db.transaction() as tx:
-            return ACCOUNT.dump(accounts.reset_two_factor(tx, self.caller, user_id,
-                                                          self.login_policy))
+            return self._account(accounts.reset_two_factor(tx, self.caller, user_id,
+                                                           self.login_policy))
 
     @rpc
     def user_history(self, user_id):
@@ -120,3 +134,6 @@ class PeopleEntrypoints:
             record(tx.session, user.id, self.caller, "two_factor_enrolled")
             grant = users.upgrade_session(tx.session, user, session_id, self.login_policy)
             return {"recovery_codes": codes, **GRANT.dump(grant)}
+
+    def _account(self, user):
+        return ACCOUNT.dump(accounts.present(self.caller, user))

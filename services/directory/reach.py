@@ -29,6 +29,14 @@ def grantable(caller: Caller) -> tuple:
     return tuple(dict.fromkeys(role for held in caller.roles for role in GRANTS.get(held, ())))
 
 
+def may_change(caller: Caller, roles) -> bool:
+    """Whether the caller may change the access of someone holding `roles`: a role it grants,
+    or a partner of an organisation whose administrators it appoints."""
+    held = role_of(roles)
+    allowed = grantable(caller)
+    return held in allowed or (held == PARTNER and PARTNER_ADMIN in allowed)
+
+
 def roles_for(role: str) -> list:
     """An account's roles for the role granted: an administrator is a partner too."""
     return [PARTNER, PARTNER_ADMIN] if role == PARTNER_ADMIN else [role]
@@ -39,16 +47,18 @@ def role_of(roles) -> str | None:
     return PARTNER_ADMIN if PARTNER_ADMIN in roles else next(iter(roles), None)
 
 
-def reach_filter(caller: Caller, statement):
-    """`statement` over users (or invitations) limited to those the caller reaches."""
-    model = statement.column_descriptions[0]["entity"]
+def reach_filter(caller: Caller, statement, column=None):
+    """`statement` over users or invitations (or organisations, by `column`) limited to those
+    the caller reaches."""
+    column = column if column is not None else statement.column_descriptions[0][
+        "entity"].organization_id
     if caller.has_role(CITY):
         return statement
     clauses = []
     if caller.has_role(COORDINATOR):
-        clauses.append(model.organization_id.in_(_organisations_of(caller.municipi)))
+        clauses.append(column.in_(_organisations_of(caller.municipi)))
     if caller.has_role(PARTNER_ADMIN) and caller.organization_id:
-        clauses.append(model.organization_id == caller.organization_id)
+        clauses.append(column == caller.organization_id)
     if not clauses:
         return statement.where(False)
     return statement.where(or_(*clauses))

@@ -239,6 +239,21 @@ def test_wrong_codes_lock_the_account_and_the_tier_above_resets_a_lost_device(st
         assert not user.mfa_enabled and user.mfa_secret is None
 
 
+def test_accounts_say_what_the_caller_may_do_to_them(store):
+    partner8b = next(u for u in as_user(store, "coord8").list_users({})["items"]
+                     if u["username"] == "partner8b")
+    assert partner8b["actions"] == ["change_access", "deactivate"]
+    promoted = as_user(store, "coord8").update_user(partner8b["id"], {"role": "partner_admin"})
+    assert promoted["roles"] == ["partner", "partner_admin"]
+    me = as_user(store, "partner8a").get_user(as_user(store, "partner8a").caller.user_id)
+    assert me["actions"] == []
+    options = as_user(store, "coord8").grant_options()
+    assert options["roles"] == ["partner_admin"]
+    assert {o["name"] for o in options["organizations"]} >= {"Spazio Famiglie Gallaratese (demo)"}
+    assert "La Casa dei Giochi" not in {o["name"] for o in options["organizations"]}
+    assert as_user(store, "partner8a").grant_options()["roles"] == ["partner_admin", "partner"]
+
+
 def test_a_reset_link_works_once_and_says_nothing_about_unknown_addresses(store):
     anonymous = as_user(store)
     assert anonymous.request_password_reset({"email": "nessuno@x.it"}) is None
