@@ -199,4 +199,4 @@ def favicon():
 
 
 from gateway.web import (account, funds, manage, network,  # noqa: E402,F401  (their routes)
-                         public, referrals)
+                         public, referrals, single_sign_on)

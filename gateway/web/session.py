@@ -89,6 +89,18 @@ def log_in(username: str, password: str):
     rpc = current_app.extensions["rpc"]
     grant = rpc.call("directory", "authenticate", {"username": username, "password": password},
                      context_data=signed_context(auth.anonymous(g.get("request_id"), lang())))
+    _open(grant)
+
+
+def log_in_by_single_sign_on(identity: dict):
+    """As `log_in`, for a person the identity provider vouched for (single_sign_on.py)."""
+    _open(current_app.extensions["rpc"].call(
+        "directory", "single_sign_on", identity,
+        context_data=signed_context(auth.anonymous(g.get("request_id"), lang()))))
+
+
+def _open(grant: dict):
+    """The login session of a grant of the directory becomes this browser's."""
     claims = _keep(grant)
     g.session_id = claims["sid"]
     g.caller = dataclasses.replace(auth.caller_from_claims(claims, g.get("request_id")),

@@ -31,6 +31,17 @@ EN = {
     "Nome utente o password non corretti. Dopo molti tentativi sbagliati di fila l'account viene bloccato per qualche minuto.":
         "Wrong username or password. After many wrong attempts in a row the account is locked "
         "for a few minutes.",
+    # single sign-on
+    "Lavori per il Comune di Milano?": "Do you work for the City of Milan?",
+    "Entra con le stesse credenziali che usi per i servizi del Comune.":
+        "Sign in with the same credentials you use for the City's services.",
+    "Accedi con l'identità del Comune": "Sign in with your City identity",
+    "Accesso con l'identità del Comune non riuscito": "Sign-in with your City identity failed",
+    "L'accesso con l'identità del Comune non è riuscito: riprova dall'inizio.":
+        "Signing in with your City identity did not succeed: please start again.",
+    "La tua identità del Comune non apre nessun account di Rete QuBì: serve un account attivo, o un invito, per il tuo indirizzo email verificato dal Comune. Chiedi a chi gestisce gli accessi.":
+        "Your City identity opens no Rete QuBì account: it takes an active account, or an "
+        "invitation, for your email address as verified by the City. Ask whoever manages access.",
     "Questo campo è obbligatorio.": "This field is required.",
     "Torna alla pagina iniziale": "Back to the home page",
     # layout
