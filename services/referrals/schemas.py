@@ -166,7 +166,7 @@ class AuditEntrySchema(Schema):
     directory knows them now; their fields are null for the system's own entries, and while the
     directory does not answer."""
     user_id = fields.String(allow_none=True)
-    display_name = fields.String(allow_none=True, metadata={"description": "who it was"})
+    display_name = fields.String(allow_none=True, metadata={"description": "the person's name"})
     username = fields.String(allow_none=True)
     organization_id = fields.String(allow_none=True)
     organization_name = fields.String(allow_none=True, metadata={
