@@ -465,8 +465,8 @@ def test_forms_need_the_csrf_token_of_the_session_and_the_session_cookie_is_guar
 
 def test_a_wrong_password_is_said_in_the_form_in_the_page_language(web):
     https = {"base_url": "https://localhost"}
-    for lang, said in (("it", "Nome utente o password non corretti"),
-                       ("en", "Wrong username or password")):
+    for lang, said in (("it", "Nome utente, password o codice non corretti"),
+                       ("en", "Wrong username, password or code")):
         token = csrf_of(web.get(f"/login?lang={lang}", **https))
         answer = web.post("/login", data={"username": "asc8", "password": "nope",
                                           "csrf_token": token}, **https)

@@ -19,7 +19,8 @@ def test_me_answers_who_the_token_says(client):
     response = client.get("/api/v1/me", headers=bearer(COORDINATOR))
     assert response.status_code == 200
     assert response.json == {"user_id": "u-8", "username": "coord8", "organization_id": None,
-                             "roles": ["coordinator"], "municipi": [8], "tier": "municipal"}
+                             "roles": ["coordinator"], "municipi": [8], "tier": "municipal",
+                             "mfa": False}
 
 
 @pytest.mark.parametrize("headers", [

@@ -170,6 +170,14 @@ DONE = {
     "pledged_over": "Grazie! Hai promesso più di quanto serve ancora: gli organizzatori "
                     "decideranno come usarlo.",
     "delivered": "Consegna registrata.",
+    "invited": "Invito spedito: la persona riceve un'email con il suo link.",
+    "invitation_revoked": "Invito revocato: il suo link non vale più.",
+    "access_changed": "Ruolo cambiato: le sue sessioni sono state chiuse.",
+    "deactivated": "Accesso disattivato: tutte le sue sessioni sono chiuse.",
+    "reactivated": "Accesso riattivato.",
+    "two_factor_reset": "Verifica in due passaggi azzerata: la attiverà al prossimo accesso.",
+    "password_changed": "Password cambiata: le altre sessioni sono chiuse.",
+    "password_reset": "Password cambiata: accedi con quella nuova.",
 }
 
 
@@ -198,5 +206,5 @@ def favicon():
     return redirect(url_for("web.static", filename="favicon.svg"))
 
 
-from gateway.web import (account, funds, manage, network,  # noqa: E402,F401  (their routes)
-                         public, referrals, single_sign_on)
+from gateway.web import (account, credentials, funds, manage,  # noqa: E402,F401  (routes)
+                         network, people, public, referrals, single_sign_on)

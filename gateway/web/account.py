@@ -6,7 +6,7 @@ from gateway.web.common import call, render, require_login, safe_next
 from gateway.web.forms import Form
 from gateway.web.i18n import codes
 from gateway.web.i18n import gettext as _
-from services.common.errors import Invalid, NotAuthenticated
+from services.common.errors import Invalid, MfaRequired, NotAuthenticated
 
 
 def home_of(caller) -> str:
@@ -30,6 +30,7 @@ def login():
     values = {"username": request.form.get("username", "").strip(), "next": target}
     form = Form(values)
     password = request.form.get("password", "")
+    otp = request.form.get("otp", "").strip() or None
     if not values["username"]:
         form.add_error("username", "Missing data for required field.")
     if not password:
@@ -37,13 +38,19 @@ def login():
     if form.invalid:
         return render("login.html", 422, form=form, target=target)
     try:
-        session.log_in(values["username"], password)
+        grant = session.log_in(values["username"], password, otp)
+    except MfaRequired:  # the password was right: the code of the app is asked too
+        return render("login.html", 401, form=form, target=target, ask_code=True,
+                      password=password)
     except NotAuthenticated:
-        form.add_error("_form", _("Nome utente o password non corretti. Dopo molti tentativi "
-                                  "sbagliati di fila l'account viene bloccato per qualche minuto."))
+        form.add_error("_form", _("Nome utente, password o codice non corretti. Dopo molti "
+                                  "tentativi sbagliati di fila l'account viene bloccato per "
+                                  "qualche minuto."))
         return render("login.html", 401, form=form, target=target, failed=True)
     except Invalid as invalid:
         return render("login.html", 422, form=Form(values, invalid.errors), target=target)
+    if grant.get("mfa_enrolment_required"):
+        return redirect(url_for("web.two_factor", first=1), 303)
     return redirect(target or home_of(g.caller), 303)
 
 

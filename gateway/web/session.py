@@ -81,32 +81,36 @@ def _refresh(refresh_token: str):
     return _keep(grant)
 
 
-def log_in(username: str, password: str):
-    """Checks the password with the directory; on success the cookies are set on the answer."""
+def log_in(username: str, password: str, otp: str | None = None) -> dict:
+    """Checks the password (and the code, for an account with two-factor on) with the
+    directory; on success the cookies are set on the answer. The directory's grant."""
     limits = current_app.extensions.get("limits")
     if limits is not None:
         limits.check_login(request.remote_addr, username)
     rpc = current_app.extensions["rpc"]
-    grant = rpc.call("directory", "authenticate", {"username": username, "password": password},
+    credentials = {"username": username, "password": password, **({"otp": otp} if otp else {})}
+    grant = rpc.call("directory", "authenticate", credentials,
                      context_data=signed_context(auth.anonymous(g.get("request_id"), lang())))
-    _open(grant)
+    return open_grant(grant)
 
 
 def log_in_by_single_sign_on(identity: dict):
     """As `log_in`, for a person the identity provider vouched for (single_sign_on.py)."""
-    _open(current_app.extensions["rpc"].call(
+    return open_grant(current_app.extensions["rpc"].call(
         "directory", "single_sign_on", identity,
         context_data=signed_context(auth.anonymous(g.get("request_id"), lang()))))
 
 
-def _open(grant: dict):
-    """The login session of a grant of the directory becomes this browser's."""
+def open_grant(grant: dict) -> dict:
+    """The login session of a grant of the directory becomes this browser's (a new login, or
+    the same session gone on with the second factor passed)."""
     claims = _keep(grant)
     g.session_id = claims["sid"]
     g.caller = dataclasses.replace(auth.caller_from_claims(claims, g.get("request_id")),
                                    language=lang())
     g.web_cookies[CSRF_COOKIE] = secrets.token_urlsafe(32)  # a new session, a new nonce
     g.csrf_nonce = g.web_cookies[CSRF_COOKIE]
+    return grant
 
 
 def _keep(grant: dict) -> dict:

@@ -28,9 +28,6 @@ EN = {
         "For your safety a form must be sent from a freshly opened page. Go back, reload the page "
         "and try again.",
     "Richiesta non valida": "Invalid request",
-    "Nome utente o password non corretti. Dopo molti tentativi sbagliati di fila l'account viene bloccato per qualche minuto.":
-        "Wrong username or password. After many wrong attempts in a row the account is locked "
-        "for a few minutes.",
     # single sign-on
     "Lavori per il Comune di Milano?": "Do you work for the City of Milan?",
     "Entra con le stesse credenziali che usi per i servizi del Comune.":
@@ -725,3 +722,8 @@ REASONS_IT = {
     "The city's own money is recorded by the city tier.":
         "I soldi del Comune li registra la cabina di regia.",
 }
+
+from gateway.web.people_words import EN_PEOPLE, REASONS_IT_PEOPLE  # noqa: E402
+
+EN.update(EN_PEOPLE)
+REASONS_IT.update(REASONS_IT_PEOPLE)

@@ -117,6 +117,15 @@ class PeopleEntrypoints:
                                data["new_password"], self.login_policy)
 
     @rpc
+    def my_account(self):
+        """The caller's own account (no actions: it is changed by whoever manages it)."""
+        self.caller.require_authenticated()
+        with self.db.transaction() as tx:
+            user = tx.session.get(User, self.caller.user_id)
+            return {**self._account(user), "mfa_required": two_factor.required(
+                user, self.login_policy.mfa_required_roles)}
+
+    @rpc
     def start_two_factor(self):
         self.caller.require_authenticated()
         with self.db.transaction() as tx:

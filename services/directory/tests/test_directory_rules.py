@@ -106,7 +106,7 @@ def test_passwords_use_a_salted_key_derivation():
 
 def test_authentication_checks_the_password(store):
     with store.sessions() as session:
-        assert users.authenticate(session, "coord8", "secret-demo").municipi == [8]
+        assert users.authenticate(session, "coord8", "secret-demo")[0].municipi == [8]
         with pytest.raises(NotAuthenticated):
             users.authenticate(session, "coord8", "wrong")
         with pytest.raises(NotAuthenticated):

@@ -68,7 +68,7 @@ def test_the_lockout_ends_after_its_period_with_a_new_series_of_attempts(store):
             users.authenticate(session, "asc8", "secret-demo", POLICY,
                                start + timedelta(seconds=59))
         later = start + timedelta(seconds=61)
-        assert users.authenticate(session, "asc8", "secret-demo", POLICY, later).username == "asc8"
+        assert users.authenticate(session, "asc8", "secret-demo", POLICY, later)[0].username == "asc8"
         for _ in range(POLICY.max_failures - 1):  # the count started again
             with pytest.raises(NotAuthenticated):
                 users.authenticate(session, "asc8", "wrong", POLICY, later)
@@ -114,9 +114,9 @@ def test_a_refresh_token_back_within_seconds_of_its_use_gets_a_successor_too(sto
     with store.transaction() as tx:
         user = tx.session.execute(select(User).where(User.username == "coord8")).scalar_one()
         token = users.open_session(tx.session, user, policy, used_at)["refresh_token"]
-        _, first = users.refresh_session(tx.session, token, policy, used_at)
+        first = users.refresh_session(tx.session, token, policy, used_at)
     with store.transaction() as tx:
-        _, again = users.refresh_session(tx.session, token, policy, used_at + timedelta(seconds=9))
+        again = users.refresh_session(tx.session, token, policy, used_at + timedelta(seconds=9))
     assert again["session_id"] == first["session_id"]
     assert again["refresh_token"] != first["refresh_token"]
     with store.transaction() as tx:
