@@ -3,11 +3,12 @@ import datetime
 import platform
 from pathlib import Path
 
-from bench import (amqp_baseline, directory_search, gateway, notifications_fanout,
+from bench import (amqp_baseline, directory_search, gateway, login, notifications_fanout,
                    referral_notification)
 
 BENCHES = [("AMQP and RPC baselines", amqp_baseline.main),
            ("Referral sent to the receiver's notification", referral_notification.main),
+           ("Login with a password, and with a TOTP code", login.main),
            ("Directory search on 10,000 services", directory_search.main),
            ("Notifications fan-out to 1,000 inboxes", notifications_fanout.main),
            ("Gateway under load", gateway.main)]
