@@ -2,13 +2,17 @@
 
     qubi-admin migrate [SERVICE ...]   apply each service's migrations
     qubi-admin declare                 declare every event handler's queues on RabbitMQ
-    qubi-admin seed                    load the demo data (idempotent)
+    qubi-admin seed                    load the demo data (idempotent; demo users only in
+                                       development and tests)
+    qubi-admin invite --email E --name N --role R [--municipi 8] [--organization ID]
+                                       invite a person as the platform itself (the first city
+                                       account of a new platform), and print the link
     qubi-admin outbox                  events written but not yet published, per service
     qubi-admin dead-letters SERVICE [--replay]   list (or replay) what failed for good
     qubi-admin emails [--status failed]  emails that could not be delivered (failed, bounced)
     qubi-admin new-key                 print a new key for PERSONAL_DATA_KEYS
     qubi-admin new-secret              print a new secret for QUBI_SECRET_KEY or CONTEXT_KEYS
-    qubi-admin rotate-keys             re-encrypt families' data with the first key
+    qubi-admin rotate-keys             re-encrypt families' data and two-factor secrets with the first key
 """
 import argparse
 import json
@@ -19,7 +23,9 @@ from kombu import Connection
 
 from services.common.bus import declare_topology
 from services.common.config import SERVICE_NAMES, ConfigurationError, load_settings
+from services.common.context import ROLES
 from services.common.database import Store
+from services.common.errors import DomainError
 from services.common.events import dead_letter_queue
 from services.common.handlers import ATTEMPTS_HEADER, ORIGIN_HEADER
 from services.common.migrations import upgrade
@@ -49,7 +55,8 @@ def seed(settings):
 
     directory = Store(settings.databases["directory"], DirectoryBase.metadata)
     with directory.transaction() as tx:
-        counts = load_demo(tx.session, os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD))
+        counts = load_demo(tx.session, os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD),
+                           with_users=settings.development)
         organization_ids = {o.name: o.id for o in tx.session.execute(select(Organization)).scalars()}
     directory.dispose()
     events = Store(settings.databases["events"], EventsBase.metadata)
@@ -64,6 +71,38 @@ def seed(settings):
         counts.update(load_funds_demo(tx.session))
     funds.dispose()
     print("demo data: " + ", ".join(f"{count} {what}" for what, count in counts.items()))
+    if not settings.development:
+        print(f"no demo users with QUBI_ENV={settings.environment or '(unset)'}: invite the first "
+              "city account with `qubi-admin invite --email ... --name ... --role city`")
+
+
+def invite(settings, email, name, role, municipi, organization_id):
+    """The first accounts of a new platform: an invitation made by the platform itself, emailed
+    (once the directory runs) and its link printed here."""
+    from services.common.context import Caller
+    from services.common.sealing import Cipher
+    from services.common.schemas import load
+    from services.directory import invitations
+    from services.directory.account_schemas import InvitationCreateSchema
+    from services.directory.models import Base as DirectoryBase
+
+    platform = Caller(user_id="qubi-admin", username="qubi-admin", roles=["city"])
+    directory = Store(settings.databases["directory"], DirectoryBase.metadata)
+    try:
+        with directory.transaction() as tx:
+            data = load(InvitationCreateSchema, {
+                "email": email, "display_name": name, "role": role, "municipi": municipi,
+                "organization_id": organization_id})
+            invitation, token = invitations.invite(tx, platform, data,
+                                                   settings.invitation_ttl_days,
+                                                   Cipher(settings.personal_data_keys))
+    except DomainError as error:
+        sys.exit(f"qubi-admin invite: {getattr(error, 'errors', None) or error.detail}")
+    finally:
+        directory.dispose()
+    print(f"invited {email} as {role} until {invitation.expires_at:%Y-%m-%d %H:%M} UTC; the email "
+          f"goes out once the directory runs. The link, to hand over yourself if need be:\n"
+          f"{settings.public_url}/invitations/accept?token={token}")
 
 
 def outbox(settings):
@@ -154,6 +193,13 @@ def main(argv=None):
     commands.add_parser("migrate").add_argument("services", nargs="*", choices=[[], *SERVICE_NAMES])
     commands.add_parser("declare")
     commands.add_parser("seed")
+    inviting = commands.add_parser("invite")
+    inviting.add_argument("--email", required=True)
+    inviting.add_argument("--name", required=True)
+    inviting.add_argument("--role", required=True, choices=ROLES)
+    inviting.add_argument("--municipi", type=lambda text: [int(m) for m in text.split(",") if m],
+                          default=[], help="comma-separated, for coordinators and social workers")
+    inviting.add_argument("--organization", default=None, help="the organisation's id, for partners")
     commands.add_parser("outbox")
     letters = commands.add_parser("dead-letters")
     letters.add_argument("service", choices=SERVICE_NAMES)
@@ -178,6 +224,8 @@ def main(argv=None):
         declare(settings)
     elif args.command == "seed":
         seed(settings)
+    elif args.command == "invite":
+        invite(settings, args.email, args.name, args.role, args.municipi, args.organization)
     elif args.command == "outbox":
         outbox(settings)
     elif args.command == "rotate-keys":

@@ -74,7 +74,9 @@ USERS = [
 ]
 
 
-def load_demo(session, password: str = DEFAULT_DEMO_PASSWORD) -> dict:
+def load_demo(session, password: str = DEFAULT_DEMO_PASSWORD, with_users: bool = True) -> dict:
+    """The programme's networks, organisations, desks and bodies; and, unless `with_users` is
+    false (anywhere but development and tests), one demo user per role with a public password."""
     networks = {municipio: _network(session, municipio, zones) for municipio, zones in ZONES.items()}
     organizations = {}
     for name, legal_form, municipio, level, description in ORGANIZATIONS:
@@ -86,7 +88,7 @@ def load_demo(session, password: str = DEFAULT_DEMO_PASSWORD) -> dict:
     _workshops(session, organizations["La Casa dei Giochi"])
     _governance(session)
     password_hash = None
-    for username, display_name, roles, municipi, organization in USERS:
+    for username, display_name, roles, municipi, organization in USERS if with_users else ():
         if session.execute(select(User).where(User.username == username)).first():
             continue
         password_hash = password_hash or hash_password(password)
@@ -96,7 +98,8 @@ def load_demo(session, password: str = DEFAULT_DEMO_PASSWORD) -> dict:
                          organization_id=organizations[organization].id if organization else None))
     session.flush()
     _governance_members(session)
-    return {"networks": len(networks), "organizations": len(organizations), "users": len(USERS)}
+    return {"networks": len(networks), "organizations": len(organizations),
+            "users": len(USERS) if with_users else 0}
 
 
 def _network(session, municipio, zones):

@@ -23,7 +23,8 @@ GONE = "This invitation link was already used, revoked or has expired: ask for a
 NO_PASSWORD = "!"  # an account that signs in only through single sign-on
 
 
-def invite(tx, caller: Caller, data: dict, ttl_days: int, cipher) -> Invitation:
+def invite(tx, caller: Caller, data: dict, ttl_days: int, cipher) -> tuple[Invitation, str]:
+    """The invitation, and the token its link carries (emailed; never kept)."""
     email = data["email"].strip().lower()
     organization_id, municipi = reach.scope_of_grant(
         tx.session, caller, data["role"], data.get("organization_id"), data.get("municipi"))
@@ -47,7 +48,7 @@ def invite(tx, caller: Caller, data: dict, ttl_days: int, cipher) -> Invitation:
         "sealed": cipher.seal_text({"email": email, "token": token,
                                     "display_name": invitation.display_name}),
     })
-    return invitation
+    return invitation, token
 
 
 def pending_statement(caller: Caller):

@@ -27,9 +27,10 @@ class PeopleEntrypoints:
     def invite(self, data):
         data = load(InvitationCreateSchema, data)
         with self.db.transaction() as tx:
-            return INVITATION.dump(invitations.invite(
+            invitation, _token = invitations.invite(
                 tx, self.caller, data, int(self.config.get("INVITATION_TTL_DAYS", 7)),
-                self.cipher))
+                self.cipher)
+            return INVITATION.dump(invitation)
 
     @rpc
     def list_invitations(self, query=None):

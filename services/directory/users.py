@@ -45,7 +45,9 @@ class LoginPolicy:
                    refresh_ttl_seconds=int(environ.get("REFRESH_TOKEN_TTL_SECONDS",
                                                        cls.refresh_ttl_seconds)),
                    refresh_reuse_seconds=int(environ.get("REFRESH_REUSE_SECONDS",
-                                                         cls.refresh_reuse_seconds)))
+                                                         cls.refresh_reuse_seconds)),
+                   max_code_failures=int(environ.get("LOGIN_MAX_CODE_FAILURES",
+                                                     cls.max_code_failures)))
 
     @property
     def refusal(self) -> str:
