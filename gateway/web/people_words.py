@@ -95,6 +95,10 @@ EN_PEOPLE = {
     "Per il tuo ruolo serve per vedere i dati delle famiglie.":
         "Your role needs it to see families' data.",
     "Persone": "People",
+    "Puoi entrare con l'identità del Comune invece di scegliere una password, se il tuo "
+    "indirizzo del Comune è quello dell'invito.":
+        "You can sign in with the City's identity instead of choosing a password, if your City "
+        "address is the invitation's.",
     "Puoi dare solo i ruoli che hai tu o che ti competono.":
         "You can only grant the roles you hold or manage.",
     "Questo link non è più valido: è già stato usato, è stato revocato oppure è scaduto. "
