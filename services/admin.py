@@ -86,7 +86,8 @@ def invite(settings, email, name, role, municipi, organization_id):
     from services.directory.account_schemas import InvitationCreateSchema
     from services.directory.models import Base as DirectoryBase
 
-    platform = Caller(user_id="qubi-admin", username="qubi-admin", roles=["city"])
+    # the operator, who holds the platform's keys, acts as the city with every factor passed
+    platform = Caller(user_id="qubi-admin", username="qubi-admin", roles=["city"], mfa=True)
     directory = Store(settings.databases["directory"], DirectoryBase.metadata)
     try:
         with directory.transaction() as tx:

@@ -69,9 +69,10 @@ def test_a_coordinator_invites_an_administrator_who_joins_with_two_factor(platfo
     assert invitee.has("img[alt^='Codice QR']")
     secret = invitee.find("main code").text
     invitee.screenshot("two-factor-enrol")
-    invitee.fill("Codice", "000000").submit("Attiva")
+    invitee.fill("Codice", "000000").fill("La tua password", PASSWORD).submit("Attiva")
     assert "codice è sbagliato" in invitee.error_for("Codice")
-    invitee.fill("Codice", pyotp.TOTP(secret).now()).submit("Attiva")
+    invitee.fill("Codice", pyotp.TOTP(secret).now()).fill("La tua password", PASSWORD)
+    invitee.submit("Attiva")
     assert invitee.heading() == "Verifica in due passaggi attiva"
     assert len(invitee.driver.find_elements("css selector", "ul.codes li")) == 10
     invitee.screenshot("recovery-codes")

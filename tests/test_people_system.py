@@ -44,6 +44,16 @@ def link_sent_to(platform, address, path):
     return tokens[-1]
 
 
+def enrol(person) -> str:
+    """Turns two-factor on for `person`, who goes on with tokens that passed it: the secret."""
+    secret = person.post("/me/mfa").json()["secret"]
+    enrolled = person.post("/me/mfa/confirm", json={"code": pyotp.TOTP(secret).now(),
+                                                     "password": PASSWORD})
+    assert enrolled.status_code == 200, enrolled.text
+    person.use(enrolled.json()["access_token"])
+    return secret
+
+
 def invite_and_join(platform, inviter, username, **body):
     address = f"{username}-{uuid.uuid4().hex[:6]}@example.org"
     invited = inviter.post("/invitations", json={"email": address, "display_name": username,
@@ -66,6 +76,11 @@ def test_each_tier_invites_the_next_and_reaches_no_further(platform):
     coordinator, used = invite_and_join(platform, city, f"coord.{suffix}", role="coordinator",
                                         municipi=[8])
     assert coordinator.get("/me").json()["roles"] == ["coordinator"]
+    unenrolled = coordinator.post("/invitations", json={
+        "email": "x@example.org", "display_name": "X", "role": "partner_admin",
+        "organization_id": desks})
+    assert unenrolled.status_code == 403 and "second factor" in unenrolled.json()["detail"]
+    enrol(coordinator)
     again = Client(platform).post("/invitations/accept", json={
         "token": used, "username": f"altro.{suffix}", "password": PASSWORD})
     assert again.status_code == 410 and again.headers["Content-Type"] == "application/problem+json"
@@ -74,6 +89,7 @@ def test_each_tier_invites_the_next_and_reaches_no_further(platform):
                                organization_id=desks)
     me = admin.get("/me").json()
     assert me["roles"] == ["partner", "partner_admin"] and me["organization_id"] == desks
+    enrol(admin)
     colleague, _ = invite_and_join(platform, admin, f"collega.{suffix}", role="partner",
                                    organization_id=desks)
     assert colleague.get("/me").json()["tier"] == "organization"
@@ -172,11 +188,11 @@ def test_families_data_needs_the_second_factor_and_wrong_codes_lock(platform):
     assert without["view"] == "two_factor_required"
     assert "guardian_name" not in without["family"] and without["notes"] == []
 
-    started = person.post("/me/mfa")
-    assert started.status_code == 200, started.text
-    secret = started.json()["secret"]
+    secret = person.post("/me/mfa").json()["secret"]
     totp = pyotp.TOTP(secret)
-    enrolled = person.post("/me/mfa/confirm", json={"code": totp.now()})
+    no_password = person.post("/me/mfa/confirm", json={"code": totp.now()})
+    assert no_password.status_code == 422 and "password" in no_password.json()["errors"]
+    enrolled = person.post("/me/mfa/confirm", json={"code": totp.now(), "password": PASSWORD})
     assert enrolled.status_code == 200 and len(enrolled.json()["recovery_codes"]) == 10
     person.use(enrolled.json()["access_token"])
     with_code = person.get(f"/referrals/{sent['id']}").json()

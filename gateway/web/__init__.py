@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")
 
+# pages that carry a one-time link's token or a password on its way (the login's code step)
+SECRET_PAGES = {"web.login", "web.accept_invitation", "web.password_reset_confirm"}
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                            "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
                            "base-uri 'self'; object-src 'none'")
@@ -53,8 +55,9 @@ def close_page(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
-    if g.get("caller") is not None and g.caller.authenticated:
-        headers["Cache-Control"] = "no-store"  # pages with what only this person may see
+    if (g.get("caller") is not None and g.caller.authenticated) or request.method == "POST" \
+            or request.endpoint in SECRET_PAGES:
+        headers["Cache-Control"] = "no-store"  # what only this person may see, or a secret
     headers.add("Vary", "Cookie")
     return response
 

@@ -1,5 +1,5 @@
 """Logging in and out, notifications and how to hear of them."""
-from flask import g, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 
 from gateway.web import bp, session
 from gateway.web.common import call, render, require_login, safe_next
@@ -49,9 +49,25 @@ def login():
         return render("login.html", 401, form=form, target=target, failed=True)
     except Invalid as invalid:
         return render("login.html", 422, form=Form(values, invalid.errors), target=target)
+    return redirect(after_login(grant, target), 303)
+
+
+def after_login(grant: dict, target: str = "") -> str:
+    """Where a person goes once logged in: first to turn two-factor on, when their role asks
+    for it and it is not on yet; to pass it, when it is on and the login did not (single
+    sign-on); then where they were going."""
     if grant.get("mfa_enrolment_required"):
-        return redirect(url_for("web.two_factor", first=1), 303)
-    return redirect(target or home_of(g.caller), 303)
+        return url_for("web.two_factor", first=1)
+    if grant.get("mfa_enabled") and not grant.get("mfa"):
+        return url_for("web.two_factor", next=target or None)
+    return target or home_of(g.caller)
+
+
+def limit_attempts(name):
+    """Forms that try a secret are limited as logins are: per client, and per name given."""
+    limits = current_app.extensions.get("limits")
+    if limits is not None:
+        limits.check_login(request.remote_addr, name)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -4,8 +4,8 @@ import segno
 from flask import g, redirect, request, url_for
 
 from gateway.web import bp, session
-from gateway.web.account import home_of
-from gateway.web.common import call, render, require_login
+from gateway.web.account import after_login, home_of, limit_attempts
+from gateway.web.common import call, render, require_login, safe_next
 from gateway.web.forms import Form
 from gateway.web.i18n import gettext as _
 from services.common.errors import Conflict, Gone, Invalid
@@ -26,6 +26,7 @@ def accept_invitation():
         return link_gone(gone)
     form = Form({"username": request.form.get("username", "").strip().lower()})
     if request.method == "POST":
+        limit_attempts(form.value("username"))
         body = {"token": token, "username": form.value("username"),
                 "password": request.form.get("password", "")}
         try:
@@ -36,7 +37,7 @@ def accept_invitation():
             return render("invitation_accept.html", 422, invitation=invitation, token=token,
                           form=Form(form.values, invalid.errors))
         grant = session.log_in(body["username"], body["password"])
-        return redirect(_after_login(grant), 303)
+        return redirect(after_login(grant), 303)
     return render("invitation_accept.html", invitation=invitation, token=token, form=form)
 
 
@@ -44,6 +45,7 @@ def accept_invitation():
 def password_reset():
     form = Form({"email": request.form.get("email", "").strip()})
     if request.method == "POST":
+        limit_attempts(form.value("email"))
         try:
             call("directory", "request_password_reset", {"email": form.value("email")})
         except Invalid as invalid:
@@ -56,6 +58,7 @@ def password_reset():
 def password_reset_confirm():
     token = request.values.get("token", "")
     if request.method == "POST":
+        limit_attempts(None)
         try:
             call("directory", "confirm_password_reset",
                  {"token": token, "password": request.form.get("password", "")})
@@ -88,9 +91,13 @@ def change_password():
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 def two_factor():
+    """Turning two-factor on (a QR code, a first code and the password), or, when it is on
+    already and this session was opened without a code (single sign-on), passing it."""
     require_login()
     account = call("directory", "my_account")
-    if request.method == "GET" or account["mfa_enabled"]:
+    if account["mfa_enabled"]:
+        return _pass_second_factor(account)
+    if request.method == "GET":
         return render("two_factor.html", account=account, enrolment=None, form=Form())
     if request.form.get("step") != "confirm":
         try:
@@ -99,9 +106,11 @@ def two_factor():
             return redirect(url_for("web.two_factor"), 303)
     enrolment = {"secret": request.form.get("secret", ""),
                  "otpauth_uri": request.form.get("otpauth_uri", "")}
+    limit_attempts(g.caller.username)
     try:
-        grant = call("directory", "confirm_two_factor", g.session_id,
-                     {"code": request.form.get("code", "").strip()})
+        grant = call("directory", "confirm_two_factor", g.session_id, {
+            "code": request.form.get("code", "").strip(),
+            "password": request.form.get("password") or None})
     except Invalid as invalid:
         return _enrolment(account, enrolment, Form({}, invalid.errors), 422)
     session.open_grant(grant)
@@ -109,15 +118,21 @@ def two_factor():
                   next_page=home_of(g.caller))
 
 
+def _pass_second_factor(account):
+    if g.caller.mfa or request.method == "GET":
+        return render("two_factor.html", account=account, enrolment=None, form=Form())
+    limit_attempts(g.caller.username)
+    try:
+        grant = call("directory", "pass_second_factor", g.session_id,
+                     {"code": request.form.get("code", "").strip()})
+    except Invalid as invalid:
+        return render("two_factor.html", 422, account=account, enrolment=None,
+                      form=Form({}, invalid.errors))
+    session.open_grant(grant)
+    return redirect(safe_next(request.values.get("next"), home_of(g.caller)), 303)
+
+
 def _enrolment(account, enrolment, form, status=200):
     qr = segno.make(enrolment["otpauth_uri"], error="m").svg_data_uri(scale=5, border=2)
     return render("two_factor.html", status, account=account, enrolment=enrolment, qr=qr,
                   form=form)
-
-
-def _after_login(grant: dict) -> str:
-    """Where a person goes once logged in: to enrol the second factor first, if their role
-    asks for it and it is not on yet."""
-    if grant.get("mfa_enrolment_required"):
-        return url_for("web.two_factor", first=1)
-    return home_of(g.caller)

@@ -95,6 +95,19 @@ EN_PEOPLE = {
     "Per il tuo ruolo serve per vedere i dati delle famiglie.":
         "Your role needs it to see families' data.",
     "Persone": "People",
+    "Questo accesso non è ancora passato dal secondo passaggio: scrivi il codice dell'app per "
+    "vedere i dati delle famiglie e gestire le persone.":
+        "This login has not passed the second step yet: type the app's code to see families' "
+        "data and manage people.",
+    "Le sei cifre che l'app mostra ora, oppure un codice di recupero.":
+        "The six digits the app shows now, or a recovery code.",
+    "Conferma": "Confirm",
+    "La tua password": "Your password",
+    "Per sicurezza: solo tu puoi legare un telefono al tuo account.":
+        "For safety: only you can bind a phone to your account.",
+    "Scrivi qui il codice di sei cifre che l'app mostra ora, e la tua password.":
+        "Type here the six-digit code the app shows now, and your password.",
+    "Conferma questo accesso con il codice": "Confirm this login with the code",
     "Puoi entrare con l'identità del Comune invece di scegliere una password, se il tuo "
     "indirizzo del Comune è quello dell'invito.":
         "You can sign in with the City's identity instead of choosing a password, if your City "

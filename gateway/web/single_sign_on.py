@@ -22,7 +22,7 @@ from flask import session as login_under_way
 from joserfc.errors import JoseError
 
 from gateway.web import bp, session
-from gateway.web.account import home_of
+from gateway.web.account import after_login
 from gateway.web.common import render, safe_next
 from gateway.web.forms import Form
 from gateway.web.i18n import gettext as _
@@ -90,16 +90,17 @@ def oidc_callback():
     except requests.RequestException as error:
         raise Unavailable("The identity provider does not answer.") from error
     try:
-        session.log_in_by_single_sign_on({
+        grant = session.log_in_by_single_sign_on({
             "issuer": settings.oidc_issuer, "subject": claims["sub"],
             "email": claims.get("email"),
             "email_verified": claims.get("email_verified") in (True, "true"),
-            "roles": _roles(claims, settings.oidc_roles_claim)})
+            "roles": _roles(claims, settings.oidc_roles_claim),
+            "second_factor": "mfa" in (claims.get("amr") or ())})
     except NotAuthenticated:
         return _refused(_("La tua identità del Comune non apre nessun account di Rete QuBì: "
                           "serve un account attivo, o un invito, per il tuo indirizzo email "
                           "verificato dal Comune. Chiedi a chi gestisce gli accessi."))
-    return redirect(target or home_of(g.caller), 303)
+    return redirect(after_login(grant, target), 303)
 
 
 def _claims(client, token) -> dict:

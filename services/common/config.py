@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from services.common.broker import explicit_transport
+from services.common.context import ROLES
 from services.common.serialization import GATEWAY_JSON
 
 DEVELOPMENT_SECRET = "qubi-development-secret-do-not-use-in-production"
@@ -111,8 +112,9 @@ class Settings:
     metrics_port: int = 0
     invitation_ttl_days: int = 7
     password_reset_ttl_minutes: int = 60
-    # roles whose people must pass a second factor (TOTP) to read families' personal data
-    mfa_required_roles: tuple = ("partner", "partner_admin", "social_worker")
+    # roles whose people pass a second factor (TOTP) to read families' personal data, or to
+    # grant access to it (managing people): all of them by default
+    mfa_required_roles: tuple = ROLES
     oidc_issuer: str = ""  # single sign-on for city staff: off while empty
     oidc_client_id: str = ""
     oidc_client_secret: str = ""

@@ -47,7 +47,9 @@ class InvitationPreviewSchema(Schema):
 
 
 class GrantOptionsSchema(Schema):
-    roles = fields.List(fields.String(), required=True)
+    roles = fields.List(fields.Dict(), required=True, metadata={
+        "description": "{role, scope}: the roles the caller may grant, each scoped by its "
+                       "`organization`, its `municipi` or nothing"})
     organizations = fields.List(fields.Dict(), required=True, metadata={
         "description": "{id, name} of the organisations whose people the caller may invite"})
 
@@ -70,6 +72,8 @@ class AccountSchema(Schema):
     mfa_enabled = fields.Boolean(required=True)
     created_at = Timestamp(allow_none=True)
     last_login_at = Timestamp(allow_none=True)
+    role = fields.String(required=True, metadata={
+        "description": "The one role the roles amount to (partner_admin includes partner)"})
     actions = fields.List(fields.String(), metadata={
         "description": "What the caller may do: change_access, deactivate or reactivate, "
                        "reset_two_factor"})
@@ -95,7 +99,8 @@ class HistoryEntrySchema(Schema):
     id = fields.String(required=True)
     action = fields.String(required=True, metadata={
         "description": "invited, joined, access_changed, deactivated, reactivated, "
-                       "password_changed, password_reset, two_factor_enrolled, two_factor_reset"})
+                       "password_changed, password_reset, two_factor_enrolled, two_factor_reset, "
+                       "single_sign_on_linked"})
     details = fields.Dict()
     at = Timestamp(required=True)
     actor_id = fields.String(allow_none=True)
@@ -118,6 +123,8 @@ class PasswordChangeSchema(Schema):
 
 class CodeSchema(Schema):
     code = fields.String(required=True, validate=validate.Length(min=6, max=20))
+    password = fields.String(load_default=None, load_only=True, validate=SECRET, metadata={
+        "description": "To turn two-factor on: the current password (accounts that have one)"})
 
 
 class EnrolmentSchema(Schema):

@@ -4,8 +4,8 @@ Every change goes in the account's history (account_history.py)."""
 from sqlalchemy import String, cast, select
 
 from services.common.context import Caller
-from services.common.errors import Conflict, Forbidden
-from services.directory import account_history, reach, two_factor, users
+from services.common.errors import Conflict, Forbidden, Invalid
+from services.directory import account_history, credentials, reach, two_factor, users
 from services.directory.models import Membership, Network, Organization, User
 
 
@@ -30,15 +30,14 @@ def list_statement(caller: Caller, organization_id=None, municipio=None, role=No
 def present(caller: Caller, user: User) -> dict:
     """The account as its manager sees it, with what the caller may do to it."""
     actions = []
-    if user.id != caller.user_id:
-        if reach.may_change(caller, user.roles):
-            actions.append("change_access")
-        actions.append("deactivate" if user.active else "reactivate")
+    if user.id != caller.user_id and reach.may_change(caller, user.roles):
+        actions = ["change_access", "deactivate" if user.active else "reactivate"]
         if user.mfa_enabled or user.mfa_secret is not None:
             actions.append("reset_two_factor")
     return {**{column: getattr(user, column) for column in (
         "id", "username", "display_name", "email", "roles", "organization_id", "municipi",
-        "active", "mfa_enabled", "created_at", "last_login_at")}, "actions": actions}
+        "active", "mfa_enabled", "created_at", "last_login_at")},
+        "role": reach.role_of(user.roles), "actions": actions}
 
 
 def grant_options(session, caller: Caller) -> dict:
@@ -47,7 +46,8 @@ def grant_options(session, caller: Caller) -> dict:
     reach.require_manager(caller)
     organisations = reach.reach_filter(caller, select(Organization).order_by(Organization.name),
                                        column=Organization.id)
-    return {"roles": list(reach.grantable(caller)),
+    return {"roles": [{"role": role, "scope": reach.scope_of_role(role)}
+                      for role in reach.grantable(caller)],
             "organizations": [{"id": o.id, "name": o.name}
                               for o in session.execute(organisations).scalars()]}
 
@@ -62,15 +62,14 @@ def update(tx, caller: Caller, user_id: str, changes: dict, policy) -> User:
     """Role, scope and `active`, each within the caller's reach. A change of role or scope
     ends the person's sessions, so that their next login carries it; deactivation too."""
     session = tx.session
-    user = get(session, caller, user_id)
-    if user.id == caller.user_id:
-        raise Forbidden("Your own account is changed by whoever manages it, not by you.")
+    user = _changeable(session, caller, user_id)
     role = changes.get("role") or (reach.role_of(changes["roles"]) if changes.get("roles")
                                    else None)
+    if changes.get("roles") and sorted(changes["roles"]) != sorted(reach.roles_for(role)):
+        raise Invalid({"roles": ["An account holds one role: give `role`, or the roles it "
+                                 "amounts to (partner_admin with partner)."]})
     if role or "organization_id" in changes or "municipi" in changes:
         role = role or reach.role_of(user.roles)
-        if not reach.may_change(caller, user.roles):
-            raise Forbidden(f"You may not change the role of a {reach.role_of(user.roles)}.")
         organization_id, municipi = reach.scope_of_grant(
             session, caller, role, changes.get("organization_id", user.organization_id),
             changes.get("municipi", user.municipi))
@@ -90,6 +89,7 @@ def update(tx, caller: Caller, user_id: str, changes: dict, policy) -> User:
             user.failed_logins, user.locked_until = 0, None
         else:
             users.end_all_sessions(session, user.id, policy)
+            credentials.void_resets(session, user.id)
         account_history.record(session, user.id, caller,
                                "reactivated" if user.active else "deactivated")
     return user
@@ -97,12 +97,24 @@ def update(tx, caller: Caller, user_id: str, changes: dict, policy) -> User:
 
 def reset_two_factor(tx, caller: Caller, user_id: str, policy) -> User:
     """For a lost device: the person enrols again at their next login."""
-    user = get(tx.session, caller, user_id)
+    user = _changeable(tx.session, caller, user_id)
     if not user.mfa_enabled and user.mfa_secret is None:
         raise Conflict("This person has no second factor to reset.")
     two_factor.reset(tx.session, user)
     users.end_all_sessions(tx.session, user.id, policy)
     account_history.record(tx.session, user.id, caller, "two_factor_reset")
+    return user
+
+
+def _changeable(session, caller: Caller, user_id: str) -> User:
+    """An account the caller may change: within reach, of a role it grants, not its own, and
+    the caller passed a second factor."""
+    user = get(session, caller, user_id)
+    reach.require_second_factor(caller)
+    if user.id == caller.user_id:
+        raise Forbidden("Your own account is changed by whoever manages it, not by you.")
+    if not reach.may_change(caller, user.roles):
+        raise Forbidden(f"You may not change the access of a {reach.role_of(user.roles)}.")
     return user
 
 

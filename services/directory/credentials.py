@@ -3,17 +3,18 @@ current one. Either ends the person's other sessions."""
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from services.common.context import Caller
 from services.common.database import utcnow
-from services.common.errors import Gone, Invalid
-from services.directory import account_history, users
-from services.directory.invitations import NO_PASSWORD, digest
+from services.common.errors import Conflict, Gone, Invalid
+from services.directory import account_history, two_factor, users
+from services.directory.invitations import NO_PASSWORD
 from services.directory.models import PasswordReset, User
 from services.directory.password_policy import require_acceptable
-from services.directory.passwords import hash_password, verify_password
+from services.directory.passwords import hash_password, token_digest, verify_password
 
+COOLDOWN = timedelta(minutes=1)
 GONE = "This reset link was already used or has expired: ask for a new one."
 
 
@@ -25,9 +26,13 @@ def request_reset(tx, email: str, ttl_minutes: int, cipher, language: str = "it"
                                                  User.active.is_(True))).scalars().first()
     if user is None or user.password_hash == NO_PASSWORD:
         return
-    token = secrets.token_urlsafe(32)
     now = utcnow()
-    reset = PasswordReset(token_hash=digest(token), user_id=user.id, created_at=now,
+    if tx.session.execute(select(PasswordReset.token_hash).where(
+            PasswordReset.user_id == user.id,
+            PasswordReset.created_at > now - COOLDOWN)).first():
+        return  # one email a minute at most, whoever keeps asking
+    token = secrets.token_urlsafe(32)
+    reset = PasswordReset(token_hash=token_digest(token), user_id=user.id, created_at=now,
                           expires_at=now + timedelta(minutes=ttl_minutes))
     tx.session.add(reset)
     tx.emit("password_reset_requested", {
@@ -41,7 +46,7 @@ def request_reset(tx, email: str, ttl_minutes: int, cipher, language: str = "it"
 def confirm_reset(tx, token: str, password: str, policy) -> User:
     session = tx.session
     now = utcnow()
-    reset = session.get(PasswordReset, digest(str(token)), with_for_update=True)
+    reset = session.get(PasswordReset, token_digest(str(token)), with_for_update=True)
     if reset is None or reset.used_at or reset.expires_at <= now:
         raise Gone(GONE)
     user = session.get(User, reset.user_id)
@@ -50,7 +55,6 @@ def confirm_reset(tx, token: str, password: str, policy) -> User:
     require_acceptable(password, user.username)
     reset.used_at = now
     _set(session, user, password, policy)
-    user.failed_logins, user.locked_until = 0, None
     account_history.record(session, user.id, Caller(user_id=user.id), "password_reset")
     return user
 
@@ -59,6 +63,7 @@ def change(tx, caller: Caller, session_id: str | None, current: str, new: str, p
     caller.require_authenticated()
     user = tx.session.get(User, caller.user_id)
     if not verify_password(current, user.password_hash):
+        users.count_failure(tx.session, user, policy.max_failures, policy, utcnow())
         raise Invalid({"current_password": ["This is not your current password."]})
     require_acceptable(new, user.username, field="new_password")
     _set(tx.session, user, new, policy, keep=session_id)
@@ -66,6 +71,50 @@ def change(tx, caller: Caller, session_id: str | None, current: str, new: str, p
     return user
 
 
+def turn_on_two_factor(tx, caller: Caller, session_id: str | None, code: str,
+                       password: str | None, cipher, policy) -> dict:
+    """A first code of the app, and the password (for an account that has one: a stolen
+    session alone binds no device), turn two-factor on: the recovery codes, and the session's
+    next grant with the second factor passed."""
+    caller.require_authenticated()
+    user = tx.session.get(User, caller.user_id)
+    if user.password_hash != NO_PASSWORD and not verify_password(password or "",
+                                                                 user.password_hash):
+        users.count_failure(tx.session, user, policy.max_failures, policy, utcnow())
+        raise Invalid({"password": ["This is not your current password."]})
+    codes = two_factor.confirm(tx.session, user, code, cipher)
+    account_history.record(tx.session, user.id, caller, "two_factor_enrolled")
+    return {"recovery_codes": codes, **users.upgrade_session(tx.session, user, session_id,
+                                                             policy)}
+
+
+def pass_second_factor(tx, caller: Caller, session_id: str | None, code: str, cipher,
+                       policy) -> dict:
+    """The session goes on with the second factor passed (after a single sign-on, or a login
+    that did not give the code): the session's next grant. Wrong codes count as at login."""
+    caller.require_authenticated()
+    user = tx.session.get(User, caller.user_id)
+    now = utcnow()
+    if not user.mfa_enabled:
+        raise Conflict("Two-factor authentication is not on: turn it on first.")
+    if user.locked_until and user.locked_until > now:
+        raise Invalid({"code": [policy.refusal]})
+    if not two_factor.verify(tx.session, user, code, cipher, now.timestamp()):
+        users.count_failure(tx.session, user, policy.max_code_failures, policy, now)
+        raise Invalid({"code": ["The code is wrong or has expired: type the one the app "
+                                "shows now."]})
+    user.failed_logins = 0
+    return users.upgrade_session(tx.session, user, session_id, policy)
+
+
+def void_resets(session, user_id: str, now=None):
+    """The person's reset links still unused stop working (a new password, a deactivation)."""
+    session.execute(update(PasswordReset).where(PasswordReset.user_id == user_id,
+                                                PasswordReset.used_at.is_(None))
+                    .values(used_at=now or utcnow()))
+
+
 def _set(session, user: User, password: str, policy, keep: str | None = None):
     user.password_hash = hash_password(password)
     users.end_all_sessions(session, user.id, policy, keep=keep)
+    void_resets(session, user.id)

@@ -5,11 +5,10 @@ keys together with the address, to the notifications service that writes the ema
 good once, until it expires (INVITATION_TTL_DAYS) or is revoked; a used, revoked or expired
 one is gone (410) and creates nothing.
 """
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from services.common.context import Caller
 from services.common.database import utcnow
@@ -17,7 +16,7 @@ from services.common.errors import Conflict, Gone, Invalid, NotFound
 from services.directory import account_history, reach
 from services.directory.models import Invitation, Organization, User
 from services.directory.password_policy import require_acceptable
-from services.directory.passwords import hash_password
+from services.directory.passwords import hash_password, token_digest
 
 GONE = "This invitation link was already used, revoked or has expired: ask for a new one."
 NO_PASSWORD = "!"  # an account that signs in only through single sign-on
@@ -28,13 +27,15 @@ def invite(tx, caller: Caller, data: dict, ttl_days: int, cipher) -> tuple[Invit
     email = data["email"].strip().lower()
     organization_id, municipi = reach.scope_of_grant(
         tx.session, caller, data["role"], data.get("organization_id"), data.get("municipi"))
-    if tx.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
+    reach.require_second_factor(caller)
+    if _has_account(tx.session, email):
         raise Conflict("Somebody already has an account with this address.")
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    _end_pending(tx.session, email, now)  # a new invitation replaces the one sent before
     invitation = Invitation(email=email, display_name=data["display_name"], role=data["role"],
                             organization_id=organization_id, municipi=municipi,
-                            token_hash=digest(token), invited_by=caller.user_id,
+                            token_hash=token_digest(token), invited_by=caller.user_id,
                             created_at=now, expires_at=now + timedelta(days=ttl_days))
     tx.session.add(invitation)
     tx.session.flush()
@@ -60,6 +61,7 @@ def pending_statement(caller: Caller):
 
 def revoke(tx, caller: Caller, invitation_id: str) -> Invitation:
     reach.require_manager(caller)
+    reach.require_second_factor(caller)
     invitation = tx.session.get(Invitation, invitation_id)
     if invitation is None or not reach.reaches(tx.session, caller, invitation.organization_id):
         raise NotFound("No such invitation among yours.")
@@ -73,7 +75,7 @@ def usable(session, token: str, now: datetime | None = None) -> Invitation:
     """The pending invitation of `token`, locked; Gone when used, revoked or expired."""
     now = now or utcnow()
     invitation = session.execute(select(Invitation).where(
-        Invitation.token_hash == digest(str(token))).with_for_update()).scalar_one_or_none()
+        Invitation.token_hash == token_digest(str(token))).with_for_update()).scalar_one_or_none()
     if invitation is None or invitation.status != "pending" or invitation.expires_at <= now:
         raise Gone(GONE)
     return invitation
@@ -109,6 +111,8 @@ def accept_with_single_sign_on(tx, invitation: Invitation, username: str) -> Use
 
 
 def _create_account(tx, invitation: Invitation, username: str, password_hash: str) -> User:
+    if _has_account(tx.session, invitation.email):  # one address, one account, ever
+        raise Gone(GONE)
     if tx.session.execute(select(User.id).where(User.username == username)).first():
         raise Invalid({"username": ["This username is taken: choose another."]})
     user = User(username=username, password_hash=password_hash, email=invitation.email,
@@ -117,6 +121,8 @@ def _create_account(tx, invitation: Invitation, username: str, password_hash: st
     tx.session.add(user)
     tx.session.flush()
     invitation.status, invitation.ended_at, invitation.user_id = "accepted", utcnow(), user.id
+    tx.session.flush()
+    _end_pending(tx.session, invitation.email, invitation.ended_at)
     inviter = Caller(user_id=invitation.invited_by)
     account_history.record(tx.session, user.id, inviter, "invited", role=invitation.role,
                            organization_id=invitation.organization_id,
@@ -126,5 +132,12 @@ def _create_account(tx, invitation: Invitation, username: str, password_hash: st
     return user
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _has_account(session, email: str) -> bool:
+    found = session.execute(select(User.id).where(func.lower(User.email) == email)).first()
+    return found is not None
+
+
+def _end_pending(session, email: str, now: datetime):
+    session.execute(update(Invitation).where(func.lower(Invitation.email) == email,
+                                             Invitation.status == "pending")
+                    .values(status="revoked", ended_at=now))

@@ -1,4 +1,6 @@
-"""Password hashing with scrypt, a memory-hard key derivation function (stdlib)."""
+"""Password hashing with scrypt, a memory-hard key derivation function (stdlib); and the digest
+kept of random tokens (refresh tokens, links, recovery codes), for which a slow hash adds
+nothing."""
 import base64
 import hashlib
 import hmac
@@ -31,3 +33,7 @@ def _b64(raw: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode())
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

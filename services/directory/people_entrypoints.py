@@ -1,9 +1,11 @@
 """The directory's entrypoints for people: invitations, accounts within reach, passwords and
 the second factor. A part of `DirectoryService`, which holds the dependencies they use."""
+from contextlib import contextmanager
+
+from services.common.errors import Invalid
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
-from services.directory import accounts, credentials, invitations, two_factor, users
-from services.directory.account_history import record
+from services.directory import accounts, credentials, invitations, two_factor
 from services.directory.account_schemas import (AccountQuerySchema, AccountSchema,
                                                 AccountUpdateSchema, CodeSchema,
                                                 GrantOptionsSchema, HistoryEntrySchema,
@@ -11,6 +13,7 @@ from services.directory.account_schemas import (AccountQuerySchema, AccountSchem
                                                 InvitationPreviewSchema, InvitationSchema,
                                                 PasswordChangeSchema, ResetConfirmSchema,
                                                 ResetRequestSchema)
+from services.directory.invitations import NO_PASSWORD
 from services.directory.models import User
 from services.directory.schemas import GrantSchema
 
@@ -113,7 +116,7 @@ class PeopleEntrypoints:
     def change_password(self, session_id, data):
         """The caller's own password; their other sessions end."""
         data = load(PasswordChangeSchema, data)
-        with self.db.transaction() as tx:
+        with self.db.transaction() as tx, _failures_count(tx):
             credentials.change(tx, self.caller, session_id, data["current_password"],
                                data["new_password"], self.login_policy)
 
@@ -123,8 +126,9 @@ class PeopleEntrypoints:
         self.caller.require_authenticated()
         with self.db.transaction() as tx:
             user = tx.session.get(User, self.caller.user_id)
-            return {**self._account(user), "mfa_required": two_factor.required(
-                user, self.login_policy.mfa_required_roles)}
+            required = two_factor.required(user, self.login_policy.mfa_required_roles)
+            return {**self._account(user), "password_set": user.password_hash != NO_PASSWORD,
+                    "mfa_required": required}
 
     @rpc
     def start_two_factor(self):
@@ -134,16 +138,32 @@ class PeopleEntrypoints:
 
     @rpc
     def confirm_two_factor(self, session_id, data):
-        """A first code turns two-factor on: the recovery codes, shown once, and the session's
-        next grant, now with the second factor passed."""
+        """A first code (and the password) turn two-factor on: the recovery codes, shown once,
+        and the session's next grant, now with the second factor passed."""
         data = load(CodeSchema, data)
-        self.caller.require_authenticated()
-        with self.db.transaction() as tx:
-            user = tx.session.get(User, self.caller.user_id)
-            codes = two_factor.confirm(tx.session, user, data["code"], self.cipher)
-            record(tx.session, user.id, self.caller, "two_factor_enrolled")
-            grant = users.upgrade_session(tx.session, user, session_id, self.login_policy)
-            return {"recovery_codes": codes, **GRANT.dump(grant)}
+        with self.db.transaction() as tx, _failures_count(tx):
+            answer = credentials.turn_on_two_factor(
+                tx, self.caller, session_id, data["code"], data["password"], self.cipher,
+                self.login_policy)
+            return {"recovery_codes": answer["recovery_codes"], **GRANT.dump(answer)}
+
+    @rpc
+    def pass_second_factor(self, session_id, data):
+        """A code for a session opened without one: its next grant, with the factor passed."""
+        data = load(CodeSchema, data)
+        with self.db.transaction() as tx, _failures_count(tx):
+            return GRANT.dump(credentials.pass_second_factor(
+                tx, self.caller, session_id, data["code"], self.cipher, self.login_policy))
 
     def _account(self, user):
         return ACCOUNT.dump(accounts.present(self.caller, user))
+
+
+@contextmanager
+def _failures_count(tx):
+    """A wrong password or code is refused, and still counts towards the lockout."""
+    try:
+        yield
+    except Invalid:
+        tx.session.commit()
+        raise

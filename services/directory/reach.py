@@ -25,6 +25,14 @@ def require_manager(caller: Caller):
     caller.require_role(*GRANTS)
 
 
+def require_second_factor(caller: Caller):
+    """Who grants access to families' data has passed a second factor themselves (when their
+    role asks for one): a stolen password alone grants nothing."""
+    if not caller.mfa:
+        raise Forbidden("Managing people needs a login with the second factor: turn two-factor "
+                        "on, or log in with its code.")
+
+
 def grantable(caller: Caller) -> tuple:
     return tuple(dict.fromkeys(role for held in caller.roles for role in GRANTS.get(held, ())))
 
@@ -35,6 +43,12 @@ def may_change(caller: Caller, roles) -> bool:
     held = role_of(roles)
     allowed = grantable(caller)
     return held in allowed or (held == PARTNER and PARTNER_ADMIN in allowed)
+
+
+def scope_of_role(role: str) -> str | None:
+    """What an account of `role` is scoped by: its organisation, its municipi, or nothing."""
+    return ("organization" if role in ORGANISATION_ROLES
+            else "municipi" if role in MUNICIPAL_ROLES else None)
 
 
 def roles_for(role: str) -> list:

@@ -277,3 +277,5 @@ class SingleSignOnSchema(Schema):
     roles = fields.List(fields.String(validate=validate.Length(max=100)), load_default=None,
                         allow_none=True, validate=validate.Length(max=50), metadata={
                             "description": "the values of the roles claim, when one is set"})
+    second_factor = fields.Boolean(load_default=False, metadata={
+        "description": "the provider says the login took several factors (amr: mfa)"})

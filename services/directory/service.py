@@ -194,7 +194,8 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
         with self.db.transaction() as tx:
             user = single_sign_on.sign_in(tx, identity, self.login_policy,
                                           bool(self.config.get("OIDC_ROLES_CLAIM")))
-            return GRANT.dump(users.open_session(tx.session, user, self.login_policy))
+            return GRANT.dump(users.open_session(tx.session, user, self.login_policy,
+                                                 mfa=identity["second_factor"]))
 
     @rpc
     def refresh_session(self, refresh_token):

@@ -8,7 +8,10 @@ which creates the account. A deactivated account logs in by single sign-on no mo
 password.
 
 Roles are the platform's, unless OIDC_ROLES_CLAIM names a claim of the provider: then its
-values (the known roles among them) are the account's roles from each login on.
+values (the known roles among them) are the account's roles from each login on. Single sign-on
+is for city staff: an organisation's people (and invitations) are never linked by it. A login
+counts as passing the second factor only when the provider says it took several (amr `mfa`);
+otherwise the session asks for the TOTP code before it may read families' data.
 """
 import itertools
 import re
@@ -55,9 +58,11 @@ def _account_to_link(tx, identity: dict, now: datetime) -> User | None:
         select(User).where(func.lower(User.email) == email)).scalars().all()
     if accounts:
         active = [account for account in accounts if account.active]
-        return active[0] if len(active) == 1 else None  # two people on one address: neither
+        if len(active) != 1 or set(active[0].roles) & set(reach.ORGANISATION_ROLES):
+            return None  # two people on one address: neither; an organisation's: not city staff
+        return active[0]
     invitation = invitations.pending_for_email(tx.session, email, now)
-    if invitation is None:
+    if invitation is None or invitation.role in reach.ORGANISATION_ROLES:
         return None
     return invitations.accept_with_single_sign_on(tx, invitation, _free_username(tx.session, email))
 

@@ -4,16 +4,16 @@ A person enrols by scanning the secret into an authenticator app; the secret cou
 code confirms it, and then ten recovery codes are shown, once. A code is good once (the last
 step used is kept). Wrong codes count towards the lockout as wrong passwords do (users.py).
 """
-import hashlib
 import secrets
 import time
 from datetime import datetime, timezone
 
 import pyotp
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from services.common.errors import Conflict, Invalid
 from services.directory.models import RecoveryCode, User
+from services.directory.passwords import token_digest
 
 ISSUER = "Rete QuBì"
 RECOVERY_CODES = 10
@@ -42,13 +42,13 @@ def confirm(session, user: User, code: str, cipher, now: float | None = None) ->
         raise Conflict("Two-factor authentication is already on.")
     if user.mfa_secret is None:
         raise Conflict("Start the enrolment first (POST /api/v1/me/mfa).")
-    if not _totp_matches(user, code, cipher, now):
+    if not _totp_matches(session, user, code, cipher, now):
         raise Invalid({"code": ["The code is wrong or has expired: type the one the app "
                                 "shows now."]})
     user.mfa_enabled = True
     codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    session.add_all(RecoveryCode(code_hash=_digest(code), user_id=user.id) for code in codes)
+    session.add_all(RecoveryCode(code_hash=token_digest(code), user_id=user.id) for code in codes)
     return codes
 
 
@@ -56,9 +56,9 @@ def verify(session, user: User, code: str, cipher, now: float | None = None) -> 
     """A code of the app, or an unused recovery code (used up by this)."""
     code = "".join(str(code or "").split())
     if code.isdigit():
-        return _totp_matches(user, code, cipher, now)
+        return _totp_matches(session, user, code, cipher, now)
     used = session.execute(
-        update(RecoveryCode).where(RecoveryCode.code_hash == _digest(code.lower()),
+        update(RecoveryCode).where(RecoveryCode.code_hash == token_digest(code.lower()),
                                    RecoveryCode.user_id == user.id,
                                    RecoveryCode.used_at.is_(None))
         .values(used_at=_utc(now)).returning(RecoveryCode.code_hash)).first()
@@ -79,22 +79,20 @@ def rotate_secrets(session, cipher) -> int:
     return len(users)
 
 
-def _totp_matches(user: User, code: str, cipher, now: float | None) -> bool:
+def _totp_matches(session, user: User, code: str, cipher, now: float | None) -> bool:
     if user.mfa_secret is None or not (code.isdigit() and len(code) == 6):
         return False
     totp = pyotp.TOTP(cipher.open(user.mfa_secret))
     now = time.time() if now is None else now
     step = int(now // totp.interval)
     for candidate in (step - 1, step, step + 1):  # a step either side, for clocks that drift
-        if candidate > (user.mfa_last_step or -1) and secrets.compare_digest(
-                totp.generate_otp(candidate), code):
-            user.mfa_last_step = candidate
-            return True
+        if secrets.compare_digest(totp.generate_otp(candidate), code):
+            # claimed in the database: of two logins with one code at once, one gets it
+            return session.execute(update(User).where(
+                User.id == user.id, or_(User.mfa_last_step.is_(None),
+                                        User.mfa_last_step < candidate))
+                .values(mfa_last_step=candidate)).rowcount == 1
     return False
-
-
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
 
 
 def _utc(now: float | None) -> datetime:

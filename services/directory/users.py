@@ -6,7 +6,6 @@ presented again, which means it leaked) revokes its refresh tokens at once, and 
 stops accepting the session's access tokens within a second or so (see `ended_sessions`).
 """
 import functools
-import hashlib
 import math
 import secrets
 from dataclasses import dataclass
@@ -14,12 +13,12 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select, update
 
-from services.common.context import tier_for
+from services.common.context import ROLES, tier_for
 from services.common.database import utcnow
 from services.common.errors import MfaRequired, NotAuthenticated
 from services.directory import two_factor
 from services.directory.models import RefreshToken, User, new_id
-from services.directory.passwords import hash_password, verify_password
+from services.directory.passwords import hash_password, token_digest, verify_password
 
 
 INVALID_REFRESH = "The refresh token is not valid or has expired: log in again."
@@ -35,7 +34,7 @@ class LoginPolicy:
     # crossed (a double click after the access token expired), not a stolen token
     refresh_reuse_seconds: int = 10
     max_code_failures: int = 10  # wrong second-factor codes in a row that lock an account
-    mfa_required_roles: tuple = ("partner", "partner_admin", "social_worker")
+    mfa_required_roles: tuple = ROLES
 
     @classmethod
     def from_environ(cls, environ) -> "LoginPolicy":
@@ -76,13 +75,13 @@ def authenticate(session, username: str, password: str, policy: LoginPolicy = Lo
     if user is None or not user.active or (user.locked_until and user.locked_until > now):
         raise NotAuthenticated(policy.refusal)
     if not right:
-        _count_failure(session, user, policy.max_failures, policy, now)
+        count_failure(session, user, policy.max_failures, policy, now)
         raise NotAuthenticated(policy.refusal)
     if user.mfa_enabled:
         if not otp:
             raise MfaRequired("Type the code of your authenticator app (or a recovery code).")
         if not two_factor.verify(session, user, otp, cipher, now.timestamp()):
-            _count_failure(session, user, policy.max_code_failures, policy, now)
+            count_failure(session, user, policy.max_code_failures, policy, now)
             raise NotAuthenticated(
                 f"Wrong code. After {policy.max_code_failures} wrong codes in a row the "
                 "account is locked as for wrong passwords.")
@@ -103,7 +102,8 @@ def identity(user: User, mfa_passed: bool, policy: LoginPolicy) -> dict:
                                        and two_factor.required(user, policy.mfa_required_roles))}
 
 
-def _count_failure(session, user: User, limit: int, policy: LoginPolicy, now: datetime):
+def count_failure(session, user: User, limit: int, policy: LoginPolicy, now: datetime):
+    """One more wrong password or code; `limit` of them in a row lock the account."""
     failures = session.execute(  # counted in the database: concurrent attempts all count
         update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
         .returning(User.failed_logins)).scalar_one()
@@ -141,7 +141,7 @@ def refresh_session(session, refresh_token, policy: LoginPolicy,
     caller commits even when this refuses."""
     now = now or utcnow()
     # locked: of two refreshes with one token, the second sees the first's use
-    row = session.get(RefreshToken, _digest(str(refresh_token)), with_for_update=True)
+    row = session.get(RefreshToken, token_digest(str(refresh_token)), with_for_update=True)
     if row is None or row.revoked_at or row.expires_at <= now:
         raise NotAuthenticated(INVALID_REFRESH)
     if row.used_at and now - row.used_at > timedelta(seconds=policy.refresh_reuse_seconds):
@@ -200,17 +200,13 @@ def ended_sessions(session, since: float | None, policy: LoginPolicy,
 def _grant(session, user_id: str, session_id: str, policy: LoginPolicy, now: datetime,
            mfa: bool) -> dict:
     token = secrets.token_urlsafe(32)
-    session.add(RefreshToken(token_hash=_digest(token), session_id=session_id, user_id=user_id,
+    session.add(RefreshToken(token_hash=token_digest(token), session_id=session_id, user_id=user_id,
                              issued_at=now, mfa=mfa,
                              expires_at=now + timedelta(seconds=policy.refresh_ttl_seconds)))
     session.flush()
     return {"session_id": session_id, "refresh_token": token,
             "refresh_expires_in": policy.refresh_ttl_seconds,
             "access_expires_in": policy.access_ttl_seconds}
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def recipients(session, roles, municipi=None, organization_ids=None) -> list:

@@ -67,4 +67,4 @@ def owe(tx, event: dict, cipher, public_url: str):
                               link.format(token=opened["token"]))], None, language, public_url,
                    FOOTERS)
     tx.session.add(Delivery(user_id=payload.get("user_id") or payload["invitation_id"],
-                            to_address=opened["email"], **mail))
+                            to_address=opened["email"], one_time_link=True, **mail))

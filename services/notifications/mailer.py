@@ -19,6 +19,7 @@ from services.common.schemas import local_time
 from services.notifications.models import Delivery
 
 log = logging.getLogger(__name__)
+LINK_DROPPED = "(a one-time link: dropped once the email was sent or given up)"
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
            timedelta(hours=6))
 
@@ -77,6 +78,8 @@ def send_due(store, settings: MailSettings, now: datetime, max_attempts: int) ->
             else:
                 outcome = "retry"
                 delivery.next_attempt_at = now + BACKOFF[min(delivery.attempts, len(BACKOFF)) - 1]
+            if delivery.one_time_link and outcome != "retry":
+                delivery.text = delivery.html = LINK_DROPPED
         counts[outcome] += 1
     if any(counts.values()):
         log.info("mail: %s", ", ".join(f"{n} {what}" for what, n in counts.items() if n))

@@ -2,8 +2,8 @@
 owed (one row per email, with its delivery status)."""
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Date, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
@@ -71,4 +71,6 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     digest_day: Mapped[date | None] = mapped_column(Date)
+    # an invitation or reset link: its text is dropped once the email is sent or given up
+    one_time_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notification: Mapped[Notification | None] = relationship()

@@ -36,15 +36,16 @@ def store(databases):
     store.dispose()
 
 
-def as_user(store, username=None):
-    """The directory's worker for `username` as the gateway would name them (None: anonymous)."""
+def as_user(store, username=None, mfa=True):
+    """The directory's worker for `username` as the gateway would name them (None: anonymous),
+    logged in with the second factor unless `mfa` is false."""
     caller = Caller()
     if username:
         with store.transaction() as tx:
             user = tx.session.execute(select(User).where(User.username == username)).scalar_one()
             caller = Caller(user_id=user.id, username=user.username,
                             organization_id=user.organization_id, roles=user.roles,
-                            municipi=user.municipi)
+                            municipi=user.municipi, mfa=mfa)
     return worker_factory(DirectoryService, db=DatabaseAccess(store, Mock()), caller=caller,
                           login_policy=POLICY, cipher=CIPHER, config=CONFIG)
 
@@ -101,6 +102,36 @@ def test_each_tier_invites_only_what_it_holds_within_its_reach(store):
     for inviter, body, error in refused:
         with pytest.raises(error):
             as_user(store, inviter).invite({"display_name": "X", "email": "z@x.it", **body})
+
+
+def test_managing_people_needs_a_login_with_the_second_factor(store):
+    coordinator = join(store, "citta", "coord.nuovo", email="cn@x.it", role="coordinator",
+                       municipi=[8])
+    without = as_user(store, "coord.nuovo", mfa=False)
+    with pytest.raises(Forbidden) as refused:
+        without.invite({"display_name": "X", "email": "z@x.it", "role": "partner_admin",
+                        "organization_id": organisation(store, "QuBì 8")})
+    assert "second factor" in refused.value.detail
+    partner8b = next(u for u in without.list_users({})["items"] if u["username"] == "partner8b")
+    assert partner8b["actions"] == ["change_access", "deactivate"]  # what it may do, once in
+    with pytest.raises(Forbidden):
+        without.update_user(partner8b["id"], {"active": False})
+    assert coordinator["roles"] == ["coordinator"]
+
+
+def test_a_second_invitation_replaces_the_first_and_one_address_has_one_account(store):
+    desks = organisation(store, "QuBì 8")
+    body = dict(email="due@x.it", role="partner_admin", organization_id=desks)
+    _, first = invite(store, "coord8", **body)
+    _, second = invite(store, "coord8", **body)
+    with pytest.raises(Gone):  # replaced by the second
+        as_user(store).accept_invitation({"token": first, "username": "primo",
+                                          "password": PASSWORD})
+    account = as_user(store).accept_invitation({"token": second, "username": "secondo",
+                                                "password": PASSWORD})
+    as_user(store, "coord8").update_user(account["id"], {"active": False})
+    with pytest.raises(Conflict):  # a deactivated person is not invited back in
+        invite(store, "coord8", **body)
 
 
 def test_a_used_revoked_or_expired_link_is_gone_and_creates_nothing(store):
@@ -200,9 +231,13 @@ def enrolled(store, username="nuova.asc"):
                    municipi=[8])
     login = as_user(store).authenticate({"username": username, "password": PASSWORD})
     assert login["mfa"] is False and login["mfa_enrolment_required"] is True
-    me = as_user(store, username)
+    me = as_user(store, username, mfa=False)
     secret = me.start_two_factor()["secret"]
-    upgraded = me.confirm_two_factor(login["session_id"], {"code": pyotp.TOTP(secret).now()})
+    with pytest.raises(Invalid) as no_password:  # a stolen session alone binds no device
+        me.confirm_two_factor(login["session_id"], {"code": pyotp.TOTP(secret).now()})
+    assert "password" in no_password.value.errors
+    upgraded = me.confirm_two_factor(login["session_id"], {"code": pyotp.TOTP(secret).now(),
+                                                           "password": PASSWORD})
     assert upgraded["mfa"] is True and len(upgraded["recovery_codes"]) == 10
     return account, secret, upgraded["recovery_codes"]
 
@@ -219,6 +254,22 @@ def test_two_factor_is_asked_at_login_once_enrolled_and_a_code_is_good_once(stor
     assert log_in({"username": "nuova.asc", "password": PASSWORD, "otp": recovery[0]})["mfa"]
     with pytest.raises(NotAuthenticated):
         log_in({"username": "nuova.asc", "password": PASSWORD, "otp": recovery[0]})
+
+
+def test_a_session_opened_without_the_code_passes_it_later(store):
+    _, secret, _ = enrolled(store)
+    me = as_user(store, "nuova.asc", mfa=False)
+    with store.transaction() as tx:  # as single sign-on opens it: no second factor yet
+        user = tx.session.execute(select(User).where(User.username == "nuova.asc")).scalar_one()
+        opened = users.open_session(tx.session, user, POLICY)
+    assert opened["mfa"] is False
+    with pytest.raises(Invalid):
+        me.pass_second_factor(opened["session_id"], {"code": "000000"})
+    later = pyotp.TOTP(secret).at(utcnow().timestamp() + 30)
+    passed = me.pass_second_factor(opened["session_id"], {"code": later})
+    assert passed["mfa"] is True and passed["session_id"] == opened["session_id"]
+    with pytest.raises(NotAuthenticated):  # the refresh token of before is used up
+        as_user(store).refresh_session(opened["refresh_token"])
 
 
 def test_wrong_codes_lock_the_account_and_the_tier_above_resets_a_lost_device(store):
@@ -248,10 +299,13 @@ def test_accounts_say_what_the_caller_may_do_to_them(store):
     me = as_user(store, "partner8a").get_user(as_user(store, "partner8a").caller.user_id)
     assert me["actions"] == []
     options = as_user(store, "coord8").grant_options()
-    assert options["roles"] == ["partner_admin"]
+    assert options["roles"] == [{"role": "partner_admin", "scope": "organization"}]
     assert {o["name"] for o in options["organizations"]} >= {"Spazio Famiglie Gallaratese (demo)"}
     assert "La Casa dei Giochi" not in {o["name"] for o in options["organizations"]}
-    assert as_user(store, "partner8a").grant_options()["roles"] == ["partner_admin", "partner"]
+    assert [r["role"] for r in as_user(store, "partner8a").grant_options()["roles"]] == [
+        "partner_admin", "partner"]
+    with pytest.raises(Invalid):  # one role an account: several that do not make one, refused
+        as_user(store, "citta").update_user(partner8b["id"], {"roles": ["partner", "city"]})
 
 
 def test_a_reset_link_works_once_and_says_nothing_about_unknown_addresses(store):

@@ -13,6 +13,7 @@ from services.common.errors import NotAuthenticated
 from services.common.sealing import Cipher
 from services.directory import users
 from services.directory.demo import load_demo
+from services.directory.passwords import token_digest
 from services.directory.models import (AccountEvent, Base, Invitation, RefreshToken,
                                        SingleSignOnIdentity, User)
 from services.directory.service import DirectoryService
@@ -38,10 +39,10 @@ def directory(store, caller=Caller(), roles_claim=""):
 
 
 def sign_in(store, subject="sub-1", email="citta@rete-qubi.example", verified=True, roles=None,
-            roles_claim=""):
+            roles_claim="", second_factor=False):
     return directory(store, roles_claim=roles_claim).single_sign_on({
         "issuer": ISSUER, "subject": subject, "email": email, "email_verified": verified,
-        "roles": roles})
+        "roles": roles, "second_factor": second_factor})
 
 
 def user(store, username) -> User:
@@ -72,7 +73,7 @@ def test_a_verified_address_links_its_account_which_then_logs_in_as_a_password_l
     with store.transaction() as tx:
         link = tx.session.get(SingleSignOnIdentity, (ISSUER, "sub-1"))
         assert link.user_id == grant["user_id"]
-        assert tx.session.get(RefreshToken, users._digest(grant["refresh_token"])) is not None
+        assert tx.session.get(RefreshToken, token_digest(grant["refresh_token"])) is not None
     assert user(store, "citta").last_login_at is not None
 
     change(store, "citta", email="another@rete-qubi.example")
@@ -122,7 +123,7 @@ def test_with_a_roles_claim_its_known_roles_replace_the_accounts_at_each_login(s
     assert grant["roles"] == ["partner", "partner_admin", "city"]
     assert user(store, "coord8").roles == ["partner", "partner_admin", "city"]
     with store.transaction() as tx:  # the session with the former roles ended
-        assert tx.session.get(RefreshToken, users._digest(earlier["refresh_token"])).revoked_at
+        assert tx.session.get(RefreshToken, token_digest(earlier["refresh_token"])).revoked_at
         assert tx.session.execute(select(AccountEvent.action).where(
             AccountEvent.user_id == grant["user_id"])).scalars().all().count("access_changed") == 1
     assert sign_in(store, email=None, roles_claim="groups", roles=None)["roles"] == []
@@ -132,5 +133,19 @@ def test_with_a_roles_claim_its_known_roles_replace_the_accounts_at_each_login(s
 
 def _caller(store, username) -> Caller:
     found = user(store, username)
-    return Caller(user_id=found.id, username=found.username, roles=found.roles,
+    return Caller(user_id=found.id, username=found.username, roles=found.roles, mfa=True,
                   municipi=found.municipi, organization_id=found.organization_id)
+
+
+def test_the_session_passes_the_second_factor_only_when_the_provider_says_so(store):
+    change(store, "citta", mfa_exempt=False)
+    assert sign_in(store)["mfa"] is False  # the platform asks for the code in this session
+    assert sign_in(store, second_factor=True)["mfa"] is True
+
+
+def test_an_organisations_people_are_not_linked_by_single_sign_on(store):
+    refused(lambda: sign_in(store, subject="org", email="partner8b@rete-qubi.example"))
+    directory(store, caller=_caller(store, "coord8")).invite({
+        "email": "operatrice@ente.example", "display_name": "Operatrice",
+        "role": "partner_admin", "organization_id": user(store, "partner8b").organization_id})
+    refused(lambda: sign_in(store, subject="org-2", email="operatrice@ente.example"))
