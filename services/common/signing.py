@@ -1,8 +1,8 @@
 """The caller context, signed: who calls cannot be made up by whoever can publish on the bus.
 
 The gateway, and each service calling another, signs the context it sends (HMAC-SHA256 with
-the first of CONTEXT_KEYS) over the caller's claims, the request id, the origin and an expiry a
-minute ahead; a service checks it against every key of CONTEXT_KEYS before a method runs
+the first of CONTEXT_KEYS) over the caller's claims, the request id, the origin and an expiry
+seconds ahead; a service checks it against every key of CONTEXT_KEYS before a method runs
 (services/common/rpc.py). Keys rotate with an overlap: a new key first signs while the old one,
 second, is still accepted.
 """
@@ -15,7 +15,9 @@ from services.common.serialization import dumps
 
 EXPIRES_KEY = "expires"
 SIGNATURE_KEY = "signature"
-TTL_SECONDS = 60
+# as long as a call may wait for its service (RPC_TIMEOUT) and a little clock skew: a context
+# read off the bus is worth little to whoever would replay it
+TTL_SECONDS = 15
 ANONYMOUS_CLAIMS = dumps({key: getattr(Caller(), key) for key in CLAIMS}).decode()
 
 
