@@ -26,10 +26,10 @@ from services.common.database import Store
 from services.common.migrations import upgrade
 from services.common.rpc import SignedClusterRpcProxy
 from services.common.schemas import ROME
+from services.directory.contract.catalogue import CATEGORIES, DIMENSIONS, ServiceQuerySchema
 from services.directory.demo import ZONES, load_demo
 from services.directory.models import (Base, Location, Membership, Network, Organization, Phone,
                                        Schedule, Service)
-from services.directory.schemas import CATEGORIES, DIMENSIONS, ServiceQuerySchema
 from services.directory.search import ServiceIndex
 from services.directory.text import fold
 from tests.platform import free_port

@@ -83,7 +83,7 @@ def invite(settings, email, name, role, municipi, organization_id):
     from services.common.sealing import Cipher
     from services.common.schemas import load
     from services.directory import invitations
-    from services.directory.account_schemas import InvitationCreateSchema
+    from services.directory.contract.people import InvitationCreateSchema
     from services.directory.models import Base as DirectoryBase
 
     # the operator, who holds the platform's keys, acts as the city with every factor passed

@@ -9,10 +9,9 @@ from marshmallow import Schema, fields, validate
 
 from gateway.api.common import BEARER, answer, answers, call, problems, require_login
 from gateway.auth import issue_token
-from services.directory.account_schemas import (CodeSchema, EnrolmentSchema,
+from services.directory.contract.people import (CodeSchema, CredentialsSchema, EnrolmentSchema,
                                                 PasswordChangeSchema, RecoveryCodesSchema,
                                                 ResetConfirmSchema, ResetRequestSchema)
-from services.directory.schemas import CredentialsSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="Authentication")
 

@@ -6,9 +6,9 @@ from flask_smorest import Blueprint
 from gateway.api.common import BEARER, answer, answers, page_schema, require_login, require_role
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR, PARTNER
-from services.events.schemas import (DeliveryCreateSchema, DeliverySchema, DriveCreateSchema,
-                                     DriveQuerySchema, DriveSchema, PledgeCreateSchema,
-                                     PledgeSchema)
+from services.events.contract import (DeliveryCreateSchema, DeliverySchema, DriveCreateSchema,
+                                      DriveQuerySchema, DriveSchema, PledgeCreateSchema,
+                                      PledgeSchema)
 
 blp = Blueprint("drives", __name__, url_prefix="/api/v1", description="Donation drives")
 DrivePage = page_schema(DriveSchema, "DrivePage")

@@ -6,10 +6,10 @@ from gateway.api.common import (BEARER, answer, answers, call, page_schema, requ
                                 require_role)
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR, PARTNER
-from services.events.schemas import (AttendanceSchema, CancelQuerySchema, EventCreateSchema,
-                                     EventQuerySchema, EventSchema, EventUpdateSchema,
-                                     RegistrationCreateSchema, RegistrationQuerySchema,
-                                     RegistrationReceiptSchema, RegistrationSchema)
+from services.events.contract import (AttendanceSchema, CancelQuerySchema, EventCreateSchema,
+                                      EventQuerySchema, EventSchema, EventUpdateSchema,
+                                      RegistrationCreateSchema, RegistrationQuerySchema,
+                                      RegistrationReceiptSchema, RegistrationSchema)
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="Events")
 EventPage = page_schema(EventSchema, "EventPage")

@@ -9,12 +9,12 @@ from marshmallow import fields
 from gateway.api.common import (BEARER, answer, answers, call, page_schema, problems,
                                 require_login, require_role)
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
-from services.funds.schemas import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
-                                    BudgetUpdateSchema, DecisionReasonSchema,
-                                    FundPaymentCreateSchema, FundReportQuerySchema,
-                                    FundReportSchema, FundRequestCreateSchema,
-                                    FundRequestQuerySchema, FundRequestSchema, LedgerEntrySchema,
-                                    LedgerQuerySchema, LedgerTotalsSchema, TopUpCreateSchema)
+from services.funds.contract import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
+                                     BudgetUpdateSchema, DecisionReasonSchema,
+                                     FundPaymentCreateSchema, FundReportQuerySchema,
+                                     FundReportSchema, FundRequestCreateSchema,
+                                     FundRequestQuerySchema, FundRequestSchema, LedgerEntrySchema,
+                                     LedgerQuerySchema, LedgerTotalsSchema, TopUpCreateSchema)
 
 blp = Blueprint("funds", __name__, url_prefix="/api/v1/funds",
                 description="Community funds (fondo di comunità) of the networks")

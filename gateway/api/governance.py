@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from gateway.api.common import answer, answers
-from services.directory.schemas import GovernanceBodySchema, GovernanceQuerySchema
+from services.directory.contract.catalogue import GovernanceBodySchema, GovernanceQuerySchema
 
 blp = Blueprint("governance", __name__, url_prefix="/api/v1", description="Governance")
 

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from gateway.api.common import answer, answers
 from gateway.problems import ProblemSchema
-from services.directory.schemas import HsdsQuerySchema
+from services.directory.contract.catalogue import HsdsQuerySchema
 
 blp = Blueprint("hsds", __name__, url_prefix="/api/v1/hsds",
                 description="HSDS 3.0: the directory in Open Referral's format")

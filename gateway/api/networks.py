@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 
 from gateway.api.common import answer, answers, page_schema
-from services.directory.schemas import NetworkSchema
+from services.directory.contract.catalogue import NetworkSchema
 
 blp = Blueprint("networks", __name__, url_prefix="/api/v1", description="Municipal networks")
 NetworkPage = page_schema(NetworkSchema, "NetworkPage")

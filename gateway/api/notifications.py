@@ -5,8 +5,8 @@ from marshmallow import Schema, fields
 
 from gateway.api.common import BEARER, answer, answers, page_schema, problems, require_login
 from gateway.problems import ProblemSchema
-from services.notifications.schemas import (InboxQuerySchema, NotificationSchema,
-                                            PreferencesSchema)
+from services.notifications.contract import (InboxQuerySchema, NotificationSchema,
+                                             PreferencesSchema)
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="Notifications")
 

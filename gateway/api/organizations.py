@@ -8,9 +8,9 @@ from gateway.api.common import (BEARER, answer, answers, call, page_schema, requ
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR
 from services.common.errors import Invalid
-from services.directory.schemas import (MUNICIPIO, OrganizationCreateSchema,
-                                        OrganizationQuerySchema, OrganizationSchema,
-                                        OrganizationUpdateSchema)
+from services.directory.contract.catalogue import (MUNICIPIO, OrganizationCreateSchema,
+                                                   OrganizationQuerySchema, OrganizationSchema,
+                                                   OrganizationUpdateSchema)
 
 blp = Blueprint("organizations", __name__, url_prefix="/api/v1",
                 description="Organisations of the networks")

@@ -5,11 +5,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from gateway.api.common import BEARER, answer, answers, page_schema, problems, require_login
-from services.directory.account_schemas import (AccountQuerySchema, AccountSchema,
+from services.common.schemas import PageArgs
+from services.directory.contract.people import (AccountQuerySchema, AccountSchema,
                                                 AccountUpdateSchema, HistoryEntrySchema,
                                                 InvitationAcceptSchema, InvitationCreateSchema,
                                                 InvitationSchema)
-from services.common.schemas import PageArgs
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1",
                 description="People: invitations and accounts, each tier within its reach")

@@ -6,9 +6,9 @@ from marshmallow import Schema, fields
 from gateway.api.common import (BEARER, answer, answers, page_schema, problems, require_login,
                                 require_role)
 from services.common.context import PARTNER, SOCIAL_WORKER
-from services.referrals.schemas import (AuditEntrySchema, CompleteSchema, DeclineSchema,
-                                        NoteCreateSchema, NoteSchema, ReferralCreateSchema,
-                                        ReferralQuerySchema, ReferralSchema, WithdrawSchema)
+from services.referrals.contract import (AuditEntrySchema, CompleteSchema, DeclineSchema,
+                                         NoteCreateSchema, NoteSchema, ReferralCreateSchema,
+                                         ReferralQuerySchema, ReferralSchema, WithdrawSchema)
 
 blp = Blueprint("referrals", __name__, url_prefix="/api/v1", description="Referrals")
 ReferralPage = page_schema(ReferralSchema, "ReferralPage")

@@ -5,8 +5,8 @@ from flask_smorest import Blueprint
 from gateway.api.common import BEARER, answer, answers, call, page_schema, require_role
 from gateway.problems import ProblemSchema
 from services.common.context import CITY, COORDINATOR, PARTNER
-from services.directory.schemas import (ServiceCreateSchema, ServiceQuerySchema, ServiceSchema,
-                                        ServiceUpdateSchema)
+from services.directory.contract.catalogue import (ServiceCreateSchema, ServiceQuerySchema,
+                                                   ServiceSchema, ServiceUpdateSchema)
 
 blp = Blueprint("services", __name__, url_prefix="/api/v1", description="Services")
 ServicePage = page_schema(ServiceSchema, "ServicePage")

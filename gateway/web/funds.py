@@ -21,10 +21,10 @@ from gateway.web.translations import REASONS_IT
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME
 from services.funds import permissions
-from services.funds.models import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CHILD,
-                                   CITY_STAGE, COLLECTIVE, COMMITMENT, MUNICIPAL, PAID, PAYMENT,
-                                   PENDING, REJECTED, SOURCES, STATUSES, SUBMITTED, TOP_UP,
-                                   WITHDRAWN)
+from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CHILD,
+                                     CITY_STAGE, COLLECTIVE, COMMITMENT, MUNICIPAL, PAID, PAYMENT,
+                                     PENDING, REJECTED, SOURCES, STATUSES, SUBMITTED, TOP_UP,
+                                     WITHDRAWN)
 
 MEMBERS = ("partner", "social_worker", "coordinator", "city")
 QUEUE_SIZE = 10

@@ -7,7 +7,7 @@ from gateway.web import bp
 from gateway.web.common import call, render, require_role, try_call
 from gateway.web.i18n import code
 from gateway.web.i18n import gettext as _
-from services.referrals.schemas import STATUSES
+from services.referrals.contract import STATUSES
 
 MUNICIPAL = ("social_worker", "coordinator", "city")
 

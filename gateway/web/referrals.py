@@ -15,8 +15,8 @@ from gateway.web.i18n import gettext as _
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME, load
 from services.common.vocabulary import DIMENSIONS
-from services.referrals.schemas import (DECLINE_REASONS, OUTCOMES, STATUSES, URGENCIES,
-                                        ReferralCreateSchema)
+from services.referrals.contract import (DECLINE_REASONS, OUTCOMES, STATUSES, URGENCIES,
+                                         ReferralCreateSchema)
 
 SENDERS = ("partner", "social_worker")
 READERS = ("partner", "social_worker", "coordinator")

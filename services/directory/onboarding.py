@@ -25,9 +25,9 @@ from services.common.context import CITY, COORDINATOR, Caller
 from services.common.errors import Forbidden, Invalid
 from services.common.schemas import load
 from services.directory import catalog, organizations
+from services.directory.contract.catalogue import (CATEGORIES, DIMENSIONS, OrganizationCreateSchema,
+                                                   ServiceCreateSchema)
 from services.directory.models import Membership, Network, Organization, Service
-from services.directory.schemas import (CATEGORIES, DIMENSIONS, OrganizationCreateSchema,
-                                        ServiceCreateSchema)
 from services.directory.text import fold
 
 ORGANIZATION_COLUMNS = (

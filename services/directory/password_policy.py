@@ -5,9 +5,9 @@ repeated or sequential run, or built on the person's own username or on the plat
 import functools
 
 from services.common.errors import Invalid
+from services.directory.contract.people import PASSWORD_MAX_LENGTH as MAX_LENGTH
 
 MIN_LENGTH = 12
-MAX_LENGTH = 200
 PLATFORM_WORDS = ("qubi", "retequbi")
 RUNS = "abcdefghijklmnopqrstuvwxyz0123456789"
 

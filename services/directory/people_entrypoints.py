@@ -6,16 +6,15 @@ from services.common.errors import Invalid
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.directory import accounts, credentials, invitations, two_factor
-from services.directory.account_schemas import (AccountQuerySchema, AccountSchema,
+from services.directory.contract.people import (AccountQuerySchema, AccountSchema,
                                                 AccountUpdateSchema, CodeSchema,
-                                                GrantOptionsSchema, HistoryEntrySchema,
-                                                InvitationAcceptSchema, InvitationCreateSchema,
-                                                InvitationPreviewSchema, InvitationSchema,
-                                                PasswordChangeSchema, ResetConfirmSchema,
-                                                ResetRequestSchema)
+                                                GrantOptionsSchema, GrantSchema,
+                                                HistoryEntrySchema, InvitationAcceptSchema,
+                                                InvitationCreateSchema, InvitationPreviewSchema,
+                                                InvitationSchema, PasswordChangeSchema,
+                                                ResetConfirmSchema, ResetRequestSchema)
 from services.directory.invitations import NO_PASSWORD
 from services.directory.models import User
-from services.directory.schemas import GrantSchema
 
 INVITATION = InvitationSchema()
 ACCOUNT = AccountSchema()

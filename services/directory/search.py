@@ -26,8 +26,8 @@ from services.common.database import Store, next_in_sequence
 from services.common.memory import collector_paused
 from services.common.schemas import local_time
 from services.common.serialization import encoded
+from services.directory.contract.catalogue import ServiceSchema
 from services.directory.models import Base, CatalogRevision, Service
-from services.directory.schemas import ServiceSchema
 from services.directory.text import fold, terms
 
 DUMP = ServiceSchema().dump

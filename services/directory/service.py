@@ -8,22 +8,23 @@ from nameko.extensions import DependencyProvider
 from services.common.database import Database
 from services.common.errors import NotAuthenticated
 from services.common.rpc import rpc
-from services.common.sealing import DataCipher
 from services.common.schemas import load, paged
+from services.common.sealing import DataCipher
 from services.common.service import ReportingService
 from services.directory import (catalog, governance, hsds, networks, onboarding, organizations,
                                 people, single_sign_on, statistics, users)
+from services.directory.contract.catalogue import (GovernanceBodySchema, GovernanceQuerySchema,
+                                                   HsdsQuerySchema, NetworkSchema,
+                                                   OrganizationCreateSchema,
+                                                   OrganizationQuerySchema, OrganizationSchema,
+                                                   OrganizationUpdateSchema, ServiceCreateSchema,
+                                                   ServiceQuerySchema, ServiceSchema,
+                                                   ServiceUpdateSchema)
+from services.directory.contract.people import (CredentialsSchema, GrantSchema, RecipientSchema,
+                                                SingleSignOnSchema)
 from services.directory.models import Base
 from services.directory.people_entrypoints import PeopleEntrypoints
 from services.directory.search import SearchIndex
-from services.directory.schemas import (CredentialsSchema, GovernanceBodySchema,
-                                        GovernanceQuerySchema, GrantSchema, HsdsQuerySchema,
-                                        NetworkSchema,
-                                        OrganizationCreateSchema, OrganizationQuerySchema,
-                                        OrganizationSchema, OrganizationUpdateSchema,
-                                        RecipientSchema, ServiceCreateSchema, ServiceQuerySchema,
-                                        ServiceSchema, ServiceUpdateSchema,
-                                        SingleSignOnSchema)
 
 NETWORK = NetworkSchema()
 ORGANIZATION = OrganizationSchema()

@@ -10,11 +10,11 @@ from sqlalchemy import or_, select
 
 from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
-from services.events.models import CANCELLED, DRAFT, PUBLISHED, Event, EventOrganizer
-from services.events.places import active_registrations, fill_places, lock
+from services.events.contract import CANCELLED, DRAFT, ENDS_AFTER_START, PUBLISHED
+from services.events.models import Event, EventOrganizer
 from services.events.permissions import (default_municipio, organizer_ids, require_manage,
                                          require_organizer, visible_events)
-from services.events.schemas import ENDS_AFTER_START
+from services.events.places import active_registrations, fill_places, lock
 
 LOCATION = {"id": "location_id", "name": "place", "address": "address", "zone": "zone"}
 

@@ -10,8 +10,9 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 
 from services.common.schemas import ROME
-from services.events.models import (OPEN, PUBLISHED, Drive, DriveItem, DriveOrganizer,
-                                    DropOffPoint, Event, EventOrganizer)
+from services.events.contract import OPEN, PUBLISHED
+from services.events.models import (Drive, DriveItem, DriveOrganizer, DropOffPoint, Event,
+                                    EventOrganizer)
 
 CASA_DEI_GIOCHI_ORGANIZERS = [
     "Tempo per l'infanzia Coop. Soc.", "UVI - Unione Volontari per l'Infanzia",

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
 from services.common.schemas import local_time
-from services.events.models import (CLOSED, OPEN, Delivery, Drive, DriveItem, DriveOrganizer,
-                                    DropOffPoint, Pledge, locked)
+from services.events.contract import CLOSED, OPEN
+from services.events.models import (Delivery, Drive, DriveItem, DriveOrganizer, DropOffPoint,
+                                    Pledge, locked)
 from services.events.permissions import (default_municipio, organizer_ids, require_manage,
                                          require_organizer)
 

@@ -9,7 +9,8 @@ from datetime import timedelta, timezone
 import icalendar
 
 from services.common.schemas import local_time
-from services.events.models import CANCELLED, Event
+from services.events.contract import CANCELLED
+from services.events.models import Event
 
 UID_DOMAIN = "qubi.comune.milano.it"
 PRODID = "-//Comune di Milano//Rete QuBì//IT"

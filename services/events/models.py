@@ -12,11 +12,7 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
-
-DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
-PUBLIC, NETWORK = "public", "network"
-CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
-OPEN, CLOSED = "open", "closed"
+from services.events.contract import CONFIRMED, DRAFT, OPEN, PUBLIC
 
 
 class Base(DeclarativeBase):

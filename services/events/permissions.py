@@ -10,7 +10,8 @@ from sqlalchemy import and_, false, or_, select, true
 
 from services.common.context import CITY, COORDINATOR, PARTNER, Caller
 from services.common.errors import Forbidden, Invalid
-from services.events.models import PUBLIC, Event, EventOrganizer
+from services.events.contract import PUBLIC
+from services.events.models import Event, EventOrganizer
 
 ORGANIZERS = (PARTNER, COORDINATOR, CITY)
 

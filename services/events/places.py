@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from services.events.models import (CANCELLED, CONFIRMED, WAITLISTED, Event, Registration,
-                                    locked)
+from services.events.contract import CANCELLED, CONFIRMED, WAITLISTED
+from services.events.models import Event, Registration, locked
 
 
 def lock(session, event_id: str) -> Event:

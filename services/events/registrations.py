@@ -18,7 +18,8 @@ from services.common.context import Caller
 from services.common.errors import Conflict, NotFound
 from services.common.schemas import local_time
 from services.events import agenda
-from services.events.models import CANCELLED, CONFIRMED, PUBLISHED, WAITLISTED, Registration
+from services.events.contract import CANCELLED, CONFIRMED, PUBLISHED, WAITLISTED
+from services.events.models import Registration
 from services.events.places import fill_places, lock, registration_event, someone_waits
 
 CSV_COLUMNS = ("Nome", "Contatto", "Adulti", "Bambini", "Stato", "Ordine di arrivo", "Presente",

@@ -7,14 +7,14 @@ from services.common.rpc import rpc
 from services.common.schemas import load, local_time, paged
 from services.common.service import ReportingService
 from services.events import agenda, drives, ical, registrations, statistics
+from services.events.contract import (AttendanceSchema, CancelQuerySchema, DeliveryCreateSchema,
+                                      DeliverySchema, DriveCreateSchema, DriveQuerySchema,
+                                      DriveSchema, EventCreateSchema, EventQuerySchema, EventSchema,
+                                      EventUpdateSchema, PledgeCreateSchema, PledgeSchema,
+                                      RegistrantSchema, RegistrationCreateSchema,
+                                      RegistrationQuerySchema, RegistrationReceiptSchema,
+                                      RegistrationSchema)
 from services.events.models import Base, Event
-from services.events.schemas import (AttendanceSchema, CancelQuerySchema, DeliveryCreateSchema,
-                                     DeliverySchema, DriveCreateSchema, DriveQuerySchema,
-                                     DriveSchema, EventCreateSchema, EventQuerySchema, EventSchema,
-                                     EventUpdateSchema, PledgeCreateSchema, PledgeSchema,
-                                     RegistrantSchema, RegistrationCreateSchema,
-                                     RegistrationQuerySchema, RegistrationReceiptSchema,
-                                     RegistrationSchema)
 
 EVENT = EventSchema()
 RECEIPT = RegistrationReceiptSchema()

@@ -2,7 +2,8 @@
 from sqlalchemy import func, select
 
 from services.common.privacy import shown
-from services.events.models import CONFIRMED, PUBLISHED, Drive, Event, Registration
+from services.events.contract import CONFIRMED, PUBLISHED
+from services.events.models import Drive, Event, Registration
 
 
 def per_municipio(session, municipi: list) -> dict:

@@ -21,12 +21,11 @@ from services.common.database import next_in_sequence
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import local_time
 from services.funds import budgets, ledger, permissions
-from services.funds.models import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CITY_STAGE,
-                                   COMMITMENT, MUNICIPAL, PAID, PAYMENT, PENDING, REJECTED,
-                                   SUBMITTED, WITHDRAWN, Budget, CodeCounter, Decision,
-                                   FundRequest, LedgerEntry, find)
+from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CITY_STAGE,
+                                     COMMITMENT, MUNICIPAL, PAID, PAYMENT, PENDING, REJECTED,
+                                     SUBMITTED, WITHDRAWN, euros)
+from services.funds.models import Budget, CodeCounter, Decision, FundRequest, LedgerEntry, find
 from services.funds.payloads import request_payload
-from services.funds.schemas import euros
 
 
 def submit(tx, caller: Caller, data: dict, now: datetime) -> FundRequest:

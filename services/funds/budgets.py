@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from services.common.context import CITY, Caller
 from services.common.errors import Conflict, NotFound
 from services.funds import ledger, permissions
-from services.funds.models import SOURCES, TOP_UP, Budget, LedgerEntry, find
-from services.funds.schemas import euros
+from services.funds.contract import SOURCES, TOP_UP, euros
+from services.funds.models import Budget, LedgerEntry, find
 
 
 def create(tx, caller: Caller, data: dict, now: datetime) -> Budget:

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from services.common.context import Caller
 from services.funds import ledger
-from services.funds.models import DEFAULT_THRESHOLD_CENTS, TOP_UP, Budget
+from services.funds.contract import DEFAULT_THRESHOLD_CENTS, TOP_UP
+from services.funds.models import Budget
 
 PERIOD = "2025-2026"
 OPENED = datetime(2025, 5, 8, 8, 0, tzinfo=timezone.utc)

@@ -21,10 +21,10 @@ from services.common.context import CITY, Caller
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import local_time
 from services.funds import permissions
-from services.funds.models import (APPROVED, CANCELLATION, COMMITMENT, PAID, PAYMENT,
-                                   REVERSIBLE, TOP_UP, Budget, FundRequest, LedgerEntry, find)
-from services.funds.schemas import euros
+from services.funds.contract import APPROVED, CANCELLATION, COMMITMENT, PAID, PAYMENT, TOP_UP, euros
+from services.funds.models import Budget, FundRequest, LedgerEntry, find
 
+REVERSIBLE = (TOP_UP, PAYMENT)
 # how each kind of entry moves the running totals: (funded, committed, spent)
 EFFECTS = {TOP_UP: (1, 0, 0), COMMITMENT: (0, 1, 0), PAYMENT: (0, -1, 1),
            CANCELLATION: (0, -1, 0)}

@@ -16,24 +16,7 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
-
-# request kinds
-COLLECTIVE, CHILD = "collective", "child"
-KINDS = (COLLECTIVE, CHILD)
-# request statuses
-SUBMITTED, AWAITING_CITY, APPROVED, PAID = "submitted", "awaiting_city", "approved", "paid"
-REJECTED, WITHDRAWN, CANCELLED = "rejected", "withdrawn", "cancelled"
-STATUSES = (SUBMITTED, AWAITING_CITY, APPROVED, PAID, REJECTED, WITHDRAWN, CANCELLED)
-PENDING = (SUBMITTED, AWAITING_CITY)
-# approval stages and outcomes
-MUNICIPAL, CITY_STAGE = "municipal", "city"
-# ledger entry kinds
-TOP_UP, COMMITMENT, PAYMENT, CANCELLATION = "top_up", "commitment", "payment", "cancellation"
-ENTRY_KINDS = (TOP_UP, COMMITMENT, PAYMENT, CANCELLATION)
-REVERSIBLE = (TOP_UP, PAYMENT)
-# where a budget's money comes from
-SOURCES = ("city", "foundation", "donation", "other")
-DEFAULT_THRESHOLD_CENTS = 500_00
+from services.funds.contract import APPROVED, CANCELLED, DEFAULT_THRESHOLD_CENTS, PAID
 
 
 class Base(DeclarativeBase):

@@ -1,7 +1,7 @@
 """What the funds events say: ids, codes, amounts and the municipio; never who the child is
 (not even the code that links a cost to a family)."""
+from services.funds.contract import euros
 from services.funds.models import FundRequest
-from services.funds.schemas import euros
 
 
 def request_payload(request: FundRequest, **extra) -> dict:

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from services.common.privacy import report_scope, shown, shown_counts
 from services.common.vocabulary import DIMENSIONS
-from services.funds.models import (CANCELLATION, CHILD, COMMITMENT, PAYMENT, SOURCES, STATUSES,
-                                   TOP_UP, Budget, FundRequest, LedgerEntry)
-from services.funds.schemas import euros
+from services.funds.contract import (CANCELLATION, CHILD, COMMITMENT, PAYMENT, SOURCES, STATUSES,
+                                     TOP_UP, euros)
+from services.funds.models import Budget, FundRequest, LedgerEntry
 
 CSV_COLUMNS = ("Municipio", "Periodo", "Sezione", "Voce", "Stanziato", "Impegnato", "Speso",
                "Disponibile", "Approvato nel mese", "Richieste")

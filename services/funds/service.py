@@ -5,13 +5,13 @@ from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.service import ReportingService
 from services.funds import approvals, budgets, ledger, reports
+from services.funds.contract import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
+                                     BudgetUpdateSchema, DecisionReasonSchema,
+                                     FundPaymentCreateSchema, FundReportQuerySchema,
+                                     FundReportSchema, FundRequestCreateSchema,
+                                     FundRequestQuerySchema, FundRequestSchema, LedgerEntrySchema,
+                                     LedgerQuerySchema, LedgerTotalsSchema, TopUpCreateSchema)
 from services.funds.models import Base
-from services.funds.schemas import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
-                                    BudgetUpdateSchema, DecisionReasonSchema,
-                                    FundPaymentCreateSchema, FundReportQuerySchema,
-                                    FundReportSchema, FundRequestCreateSchema,
-                                    FundRequestQuerySchema, FundRequestSchema, LedgerEntrySchema,
-                                    LedgerQuerySchema, LedgerTotalsSchema, TopUpCreateSchema)
 
 BUDGET = BudgetSchema()
 REQUEST = FundRequestSchema()

@@ -12,9 +12,9 @@ from services.common.schemas import load, paged
 from services.common.sealing import DataCipher
 from services.common.service import QubiService
 from services.notifications import account_mail, audiences, digest, inbox, mailer, preferences
+from services.notifications.contract import (InboxQuerySchema, NotificationSchema,
+                                             PreferencesSchema)
 from services.notifications.models import Base
-from services.notifications.schemas import (InboxQuerySchema, NotificationSchema,
-                                            PreferencesSchema)
 
 NOTIFICATION = NotificationSchema()
 

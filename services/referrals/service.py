@@ -6,13 +6,13 @@ from services.common.database import Database
 from services.common.errors import Invalid, NotFound
 from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load
+from services.common.sealing import DataCipher
 from services.common.service import ReportingService
 from services.referrals import audit, deadlines, handovers, retention, statistics
-from services.common.sealing import DataCipher
+from services.referrals.contract import (AuditEntrySchema, CompleteSchema, DeclineSchema,
+                                         NoteCreateSchema, NoteSchema, ReferralCreateSchema,
+                                         ReferralQuerySchema, ReferralSchema, WithdrawSchema)
 from services.referrals.models import Base
-from services.referrals.schemas import (AuditEntrySchema, CompleteSchema, DeclineSchema,
-                                        NoteCreateSchema, NoteSchema, ReferralCreateSchema,
-                                        ReferralQuerySchema, ReferralSchema, WithdrawSchema)
 from services.referrals.visibility import present
 
 REFERRAL = ReferralSchema()

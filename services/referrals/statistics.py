@@ -5,8 +5,8 @@ from collections import Counter
 from sqlalchemy import select
 
 from services.common.privacy import shown, shown_counts
+from services.referrals.contract import OUTCOMES, STATUSES
 from services.referrals.models import Referral
-from services.referrals.schemas import OUTCOMES, STATUSES
 
 
 def per_municipio(session, municipi: list) -> dict:

@@ -20,12 +20,12 @@ from services.common.context import Caller
 from services.common.database import Store
 from services.common.schemas import load
 from services.directory import catalog, organizations
+from services.directory.contract.catalogue import (CATEGORIES, DIMENSIONS, OrganizationCreateSchema,
+                                                   ServiceCreateSchema)
 from services.directory.demo import load_demo
 from services.directory.hsds import hsds_page, organization_to_hsds, service_to_hsds
 from services.directory.models import (Base, ClosedDate, Location, Organization, Phone, Schedule,
                                        Service)
-from services.directory.schemas import (CATEGORIES, DIMENSIONS, OrganizationCreateSchema,
-                                        ServiceCreateSchema)
 
 from services.directory.tests.hsds_validators import (  # noqa: E402
     FULL_SERVICE_PAGE, ORGANIZATION, ORGANIZATION_LIST_ITEM, ORGANIZATION_PAGE, PAGE_FIELDS,

@@ -12,9 +12,9 @@ from services.common.context import Caller
 from services.common.database import Store
 from services.common.errors import Forbidden, Invalid
 from services.directory import onboarding
+from services.directory.contract.catalogue import CATEGORIES, DIMENSIONS
 from services.directory.demo import ZONES, load_demo
 from services.directory.models import OUTBOX, Base, Membership, Network, Organization, Service
-from services.directory.schemas import CATEGORIES, DIMENSIONS
 from tests.databases import empty_tables
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "onboarding.csv"

@@ -5,14 +5,14 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from services.common import serialization
 from services.common.context import Caller
 from services.common.database import Store
-from services.common import serialization
 from services.common.schemas import ROME
 from services.directory import catalog, search
+from services.directory.contract.catalogue import ServiceQuerySchema
 from services.directory.demo import load_demo
 from services.directory.models import Base, Organization, Service
-from services.directory.schemas import ServiceQuerySchema
 
 CITY = Caller(user_id="c", roles=["city"])
 DUOMO = (45.4642, 9.1900)

@@ -12,10 +12,10 @@ from services.common.database import Store
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.schemas import ROME, load
 from services.events import agenda, drives, ical, registrations
+from services.events.contract import (DriveCreateSchema, EventCreateSchema, EventUpdateSchema,
+                                      RegistrationCreateSchema)
 from services.events.demo import load_demo
 from services.events.models import Base, Drive, Event
-from services.events.schemas import (DriveCreateSchema, EventCreateSchema, EventUpdateSchema,
-                                     RegistrationCreateSchema)
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 ORG2, ORG8 = "2" * 36, "8" * 36

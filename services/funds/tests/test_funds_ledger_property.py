@@ -13,9 +13,10 @@ from services.common.database import Store
 from services.common.errors import Conflict
 from services.common.vocabulary import DIMENSIONS
 from services.funds import approvals, budgets, ledger, reports
-from services.funds.models import (APPROVED, AWAITING_CITY, CANCELLATION, COMMITMENT, PAYMENT,
-                                   PENDING, REVERSIBLE, TOP_UP, Base, Budget, FundRequest,
-                                   LedgerEntry)
+from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, COMMITMENT, PAYMENT,
+                                     PENDING, TOP_UP)
+from services.funds.ledger import REVERSIBLE
+from services.funds.models import Base, Budget, FundRequest, LedgerEntry
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 PARTNER = Caller(user_id="u-p8", roles=["partner"], municipi=[8], organization_id="8" * 36)

@@ -12,11 +12,11 @@ from services.common.database import Store
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.schemas import load
 from services.funds import approvals, budgets, ledger, reports
+from services.funds.contract import (BudgetCreateSchema, DecisionReasonSchema,
+                                     FundPaymentCreateSchema, FundRequestCreateSchema,
+                                     TopUpCreateSchema)
 from services.funds.demo import load_demo
 from services.funds.models import Base, Budget, FundRequest, LedgerEntry
-from services.funds.schemas import (BudgetCreateSchema, DecisionReasonSchema,
-                                    FundPaymentCreateSchema, FundRequestCreateSchema,
-                                    TopUpCreateSchema)
 
 NOW = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc)
 ORG8, ORG8B, ORG3 = "8" * 36, "b" * 36, "3" * 36

@@ -15,8 +15,8 @@ from services.directory.demo import DESK_ORGANIZATION, load_demo
 from services.directory.models import Base as DirectoryBase
 from services.directory.models import User
 from services.referrals import audit, handovers
+from services.referrals.contract import ReferralCreateSchema
 from services.referrals.models import Base
-from services.referrals.schemas import ReferralCreateSchema
 from services.referrals.tests.test_handovers import request
 
 

@@ -15,9 +15,9 @@ from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.schemas import load, local_time
 from services.common.sealing import Cipher
 from services.referrals import deadlines, handovers, retention
+from services.referrals.contract import ReferralCreateSchema
 from services.referrals.crypto import rotate_all
 from services.referrals.models import Base, Family, Referral
-from services.referrals.schemas import ReferralCreateSchema
 
 SENDER_ORG, RECEIVER_ORG, OTHER_ORG = "0" * 35 + "1", "0" * 35 + "2", "0" * 35 + "3"
 SENDER = Caller(mfa=True, user_id="u-sender", roles=["partner"], municipi=[8],

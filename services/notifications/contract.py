@@ -1,3 +1,4 @@
+"""The notifications service's contract: what comes in (validated) and what goes out."""
 from marshmallow import Schema, fields, validate
 
 from services.common.schemas import HOUR, PageArgs, Timestamp

@@ -1,4 +1,5 @@
-"""The directory's contract: what comes in (validated) and what goes out."""
+"""The directory's contract for its catalogue: networks, organisations, services, governance
+bodies; what comes in (validated) and what goes out."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.common.schemas import (AGE, MUNICIPIO, Moment, PageArgs, PartialSchema,
@@ -226,56 +227,3 @@ class GovernanceBodySchema(Schema):
     organizations = fields.List(fields.Nested(GovernanceOrganizationSchema))
     people = fields.List(fields.Nested(GovernancePersonSchema),
                          metadata={"description": "Only for logged-in members of the network"})
-
-
-class CredentialsSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    otp = fields.String(load_default=None, load_only=True, validate=validate.Length(max=20),
-                        metadata={"description": "A code of the authenticator app or a "
-                                                 "recovery code, when the account has two-factor on"})
-
-
-class IdentitySchema(Schema):
-    """Who a user is, as the gateway puts it in tokens and `GET /me`."""
-    user_id = fields.String()
-    username = fields.String()
-    display_name = fields.String(allow_none=True)
-    organization_id = fields.String(allow_none=True)
-    roles = fields.List(fields.String())
-    municipi = fields.List(fields.Integer())
-    tier = fields.String()
-    language = fields.String()
-    mfa = fields.Boolean(metadata={"description": "This login may read personal data as far as "
-                                                  "a second factor goes"})
-    mfa_enabled = fields.Boolean()
-    mfa_enrolment_required = fields.Boolean(metadata={
-        "description": "The role needs two-factor and it is not on yet: enrol first"})
-
-
-class GrantSchema(IdentitySchema):
-    """A login session's identity and its next refresh token, for the gateway to sign tokens."""
-    session_id = fields.String()
-    refresh_token = fields.String()
-    refresh_expires_in = fields.Integer()
-    access_expires_in = fields.Integer()
-
-
-class RecipientSchema(Schema):
-    user_id = fields.String(attribute="id")
-    roles = fields.List(fields.String())
-    language = fields.String()
-    email = fields.String(allow_none=True)
-
-
-class SingleSignOnSchema(Schema):
-    """A person the identity provider vouched for: the gateway checked the ID token."""
-    issuer = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    subject = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    email_verified = fields.Boolean(load_default=False)
-    roles = fields.List(fields.String(validate=validate.Length(max=100)), load_default=None,
-                        allow_none=True, validate=validate.Length(max=50), metadata={
-                            "description": "the values of the roles claim, when one is set"})
-    second_factor = fields.Boolean(load_default=False, metadata={
-        "description": "the provider says the login took several factors (amr: mfa)"})

@@ -6,8 +6,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from services.common.schemas import (AGE, HOUR, ID, MUNICIPIO, Moment, PageArgs, PartialSchema,
                                      Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
-from services.events.models import (CANCELLED, CLOSED, CONFIRMED, NETWORK, OPEN, PUBLIC,
-                                    WAITLISTED)
+
+DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
+PUBLIC, NETWORK = "public", "network"
+CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
+OPEN, CLOSED = "open", "closed"
 
 ENDS_AFTER_START = "The end comes after the start."
 PARTY = validate.Range(min=0, max=20)

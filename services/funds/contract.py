@@ -8,8 +8,23 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from services.common.schemas import ID, MUNICIPIO, ROME, PageArgs, Timestamp
 from services.common.vocabulary import DIMENSIONS
-from services.funds.models import (CHILD, COLLECTIVE, DEFAULT_THRESHOLD_CENTS, ENTRY_KINDS, KINDS,
-                                   SOURCES, STATUSES)
+
+# request kinds
+COLLECTIVE, CHILD = "collective", "child"
+KINDS = (COLLECTIVE, CHILD)
+# request statuses
+SUBMITTED, AWAITING_CITY, APPROVED, PAID = "submitted", "awaiting_city", "approved", "paid"
+REJECTED, WITHDRAWN, CANCELLED = "rejected", "withdrawn", "cancelled"
+STATUSES = (SUBMITTED, AWAITING_CITY, APPROVED, PAID, REJECTED, WITHDRAWN, CANCELLED)
+PENDING = (SUBMITTED, AWAITING_CITY)
+# approval stages and outcomes
+MUNICIPAL, CITY_STAGE = "municipal", "city"
+# ledger entry kinds
+TOP_UP, COMMITMENT, PAYMENT, CANCELLATION = "top_up", "commitment", "payment", "cancellation"
+ENTRY_KINDS = (TOP_UP, COMMITMENT, PAYMENT, CANCELLATION)
+# where a budget's money comes from
+SOURCES = ("city", "foundation", "donation", "other")
+DEFAULT_THRESHOLD_CENTS = 500_00
 
 MAX_CENTS = 1_000_000_00  # one million euros: more than any single movement of a network's fund
 PERIOD = re.compile(r"^(20[2-9][0-9])-(20[2-9][0-9])$")

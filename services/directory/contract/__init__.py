@@ -1,0 +1,1 @@
+"""The directory's contract: what the gateway and other services may import from it."""
