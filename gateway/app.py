@@ -146,8 +146,9 @@ def _register_hooks(app, settings):
         if error.status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
         errors = error.errors if isinstance(error, Invalid) else None
+        named = {"code": error.code, "params": error.params} if error.code else {}
         return problem(error.status, error.detail, errors, headers, g.get("request_id"),
-                       error.extra)
+                       {**named, **error.extra})
 
     @app.errorhandler(RemoteError)
     def service_crashed(error):

@@ -23,6 +23,9 @@ class ProblemSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          metadata={"description": "For invalid input: each bad field and why"})
     request_id = fields.String()
+    code = fields.String(metadata={"description": "A stable name of the problem (its words may "
+                                                  "change): invalid, link_gone, email_taken..."})
+    params = fields.Dict(metadata={"description": "The values the problem's words name"})
     mfa_required = fields.Boolean(metadata={
         "description": "On a 401 of POST /auth/token: the account needs its `otp` too"})
 

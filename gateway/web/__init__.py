@@ -12,7 +12,7 @@ from flask import Blueprint, g, redirect, request, url_for
 from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 
-from gateway.web import charts, i18n, session
+from gateway.web import catalogues, charts, i18n, session
 from gateway.web.common import LoginRequired, login_redirect, render
 from gateway.web.forms import field_id
 from services.common.errors import DomainError, NotAuthenticated
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/web")
+bp.record_once(lambda state: catalogues.init_app(state.app, i18n.lang))
 
 # pages that carry a one-time link's token or a password on its way (the login's code step)
 SECRET_PAGES = {"web.login", "web.accept_invitation", "web.password_reset_confirm"}
@@ -77,14 +78,13 @@ def domain_error(error):
             "Il tuo ruolo non permette di vedere o fare questo.")),
         404: (i18n.gettext("Pagina non trovata"), i18n.gettext(
             "Ciò che cerchi non esiste, oppure non è visibile con il tuo accesso.")),
-        409: (i18n.gettext("Operazione non possibile"), i18n.reason(error.detail)),
+        409: (i18n.gettext("Operazione non possibile"), i18n.said(error)),
         429: (i18n.gettext("Troppi tentativi"), i18n.gettext(
             "Hai fatto troppe richieste in poco tempo: aspetta un minuto e riprova.")),
         503: (i18n.gettext("Servizio momentaneamente non disponibile"), i18n.gettext(
             "Una parte della piattaforma non risponde. Riprova tra qualche istante.")),
     }
-    title, message = messages.get(status, (i18n.gettext("Qualcosa non va"),
-                                           i18n.reason(error.detail)))
+    title, message = messages.get(status, (i18n.gettext("Qualcosa non va"), i18n.said(error)))
     page, code = render("error.html", status, title=title, message=message)
     headers = {}
     if status == 503:

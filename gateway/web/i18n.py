@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from flask import g, request
 
+from gateway.web.catalogues import ERRORS
 from gateway.web.translations import EN, REASONS_IT
 
 LANGUAGES = ("it", "en")
@@ -275,3 +276,14 @@ def reason(text: str) -> str:
         if found:
             return italian.format(*found.groups())
     return text
+
+
+def said(error) -> str:
+    """What a service's error says, in the page's language: the words of its code, from the
+    `errors` catalogue, when it has one (its English wording changes nothing then); else its
+    English reason as `reason` says it."""
+    if error.code:
+        words = ERRORS.translate(error.code)
+        if words != error.code:
+            return words.format(**error.params)
+    return reason(error.detail)

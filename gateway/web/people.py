@@ -7,7 +7,7 @@ from flask import redirect, request, url_for
 from gateway.web import bp
 from gateway.web.common import call, organization_name, pages_of, render, require_login
 from gateway.web.forms import Form
-from gateway.web.i18n import code
+from gateway.web.i18n import code, said
 from services.common.context import ROLES
 from services.common.errors import Forbidden, Invalid
 
@@ -48,7 +48,7 @@ def invite():
         return _invite_form(options, Form(values, invalid.errors), 422)
     except Forbidden as refused:
         form = Form(values)
-        form.add_error("role", refused.detail)
+        form.add_error("role", said(refused))
         return _invite_form(options, form, 403)
     return redirect(url_for("web.people", done="invited"), 303)
 

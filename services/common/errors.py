@@ -4,13 +4,31 @@ from nameko.exceptions import deserialize_to_instance
 
 
 class DomainError(Exception):
+    """`detail` says it in English for the API and the logs; `code` and `params`, when given,
+    name it for the pages and emails, which say it in their language from the `errors`
+    catalogue: rewording `detail` changes no page."""
     status = 400
     title = "Bad request"
     extra = {}  # more members of the problem, for the client to act on
 
+    def __init__(self, detail=None, code=None, params=None):
+        # all in args: nameko rebuilds an error from them on the other side of the bus
+        if code is not None:
+            super().__init__(detail, code, params or {})
+        else:
+            super().__init__(*(() if detail is None else (detail,)))
+
     @property
     def detail(self) -> str:
-        return self.args[0] if self.args else self.title
+        return self.args[0] if self.args and self.args[0] else self.title
+
+    @property
+    def code(self) -> str | None:
+        return self.args[1] if len(self.args) > 1 else None
+
+    @property
+    def params(self) -> dict:
+        return (self.args[2] if len(self.args) > 2 else None) or {}
 
 
 @deserialize_to_instance
@@ -58,12 +76,20 @@ class Invalid(DomainError):
     title = "Invalid input"
 
     def __init__(self, errors, detail="Some fields are not valid."):
-        super().__init__(errors, detail)
+        Exception.__init__(self, errors, detail)
         self.errors = errors
 
     @property
     def detail(self) -> str:
         return self.args[1]
+
+    @property
+    def code(self) -> str:
+        return "invalid"
+
+    @property
+    def params(self) -> dict:
+        return {}
 
     @classmethod
     def from_marshmallow(cls, messages):

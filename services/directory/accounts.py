@@ -99,7 +99,7 @@ def reset_two_factor(tx, caller: Caller, user_id: str, policy) -> User:
     """For a lost device: the person enrols again at their next login."""
     user = _changeable(tx.session, caller, user_id)
     if not user.mfa_enabled and user.mfa_secret is None:
-        raise Conflict("This person has no second factor to reset.")
+        raise Conflict("This person has no second factor to reset.", "no_second_factor")
     two_factor.reset(tx.session, user)
     users.end_all_sessions(tx.session, user.id, policy)
     account_history.record(tx.session, user.id, caller, "two_factor_reset")
@@ -112,9 +112,11 @@ def _changeable(session, caller: Caller, user_id: str) -> User:
     user = get(session, caller, user_id)
     reach.require_second_factor(caller)
     if user.id == caller.user_id:
-        raise Forbidden("Your own account is changed by whoever manages it, not by you.")
+        raise Forbidden("Your own account is changed by whoever manages it, not by you.",
+                        "own_account")
     if not reach.may_change(caller, user.roles):
-        raise Forbidden(f"You may not change the access of a {reach.role_of(user.roles)}.")
+        raise Forbidden(f"You may not change the access of a {reach.role_of(user.roles)}.",
+                        "role_not_grantable", {"role": reach.role_of(user.roles)})
     return user
 
 

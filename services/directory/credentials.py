@@ -48,10 +48,10 @@ def confirm_reset(tx, token: str, password: str, policy) -> User:
     now = utcnow()
     reset = session.get(PasswordReset, token_digest(str(token)), with_for_update=True)
     if reset is None or reset.used_at or reset.expires_at <= now:
-        raise Gone(GONE)
+        raise Gone(GONE, "link_gone")
     user = session.get(User, reset.user_id)
     if not user.active:
-        raise Gone(GONE)
+        raise Gone(GONE, "link_gone")
     require_acceptable(password, user.username)
     reset.used_at = now
     _set(session, user, password, policy)
@@ -96,7 +96,8 @@ def pass_second_factor(tx, caller: Caller, session_id: str | None, code: str, ci
     user = tx.session.get(User, caller.user_id)
     now = utcnow()
     if not user.mfa_enabled:
-        raise Conflict("Two-factor authentication is not on: turn it on first.")
+        raise Conflict("Two-factor authentication is not on: turn it on first.",
+                       "second_factor_off")
     if user.locked_until and user.locked_until > now:
         raise Invalid({"code": [policy.refusal]})
     if not two_factor.verify(tx.session, user, code, cipher, now.timestamp()):

@@ -29,7 +29,7 @@ def invite(tx, caller: Caller, data: dict, ttl_days: int, cipher) -> tuple[Invit
         tx.session, caller, data["role"], data.get("organization_id"), data.get("municipi"))
     reach.require_second_factor(caller)
     if _has_account(tx.session, email):
-        raise Conflict("Somebody already has an account with this address.")
+        raise Conflict("Somebody already has an account with this address.", "email_taken")
     token = secrets.token_urlsafe(32)
     now = utcnow()
     _end_pending(tx.session, email, now)  # a new invitation replaces the one sent before
@@ -64,9 +64,10 @@ def revoke(tx, caller: Caller, invitation_id: str) -> Invitation:
     reach.require_second_factor(caller)
     invitation = tx.session.get(Invitation, invitation_id)
     if invitation is None or not reach.reaches(tx.session, caller, invitation.organization_id):
-        raise NotFound("No such invitation among yours.")
+        raise NotFound("No such invitation among yours.", "invitation_not_managed")
     if invitation.status != "pending":
-        raise Conflict(f"This invitation is {invitation.status} already.")
+        raise Conflict(f"This invitation is {invitation.status} already.", "invitation_ended",
+                       {"status": invitation.status})
     invitation.status, invitation.ended_at = "revoked", utcnow()
     return invitation
 
@@ -77,7 +78,7 @@ def usable(session, token: str, now: datetime | None = None) -> Invitation:
     invitation = session.execute(select(Invitation).where(
         Invitation.token_hash == token_digest(str(token))).with_for_update()).scalar_one_or_none()
     if invitation is None or invitation.status != "pending" or invitation.expires_at <= now:
-        raise Gone(GONE)
+        raise Gone(GONE, "link_gone")
     return invitation
 
 
@@ -112,7 +113,7 @@ def accept_with_single_sign_on(tx, invitation: Invitation, username: str) -> Use
 
 def _create_account(tx, invitation: Invitation, username: str, password_hash: str) -> User:
     if _has_account(tx.session, invitation.email):  # one address, one account, ever
-        raise Gone(GONE)
+        raise Gone(GONE, "link_gone")
     if tx.session.execute(select(User.id).where(User.username == username)).first():
         raise Invalid({"username": ["This username is taken: choose another."]})
     user = User(username=username, password_hash=password_hash, email=invitation.email,
@@ -126,7 +127,8 @@ def _create_account(tx, invitation: Invitation, username: str, password_hash: st
     inviter = Caller(user_id=invitation.invited_by)
     account_history.record(tx.session, user.id, inviter, "invited", role=invitation.role,
                            organization_id=invitation.organization_id,
-                           municipi=invitation.municipi, invited_at=invitation.created_at.isoformat())
+                           municipi=invitation.municipi,
+                           invited_at=invitation.created_at.isoformat())
     account_history.record(tx.session, user.id, Caller(user_id=user.id), "joined",
                            username=username)
     return user

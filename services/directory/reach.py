@@ -30,7 +30,7 @@ def require_second_factor(caller: Caller):
     role asks for one): a stolen password alone grants nothing."""
     if not caller.mfa:
         raise Forbidden("Managing people needs a login with the second factor: turn two-factor "
-                        "on, or log in with its code.")
+                        "on, or log in with its code.", "second_factor_needed")
 
 
 def grantable(caller: Caller) -> tuple:
@@ -95,7 +95,7 @@ def reaches(session, caller: Caller, organization_id: str | None) -> bool:
 def require_reach(session, caller: Caller, user: User | None, what: str = "person"):
     require_manager(caller)
     if user is None or not reaches(session, caller, user.organization_id):
-        raise NotFound(f"No such {what} among those you manage.")
+        raise NotFound(f"No such {what} among those you manage.", "person_not_managed")
 
 
 def scope_of_grant(session, caller: Caller, role: str, organization_id: str | None,
@@ -104,7 +104,7 @@ def scope_of_grant(session, caller: Caller, role: str, organization_id: str | No
     reach: a partner's are its organisation's, a municipal role's are given, the city's none."""
     require_manager(caller)
     if role not in grantable(caller):
-        raise Forbidden(f"You may not grant the role {role}.")
+        raise Forbidden(f"You may not grant the role {role}.", "role_not_grantable", {"role": role})
     if role in ORGANISATION_ROLES:
         if not organization_id:
             raise Invalid({"organization_id": ["Needed for the role " + role + "."]})
@@ -112,7 +112,8 @@ def scope_of_grant(session, caller: Caller, role: str, organization_id: str | No
         if organization is None:
             raise Invalid({"organization_id": ["No such organisation."]})
         if not reaches(session, caller, organization_id):
-            raise Forbidden("This organisation is outside what you manage.")
+            raise Forbidden("This organisation is outside what you manage.",
+                            "organization_not_managed")
         return organization_id, organization.municipi
     if role in MUNICIPAL_ROLES:
         if not municipi:

@@ -28,7 +28,7 @@ def enrol(user: User, cipher) -> dict:
     """A new secret, pending until `confirm`: `{secret, otpauth_uri}` for the app."""
     if user.mfa_enabled:
         raise Conflict("Two-factor authentication is already on. If the device is lost, "
-                       "ask whoever manages your account to reset it.")
+                       "ask whoever manages your account to reset it.", "second_factor_on")
     secret = pyotp.random_base32()
     user.mfa_secret = cipher.seal(secret)
     return {"secret": secret,
@@ -39,9 +39,10 @@ def enrol(user: User, cipher) -> dict:
 def confirm(session, user: User, code: str, cipher, now: float | None = None) -> list:
     """Turns the pending secret on with a first good code; answers the recovery codes."""
     if user.mfa_enabled:
-        raise Conflict("Two-factor authentication is already on.")
+        raise Conflict("Two-factor authentication is already on.", "second_factor_on")
     if user.mfa_secret is None:
-        raise Conflict("Start the enrolment first (POST /api/v1/me/mfa).")
+        raise Conflict("Start the enrolment first (POST /api/v1/me/mfa).",
+                       "second_factor_not_started")
     if not _totp_matches(session, user, code, cipher, now):
         raise Invalid({"code": ["The code is wrong or has expired: type the one the app "
                                 "shows now."]})
