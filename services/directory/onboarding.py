@@ -24,67 +24,11 @@ from sqlalchemy import func, or_, select
 from services.common.context import CITY, COORDINATOR, Caller
 from services.common.errors import Forbidden, Invalid
 from services.common.schemas import load
-from services.directory import catalog, organizations
+from services.directory import catalog, onboarding_cells as sheet, organizations
 from services.directory.contract.catalogue import (CATEGORIES, DIMENSIONS, OrganizationCreateSchema,
                                                    ServiceCreateSchema)
 from services.directory.models import Membership, Network, Organization, Service
 from services.directory.text import fold
-
-ORGANIZATION_COLUMNS = (
-    "organization_name", "legal_form", "tax_code", "organization_email", "organization_phone",
-    "website", "organization_description", "municipi", "level",
-)
-SERVICE_COLUMNS = (
-    "service_name", "service_description", "category", "dimension", "min_age", "max_age",
-    "languages", "free", "cost_note", "eligibility", "service_email", "service_url",
-    "location_name", "address", "postal_code", "zone", "municipio", "latitude", "longitude",
-    "schedules", "phones",
-)
-COLUMNS = ORGANIZATION_COLUMNS + SERVICE_COLUMNS
-
-# column -> field of OrganizationCreateSchema / ServiceCreateSchema (location.* nested)
-ORGANIZATION_FIELDS = {
-    "organization_name": "name", "legal_form": "legal_form", "tax_code": "tax_code",
-    "organization_email": "email", "organization_phone": "phone", "website": "website",
-    "organization_description": "description",
-}
-SERVICE_FIELDS = {
-    "service_name": "name", "service_description": "description", "category": "category",
-    "dimension": "dimension", "min_age": "min_age", "max_age": "max_age",
-    "cost_note": "cost_note", "eligibility": "eligibility", "service_email": "email",
-    "service_url": "url",
-}
-LOCATION_FIELDS = {
-    "location_name": "name", "address": "address", "postal_code": "postal_code", "zone": "zone",
-    "municipio": "municipio", "latitude": "latitude", "longitude": "longitude",
-}
-COLUMN_OF_ORGANIZATION_FIELD = {f: c for c, f in ORGANIZATION_FIELDS.items()}
-COLUMN_OF_SERVICE_FIELD = {f: c for c, f in SERVICE_FIELDS.items()}
-COLUMN_OF_LOCATION_FIELD = {f: c for c, f in LOCATION_FIELDS.items()}
-
-DELIMITERS = (",", ";", "\t")
-YES = {"si", "yes", "y", "true", "vero", "1", "x"}
-NO = {"no", "n", "false", "falso", "0"}
-# Italian names of the programme's kinds of action and dimensions (folded), besides the codes
-CATEGORY_WORDS = {
-    "prossimita": "proximity", "azioni di prossimita": "proximity",
-    "cittadinanza attiva": "active_citizenship", "trasversale": "cross_cutting",
-    "trasversali": "cross_cutting", "azioni trasversali": "cross_cutting",
-}
-DIMENSION_WORDS = {
-    "educativa": "educational", "educazione": "educational", "sociale": "social",
-    "salute": "health", "sanitaria": "health", "sportiva": "sport", "cultura": "culture",
-    "culturale": "culture", "sostegno materiale": "material_support",
-    "orientamento": "orientation",
-}
-WEEKDAYS = {name: number for number, names in enumerate((
-    ("lun", "lunedi", "mon", "monday"), ("mar", "martedi", "tue", "tuesday"),
-    ("mer", "mercoledi", "wed", "wednesday"), ("gio", "giovedi", "thu", "thursday"),
-    ("ven", "venerdi", "fri", "friday"), ("sab", "sabato", "sat", "saturday"),
-    ("dom", "domenica", "sun", "sunday")), start=1) for name in names}
-SLOT = re.compile(r"^(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})$")
-PHONE_NOTE = re.compile(r"^(.*?)\s*\((.*)\)$")
-CHUNK = 500
 
 
 def import_csv(tx, caller: Caller, text) -> dict:
@@ -123,15 +67,15 @@ def export_csv(session, municipio=None, delimiter=",") -> str:
         services.setdefault(service.organization_id, []).append(service)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(sheet.COLUMNS)
     for organization in sorted(found, key=lambda o: (fold(o.name), o.name, o.tax_code or "", o.id)):
-        organization_cells = _organization_cells(_organization_record(organization))
+        organization_cells = sheet.organization_cells(sheet.organization_record(organization))
         offered = sorted(services.get(organization.id, []),
                          key=lambda s: (fold(s.name), s.name, s.id))
         for service in offered or [None]:
-            cells = dict(organization_cells, **_service_cells(
-                _service_record(service) if service else None))
-            writer.writerow([cells[column] for column in COLUMNS])
+            cells = dict(organization_cells, **sheet.service_cells(
+                sheet.service_record(service) if service else None))
+            writer.writerow([cells[column] for column in sheet.COLUMNS])
     return out.getvalue()
 
 
@@ -148,8 +92,8 @@ def _read(text) -> tuple:
                           ) from None
     text = (text or "").lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
-    delimiter = max(DELIMITERS, key=first_line.count) if any(
-        d in first_line for d in DELIMITERS) else ","
+    delimiter = max(sheet.DELIMITERS, key=first_line.count) if any(
+        d in first_line for d in sheet.DELIMITERS) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = []
     try:
@@ -159,7 +103,7 @@ def _read(text) -> tuple:
         raise Invalid({f"line {len(records) + 1}": [f"Not readable as CSV: {error}."]}) from None
     if not records or not any(cell.strip() for cell in records[0]):
         raise Invalid({"line 1": ["The first line names the columns: "
-                                  f"{', '.join(COLUMNS)}."]})
+                                  f"{', '.join(sheet.COLUMNS)}."]})
     header = _header(records[0])
     rows, errors = [], {}
     for line, record in enumerate(records[1:], start=2):
@@ -169,7 +113,7 @@ def _read(text) -> tuple:
             errors[f"line {line}"] = [f"The row has more cells than the {len(header)} columns "
                                       "of the header."]
             continue
-        cells = dict.fromkeys(COLUMNS, "")
+        cells = dict.fromkeys(sheet.COLUMNS, "")
         cells.update({column: cell.strip() for column, cell in zip(header, record)})
         rows.append((line, cells))
     if not rows and not errors:
@@ -181,13 +125,13 @@ def _header(record) -> list:
     header = [re.sub(r"[\s-]+", "_", fold(cell)) for cell in record]
     while header and not header[-1]:
         header.pop()
-    problems = [f"Unknown column {name!r}." for name in header if name not in COLUMNS]
+    problems = [f"Unknown column {name!r}." for name in header if name not in sheet.COLUMNS]
     problems += [f"The column {name} is there twice." for name in sorted(set(header))
                  if header.count(name) > 1]
     if "organization_name" not in header:
         problems.append("The column organization_name is missing.")
     if problems:
-        raise Invalid({"line 1": problems + [f"The columns are: {', '.join(COLUMNS)}."]})
+        raise Invalid({"line 1": problems + [f"The columns are: {', '.join(sheet.COLUMNS)}."]})
     return header
 
 
@@ -245,12 +189,13 @@ class _Batch:
         entry.services[service.name] = service
 
     def _organization(self, line, cells) -> dict | None:
-        raw = {name: cells[column] for column, name in ORGANIZATION_FIELDS.items() if cells[column]}
+        raw = {name: cells[column] for column, name in sheet.ORGANIZATION_FIELDS.items()
+               if cells[column]}
         if "tax_code" in raw:
             raw["tax_code"] = raw["tax_code"].replace(" ", "").upper()
         if "website" in raw and "://" not in raw["website"] and " " not in raw["website"]:
             raw["website"] = f"https://{raw['website']}"
-        tokens = _split(cells["municipi"], r"[;,\s]+")
+        tokens = sheet.split(cells["municipi"], r"[;,\s]+")
         if tokens:
             raw["municipi"] = tokens
         if cells["level"]:
@@ -260,7 +205,7 @@ class _Batch:
         except Invalid as error:
             for path, reasons in error.errors.items():
                 for reason in reasons:
-                    self.problem(line, _organization_reason(path, reason, tokens))
+                    self.problem(line, sheet.organization_reason(path, reason, tokens))
             return None
         municipi = sorted(set(data.pop("municipi", None) or (
             [] if self.caller.has_role(CITY) else self.caller.municipi)))
@@ -278,28 +223,29 @@ class _Batch:
         return dict(data, municipi=municipi, level=level)
 
     def _service(self, line, cells) -> _NewService | None:
-        if not any(cells[column] for column in SERVICE_COLUMNS):
+        if not any(cells[column] for column in sheet.SERVICE_COLUMNS):
             return None
-        raw = {name: cells[column] for column, name in SERVICE_FIELDS.items() if cells[column]}
+        raw = {name: cells[column] for column, name in sheet.SERVICE_FIELDS.items()
+               if cells[column]}
         ok = True
         if not cells["service_name"]:
             self.problem(line, "service_name: A row with service columns names its service.")
             ok = False
-        for column, codes, words in (("category", CATEGORIES, CATEGORY_WORDS),
-                                     ("dimension", DIMENSIONS, DIMENSION_WORDS)):
+        for column, codes, words in (("category", CATEGORIES, sheet.CATEGORY_WORDS),
+                                     ("dimension", DIMENSIONS, sheet.DIMENSION_WORDS)):
             if column in raw:
-                raw[column] = _code(raw[column], codes, words)
-        languages = _split(cells["languages"].lower(), r"[;,\s]+")
+                raw[column] = sheet.code_of(raw[column], codes, words)
+        languages = sheet.split(cells["languages"].lower(), r"[;,\s]+")
         if languages:
             raw["languages"] = languages
         if cells["free"]:
             answer = fold(cells["free"])
-            if answer in YES | NO:
-                raw["free"] = answer in YES
+            if answer in sheet.YES | sheet.NO:
+                raw["free"] = answer in sheet.YES
             else:
                 self.problem(line, "free: Write sì or no.")
                 ok = False
-        location = {name: cells[column] for column, name in LOCATION_FIELDS.items()
+        location = {name: cells[column] for column, name in sheet.LOCATION_FIELDS.items()
                     if cells[column]}
         for coordinate in ("latitude", "longitude"):
             if coordinate in location:
@@ -307,8 +253,8 @@ class _Batch:
         if location:
             raw["location"] = location
         slots, slot_texts = [], []
-        for text in _split(cells["schedules"], r"[;,]"):
-            parsed = _slots(text)
+        for text in sheet.split(cells["schedules"], r"[;,]"):
+            parsed = sheet.slots(text)
             if parsed is None:
                 self.problem(line, f"schedules {text!r}: Write a weekday (1 = Monday ... 7 = "
                                    "Sunday) then the hours, e.g. 2 10:00-13:00.")
@@ -318,9 +264,9 @@ class _Batch:
                 slot_texts.append(text)
         if cells["schedules"]:
             raw["schedules"] = slots
-        phone_texts = _split(cells["phones"], r";(?![^()]*\))")
+        phone_texts = sheet.split(cells["phones"], r";(?![^()]*\))")
         if phone_texts:
-            raw["phones"] = [_phone(text) for text in phone_texts]
+            raw["phones"] = [sheet.phone(text) for text in phone_texts]
         try:
             data = load(self.service_schema, raw, partial=("organization_id",))
         except Invalid as error:
@@ -328,16 +274,17 @@ class _Batch:
                 if path == "name" and not cells["service_name"]:
                     continue  # said above
                 for reason in reasons:
-                    self.problem(line, _service_reason(path, reason, languages, slot_texts,
+                    self.problem(line, sheet.service_reason(path, reason, languages, slot_texts,
                                                        phone_texts))
             return None
         if not ok:
             return None
-        return _NewService(line, data["name"], data, _service_cells(_service_data_record(data)))
+        return _NewService(line, data["name"], data,
+                           sheet.service_cells(sheet.service_data_record(data)))
 
     def _entry(self, line, organization: dict) -> _NewOrganization | None:
         name, tax_code = organization["name"], organization.get("tax_code")
-        cells = _organization_cells(_organization_data_record(organization))
+        cells = sheet.organization_cells(sheet.organization_data_record(organization))
         entry = self.by_name.get(name)
         if entry is None and tax_code and tax_code in self.by_tax_code:
             other = self.by_tax_code[tax_code]
@@ -350,7 +297,7 @@ class _Batch:
             if tax_code:
                 self.by_tax_code[tax_code] = entry
             return entry
-        different = _differences(entry.cells, cells)
+        different = sheet.differences(entry.cells, cells)
         if different:
             self.problem(line, f"The organisation columns differ from line {entry.line} "
                                f"({', '.join(different)}): they are the same on every row of "
@@ -364,13 +311,13 @@ class _Batch:
         found = {}
         names = [entry.name for entry in entries]
         tax_codes = [entry.tax_code for entry in entries if entry.tax_code]
-        for start in range(0, max(len(names), len(tax_codes)), CHUNK):
+        for start in range(0, max(len(names), len(tax_codes)), sheet.CHUNK):
             conditions = []
-            if names[start:start + CHUNK]:
-                conditions.append(Organization.name.in_(names[start:start + CHUNK]))
-            if tax_codes[start:start + CHUNK]:
+            if names[start:start + sheet.CHUNK]:
+                conditions.append(Organization.name.in_(names[start:start + sheet.CHUNK]))
+            if tax_codes[start:start + sheet.CHUNK]:
                 conditions.append(func.upper(Organization.tax_code).in_(
-                    tax_codes[start:start + CHUNK]))
+                    tax_codes[start:start + sheet.CHUNK]))
             for organization in self.session.execute(
                     select(Organization).where(or_(*conditions))).scalars():
                 found[organization.id] = organization
@@ -388,8 +335,8 @@ class _Batch:
                                          f"directory by name or tax code: {names}.")
             elif candidates:
                 existing = next(iter(candidates.values()))
-                different = _differences(_organization_cells(_organization_record(existing)),
-                                         entry.cells)
+                different = sheet.differences(
+                    sheet.organization_cells(sheet.organization_record(existing)), entry.cells)
                 if different:
                     self.problem(entry.line, f"{existing.name!r} is already in the directory "
                                              f"with a different {', '.join(different)}: change "
@@ -401,21 +348,22 @@ class _Batch:
     def _match_services(self, entries):
         offered = {}
         ids = [entry.existing.id for entry in entries]
-        for start in range(0, len(ids), CHUNK):
+        for start in range(0, len(ids), sheet.CHUNK):
             for service in self.session.execute(select(Service).where(
-                    Service.organization_id.in_(ids[start:start + CHUNK]),
+                    Service.organization_id.in_(ids[start:start + sheet.CHUNK]),
                     Service.status == catalog.ACTIVE)).scalars():
                 offered.setdefault((service.organization_id, service.name), []).append(service)
         for entry in entries:
             for new in entry.services.values():
                 existing = offered.get((entry.existing.id, new.name), [])
                 same = [s for s in existing
-                        if not _differences(_service_cells(_service_record(s)), new.cells)]
+                        if not sheet.differences(sheet.service_cells(sheet.service_record(s)),
+                                                 new.cells)]
                 if same:
                     new.existing = same[0]
                 elif existing:
-                    different = _differences(_service_cells(_service_record(existing[0])),
-                                             new.cells)
+                    different = sheet.differences(
+                        sheet.service_cells(sheet.service_record(existing[0])), new.cells)
                     self.problem(new.line, f"The service {new.name!r} of {entry.name!r} is "
                                            f"already in the directory with a different "
                                            f"{', '.join(different)}: change it there, the "
@@ -437,136 +385,3 @@ class _Batch:
                 catalog.create(tx, self.caller, dict(new.data, organization_id=organization.id))
                 counts["services_created"] += 1
         return counts
-
-
-def _split(text: str, separators: str) -> list:
-    return [part.strip() for part in re.split(separators, text or "") if part.strip()]
-
-
-def _code(value: str, codes, words: dict) -> str:
-    """A code as written ("material_support", "Material support") or in Italian."""
-    key = re.sub(r"[\s_-]+", " ", fold(value))
-    by_key = {code.replace("_", " "): code for code in codes}
-    return by_key.get(key) or words.get(key) or value
-
-
-def _slots(text: str) -> list | None:
-    """"2 10:00-13:00" (also "mar 10.00-13.00", or one day with several slots) as schedules."""
-    parts = text.split()
-    if len(parts) < 2:
-        return None
-    day = fold(parts[0]).rstrip(".")
-    weekday = int(day) if day.isdigit() else WEEKDAYS.get(day)
-    if weekday is None:
-        return None
-    slots = []
-    for hours in re.split(r"\s+(?=\d{1,2}[:.]\d{2}\s*-)", " ".join(parts[1:])):
-        match = SLOT.match(hours.strip())
-        if match is None:
-            return None
-        h1, m1, h2, m2 = match.groups()
-        slots.append({"weekday": weekday, "opens_at": f"{int(h1):02d}:{m1}",
-                      "closes_at": f"{int(h2):02d}:{m2}"})
-    return slots
-
-
-def _phone(text: str) -> dict:
-    """"3516818198 (per appuntamento)": a number with its note."""
-    match = PHONE_NOTE.match(text)
-    if match and match.group(1):
-        return {"number": match.group(1), "description": match.group(2).strip() or None}
-    return {"number": text}
-
-
-def _organization_reason(path: str, reason: str, municipi: list) -> str:
-    name, _, rest = path.partition(".")
-    if name == "municipi" and rest.isdigit() and int(rest) < len(municipi):
-        return f"municipi {municipi[int(rest)]!r}: {reason}"
-    return f"{COLUMN_OF_ORGANIZATION_FIELD.get(name, name)}: {reason}"
-
-
-def _service_reason(path, reason, languages, slot_texts, phone_texts) -> str:
-    parts = path.split(".")
-    name = parts[0]
-    index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-    listed = {"languages": languages, "schedules": slot_texts, "phones": phone_texts}
-    if name in listed and index is not None and index < len(listed[name]):
-        return f"{name} {listed[name][index]!r}: {reason}"
-    if name == "location" and len(parts) > 1:
-        return f"{COLUMN_OF_LOCATION_FIELD.get(parts[1], parts[1])}: {reason}"
-    if name == "_schema":
-        return reason
-    return f"{COLUMN_OF_SERVICE_FIELD.get(name, name)}: {reason}"
-
-
-def _differences(before: dict, after: dict) -> list:
-    return [column for column in COLUMNS if column in before and before[column] != after[column]]
-
-
-# --- one representation for the rows, the directory and the file ------------------------------
-
-def _organization_record(organization: Organization) -> dict:
-    return {"name": organization.name, "legal_form": organization.legal_form,
-            "tax_code": organization.tax_code, "email": organization.email,
-            "phone": organization.phone, "website": organization.website,
-            "description": organization.description, "municipi": organization.municipi,
-            "level": organization.level}
-
-
-def _organization_data_record(data: dict) -> dict:
-    """What `organizations.register` makes of the data: without a network there is no level."""
-    record = {name: data.get(name) for name in ORGANIZATION_FIELDS.values()}
-    record["municipi"] = data["municipi"]
-    record["level"] = data["level"] if data["municipi"] else None
-    return record
-
-
-def _service_record(service: Service) -> dict:
-    location = service.location
-    return {
-        **{name: getattr(service, name) for name in SERVICE_FIELDS.values()},
-        "languages": service.languages or [], "free": service.free,
-        "location": {name: getattr(location, name) for name in LOCATION_FIELDS.values()}
-        if location else None,
-        "schedules": [{"weekday": s.weekday, "opens_at": s.opens_at, "closes_at": s.closes_at}
-                      for s in service.schedules],
-        "phones": [{"number": p.number, "description": p.description} for p in service.phones],
-    }
-
-
-def _service_data_record(data: dict) -> dict:
-    """What `catalog.create` makes of the data: Italian and free unless said otherwise."""
-    return {
-        **{name: data.get(name) for name in SERVICE_FIELDS.values()},
-        "languages": data.get("languages", ["it"]), "free": data.get("free", True),
-        "location": data.get("location"), "schedules": data.get("schedules", []),
-        "phones": data.get("phones", []),
-    }
-
-
-def _organization_cells(record: dict) -> dict:
-    cells = {column: _text(record[name]) for column, name in ORGANIZATION_FIELDS.items()}
-    cells["municipi"] = ";".join(str(m) for m in record["municipi"])
-    cells["level"] = _text(record["level"])
-    return cells
-
-
-def _service_cells(record: dict | None) -> dict:
-    if record is None:
-        return dict.fromkeys(SERVICE_COLUMNS, "")
-    cells = {column: _text(record[name]) for column, name in SERVICE_FIELDS.items()}
-    location = record["location"] or {}
-    cells.update({column: _text(location.get(name)) for column, name in LOCATION_FIELDS.items()})
-    cells["languages"] = ";".join(record["languages"])
-    cells["free"] = "sì" if record["free"] else "no"
-    cells["schedules"] = "; ".join(
-        f"{s['weekday']} {s['opens_at']}-{s['closes_at']}" for s in sorted(
-            record["schedules"], key=lambda s: (s["weekday"], s["opens_at"], s["closes_at"])))
-    cells["phones"] = "; ".join(
-        f"{p['number']} ({p['description']})" if p.get("description") else p["number"]
-        for p in sorted(record["phones"], key=lambda p: (p["number"], p.get("description") or "")))
-    return cells
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value).strip()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from services.common.context import Caller
 from services.common.database import Store
 from services.common.errors import Forbidden, Invalid
-from services.directory import onboarding
+from services.directory import onboarding, onboarding_cells
 from services.directory.contract.catalogue import CATEGORIES, DIMENSIONS
 from services.directory.demo import ZONES, load_demo
 from services.directory.models import OUTBOX, Base, Membership, Network, Organization, Service
@@ -61,9 +61,9 @@ def csv_text(rows, delimiter=",") -> str:
     """A file with the columns in the documented order; each row a dict of the filled cells."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(onboarding.COLUMNS)
+    writer.writerow(onboarding_cells.COLUMNS)
     for row in rows:
-        writer.writerow([row.get(column, "") for column in onboarding.COLUMNS])
+        writer.writerow([row.get(column, "") for column in onboarding_cells.COLUMNS])
     return out.getvalue()
 
 
@@ -175,7 +175,7 @@ def test_several_bad_rows_are_all_reported_with_every_reason(store):
         row("APS Tre", min_age="10", max_age="3", schedules="lun 9-12"),
         row("APS Quattro"),
         row("APS Cinque", phones="02 0000 1234; telefono"),
-    ]) + ",".join(["APS Sei"] + [""] * len(onboarding.COLUMNS) + ["di troppo"]) + "\r\n"
+    ]) + ",".join(["APS Sei"] + [""] * len(onboarding_cells.COLUMNS) + ["di troppo"]) + "\r\n"
     errors = refused(store, COORD8, text)
     assert list(errors) == ["line 3", "line 5", "line 7", "line 8"]
     assert errors["line 3"] == ["municipi '12': Municipio must be between 1 and 9."]
@@ -337,7 +337,7 @@ def test_the_export_of_a_municipio_has_its_organisations_sorted(store):
         row("zeta APS", "B servizio", municipi="4"), row("Alfa APS", "Z servizio", municipi="4;5"),
         row("Alfa APS", "a servizio", municipi="4;5"), row("Beta APS", municipi="5")]))
     lines = list(csv.reader(io.StringIO(export(store, municipio=4))))
-    assert lines[0] == list(onboarding.COLUMNS)
+    assert lines[0] == list(onboarding_cells.COLUMNS)
     assert [(line[0], line[9]) for line in lines[1:]] == [
         ("Alfa APS", "a servizio"), ("Alfa APS", "Z servizio"), ("zeta APS", "B servizio")]
-    assert lines[1][onboarding.COLUMNS.index("municipi")] == "4;5"
+    assert lines[1][onboarding_cells.COLUMNS.index("municipi")] == "4;5"
