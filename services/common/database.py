@@ -182,6 +182,12 @@ class Store:
         with self.serial, self.engine.connect() as connection:
             return connection.execute(statement).scalar()
 
+    def already_processed(self, event_id: str, handler: str) -> bool:
+        """Whether `handler` recorded `event_id` (`Transaction.first_time`), read on its own."""
+        return self.scalar(select(self.processed.c.event_id).where(
+            self.processed.c.event_id == event_id,
+            self.processed.c.handler == handler)) is not None
+
     def pending_events(self, older_than: timedelta = timedelta(0), limit: int = 500) -> list:
         with self.serial, self.sessions() as session:
             rows = session.execute(
@@ -278,3 +284,6 @@ class DatabaseAccess:
 
     def transaction(self):
         return self.store.transaction(on_commit=self.relay.publish)
+
+    def already_processed(self, event_id: str, handler: str) -> bool:
+        return self.store.already_processed(event_id, handler)

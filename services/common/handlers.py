@@ -1,10 +1,15 @@
 """Event handlers that never lose an event and never apply one twice.
 
-`@bus_handler("directory", "organization_registered")` marks a service method
-`(self, tx, event)`: it runs inside one database transaction that also records the
-`event_id`, so a redelivered event changes nothing. A handler that fails is retried after a
-delay (a retry queue whose TTL sends it back), and past `HANDLER_MAX_ATTEMPTS` the message
-goes to the service's dead-letter queue, where an operator lists and replays it.
+`@bus_handler("directory", "organization_registered")` marks a service method `(self, event)`
+in two steps. The method first gathers what it needs, asking other services if it must, with no
+transaction open (a transaction held while waiting on another service would hold SQLite's lock
+all that time); it returns what to write, a function of the transaction, or None. The write
+then runs in one transaction that also records the `event_id`, so a redelivered event changes
+nothing; one already recorded is acknowledged before anything is asked.
+
+A handler that fails is retried after a delay (a retry queue whose TTL sends it back), and past
+`HANDLER_MAX_ATTEMPTS` the message goes to the service's dead-letter queue, where an operator
+lists and replays it.
 """
 import functools
 import logging
@@ -63,14 +68,20 @@ class BusHandler(EventHandler):
 
 
 def bus_handler(source_service: str, event_type: str):
-    """Decorates `method(self, tx, event)` of a service that has a `db` (common Database)."""
+    """Decorates `method(self, event) -> write(tx) | None` of a service that has a `db` (common
+    Database)."""
 
     def decorate(method):
+        handler = method.__name__
+
         @functools.wraps(method)
         def once(self, event):
+            if self.db.already_processed(event["event_id"], handler):
+                return
+            write = method(self, event)
             with self.db.transaction() as tx:
-                if tx.first_time(event["event_id"], method.__name__):
-                    method(self, tx, event)
+                if tx.first_time(event["event_id"], handler) and write is not None:
+                    write(tx)
 
         return BusHandler.decorator(source_service, event_type)(once)
 

@@ -2,8 +2,8 @@
 from marshmallow import Schema, fields, validate
 
 from services.common.schemas import HOUR, PageArgs, Timestamp
-from services.notifications.preferences import CHANNELS
 
+CHANNELS = ("in_app", "email", "digest", "off")
 
 
 class NotificationSchema(Schema):
@@ -36,3 +36,5 @@ class PreferencesSchema(Schema):
     quiet_hours = fields.Nested(QuietHoursSchema, metadata={
         "description": "No email between start and end (Milan time); held until the end"})
     mandatory = fields.List(fields.String(), dump_only=True)
+    names = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True, metadata={
+        "description": "Per kind of notification: its name, in the caller's language"})

@@ -5,9 +5,10 @@ from sqlalchemy import func, select, update
 
 from services.common.context import Caller
 from services.common.errors import NotFound
+from services.notifications.kinds import MANDATORY
 from services.notifications.mailer import next_allowed
 from services.notifications.models import Delivery, Notification, Recipient
-from services.notifications.preferences import MANDATORY, channels_for
+from services.notifications.preferences import channels_for
 from services.notifications.templates import email, render
 
 BATCH = 500

@@ -9,39 +9,8 @@ from sqlalchemy import delete, select
 
 from services.common.context import Caller
 from services.common.errors import Invalid
+from services.notifications.kinds import KINDS, MANDATORY
 from services.notifications.models import Preference, Recipient
-from services.notifications.templates import TEMPLATES
-
-CHANNELS = ("in_app", "email", "digest", "off")
-MANDATORY = {"referral_sent"}  # a family handed to you is never missed
-# what a person hears of each kind until they choose otherwise, by role
-DEFAULTS = {
-    "referral_sent": {"*": "email"},
-    "referral_accepted": {"*": "email"},
-    "referral_declined": {"*": "email"},
-    "referral_completed": {"*": "in_app"},
-    "referral_withdrawn": {"*": "email"},
-    "referral_overdue": {"social_worker": "email", "*": "in_app"},
-    "referral_escalated": {"coordinator": "email", "*": "in_app"},
-    "organization_registered": {"*": "digest"},
-    "event_published": {"*": "digest"},
-    "event_updated": {"*": "email"},
-    "event_cancelled": {"*": "email"},
-    "registration_promoted": {"*": "email"},
-    "drive_item_fulfilled": {"*": "in_app"},
-    "fund_request_submitted": {"coordinator": "email", "*": "in_app"},
-    "fund_request_approved": {"*": "email"},
-    "fund_request_rejected": {"*": "email"},
-    "fund_request_withdrawn": {"*": "email"},
-    "fund_request_cancelled": {"*": "email"},
-    "payment_recorded": {"*": "in_app"},
-    "fund_topped_up": {"*": "digest"},
-}
-
-
-def default_channel(kind: str, roles) -> str:
-    by_role = DEFAULTS.get(kind, {"*": "in_app"})
-    return next((by_role[role] for role in roles or () if role in by_role), by_role["*"])
 
 
 def channels_for(session, kind: str, recipients: list) -> dict:
@@ -49,7 +18,7 @@ def channels_for(session, kind: str, recipients: list) -> dict:
     chosen = dict(session.execute(select(Preference.user_id, Preference.channel).where(
         Preference.kind == kind,
         Preference.user_id.in_([r["user_id"] for r in recipients]))).all())
-    return {r["user_id"]: chosen.get(r["user_id"]) or default_channel(kind, r.get("roles"))
+    return {r["user_id"]: chosen.get(r["user_id"]) or KINDS[kind].channel_for(r.get("roles"))
             for r in recipients}
 
 
@@ -59,9 +28,11 @@ def read(session, caller: Caller) -> dict:
         Preference.user_id == caller.user_id)).all())
     recipient = session.get(Recipient, caller.user_id)
     return {
-        "preferences": {kind: chosen.get(kind, default_channel(kind, caller.roles))
-                        for kind in sorted(TEMPLATES)},
+        "preferences": {kind: chosen.get(kind, KINDS[kind].channel_for(caller.roles))
+                        for kind in sorted(KINDS)},
         "mandatory": sorted(MANDATORY),
+        "names": {kind: KINDS[kind].label.get(caller.language, KINDS[kind].label["it"])
+                  for kind in sorted(KINDS)},
         "quiet_hours": {"start": recipient.quiet_from if recipient else None,
                         "end": recipient.quiet_to if recipient else None},
     }
@@ -70,7 +41,7 @@ def read(session, caller: Caller) -> dict:
 def write(tx, caller: Caller, data: dict) -> dict:
     caller.require_authenticated()
     choices = data.get("preferences", {})
-    unknown = {kind for kind in choices if kind not in TEMPLATES}
+    unknown = {kind for kind in choices if kind not in KINDS}
     errors = {f"preferences.{kind}": ["No such kind of notification."] for kind in unknown}
     errors.update({f"preferences.{kind}": ["This kind cannot be turned off."]
                    for kind, channel in choices.items() if kind in MANDATORY and channel == "off"})

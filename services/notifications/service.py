@@ -1,6 +1,6 @@
 """The notifications service: everyone hears what concerns them, once, in their language, by
 the channel they chose."""
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from nameko.dependency_providers import Config
 from nameko.timer import timer
@@ -11,14 +11,38 @@ from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load, paged
 from services.common.sealing import DataCipher
 from services.common.service import QubiService
-from services.notifications import account_mail, audiences, digest, inbox, mailer, preferences
+from services.notifications import account_mail, digest, inbox, mailer, preferences
+from services.notifications.audiences import Peers
 from services.notifications.contract import (InboxQuerySchema, NotificationSchema,
                                              PreferencesSchema)
+from services.notifications.kinds import KINDS
 from services.notifications.models import Base
 
 NOTIFICATION = NotificationSchema()
 
 
+def _told_of_every_kind(service_cls):
+    """Adds a bus handler per kind of notification (kinds.py): `on_<event type>`, the name its
+    queue and its record of processed events go by."""
+    for kind in KINDS.values():
+        setattr(service_cls, kind.handler, _handler(kind))
+    return service_cls
+
+
+def _handler(kind):
+    def tell(self, event):
+        peers = Peers(directory=self.directory_rpc, events=self.events_rpc)
+        recipients = kind.audience(peers, event["payload"])
+        params, link = kind.subject(peers, event["payload"])
+        return lambda tx: inbox.deliver(
+            tx, recipients, kind.event_type, params, event["event_id"], link,
+            self.config["PUBLIC_URL"], quiet_hours=self.config["QUIET_HOURS"])
+
+    tell.__name__ = tell.__qualname__ = kind.handler
+    return bus_handler(kind.source, kind.event_type)(tell)
+
+
+@_told_of_every_kind
 class NotificationsService(QubiService):
     name = "notifications"
     db = Database(Base.metadata)
@@ -27,117 +51,13 @@ class NotificationsService(QubiService):
     config = Config()
     cipher = DataCipher()
 
-    @bus_handler("directory", "organization_registered")
-    def on_organization_registered(self, tx, event):
-        payload = event["payload"]
-        organization = self.directory_rpc.get_organization(payload["organization_id"])
-        self._tell(tx, event, audiences.coordinators(self.directory_rpc, payload), {
-            "organization_id": organization["id"], "organization_name": organization["name"],
-            "municipi": ", ".join(map(str, payload["municipi"])),
-        }, f"/organizations/{organization['id']}")
-
-    @bus_handler("referrals", "referral_sent")
-    def on_referral_sent(self, tx, event):
-        self._tell_about_referral(tx, event, audiences.receiver_partners)
-
-    @bus_handler("referrals", "referral_accepted")
-    def on_referral_accepted(self, tx, event):
-        self._tell_about_referral(tx, event, audiences.sender_people)
-
-    @bus_handler("referrals", "referral_declined")
-    def on_referral_declined(self, tx, event):
-        self._tell_about_referral(tx, event, audiences.sender_people)
-
-    @bus_handler("referrals", "referral_completed")
-    def on_referral_completed(self, tx, event):
-        self._tell_about_referral(tx, event, audiences.sender_people)
-
-    @bus_handler("referrals", "referral_withdrawn")
-    def on_referral_withdrawn(self, tx, event):
-        self._tell_about_referral(tx, event, audiences.receiver_partners)
-
-    @bus_handler("referrals", "referral_overdue")
-    def on_referral_overdue(self, tx, event):
-        self._tell_about_referral(tx, event, audiences.social_workers)
-
-    @bus_handler("referrals", "referral_escalated")
-    def on_referral_escalated(self, tx, event):
-        self._tell_about_referral(tx, event, audiences.coordinators)
-
-    @bus_handler("events", "event_published")
-    def on_event_published(self, tx, event):
-        payload = event["payload"]
-        self._tell_about_event(tx, event, audiences.network_members(self.directory_rpc, payload))
-
-    @bus_handler("events", "event_updated")
-    def on_event_updated(self, tx, event):
-        self._tell_about_event(tx, event, audiences.registrants(self.events_rpc, event["payload"]))
-
-    @bus_handler("events", "event_cancelled")
-    def on_event_cancelled(self, tx, event):
-        self._tell_about_event(tx, event, audiences.registrants(self.events_rpc, event["payload"]))
-
-    @bus_handler("events", "registration_promoted")
-    def on_registration_promoted(self, tx, event):
-        payload = event["payload"]
-        self._tell_about_event(tx, event, audiences.registrants(
-            self.events_rpc, payload, payload["registration_id"]))
-
-    @bus_handler("events", "drive_item_fulfilled")
-    def on_drive_item_fulfilled(self, tx, event):
-        payload = event["payload"]
-        drive = self.events_rpc.get_drive(payload["drive_id"])
-        item = next(i["name"] for i in drive["items"] if i["id"] == payload["item_id"])
-        self._tell(tx, event, audiences.organisers(self.directory_rpc, payload),
-                   {"title": drive["title"], "item": item, "drive_id": drive["id"]},
-                   f"/drives/{drive['id']}")
-
-    @bus_handler("funds", "fund_request_submitted")
-    def on_fund_request_submitted(self, tx, event):
-        self._tell_about_fund_request(tx, event, audiences.coordinators)
-
-    @bus_handler("funds", "fund_request_approved")
-    def on_fund_request_approved(self, tx, event):
-        payload = event["payload"]
-        self._tell_about_fund_request(tx, event, audiences.after_approval,
-                                      stage=payload["stage"], final=payload["final"])
-
-    @bus_handler("funds", "fund_request_rejected")
-    def on_fund_request_rejected(self, tx, event):
-        self._tell_about_fund_request(tx, event, audiences.requester,
-                                      stage=event["payload"]["stage"])
-
-    @bus_handler("funds", "fund_request_withdrawn")
-    def on_fund_request_withdrawn(self, tx, event):
-        self._tell_about_fund_request(tx, event, audiences.coordinators)
-
-    @bus_handler("funds", "fund_request_cancelled")
-    def on_fund_request_cancelled(self, tx, event):
-        self._tell_about_fund_request(tx, event, audiences.requester)
-
-    @bus_handler("funds", "payment_recorded")
-    def on_payment_recorded(self, tx, event):
-        payload = event["payload"]
-        self._tell_about_fund_request(
-            tx, event, audiences.requester, payment=payload["payment"],
-            paid_on=date.fromisoformat(payload["paid_on"]).strftime("%d/%m/%Y"),
-            fully_paid=payload["fully_paid"])
-
-    @bus_handler("funds", "fund_topped_up")
-    def on_fund_topped_up(self, tx, event):
-        payload = event["payload"]
-        self._tell(tx, event, audiences.coordinators(self.directory_rpc, payload), {
-            "budget_id": payload["budget_id"], "municipio": payload["municipio"],
-            "period": payload["period"], "amount": payload["amount"], "source": payload["source"],
-        }, f"/funds/budgets/{payload['budget_id']}")
-
     @bus_handler("directory", "invitation_sent")
-    def on_invitation_sent(self, tx, event):
-        account_mail.owe(tx, event, self.cipher, self.config["PUBLIC_URL"])
+    def on_invitation_sent(self, event):
+        return lambda tx: account_mail.owe(tx, event, self.cipher, self.config["PUBLIC_URL"])
 
     @bus_handler("directory", "password_reset_requested")
-    def on_password_reset_requested(self, tx, event):
-        account_mail.owe(tx, event, self.cipher, self.config["PUBLIC_URL"])
+    def on_password_reset_requested(self, event):
+        return lambda tx: account_mail.owe(tx, event, self.cipher, self.config["PUBLIC_URL"])
 
     @timer(interval=2)
     def send_mail(self):
@@ -185,34 +105,6 @@ class NotificationsService(QubiService):
         data = load(PreferencesSchema, data)
         with self.db.transaction() as tx:
             return preferences.write(tx, self.caller, data)
-
-    def _tell_about_referral(self, tx, event, audience):
-        payload = event["payload"]
-        receiver = self.directory_rpc.get_organization(payload["to_organization_id"])["name"]
-        sender = (self.directory_rpc.get_organization(payload["from_organization_id"])["name"]
-                  if payload.get("from_organization_id") else "Servizio sociale")
-        self._tell(tx, event, audience(self.directory_rpc, payload), {
-            "code": payload["code"], "sender": sender, "receiver": receiver,
-            "urgency": payload["urgency"], "referral_id": payload["referral_id"],
-        }, f"/referrals/{payload['referral_id']}")
-
-    def _tell_about_event(self, tx, event, recipients):
-        brief = self.events_rpc.event_brief(event["payload"]["event_id"])
-        self._tell(tx, event, recipients, {
-            "title": brief["title"], "starts_at": brief["starts_at"],
-            "municipio": brief["municipio"], "event_id": brief["id"]}, f"/events/{brief['id']}")
-
-    def _tell_about_fund_request(self, tx, event, audience, **extra):
-        payload = event["payload"]
-        self._tell(tx, event, audience(self.directory_rpc, payload), {
-            "request_id": payload["request_id"], "code": payload["code"],
-            "amount": payload["amount"], "category": payload["category"],
-            "municipio": payload["municipio"], **extra,
-        }, f"/funds/requests/{payload['request_id']}")
-
-    def _tell(self, tx, event, recipients, params, link):
-        inbox.deliver(tx, recipients, event["event_type"], params, event["event_id"], link,
-                      self.config["PUBLIC_URL"], quiet_hours=self.config["QUIET_HOURS"])
 
 
 def _now():

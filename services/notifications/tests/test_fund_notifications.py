@@ -8,6 +8,7 @@ from services.common.context import Caller
 from services.common.database import Store
 from services.common.events import envelope
 from services.notifications import audiences, inbox
+from services.notifications.audiences import Peers
 from services.notifications.models import Base, Notification
 from services.notifications.service import NotificationsService
 
@@ -97,7 +98,7 @@ def shown(store, user_id, language) -> list:
 
 
 def test_an_approval_awaiting_the_city_goes_to_the_city_and_a_final_one_to_who_asked():
-    directory = Directory()
+    directory = Peers(directory=Directory(), events=None)
     halfway = {**REQUEST, "stage": "municipal", "final": False, "status": "awaiting_city"}
     final = {**REQUEST, "stage": "city", "final": True, "status": "approved"}
     assert [p["user_id"] for p in audiences.after_approval(directory, halfway)] == ["citta"]

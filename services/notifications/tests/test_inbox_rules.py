@@ -11,8 +11,10 @@ from services.common.context import Caller
 from services.common.database import Store
 from services.common.errors import Invalid, NotFound
 from services.notifications import digest, inbox, mailer, preferences
+from services.notifications.contract import CHANNELS
+from services.notifications.kinds import KINDS
 from services.notifications.models import Base, Delivery, Notification
-from services.notifications.templates import TEMPLATES, render
+from services.notifications.templates import render
 from tests.smtp import SmtpServer, html_of, text_of
 
 ALICE = Caller(user_id="alice", roles=["partner"], municipi=[8])
@@ -137,6 +139,18 @@ def test_a_referral_sent_to_you_cannot_be_turned_off(store):
     assert shown["preferences"]["referral_sent"] == "email" and "referral_sent" in shown["mandatory"]
 
 
+def test_the_preferences_name_each_kind_in_the_callers_language(store):
+    with store.sessions() as session:
+        italian = preferences.read(session, ALICE)
+        english = preferences.read(session, Caller(user_id="bob", roles=["coordinator"],
+                                                   language="en"))
+    assert set(italian["names"]) == set(italian["preferences"]) == set(KINDS)
+    assert italian["names"]["referral_sent"] == "Nuovo invio ricevuto"
+    assert english["names"]["referral_sent"] == "New referral received"
+    assert (italian["preferences"]["fund_request_submitted"],
+            english["preferences"]["fund_request_submitted"]) == ("in_app", "email")
+
+
 def test_a_digest_gathers_a_days_items_into_one_email(store, smtp):
     with store.transaction() as tx:
         preferences.write(tx, ALICE, {"preferences": {"referral_accepted": "digest",
@@ -227,10 +241,10 @@ def test_one_event_for_a_thousand_people_is_a_thousand_notifications(store):
         assert session.execute(select(func.count()).select_from(Notification)).scalar_one() == 1000
 
 
-def test_every_template_speaks_italian_and_english_without_family_data():
-    for kind, languages in TEMPLATES.items():
-        assert set(languages) == {"it", "en"}
-    assert set(preferences.DEFAULTS) == set(TEMPLATES)
+def test_every_kind_speaks_italian_and_english_without_family_data():
+    for kind in KINDS.values():
+        assert set(kind.texts) == set(kind.label) == {"it", "en"}
+        assert "*" in kind.default and set(kind.default.values()) <= set(CHANNELS)
     assert render("organization_registered", ORG)["body"].startswith("APS Otto è entrata")
     assert "joined" in render("organization_registered", ORG, "en")["body"]
     assert render("referral_sent", REFERRAL)["body"].startswith("Un nuovo invio (codice R-2026-0042)")

@@ -1,0 +1,56 @@
+"""What a notification is about: the parameters its texts need and the page it links to.
+
+Each subject is `(peers, payload) -> (params, link)`, as the table of kinds (kinds.py) names
+them. Events carry ids and codes; the names people read (an organisation's, an event's title)
+are asked of the service that owns them. Never personal data of families.
+"""
+from datetime import date
+
+FUND_REQUEST = ("request_id", "code", "amount", "category", "municipio")
+# what some fund request events add: the approval's stage, and the payment
+FUND_REQUEST_EXTRAS = ("stage", "final", "payment", "fully_paid")
+
+
+def organization(peers, payload) -> tuple:
+    found = peers.directory.get_organization(payload["organization_id"])
+    return ({"organization_id": found["id"], "organization_name": found["name"],
+             "municipi": ", ".join(map(str, payload["municipi"]))},
+            f"/organizations/{found['id']}")
+
+
+def referral(peers, payload) -> tuple:
+    directory = peers.directory
+    receiver = directory.get_organization(payload["to_organization_id"])["name"]
+    sender = (directory.get_organization(payload["from_organization_id"])["name"]
+              if payload.get("from_organization_id") else "Servizio sociale")
+    return ({"code": payload["code"], "sender": sender, "receiver": receiver,
+             "urgency": payload["urgency"], "referral_id": payload["referral_id"]},
+            f"/referrals/{payload['referral_id']}")
+
+
+def event(peers, payload) -> tuple:
+    brief = peers.events.event_brief(payload["event_id"])
+    return ({"title": brief["title"], "starts_at": brief["starts_at"],
+             "municipio": brief["municipio"], "event_id": brief["id"]},
+            f"/events/{brief['id']}")
+
+
+def drive_item(peers, payload) -> tuple:
+    drive = peers.events.get_drive(payload["drive_id"])
+    item = next(i["name"] for i in drive["items"] if i["id"] == payload["item_id"])
+    return ({"title": drive["title"], "item": item, "drive_id": drive["id"]},
+            f"/drives/{drive['id']}")
+
+
+def fund_request(peers, payload) -> tuple:
+    params = {name: payload[name] for name in FUND_REQUEST}
+    params.update({name: payload[name] for name in FUND_REQUEST_EXTRAS if name in payload})
+    if "paid_on" in payload:
+        params["paid_on"] = date.fromisoformat(payload["paid_on"]).strftime("%d/%m/%Y")
+    return params, f"/funds/requests/{payload['request_id']}"
+
+
+def budget(peers, payload) -> tuple:
+    params = {name: payload[name]
+              for name in ("budget_id", "municipio", "period", "amount", "source")}
+    return params, f"/funds/budgets/{payload['budget_id']}"
