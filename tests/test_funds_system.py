@@ -49,6 +49,9 @@ def test_a_childs_cost_and_a_summer_camp_go_their_ways_to_the_ledger_and_the_rep
     fee = fee.json()
     assert (fee["status"], fee["amount"], fee["approval_path"]) == ("submitted", "120.50",
                                                                     ["municipal"])
+    assert fee["actions"] == ["withdraw"]  # what the partner who asked may do
+    assert coordinator.get(f"/funds/requests/{fee['id']}").json()["actions"] == [
+        "approve", "reject"]
     camp = ask(partner, budget["id"], "800", kind="collective", action="Campo estivo",
                category="educational", referral_code=None).json()
     assert camp["approval_path"] == ["municipal", "city"]
@@ -61,6 +64,8 @@ def test_a_childs_cost_and_a_summer_camp_go_their_ways_to_the_ledger_and_the_rep
     halfway = coordinator.post(f"/funds/requests/{camp['id']}/approve",
                                json={"reason": "Azione condivisa"})
     assert halfway.json()["status"] == "awaiting_city"
+    assert (halfway.json()["actions"], city.get(f"/funds/requests/{camp['id']}").json()["actions"]
+            ) == ([], ["approve", "reject"])
     assert coordinator.post(f"/funds/requests/{camp['id']}/approve",
                             json={"reason": "Ancora"}).status_code == 403
     waiting = city.get("/funds/requests", params={"status": "awaiting_city"}).json()["items"]
@@ -79,6 +84,8 @@ def test_a_childs_cost_and_a_summer_camp_go_their_ways_to_the_ledger_and_the_rep
     ledger = coordinator.get(f"/funds/budgets/{budget['id']}/ledger").json()
     assert [e["kind"] for e in ledger["items"]] == ["top_up", "top_up", "commitment",
                                                     "commitment", "payment"]
+    # the city's own money is corrected by the city, the rest by the coordination too
+    assert [e["actions"] for e in ledger["items"]] == [[], ["reverse"], [], [], ["reverse"]]
     assert ledger["totals"] == {"funded": "1500.00", "committed": "800.00", "spent": "120.50",
                                 "available": "579.50", "entries": 5}
     assert partner.get(f"/funds/budgets/{budget['id']}/ledger").status_code == 403
@@ -130,12 +137,16 @@ def test_twenty_approvals_at_once_against_a_fund_for_ten(platform):
 
 
 def test_the_funds_api_is_in_the_openapi_document(platform):
-    paths = Client(platform).get("/openapi.json").json()["paths"]
+    document = Client(platform).get("/openapi.json").json()
     for path in ("/api/v1/funds/budgets", "/api/v1/funds/requests",
                  "/api/v1/funds/requests/{request_id}/approve",
                  "/api/v1/funds/requests/{request_id}/payments",
                  "/api/v1/funds/budgets/{budget_id}/ledger", "/api/v1/funds/report"):
-        assert path in paths, path
+        assert path in document["paths"], path
+    schemas = document["components"]["schemas"]
+    for name, action in (("Budget", "top_up"), ("FundRequest", "record_payment"),
+                         ("LedgerEntry", "reverse")):
+        assert action in schemas[name]["properties"]["actions"]["description"], name
 
 
 def test_the_coordinator_hears_of_a_request_and_the_partner_of_its_approval(platform):

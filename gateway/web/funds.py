@@ -2,14 +2,13 @@
 them, the coordination's and the city's queues, each request's approval path with its decisions
 and payments, and each budget's ledger.
 
-The funds service decides everything. The pages ask the service's own permission rules only
-to show each person the forms they may use; the service checks again when a form comes in."""
+The funds service decides everything: each budget, request and ledger entry it answers with
+carries the `actions` the caller may take, and the pages show the forms those name."""
 import re
 from datetime import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
-from flask import g, redirect, request, url_for
+from flask import redirect, request, url_for
 
 from gateway.web import bp
 from gateway.web.common import (call, organization_name, page_args, pages_of, render,
@@ -20,11 +19,9 @@ from gateway.web.i18n import lang, reason
 from gateway.web.translations import REASONS_IT
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME
-from services.funds import permissions
 from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CHILD,
                                      CITY_STAGE, COLLECTIVE, COMMITMENT, MUNICIPAL, PAID, PAYMENT,
-                                     PENDING, REJECTED, SOURCES, STATUSES, SUBMITTED, TOP_UP,
-                                     WITHDRAWN)
+                                     REJECTED, STATUSES, SUBMITTED, TOP_UP, WITHDRAWN)
 
 MEMBERS = ("partner", "social_worker", "coordinator", "city")
 QUEUE_SIZE = 10
@@ -112,25 +109,14 @@ def form_texts(values, *names) -> dict:
     return {name: text for name, text in texts.items() if text is not None}
 
 
-def _allowed(rule, *args) -> bool:
-    """Whether a permission rule of the funds service lets the caller through."""
-    try:
-        rule(*args)
-    except Forbidden:
-        return False
-    return True
-
-
-def keeps_ledger(municipio: int) -> bool:
-    """The municipio's coordination or the city: who reads the ledger, records payments and
-    cancels."""
-    return _allowed(permissions.require_fund_manager, g.caller, municipio)
-
-
 # --- the fund's home: budgets, queues, requests -----------------------------------------------
 
 def visible_budgets() -> list:
     return call("funds", "list_budgets", {"per_page": BUDGETS_SHOWN})["items"]
+
+
+def open_to_requests(budgets) -> list:
+    return [budget for budget in budgets if "request" in budget["actions"]]
 
 
 def queues(caller) -> list:
@@ -154,7 +140,9 @@ def funds():
     status = status if status in STATUSES else None
     query = {**page_args(20), **({"status": status} if status else {})}
     found = call("funds", "list_requests", query)
-    return render("funds.html", budgets=visible_budgets(), queues=queues(caller),
+    budgets = visible_budgets()
+    return render("funds.html", budgets=budgets, may_request=bool(open_to_requests(budgets)),
+                  queues=queues(caller),
                   requests=found["items"], total=found["total"], pages=pages_of(found),
                   chosen=status, statuses=STATUSES)
 
@@ -185,8 +173,8 @@ def request_form_page(form, budgets, status=200):
 
 @bp.route("/funds/requests/new", methods=["GET", "POST"])
 def fund_request_new():
-    require_role(*permissions.REQUESTERS)
-    budgets = visible_budgets()
+    require_role(*MEMBERS)
+    budgets = open_to_requests(visible_budgets())
     if request.method == "GET":
         return request_form_page(blank_request_form(budgets), budgets)
     values = request.form.to_dict()
@@ -204,21 +192,6 @@ def fund_request_new():
 
 # --- one request ------------------------------------------------------------------------------
 
-def actions(found) -> set:
-    """The forms the caller may use on this request, by the service's rules."""
-    caller, status, municipio = g.caller, found["status"], found["municipio"]
-    may = set()
-    deciding = (status == SUBMITTED and permissions.is_coordination(caller, municipio)) or (
-        status == AWAITING_CITY and caller.has_role("city"))
-    if deciding and caller.user_id != found["requested_by_user_id"]:
-        may.add("decide")
-    if status in PENDING and permissions.is_requester(caller, SimpleNamespace(**found)):
-        may.add("withdraw")
-    if status == APPROVED and keeps_ledger(municipio):
-        may.update(("pay", "cancel"))
-    return may
-
-
 def approval_steps(found) -> list:
     """Each stage of the request's path with the decision taken there, and whether the request
     waits for it now."""
@@ -231,7 +204,7 @@ def approval_steps(found) -> list:
 def request_context(request_id, problem=None, **forms):
     found = call("funds", "get_request", request_id)
     today = datetime.now(ROME).date().isoformat()
-    context = {"found": found, "may": actions(found), "steps": approval_steps(found),
+    context = {"found": found, "steps": approval_steps(found),
                "organization": organization_name(found["organization_id"]),
                "problem": problem, "notice": done_notice(),
                "payment_form": Form({"amount": found["committed"], "paid_on": today})}
@@ -290,21 +263,14 @@ def fund_request_pay(request_id):
 
 # --- one budget and its ledger ----------------------------------------------------------------
 
-def top_up_sources(municipio: int) -> list:
-    """The sources the caller may record money from: any for the city; all but the city's own
-    for the municipio's coordination; none for the others."""
-    return [source for source in SOURCES
-            if _allowed(permissions.require_top_up, g.caller, municipio, source)]
-
-
 def budget_context(budget_id, problem=None, top_up=None):
     budget = call("funds", "get_budget", budget_id)
     ledger = pages = None
-    if keeps_ledger(budget["municipio"]):
+    if "ledger" in budget["actions"]:
         ledger = call("funds", "get_ledger", budget_id, page_args(25))
         pages = pages_of(ledger)
     return {"budget": budget, "ledger": ledger, "pages": pages,
-            "sources": top_up_sources(budget["municipio"]), "top_up_form": top_up or Form(),
+            "sources": budget["top_up_sources"], "top_up_form": top_up or Form(),
             "problem": problem, "notice": done_notice()}
 
 

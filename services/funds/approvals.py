@@ -181,6 +181,7 @@ def present(session, caller: Caller, request: FundRequest, payments: bool = True
                      family_reference=request.family_reference)
     if payments:
         shown["payments"] = ledger.payments_of(session, request.id)
+    shown["actions"] = permissions.request_actions(caller, request)
     return shown
 
 

@@ -81,12 +81,14 @@ def by_source(session, budget_id: str) -> dict:
     return {source: int(found.get(source) or 0) for source in SOURCES}
 
 
-def present(session, budget: Budget) -> dict:
+def present(session, caller: Caller, budget: Budget) -> dict:
     return {"id": budget.id, "municipio": budget.municipio, "period": budget.period,
             "approval_threshold": budget.approval_threshold_cents,
             "funded": budget.funded_cents, "committed": budget.committed_cents,
             "spent": budget.spent_cents, "available": budget.available_cents,
-            "by_source": by_source(session, budget.id), "created_at": budget.created_at}
+            "by_source": by_source(session, budget.id), "created_at": budget.created_at,
+            "actions": permissions.budget_actions(caller, budget),
+            "top_up_sources": permissions.top_up_sources(caller, budget.municipio)}
 
 
 def _top_up(tx, caller, budget: Budget, data: dict, now: datetime) -> LedgerEntry:

@@ -143,6 +143,13 @@ class BudgetSchema(Schema):
     available = Euros(metadata={"description": "funded - committed - spent; never below zero"})
     by_source = fields.Dict(keys=fields.String(), values=Euros())
     created_at = Timestamp()
+    actions = fields.List(fields.String(), metadata={"description": (
+        "What the caller may do with it: request (ask for money from it: partners and social "
+        "workers), top_up (record money in: the city, or the municipio's coordination for "
+        "the sources other than the city), edit (its threshold: the city), ledger (read it: "
+        "the municipio's coordination and the city)")})
+    top_up_sources = fields.List(fields.String(), metadata={
+        "description": "The sources the caller may record a top-up from; empty without top_up"})
 
 
 # --- requests ----------------------------------------------------------------------------------
@@ -256,6 +263,11 @@ class FundRequestSchema(Schema):
     closed_at = Timestamp(allow_none=True)
     decisions = fields.List(fields.Nested(FundDecisionSchema))
     payments = fields.List(fields.Nested(FundPaymentSchema))
+    actions = fields.List(fields.String(), metadata={"description": (
+        "What the caller may do now: approve and reject (the municipio's coordination on a "
+        "submitted request, the city on one awaiting it; never who asked), withdraw (who "
+        "asked, while pending), cancel and record_payment (the municipio's coordination or "
+        "the city, once approved)")})
 
 
 # --- ledger ------------------------------------------------------------------------------------
@@ -287,6 +299,9 @@ class LedgerEntrySchema(Schema):
     reason = fields.String(allow_none=True)
     recorded_by_user_id = fields.String(allow_none=True)
     recorded_at = Timestamp()
+    actions = fields.List(fields.String(), metadata={"description": (
+        "reverse: the caller may correct this top-up or payment with an entry of the "
+        "opposite amount (not yet corrected, and a payment's request still approved or paid)")})
 
 
 class LedgerTotalsSchema(Schema):

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from services.common.context import CITY, Caller
+from services.common.context import Caller
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import local_time
 from services.funds import permissions
@@ -147,12 +147,31 @@ def payments_of(session, request_id: str) -> list:
              "reversed": e.id in reversed_ids, "recorded_at": e.recorded_at} for e in entries]
 
 
-def present(entry: LedgerEntry) -> dict:
+def present(session, caller: Caller, entry: LedgerEntry, corrected=frozenset()) -> dict:
+    """The entry with the caller's actions; `corrected` holds the ids of the budget's entries
+    a correction reverses (`corrected_ids`)."""
     return {**{column: getattr(entry, column) for column in (
         "id", "position", "kind", "booked_on", "source", "description", "reference",
         "request_id", "request_code", "request_kind", "category", "action", "paid_on",
         "receipt_reference", "reverses_id", "reason", "recorded_by_user_id", "recorded_at")},
-        "amount": entry.amount_cents, "available_after": entry.available_after_cents}
+        "amount": entry.amount_cents, "available_after": entry.available_after_cents,
+        "actions": ["reverse"] if _may_reverse(session, caller, entry, corrected) else []}
+
+
+def corrected_ids(session, budget_id: str) -> set:
+    return set(session.execute(select(LedgerEntry.reverses_id).where(
+        LedgerEntry.budget_id == budget_id, LedgerEntry.reverses_id.is_not(None))).scalars())
+
+
+def _may_reverse(session, caller: Caller, entry: LedgerEntry, corrected) -> bool:
+    """What `reverse` would let the caller correct, as far as the fund's balance allows."""
+    if entry.kind not in REVERSIBLE or entry.reverses_id is not None or entry.id in corrected:
+        return False
+    municipio = session.get(Budget, entry.budget_id).municipio
+    if entry.kind == TOP_UP:
+        return permissions.may_top_up(caller, municipio, entry.source)
+    return permissions.is_fund_manager(caller, municipio) and (
+        session.get(FundRequest, entry.request_id).status in (APPROVED, PAID))
 
 
 def receipt_used(session, budget_id: str, receipt: str) -> bool:
@@ -166,5 +185,5 @@ def receipt_used(session, budget_id: str, receipt: str) -> bool:
 def require_ledger_reader(caller: Caller, budget: Budget):
     if not permissions.may_see_budget(caller, budget):
         raise NotFound("No such budget.")
-    if not (caller.has_role(CITY) or permissions.is_coordination(caller, budget.municipio)):
+    if not permissions.is_fund_manager(caller, budget.municipio):
         raise Forbidden("The ledger is for the municipio's coordination and the city tier.")

@@ -9,11 +9,14 @@
 - The municipio's coordinator decides first; above the budget's threshold the city tier
   decides too. The coordinator (or the city) records payments, cancellations and corrections.
 - The city tier sees children's costs without the codes that link them to a family.
+
+Each answer carries the `actions` the caller may take on what it shows, from these same rules.
 """
 from sqlalchemy import false, or_, true
 
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER, Caller
 from services.common.errors import Forbidden
+from services.funds.contract import APPROVED, AWAITING_CITY, PENDING, SOURCES, SUBMITTED
 from services.funds.models import Budget, FundRequest
 
 REQUESTERS = (PARTNER, SOCIAL_WORKER)
@@ -74,10 +77,19 @@ def is_coordination(caller: Caller, municipio: int) -> bool:
     return caller.has_role(COORDINATOR) and municipio in caller.municipi
 
 
+def is_fund_manager(caller: Caller, municipio: int) -> bool:
+    """Payments, cancellations, corrections, the ledger: the municipio's coordinator or the
+    city tier."""
+    return caller.has_role(CITY) or is_coordination(caller, municipio)
+
+
 def require_fund_manager(caller: Caller, municipio: int):
-    """Payments, cancellations, corrections: the municipio's coordinator or the city tier."""
-    if not (caller.has_role(CITY) or is_coordination(caller, municipio)):
+    if not is_fund_manager(caller, municipio):
         raise Forbidden("The municipio's coordination or the city tier keeps the ledger.")
+
+
+def may_top_up(caller: Caller, municipio: int, source: str) -> bool:
+    return caller.has_role(CITY) or (is_coordination(caller, municipio) and source != "city")
 
 
 def require_top_up(caller: Caller, municipio: int, source: str):
@@ -87,3 +99,41 @@ def require_top_up(caller: Caller, municipio: int, source: str):
         raise Forbidden("The city tier or the municipio's coordination records top-ups.")
     if source == "city":
         raise Forbidden("The city's own money is recorded by the city tier.")
+
+
+def may_decide(caller: Caller, request: FundRequest) -> bool:
+    """The municipio's coordination on a submitted request, the city tier on one that awaits
+    it; never on one's own."""
+    deciding = (request.status == SUBMITTED and is_coordination(caller, request.municipio)) or (
+        request.status == AWAITING_CITY and caller.has_role(CITY))
+    return deciding and caller.user_id != request.requested_by_user_id
+
+
+def request_actions(caller: Caller, request: FundRequest) -> list:
+    """approve, reject, withdraw, cancel, record_payment: what the caller may do now."""
+    actions = []
+    if may_decide(caller, request):
+        actions += ["approve", "reject"]
+    if request.status in PENDING and is_requester(caller, request):
+        actions.append("withdraw")
+    if request.status == APPROVED and is_fund_manager(caller, request.municipio):
+        actions += ["cancel", "record_payment"]
+    return actions
+
+
+def top_up_sources(caller: Caller, municipio: int) -> list:
+    return [source for source in SOURCES if may_top_up(caller, municipio, source)]
+
+
+def budget_actions(caller: Caller, budget: Budget) -> list:
+    """request, top_up, edit, ledger: what the caller may do with a budget it sees."""
+    actions = []
+    if caller.has_role(*REQUESTERS):
+        actions.append("request")
+    if top_up_sources(caller, budget.municipio):
+        actions.append("top_up")
+    if caller.has_role(CITY):
+        actions.append("edit")
+    if is_fund_manager(caller, budget.municipio):
+        actions.append("ledger")
+    return actions

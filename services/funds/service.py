@@ -33,34 +33,34 @@ class FundsService(ReportingService):
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, budgets.search_statement(self.caller, **args), page,
-                         per_page, lambda budget: BUDGET.dump(budgets.present(tx.session, budget)))
+                         per_page, lambda budget: BUDGET.dump(
+                             budgets.present(tx.session, self.caller, budget)))
 
     @rpc
     def get_budget(self, budget_id):
         with self.db.transaction() as tx:
             return BUDGET.dump(budgets.present(
-                tx.session, budgets.visible(tx.session, self.caller, budget_id)))
+                tx.session, self.caller, budgets.visible(tx.session, self.caller, budget_id)))
 
     @rpc
     def create_budget(self, data):
         data = load(BudgetCreateSchema, data)
         with self.db.transaction() as tx:
             return BUDGET.dump(budgets.present(
-                tx.session, budgets.create(tx, self.caller, data, utcnow())))
+                tx.session, self.caller, budgets.create(tx, self.caller, data, utcnow())))
 
     @rpc
     def update_budget(self, budget_id, data):
         threshold = load(BudgetUpdateSchema, data)["approval_threshold"]
         with self.db.transaction() as tx:
-            return BUDGET.dump(budgets.present(
-                tx.session, budgets.set_threshold(tx, self.caller, budget_id, threshold)))
+            return BUDGET.dump(budgets.present(tx.session, self.caller, budgets.set_threshold(
+                tx, self.caller, budget_id, threshold)))
 
     @rpc
     def top_up(self, budget_id, data):
         data = load(TopUpCreateSchema, data)
         with self.db.transaction() as tx:
-            return ENTRY.dump(ledger.present(
-                budgets.top_up(tx, self.caller, budget_id, data, utcnow())))
+            return self._entry(tx, budgets.top_up(tx, self.caller, budget_id, data, utcnow()))
 
     @rpc
     def get_ledger(self, budget_id, query=None):
@@ -69,8 +69,9 @@ class FundsService(ReportingService):
         with self.db.transaction() as tx:
             budget = budgets.visible(tx.session, self.caller, budget_id)
             ledger.require_ledger_reader(self.caller, budget)
+            corrected = ledger.corrected_ids(tx.session, budget.id)
             found = paged(tx.session, ledger.entries_statement(budget.id, **args), page,
-                          per_page, lambda entry: ENTRY.dump(ledger.present(entry)))
+                          per_page, lambda entry: self._entry(tx, entry, corrected))
             found["totals"] = TOTALS.dump({**ledger.totals_from_entries(tx.session, budget.id),
                                            "entries": budget.entry_count})
             return found
@@ -79,8 +80,7 @@ class FundsService(ReportingService):
     def reverse_entry(self, entry_id, data):
         reason = load(DecisionReasonSchema, data)["reason"]
         with self.db.transaction() as tx:
-            return ENTRY.dump(ledger.present(
-                ledger.reverse(tx, self.caller, entry_id, reason, utcnow())))
+            return self._entry(tx, ledger.reverse(tx, self.caller, entry_id, reason, utcnow()))
 
     # --- requests --------------------------------------------------------------------------------
 
@@ -124,8 +124,8 @@ class FundsService(ReportingService):
     def record_payment(self, request_id, data):
         data = load(FundPaymentCreateSchema, data)
         with self.db.transaction() as tx:
-            return ENTRY.dump(ledger.present(
-                approvals.record_payment(tx, self.caller, request_id, data, utcnow())))
+            return self._entry(tx, approvals.record_payment(tx, self.caller, request_id, data,
+                                                            utcnow()))
 
     # --- reports ---------------------------------------------------------------------------------
 
@@ -150,6 +150,9 @@ class FundsService(ReportingService):
 
     def _dump(self, tx, request):
         return REQUEST.dump(approvals.present(tx.session, self.caller, request))
+
+    def _entry(self, tx, entry, corrected=frozenset()):
+        return ENTRY.dump(ledger.present(tx.session, self.caller, entry, corrected))
 
 
 def _municipi(args) -> list | None:
