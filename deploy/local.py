@@ -115,7 +115,7 @@ def main():
         sys.exit(f"make run: {error}")
     if not broker_reachable(settings.amqp_uri):
         sys.exit(unreachable_message(settings.amqp_uri))
-    platform = Platform(environ, port=int(os.environ.get("PORT", "8000")))
+    platform = Platform(environ, port=settings.port)
     platform.prepare()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     interrupted = False
@@ -123,12 +123,11 @@ def main():
         platform.start()
         if not platform.wait_ready():
             sys.exit("The platform did not become ready within a minute; see the lines above.")
-        password = os.environ.get("DEMO_PASSWORD", "qubi-demo")
         print(f"\nRete QuBì is running at {platform.url}\n"
               f"  API:      {platform.url}/api/v1/networks\n"
               f"  API docs: {platform.url}/api/v1/docs\n"
               f"  Mail:     {settings.mail_transport.where}\n"
-              f"  Demo logins (password '{password}'): {', '.join(DEMO_USERS)}\n"
+              f"  Demo logins (password '{settings.demo_password}'): {', '.join(DEMO_USERS)}\n"
               f"Press Ctrl-C to stop.\n", flush=True)
         while all(process.poll() is None for process in platform.processes.values()):
             time.sleep(1)

@@ -1,7 +1,6 @@
 """The gateway: the only door. Authentication, tiers, the REST API and its OpenAPI document;
 no domain rules (the services hold them)."""
 import logging
-import os
 import re
 import time
 import uuid
@@ -65,19 +64,17 @@ def create_app(settings=None, rpc=None) -> Flask:
         },
         QUBI_SETTINGS=settings,
     )
-    rpc = rpc or RpcPool(settings.amqp_uri, settings.rpc_timeout,
-                         int(os.environ.get("RPC_POOL_SIZE", "16")))
+    rpc = rpc or RpcPool(settings.amqp_uri, settings.rpc_timeout, settings.rpc_pool_size)
     rpc.on_call = metrics.observe_rpc
     app.extensions["rpc"] = rpc
     signer = app.extensions["context_signer"] = ContextSigner(settings.context_keys)
     app.extensions["revocations"] = Revocations(
         lambda since: app.extensions["rpc"].call("directory", "ended_sessions", since,
                                                  context_data=signer.sign(REVOCATIONS_CALLER)))
-    app.extensions["limits"] = Limits(int(os.environ.get("LOGIN_RATE_PER_MINUTE", "100")),
-                                      int(os.environ.get("WRITE_RATE_PER_MINUTE", "1200")))
-    proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
-    if proxies:  # the client's address is the one the nearest trusted proxy saw
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
+    app.extensions["limits"] = Limits(settings.login_rate_per_minute,
+                                      settings.write_rate_per_minute)
+    if settings.trusted_proxies:  # the client's address is the one the nearest trusted proxy saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
     api = GatewayApi(app, spec_kwargs={"extra_plugins": [RateLimitsInOpenApi()]})
     _register_hooks(app, settings)
     _register_blueprints(api)

@@ -53,7 +53,7 @@ class RateLimiter:
 
 
 class Limits:
-    """The gateway's limits, from the environment: logins per client and per username,
+    """The gateway's limits, from its settings: logins per client and per username,
     writes per client and per user."""
 
     def __init__(self, login_per_minute: int, write_per_minute: int):

@@ -6,8 +6,6 @@ Under gunicorn each worker writes its samples to files in PROMETHEUS_MULTIPROC_D
 by gateway/serving.py before the workers start) and `/metrics` adds up every worker's.
 prometheus_client reads that variable when it is imported, so it must be set before then.
 """
-import os
-
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Histogram,
                                generate_latest)
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -32,10 +30,11 @@ def observe_rpc(service: str, method: str, seconds: float, outcome: str):
     RPC_SECONDS.labels(service, method, outcome).observe(seconds)
 
 
-def exposition() -> tuple[bytes, str]:
-    """The text format of every metric (of every worker), and its content type."""
+def exposition(multiprocess: bool) -> tuple[bytes, str]:
+    """The text format of every metric (of every worker, when `multiprocess`), and its content
+    type."""
     registry = REGISTRY
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if multiprocess:
         registry = CollectorRegistry()
         MultiProcessCollector(registry)
     return generate_latest(registry), CONTENT_TYPE_LATEST

@@ -1,7 +1,8 @@
 """gunicorn settings for the gateway: `gunicorn --config python:gateway.serving ...`.
 
-Workers from the environment, the same for `make run`, compose and Kubernetes:
-GUNICORN_WORKER_CLASS (eventlet), GUNICORN_WORKERS (2) and GUNICORN_THREADS (8, for gthread).
+Workers from the settings (services/common/config.py), the same for `make run`, compose and
+Kubernetes: GUNICORN_WORKER_CLASS (eventlet), GUNICORN_WORKERS (2) and GUNICORN_THREADS (8, for
+gthread).
 A request spends most of its time waiting for a service's answer; eventlet's green threads
 wait for it at a fraction of the CPU that threads cost (a third less per request, measured
 with bench.gateway), and each worker serves up to 1,000 connections at once.
@@ -32,24 +33,26 @@ class GatewayLogger(Logger):
         the query string; gunicorn would format one per request only to drop it."""
 
 
+try:
+    _settings = load_settings()
+except ConfigurationError as error:
+    sys.exit(f"gateway: {error}")
+
 logconfig_dict = LOGGING
 logger_class = GatewayLogger
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "eventlet")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+worker_class = _settings.gunicorn_worker_class
+workers = _settings.gunicorn_workers
+threads = _settings.gunicorn_threads
 _temporary = []  # the directory made here, if any
 
 
 def on_starting(server):
     """Runs in the master before any worker is forked (workers inherit the environment)."""
-    try:
-        load_settings()
-    except ConfigurationError as error:
-        sys.exit(f"gateway: {error}")
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    directory = _settings.prometheus_multiproc_dir
     if not directory:
         directory = tempfile.mkdtemp(prefix="qubi-gateway-metrics-")
         _temporary.append(directory)
+        # for the workers: their settings and prometheus_client read it from the environment
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
     Path(directory).mkdir(parents=True, exist_ok=True)
     for stale in Path(directory).glob("*.db"):

@@ -16,7 +16,6 @@
 """
 import argparse
 import json
-import os
 import sys
 
 from kombu import Connection
@@ -47,7 +46,7 @@ def declare(settings):
 def seed(settings):
     from sqlalchemy import select
 
-    from services.directory.demo import DEFAULT_DEMO_PASSWORD, load_demo
+    from services.directory.demo import load_demo
     from services.directory.models import Base as DirectoryBase
     from services.directory.models import Organization
     from services.events.demo import load_demo as load_events_demo
@@ -55,8 +54,7 @@ def seed(settings):
 
     directory = Store(settings.databases["directory"], DirectoryBase.metadata)
     with directory.transaction() as tx:
-        counts = load_demo(tx.session, os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD),
-                           with_users=settings.development)
+        counts = load_demo(tx.session, settings.demo_password, with_users=settings.development)
         organization_ids = {o.name: o.id for o in tx.session.execute(select(Organization)).scalars()}
     directory.dispose()
     events = Store(settings.databases["events"], EventsBase.metadata)

@@ -44,5 +44,6 @@ def prometheus_metrics():
     """The gateway's metrics, for Prometheus.
 
     Meant for the monitoring network: keep it off the public ingress."""
-    body, content_type = exposition()
+    body, content_type = exposition(
+        bool(current_app.config["QUBI_SETTINGS"].prometheus_multiproc_dir))
     return Response(body, content_type=content_type)

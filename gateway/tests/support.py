@@ -13,11 +13,13 @@ PARTNER = {"user_id": "u-p", "username": "partner8a", "roles": ["partner"], "mun
            "organization_id": "o-1", "session_id": "s-p"}
 
 
-def make_app(ended=None, rpc=None):
+def make_app(ended=None, rpc=None, **environ):
     """The gateway with no services behind it (its RPCs answer 503) or with `rpc` answering
-    for them, and the directory's list of ended sessions given here: {session id: until}."""
+    for them, and the directory's list of ended sessions given here: {session id: until};
+    `environ` adds to the settings' environment."""
     settings = load_settings({"QUBI_ENV": "test", "QUBI_SECRET_KEY": SECRET,
-                              "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"})  # never reached
+                              "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/",  # never reached
+                              **environ})
     app = create_app(settings, rpc)
     ended = {} if ended is None else ended
     app.extensions["revocations"] = Revocations(lambda since: {

@@ -47,10 +47,8 @@ def directory():
     return FakeDirectory()
 
 
-def app_with(directory, monkeypatch=None, **environ):
-    for name, value in environ.items():
-        monkeypatch.setenv(name, value)
-    return make_app(rpc=directory)
+def app_with(directory, **environ):
+    return make_app(rpc=directory, **environ)
 
 
 def test_login_answers_an_access_token_of_the_session_and_its_refresh_token(directory):
@@ -129,8 +127,8 @@ def test_a_failed_refresh_keeps_what_was_known():
         time.sleep(0.01)
 
 
-def test_logins_past_the_limit_are_429_with_retry_after(directory, monkeypatch):
-    client = app_with(directory, monkeypatch, LOGIN_RATE_PER_MINUTE="3").test_client()
+def test_logins_past_the_limit_are_429_with_retry_after(directory):
+    client = app_with(directory, LOGIN_RATE_PER_MINUTE="3").test_client()
     for _ in range(3):
         body = {"username": "coord8", "password": "pw"}
         assert client.post("/api/v1/auth/token", json=body).status_code == 200
@@ -145,8 +143,8 @@ def test_logins_past_the_limit_are_429_with_retry_after(directory, monkeypatch):
                        environ_base=elsewhere).status_code == 200
 
 
-def test_writes_past_the_limit_are_429_per_client_and_per_user(directory, monkeypatch):
-    client = app_with(directory, monkeypatch, WRITE_RATE_PER_MINUTE="2").test_client()
+def test_writes_past_the_limit_are_429_per_client_and_per_user(directory):
+    client = app_with(directory, WRITE_RATE_PER_MINUTE="2").test_client()
     headers = bearer(COORDINATOR)
     for address in ("10.0.0.1", "10.0.0.2"):  # one user from two places
         answer = client.post("/api/v1/organizations", json={"name": "APS"}, headers=headers,

@@ -1,5 +1,8 @@
 """Configuration from the environment, with development defaults that work only in development.
 
+The one reader of the environment: each service gets its `Settings` through its nameko config
+(`Settings.nameko_config`), the gateway through its app factory.
+
 The public development secrets (below) are used, and accepted, only when QUBI_ENV is
 explicitly `development` or `test`. Any other QUBI_ENV, unset included, needs the operator's
 own QUBI_SECRET_KEY, PERSONAL_DATA_KEYS and CONTEXT_KEYS, and refuses to start without them.
@@ -119,6 +122,25 @@ class Settings:
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_roles_claim: str = ""  # a claim whose values are platform roles; empty: roles are ours
+    # the directory's logins and sessions
+    login_max_failures: int = 20  # wrong passwords in a row that lock an account
+    login_lockout_seconds: int = 900
+    login_max_code_failures: int = 10  # wrong second-factor codes in a row that lock it
+    token_ttl_seconds: int = 900
+    refresh_token_ttl_seconds: int = 14 * 24 * 3600
+    refresh_reuse_seconds: int = 10
+    # the gateway
+    rpc_pool_size: int = 16
+    login_rate_per_minute: int = 100
+    write_rate_per_minute: int = 1200
+    trusted_proxies: int = 0
+    gunicorn_worker_class: str = "eventlet"
+    gunicorn_workers: int = 2
+    gunicorn_threads: int = 8
+    prometheus_multiproc_dir: str = ""  # the workers' metrics files; empty: made for a run
+    # `qubi-admin seed` and `make run`
+    demo_password: str = "qubi-demo"
+    port: int = 8000
 
     @property
     def development(self) -> bool:
@@ -155,6 +177,12 @@ class Settings:
             "PASSWORD_RESET_TTL_MINUTES": self.password_reset_ttl_minutes,
             "MFA_REQUIRED_ROLES": list(self.mfa_required_roles),
             "OIDC_ROLES_CLAIM": self.oidc_roles_claim,
+            "LOGIN_MAX_FAILURES": self.login_max_failures,
+            "LOGIN_LOCKOUT_SECONDS": self.login_lockout_seconds,
+            "LOGIN_MAX_CODE_FAILURES": self.login_max_code_failures,
+            "TOKEN_TTL_SECONDS": self.token_ttl_seconds,
+            "REFRESH_TOKEN_TTL_SECONDS": self.refresh_token_ttl_seconds,
+            "REFRESH_REUSE_SECONDS": self.refresh_reuse_seconds,
         }
 
 
@@ -193,6 +221,22 @@ def load_settings(environ=None) -> Settings:
         handler_max_attempts=int(environ.get("HANDLER_MAX_ATTEMPTS", "5")),
         handler_retry_delay_ms=int(environ.get("HANDLER_RETRY_DELAY_MS", "2000")),
         max_workers=int(environ.get("MAX_WORKERS", "10")),
+        login_max_failures=int(environ.get("LOGIN_MAX_FAILURES", "20")),
+        login_lockout_seconds=int(environ.get("LOGIN_LOCKOUT_SECONDS", "900")),
+        login_max_code_failures=int(environ.get("LOGIN_MAX_CODE_FAILURES", "10")),
+        token_ttl_seconds=int(environ.get("TOKEN_TTL_SECONDS", "900")),
+        refresh_token_ttl_seconds=int(environ.get("REFRESH_TOKEN_TTL_SECONDS", "1209600")),
+        refresh_reuse_seconds=int(environ.get("REFRESH_REUSE_SECONDS", "10")),
+        rpc_pool_size=int(environ.get("RPC_POOL_SIZE", "16")),
+        login_rate_per_minute=int(environ.get("LOGIN_RATE_PER_MINUTE", "100")),
+        write_rate_per_minute=int(environ.get("WRITE_RATE_PER_MINUTE", "1200")),
+        trusted_proxies=int(environ.get("TRUSTED_PROXIES", "0")),
+        gunicorn_worker_class=environ.get("GUNICORN_WORKER_CLASS", "eventlet"),
+        gunicorn_workers=int(environ.get("GUNICORN_WORKERS", "2")),
+        gunicorn_threads=int(environ.get("GUNICORN_THREADS", "8")),
+        prometheus_multiproc_dir=environ.get("PROMETHEUS_MULTIPROC_DIR", ""),
+        demo_password=environ.get("DEMO_PASSWORD", Settings.demo_password),
+        port=int(environ.get("PORT", "8000")),
     )
 
 

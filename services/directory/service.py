@@ -1,7 +1,4 @@
 """The directory service: networks, organisations, services and the people of the network."""
-import dataclasses
-import os
-
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
@@ -38,10 +35,7 @@ class LoginPolicyProvider(DependencyProvider):
     """The lockout, token lifetimes and who needs a second factor, read when the service starts."""
 
     def setup(self):
-        self.policy = dataclasses.replace(
-            users.LoginPolicy.from_environ(os.environ),
-            mfa_required_roles=tuple(self.container.config.get(
-                "MFA_REQUIRED_ROLES", users.LoginPolicy.mfa_required_roles)))
+        self.policy = users.LoginPolicy.from_config(self.container.config)
 
     def get_dependency(self, worker_ctx):
         return self.policy

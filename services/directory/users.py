@@ -37,16 +37,19 @@ class LoginPolicy:
     mfa_required_roles: tuple = ROLES
 
     @classmethod
-    def from_environ(cls, environ) -> "LoginPolicy":
-        return cls(max_failures=int(environ.get("LOGIN_MAX_FAILURES", cls.max_failures)),
-                   lockout_seconds=int(environ.get("LOGIN_LOCKOUT_SECONDS", cls.lockout_seconds)),
-                   access_ttl_seconds=int(environ.get("TOKEN_TTL_SECONDS", cls.access_ttl_seconds)),
-                   refresh_ttl_seconds=int(environ.get("REFRESH_TOKEN_TTL_SECONDS",
-                                                       cls.refresh_ttl_seconds)),
-                   refresh_reuse_seconds=int(environ.get("REFRESH_REUSE_SECONDS",
-                                                         cls.refresh_reuse_seconds)),
-                   max_code_failures=int(environ.get("LOGIN_MAX_CODE_FAILURES",
-                                                     cls.max_code_failures)))
+    def from_config(cls, config) -> "LoginPolicy":
+        """From the service's config (services/common/config.py `Settings.nameko_config`)."""
+        return cls(max_failures=config.get("LOGIN_MAX_FAILURES", cls.max_failures),
+                   lockout_seconds=config.get("LOGIN_LOCKOUT_SECONDS", cls.lockout_seconds),
+                   access_ttl_seconds=config.get("TOKEN_TTL_SECONDS", cls.access_ttl_seconds),
+                   refresh_ttl_seconds=config.get("REFRESH_TOKEN_TTL_SECONDS",
+                                                  cls.refresh_ttl_seconds),
+                   refresh_reuse_seconds=config.get("REFRESH_REUSE_SECONDS",
+                                                    cls.refresh_reuse_seconds),
+                   max_code_failures=config.get("LOGIN_MAX_CODE_FAILURES",
+                                                cls.max_code_failures),
+                   mfa_required_roles=tuple(config.get("MFA_REQUIRED_ROLES",
+                                                       cls.mfa_required_roles)))
 
     @property
     def refusal(self) -> str:

@@ -7,6 +7,7 @@ import pytest
 from nameko.testing.services import worker_factory
 from sqlalchemy import select
 
+from services.common.config import load_settings
 from services.common.context import Caller
 from services.common.database import DatabaseAccess, Store, utcnow
 from services.common.errors import Forbidden, NotAuthenticated
@@ -169,3 +170,16 @@ def test_ended_sessions_are_listed_since_a_moment_while_their_access_tokens_may_
 def test_only_the_platform_asks_for_the_ended_sessions(store):
     with pytest.raises(Forbidden):
         directory(store, Caller(origin="gateway")).ended_sessions()
+
+
+def test_the_login_policy_comes_from_the_settings_with_the_same_defaults():
+    assert users.LoginPolicy.from_config(
+        load_settings({"QUBI_ENV": "test"}).nameko_config()) == users.LoginPolicy()
+    policy = users.LoginPolicy.from_config(load_settings({
+        "QUBI_ENV": "test", "LOGIN_MAX_FAILURES": "5", "LOGIN_LOCKOUT_SECONDS": "60",
+        "LOGIN_MAX_CODE_FAILURES": "3", "TOKEN_TTL_SECONDS": "300",
+        "REFRESH_TOKEN_TTL_SECONDS": "3600", "REFRESH_REUSE_SECONDS": "0",
+        "MFA_REQUIRED_ROLES": "city"}).nameko_config())
+    assert policy == users.LoginPolicy(max_failures=5, lockout_seconds=60, max_code_failures=3,
+                                       access_ttl_seconds=300, refresh_ttl_seconds=3600,
+                                       refresh_reuse_seconds=0, mfa_required_roles=("city",))
