@@ -170,29 +170,13 @@ def new_referral():
 
 # --- one referral ------------------------------------------------------------------------------
 
-def relation(referral) -> set:
-    caller = g.caller
-    found = set()
-    if caller.user_id == referral.get("from_user_id") or (
-            caller.has_role("partner") and caller.organization_id
-            and caller.organization_id == referral.get("from_organization_id")):
-        found.add("sender")
-    if caller.has_role("partner") and caller.organization_id == referral.get("to_organization_id"):
-        found.add("receiver")
-    if caller.has_role("social_worker"):
-        found.add("social_worker")
-    if caller.has_role("coordinator"):
-        found.add("coordinator")
-    return found
-
-
 def referral_context(referral_id, **forms):
+    """The referral with the forms of the `actions` the referrals service gives the caller."""
     referral = call("referrals", "get_referral", referral_id)
-    roles = relation(referral)
     audit = None
-    if roles & {"social_worker", "coordinator"}:
+    if "audit" in referral["actions"]:
         audit = try_call("referrals", "audit_trail", referral_id, default={"items": []})["items"]
-    context = {"referral": referral, "roles": roles, "audit": audit,
+    context = {"referral": referral, "audit": audit, "box": request.args.get("box"),
                "from_name": organization_name(referral.get("from_organization_id"))
                or _("Servizio sociale"),
                "to_name": organization_name(referral.get("to_organization_id")),

@@ -159,6 +159,11 @@ class ReferralSchema(Schema):
     view = fields.String(metadata={"description": (
         "full, before_acceptance, metadata, or two_factor_required (log in with the second "
         "factor to see personal data)")})
+    actions = fields.List(fields.String(), metadata={"description": (
+        "What the caller may do now: accept, decline, complete (the receiver), withdraw (the "
+        "sender), withdraw_consent (the sender or the social worker, while the consent is "
+        "valid), add_note (sender, receiver, social worker), audit (read the audit trail: "
+        "the social worker and the coordinator)")})
 
 
 class AuditEntrySchema(Schema):

@@ -17,16 +17,10 @@ from services.common.errors import Conflict, Forbidden, NotFound
 from services.referrals.deadlines import deadline_for
 from services.referrals.models import AuditEntry, CodeCounter, Consent, Family, Note, Referral
 from services.referrals.payloads import event_payload
-from services.referrals.visibility import (COORDINATION, RECEIVER, SENDER, SOCIAL, present,
-                                           relation, shows_personal_data, view_for)
-
-MOVES = {  # (from, to): who may make the move
-    ("sent", "accepted"): RECEIVER,
-    ("sent", "declined"): RECEIVER,
-    ("accepted", "completed"): RECEIVER,
-    ("sent", "withdrawn"): SENDER,
-    ("accepted", "withdrawn"): SENDER,
-}
+from services.referrals.permissions import (AUDIT_READERS, CONSENT_KEEPERS, MOVES, NOTE_WRITERS,
+                                            actions)
+from services.referrals.visibility import (RECEIVER, SENDER, present, relation,
+                                           shows_personal_data, view_for)
 
 
 def utcnow() -> datetime:
@@ -80,7 +74,7 @@ def read(tx, caller: Caller, referral_id: str, cipher, now=None) -> dict:
     now = now or utcnow()
     referral, relation_ = _visible(tx.session, caller, referral_id)
     view = view_for(caller, relation_, referral, now)
-    shown = present(referral, view, cipher, now)
+    shown = present(referral, view, cipher, now, actions=actions(relation_, referral, now))
     if shows_personal_data(view, True) and referral.family.personal is not None:
         _audit(tx.session, referral, caller, relation_, "read_personal_data")
     return shown
@@ -88,7 +82,7 @@ def read(tx, caller: Caller, referral_id: str, cipher, now=None) -> dict:
 
 def add_note(tx, caller: Caller, referral_id: str, body: str, cipher) -> Note:
     referral, relation_ = _visible(tx.session, caller, referral_id)
-    if relation_ == COORDINATION:
+    if relation_ not in NOTE_WRITERS:
         raise Forbidden("The notes are among sender, receiver and social worker.")
     note = Note(author_user_id=caller.user_id, author_role=relation_, body=cipher.seal(body))
     referral.notes.append(note)
@@ -102,7 +96,7 @@ def add_note(tx, caller: Caller, referral_id: str, body: str, cipher) -> Note:
 def withdraw_consent(tx, caller: Caller, referral_id: str, now=None) -> Referral:
     """The guardian took consent back: the receiver stops seeing the family's data at once."""
     referral, relation_ = _visible(tx.session, caller, referral_id, for_update=True)
-    if relation_ not in (SENDER, SOCIAL):
+    if relation_ not in CONSENT_KEEPERS:
         raise Forbidden("The sender or the social worker records a withdrawn consent.")
     if referral.consent.withdrawn_at is not None:
         raise Conflict("Consent was already withdrawn.")
@@ -113,7 +107,7 @@ def withdraw_consent(tx, caller: Caller, referral_id: str, now=None) -> Referral
 
 
 def visible_list(session, caller: Caller, box=None, status=None) -> list:
-    """(referral, view) pairs the caller may see, overdue first, then newest."""
+    """(referral, view, actions) the caller may see, overdue first, then newest."""
     caller.require_authenticated()
     partner_box = box if caller.has_role(PARTNER) and not caller.has_role(
         SOCIAL_WORKER, "coordinator") else None
@@ -125,9 +119,10 @@ def visible_list(session, caller: Caller, box=None, status=None) -> list:
         if relation_ is None or (box == "inbox" and relation_ != RECEIVER) or (
                 box == "outbox" and relation_ != SENDER):
             continue
-        found.append((referral, view_for(caller, relation_, referral, now)))
-    found.sort(key=lambda pair: (pair[0].overdue_at is None or pair[0].status != "sent",
-                                 -pair[0].sent_at.timestamp()))
+        found.append((referral, view_for(caller, relation_, referral, now),
+                      actions(relation_, referral, now)))
+    found.sort(key=lambda entry: (entry[0].overdue_at is None or entry[0].status != "sent",
+                                  -entry[0].sent_at.timestamp()))
     return found
 
 
@@ -150,7 +145,7 @@ def _list_statement(partner_box: str | None, status: str | None) -> Select:
 
 def audit_trail(session, caller: Caller, referral_id: str) -> list:
     referral, relation_ = _visible(session, caller, referral_id)
-    if relation_ not in (SOCIAL, COORDINATION):
+    if relation_ not in AUDIT_READERS:
         raise Forbidden("The audit is for the social workers and coordinators of the municipio.")
     return session.execute(select(AuditEntry).where(AuditEntry.referral_id == referral.id)
                            .order_by(AuditEntry.at, AuditEntry.id)).scalars().all()

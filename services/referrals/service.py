@@ -44,8 +44,9 @@ class ReferralsService(ReportingService):
             found = handovers.visible_list(tx.session, self.caller, args.get("box"),
                                            args.get("status"))
             now = handovers.utcnow()
-            items = [REFERRAL.dump(present(referral, view, self.cipher, now, personal=False))
-                     for referral, view in found[(page - 1) * per_page:page * per_page]]
+            items = [REFERRAL.dump(present(referral, view, self.cipher, now, personal=False,
+                                           actions=actions))
+                     for referral, view, actions in found[(page - 1) * per_page:page * per_page]]
         return {"items": items, "page": page, "per_page": per_page, "total": len(found)}
 
     @rpc

@@ -58,8 +58,10 @@ def view_for(caller: Caller, relation_: str, referral: Referral, now: datetime) 
     return FULL if accepted and consent_valid(referral, now) else BEFORE_ACCEPTANCE
 
 
-def present(referral: Referral, view: str, cipher, now: datetime, personal: bool = True) -> dict:
-    """The referral as `view` allows; with `personal=False` (lists) never the personal data."""
+def present(referral: Referral, view: str, cipher, now: datetime, personal: bool = True,
+            actions: list = ()) -> dict:
+    """The referral as `view` allows, with the caller's `actions` (permissions.actions); with
+    `personal=False` (lists) never the personal data."""
     shown = {
         "id": referral.id, "code": referral.code, "status": referral.status,
         "urgency": referral.urgency, "from_organization_id": referral.from_organization_id,
@@ -70,6 +72,7 @@ def present(referral: Referral, view: str, cipher, now: datetime, personal: bool
         "accepted_at": referral.accepted_at, "declined_at": referral.declined_at,
         "decline_reason": referral.decline_reason, "completed_at": referral.completed_at,
         "outcome": referral.outcome, "withdrawn_at": referral.withdrawn_at, "view": view,
+        "actions": list(actions),
     }
     if view == METADATA:
         return shown
