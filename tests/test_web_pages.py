@@ -381,6 +381,8 @@ class FakeServices:
         self.calls = []
         self.amqp_uri = "amqp://guest:guest@127.0.0.1:1/"
         self.down = set()  # services that do not answer
+        self.referral_actions = []  # what the referrals service lets the caller do
+        self.service_actions = []  # what the directory lets the caller do with a service
 
     def call(self, service, method, *args, context_data=None, **kwargs):
         import json
@@ -411,7 +413,30 @@ class FakeServices:
             return {"items": [], "page": 1, "per_page": 3, "total": 0}
         if method == "list_networks":
             return {"items": [], "page": 1, "per_page": 0, "total": 0}
+        if method == "get_organization":
+            return {"id": args[0], "name": f"Ente {args[0]}", "municipi": [8], "actions": []}
+        if method == "get_service":
+            return {"id": args[0], "name": "Doposcuola", "organization_id": "o-2",
+                    "location": {"municipio": 8}, "schedules": [], "phones": [],
+                    "actions": list(self.service_actions)}
+        if method == "get_referral":
+            return {**RECEIVED_REFERRAL, "actions": list(self.referral_actions)}
+        if method == "audit_trail":
+            return {"items": [{"user_id": "u-p", "display_name": "Paola", "role": "receiver",
+                               "action": "read_personal_data", "organization_name": "Ente o-1",
+                               "at": "2026-11-25T10:00:00+01:00"}]}
         raise AssertionError(f"unexpected call {service}.{method}")
+
+
+RECEIVED_REFERRAL = {  # sent to the organisation of the partner logged in, waiting for an answer
+    "id": "r-1", "code": "R-2026-0001", "status": "sent", "urgency": "normal",
+    "from_organization_id": "o-2", "from_user_id": "u-2", "to_organization_id": "o-1",
+    "to_service_id": None, "municipio": 8, "to_municipi": [8],
+    "sent_at": "2026-11-25T10:00:00+01:00", "deadline_at": "2026-12-02T10:00:00+01:00",
+    "overdue": False, "accepted_at": None, "declined_at": None, "decline_reason": None,
+    "completed_at": None, "outcome": None, "withdrawn_at": None, "view": "before_acceptance",
+    "needs": ["educational"], "summary": "Serve uno spazio 0-6.", "notes": [],
+    "family": {"municipio": 8, "zone": "Gallaratese", "children": [{"age": 3}]}}
 
 
 @pytest.fixture
@@ -519,3 +544,43 @@ def test_the_services_errors_land_next_to_the_inputs_they_name():
         assert form.error("zzz") == ["Something new."]  # unknown: shown as the service said
         g.lang = "en"
         assert Form({}, placed).error("children_ages") == ["A child's age is 0 to 17."]
+
+
+def log_in_as_partner(web):
+    from gateway.auth import issue_token
+
+    token = issue_token({"user_id": "u-p", "username": "partner8a", "roles": ["partner"],
+                         "municipi": [8], "organization_id": "o-1", "session_id": "s-1"},
+                        "a-test-secret-that-is-long-enough-for-hs256", 60)["access_token"]
+    web.set_cookie("qubi_access", token, domain="localhost")
+
+
+def test_a_referral_page_draws_the_forms_of_the_actions_the_service_gives_and_no_other(web):
+    log_in_as_partner(web)
+    forms = {"accept": "/referrals/r-1/accept", "decline": "/referrals/r-1/decline",
+             "complete": "/referrals/r-1/complete", "withdraw": "/referrals/r-1/withdraw",
+             "withdraw_consent": "/referrals/r-1/consent/withdraw",
+             "add_note": "/referrals/r-1/notes"}
+    for actions in ([], ["accept", "decline", "add_note"], ["complete"],
+                    ["withdraw", "withdraw_consent", "add_note", "audit"]):
+        web.services.referral_actions = actions
+        web.services.calls.clear()
+        page = web.get("/referrals/r-1", base_url="https://localhost")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        drawn = {action for action, path in forms.items() if f'action="{path}"' in text}
+        assert drawn == set(actions) - {"audit"}, actions
+        audited = [c for c in web.services.calls if c[1] == "audit_trail"]
+        assert bool(audited) == ("audit" in actions) == ("Registro degli accessi" in text)
+
+
+def test_a_service_page_offers_editing_when_the_directory_says_so(web):
+    for actions, offered in (([], False), (["edit", "withdraw"], True)):
+        web.services.service_actions = actions
+        page = web.get("/services/s-1", base_url="https://localhost").get_data(as_text=True)
+        assert ("Modifica questo servizio" in page) == offered
+    log_in_as_partner(web)
+    web.services.service_actions = []
+    assert web.get("/services/s-1/edit", base_url="https://localhost").status_code == 403
+    web.services.service_actions = ["edit", "withdraw"]
+    assert web.get("/services/s-1/edit", base_url="https://localhost").status_code == 200

@@ -1,6 +1,7 @@
 """A partner's own organisation: its services (edit, add), events (create, publish, cancel)
 and drives (progress, deliveries on the drive's page). Coordinators and the city reach the
-same forms for what they may manage; the services decide who may change what."""
+same forms for what they may manage; the services decide who may change what, and their
+answers' `actions` say which buttons to draw."""
 from datetime import datetime, timedelta
 
 from flask import abort, redirect, request, url_for
@@ -110,8 +111,10 @@ def service_form_context(form, service=None):
 
 @bp.route("/services/<service_id>/edit", methods=["GET", "POST"])
 def edit_service(service_id):
-    require_role(*MANAGERS)
+    require_login()
     service = call("directory", "get_service", service_id)
+    if "edit" not in service["actions"]:
+        abort(403)
     if request.method == "GET":
         return render("service_form.html", **service_form_context(
             Form(service_values(service)), service))
@@ -126,13 +129,15 @@ def edit_service(service_id):
 
 @bp.route("/services/new", methods=["GET", "POST"])
 def new_service():
-    caller = require_role(*MANAGERS)
+    caller = require_login()
     organization_id = request.values.get("organization_id") or caller.organization_id
     if not organization_id:
         abort(400)
     owner = organization(organization_id)
     if owner is None:
         abort(404)
+    if "manage_services" not in owner["actions"]:
+        abort(403)
     if request.method == "GET":
         municipio = caller.municipi[0] if len(caller.municipi) == 1 else ""
         form = Form({"location.municipio": municipio, "free": "on"})

@@ -2,13 +2,12 @@
 hours, events with registration and calendars, donation drives with pledges."""
 from datetime import datetime, timedelta
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 
 from gateway.web import bp
 from gateway.web.common import (all_zones, call, networks, organization, page_args, pages_of,
                                 render, try_call)
 from gateway.web.forms import Form, number, text_or_none
-from gateway.web.i18n import parse_moment
 from services.common.errors import Conflict, Invalid
 from services.common.schemas import ROME
 
@@ -76,13 +75,7 @@ def service(service_id):
     found = call("directory", "get_service", service_id)
     found["schedules"] = sorted(found.get("schedules") or [],
                                 key=lambda slot: (slot["weekday"], slot["opens_at"]))
-    caller = g.caller
-    editable = caller.authenticated and (
-        (caller.has_role("partner") and caller.organization_id == found["organization_id"])
-        or caller.has_role("city")
-        or (caller.has_role("coordinator") and (found.get("location") or {}).get("municipio")
-            in caller.municipi))
-    return render("service.html", service=found, editable=editable)
+    return render("service.html", service=found)
 
 
 @bp.route("/organizations/<organization_id>")
@@ -127,29 +120,11 @@ def events():
                   total=found["total"], public_root=request.url_root.rstrip("/"))
 
 
-def organises(record) -> bool:
-    """Whether to offer the organisers' buttons on an event or a drive (the events service
-    decides whether they work: services/events/permissions.py)."""
-    caller = g.caller
-    return caller.authenticated and (
-        caller.has_role("city")
-        or (caller.has_role("coordinator") and record["municipio"] in caller.municipi)
-        or (caller.organization_id is not None
-            and caller.organization_id in record["organizer_ids"]))
-
-
-def registrable(event) -> bool:
-    return (event["status"] == "published" and (event.get("registration_required")
-                                                or event.get("capacity") is not None)
-            and parse_moment(event["ends_at"]) > now_in_rome())
-
-
 def event_context(event_id):
+    """The event, its buttons drawn from the `actions` the events service gives the caller."""
     event = call("events", "get_event", event_id)
-    manageable = organises(event)
     organizers = [organization(o) for o in event["organizer_ids"]]
     return {"event": event, "organizers": [o for o in organizers if o],
-            "registrable": registrable(event), "manageable": manageable,
             "public_root": request.url_root.rstrip("/")}
 
 
@@ -214,11 +189,8 @@ def drive_context(drive_id):
     drive = call("events", "get_drive", drive_id)
     for item in drive["items"]:
         item["missing"] = max(0, item["quantity_needed"] - item["pledged"])
-    organiser = organises(drive)
     organizers = [organization(o) for o in drive["organizer_ids"]]
-    return {"drive": drive, "organiser": organiser,
-            "organizers": [o for o in organizers if o],
-            "open": drive["status"] == "open"}
+    return {"drive": drive, "organizers": [o for o in organizers if o]}
 
 
 @bp.route("/drives/<drive_id>")

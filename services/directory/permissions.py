@@ -1,8 +1,10 @@
 """Who may change what in the directory: the city tier everything; a coordinator its
-municipio's network; a partner its own organisation and its services."""
+municipio's network; a partner its own organisation and its services. Answers carry the
+caller's `actions` from the same rule."""
 from services.common.context import CITY, COORDINATOR, PARTNER, Caller
 from services.common.errors import Forbidden, NotFound
-from services.directory.models import Organization
+from services.directory.contract.catalogue import WITHDRAWN
+from services.directory.models import Organization, Service
 
 
 def may_manage(caller: Caller, organization: Organization) -> bool:
@@ -13,6 +15,18 @@ def may_manage(caller: Caller, organization: Organization) -> bool:
     if caller.has_role(COORDINATOR) and set(organization.municipi) & set(caller.municipi):
         return True
     return caller.has_role(PARTNER) and caller.organization_id == organization.id
+
+
+def organization_actions(caller: Caller, organization: Organization) -> list:
+    """edit (its details), manage_services (add services and change its services)."""
+    return ["edit", "manage_services"] if may_manage(caller, organization) else []
+
+
+def service_actions(caller: Caller, service: Service) -> list:
+    """edit, withdraw: who manages the organisation that offers it; nothing once withdrawn."""
+    if service.status == WITHDRAWN or not may_manage(caller, service.organization):
+        return []
+    return ["edit", "withdraw"]
 
 
 def require_manage(caller: Caller, organization: Organization, what: str = "organisation"):

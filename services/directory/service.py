@@ -21,6 +21,7 @@ from services.directory.contract.people import (CredentialsSchema, GrantSchema, 
                                                 SingleSignOnSchema)
 from services.directory.models import Base
 from services.directory.people_entrypoints import PeopleEntrypoints
+from services.directory.permissions import organization_actions, service_actions
 from services.directory.search import SearchIndex
 
 NETWORK = NetworkSchema()
@@ -74,7 +75,9 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
     @rpc
     def get_organization(self, organization_id):
         with self.db.transaction() as tx:
-            return ORGANIZATION.dump(organizations.get(tx.session, organization_id))
+            organization = organizations.get(tx.session, organization_id)
+            return {**ORGANIZATION.dump(organization),
+                    "actions": organization_actions(self.caller, organization)}
 
     @rpc
     def register_organization(self, data):
@@ -108,27 +111,24 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
     @rpc
     def get_service(self, service_id):
         with self.db.transaction() as tx:
-            return SERVICE.dump(catalog.get(tx.session, service_id))
+            return self._service(catalog.get(tx.session, service_id))
 
     @rpc
     def create_service(self, data):
         data = load(ServiceCreateSchema, data)
         with self.db.transaction() as tx:
-            service = catalog.create(tx, self.caller, data)
-            return SERVICE.dump(service)
+            return self._service(catalog.create(tx, self.caller, data))
 
     @rpc
     def update_service(self, service_id, data):
         data = load(ServiceUpdateSchema, data)
         with self.db.transaction() as tx:
-            service = catalog.update(tx, self.caller, service_id, data)
-            return SERVICE.dump(service)
+            return self._service(catalog.update(tx, self.caller, service_id, data))
 
     @rpc
     def withdraw_service(self, service_id):
         with self.db.transaction() as tx:
-            service = catalog.withdraw(tx, self.caller, service_id)
-            return SERVICE.dump(service)
+            return self._service(catalog.withdraw(tx, self.caller, service_id))
 
     @rpc
     def hsds_services(self, query=None):
@@ -232,3 +232,6 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
         self.caller.require_internal()
         with self.db.transaction() as tx:
             return people.describe(tx.session, user_ids)
+
+    def _service(self, service) -> dict:
+        return {**SERVICE.dump(service), "actions": service_actions(self.caller, service)}

@@ -12,8 +12,8 @@ from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
 from services.events.contract import CANCELLED, DRAFT, ENDS_AFTER_START, PUBLISHED
 from services.events.models import Event, EventOrganizer
-from services.events.permissions import (default_municipio, organizer_ids, require_manage,
-                                         require_organizer, visible_events)
+from services.events.permissions import (default_municipio, is_over, organizer_ids,
+                                         require_manage, require_organizer, visible_events)
 from services.events.places import active_registrations, fill_places, lock
 
 LOCATION = {"id": "location_id", "name": "place", "address": "address", "zone": "zone"}
@@ -119,14 +119,6 @@ def cancel(tx, caller: Caller, event_id: str, now: datetime) -> Event:
         tx.emit("event_cancelled", {**_event(event),
                                     "registrations": active_registrations(tx.session, event.id)})
     return event
-
-
-def is_over(event: Event, now: datetime) -> bool:
-    return event.ends_at <= now
-
-
-def has_started(event: Event, now: datetime) -> bool:
-    return event.starts_at <= now
 
 
 def _changeable(session, caller, event_id, now) -> Event:

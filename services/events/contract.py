@@ -121,6 +121,11 @@ class EventSchema(Schema):
     updated_at = Timestamp()
     published_at = Timestamp(allow_none=True)
     cancelled_at = Timestamp(allow_none=True)
+    actions = fields.List(fields.String(), metadata={"description": (
+        "What the caller may do now: edit, publish (a draft), cancel (its organisers, the "
+        "municipio's coordinator and the city, until it is over or cancelled), register "
+        "(anyone, when it asks for registration and has not started), list_registrations and "
+        "mark_attendance (who manages it)")})
 
 
 # --- registrations -----------------------------------------------------------------------------
@@ -265,6 +270,9 @@ class DriveSchema(Schema):
     progress = fields.Nested(ProgressSchema)
     created_at = Timestamp()
     closed_at = Timestamp(allow_none=True)
+    actions = fields.List(fields.String(), metadata={"description": (
+        "What the caller may do now: pledge (anyone, while the drive is open), record_delivery "
+        "(its organisers, the municipio's coordinator and the city, also once closed)")})
 
 
 class PledgeCreateSchema(Schema):

@@ -6,18 +6,17 @@ flagged, for the organisers to decide. Organisers record what they receive; an i
 fulfilled when the deliveries reach its need. A drive closes by itself once the last day of
 its window is over (`close_due`, run by a timer).
 """
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
-from services.common.schemas import local_time
 from services.events.contract import CLOSED, OPEN
 from services.events.models import (Delivery, Drive, DriveItem, DriveOrganizer, DropOffPoint,
                                     Pledge, locked)
-from services.events.permissions import (default_municipio, organizer_ids, require_manage,
-                                         require_organizer)
+from services.events.permissions import (default_municipio, is_open, organizer_ids,
+                                         require_manage, require_organizer, today)
 
 
 def get(session, drive_id: str) -> Drive:
@@ -134,14 +133,6 @@ def present(session, drive: Drive) -> dict:
             "drop_off_points": drive.drop_off_points, "collect_from": drive.collect_from,
             "collect_to": drive.collect_to, "status": drive.status, "progress": progress,
             "created_at": drive.created_at, "closed_at": drive.closed_at}
-
-
-def is_open(drive: Drive, now: datetime) -> bool:
-    return drive.status == OPEN and today(now) <= drive.collect_to
-
-
-def today(now: datetime) -> date:
-    return local_time(now).date()
 
 
 def _item(drive: Drive, wanted: str) -> DriveItem:

@@ -5,13 +5,18 @@ coordinator for its municipio, the city tier anywhere. Afterwards only the organ
 municipio's coordinator and the city change them. A public event is seen by everyone once
 published; a network event only by members whose municipi include its municipio; a draft only
 by those who may change it. What a caller may not see does not exist for it (404).
+
+Answers carry the caller's `actions` (`event_actions`, `drive_actions`), from these same rules.
 """
+from datetime import date, datetime
+
 from sqlalchemy import and_, false, or_, select, true
 
 from services.common.context import CITY, COORDINATOR, PARTNER, Caller
 from services.common.errors import Forbidden, Invalid
-from services.events.contract import PUBLIC
-from services.events.models import Event, EventOrganizer
+from services.common.schemas import local_time
+from services.events.contract import CANCELLED, DRAFT, OPEN, PUBLIC, PUBLISHED
+from services.events.models import Drive, Event, EventOrganizer
 
 ORGANIZERS = (PARTNER, COORDINATOR, CITY)
 
@@ -55,6 +60,49 @@ def require_manage(caller: Caller, record):
     caller.require_authenticated()
     if not may_manage(caller, record.municipio, record.organizer_ids):
         raise Forbidden("Only its organisers and its municipio's coordinator change this.")
+
+
+def is_over(event: Event, now: datetime) -> bool:
+    """An event that is over is read-only."""
+    return event.ends_at <= now
+
+
+def has_started(event: Event, now: datetime) -> bool:
+    """Registrations close when the event starts."""
+    return event.starts_at <= now
+
+
+def today(now: datetime) -> date:
+    return local_time(now).date()
+
+
+def is_open(drive: Drive, now: datetime) -> bool:
+    """Pledges are taken until the last day of the collection window, in Milan."""
+    return drive.status == OPEN and today(now) <= drive.collect_to
+
+
+def event_actions(caller: Caller, event: Event, now: datetime) -> list:
+    """What the caller may do with an event it sees: edit, publish, cancel (its managers, while
+    it is neither over nor cancelled; publish a draft), list_registrations and mark_attendance
+    (its managers), register (anyone, when it asks for registration and has not started)."""
+    allowed = []
+    manages = may_manage(caller, event.municipio, event.organizer_ids)
+    if manages and not is_over(event, now) and event.status != CANCELLED:
+        allowed += ["edit", "publish", "cancel"] if event.status == DRAFT else ["edit", "cancel"]
+    if (event.status == PUBLISHED and not has_started(event, now)
+            and (event.registration_required or event.capacity is not None)):
+        allowed.append("register")
+    if manages:
+        allowed += ["list_registrations", "mark_attendance"]
+    return allowed
+
+
+def drive_actions(caller: Caller, drive: Drive, now: datetime) -> list:
+    """pledge (anyone, while the drive is open), record_delivery (its managers, also after)."""
+    allowed = ["pledge"] if is_open(drive, now) else []
+    if may_manage(caller, drive.municipio, drive.organizer_ids):
+        allowed.append("record_delivery")
+    return allowed
 
 
 def visible_events(caller: Caller):

@@ -20,6 +20,7 @@ from services.common.schemas import local_time
 from services.events import agenda
 from services.events.contract import CANCELLED, CONFIRMED, PUBLISHED, WAITLISTED
 from services.events.models import Registration
+from services.events.permissions import has_started
 from services.events.places import fill_places, lock, registration_event, someone_waits
 
 CSV_COLUMNS = ("Nome", "Contatto", "Adulti", "Bambini", "Stato", "Ordine di arrivo", "Presente",
@@ -33,7 +34,7 @@ def register(tx, caller: Caller, event_id: str, data: dict, now: datetime):
     event = lock(tx.session, agenda.get_visible(tx.session, caller, event_id).id)
     if event.status != PUBLISHED:
         raise Conflict("This event does not take registrations: it is not published.")
-    if agenda.has_started(event, now):
+    if has_started(event, now):
         raise Conflict("Registrations closed when the event started.")
     if tx.session.execute(select(Registration.id).where(
             Registration.event_id == event.id, Registration.contact == data["contact"],
@@ -67,7 +68,7 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
     tx.session.refresh(registration)  # as the previous holder of the lock left it
     if registration.status == CANCELLED:
         return registration
-    if agenda.has_started(event, now):
+    if has_started(event, now):
         raise Conflict("The event has started: its registrations no longer change.")
     was_confirmed = registration.status == CONFIRMED
     registration.status, registration.cancelled_at = CANCELLED, now

@@ -15,6 +15,7 @@ from services.events.contract import (AttendanceSchema, CancelQuerySchema, Deliv
                                       RegistrationQuerySchema, RegistrationReceiptSchema,
                                       RegistrationSchema)
 from services.events.models import Base, Event
+from services.events.permissions import drive_actions, event_actions
 
 EVENT = EventSchema()
 RECEIPT = RegistrationReceiptSchema()
@@ -37,34 +38,34 @@ class EventsService(ReportingService):
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, agenda.search_statement(self.caller, **args), page,
-                         per_page, EVENT.dump)
+                         per_page, self._event)
 
     @rpc
     def get_event(self, event_id):
         with self.db.transaction() as tx:
-            return EVENT.dump(agenda.get_visible(tx.session, self.caller, event_id))
+            return self._event(agenda.get_visible(tx.session, self.caller, event_id))
 
     @rpc
     def create_event(self, data):
         data = load(EventCreateSchema, data)
         with self.db.transaction() as tx:
-            return EVENT.dump(agenda.create(tx, self.caller, data, utcnow()))
+            return self._event(agenda.create(tx, self.caller, data, utcnow()))
 
     @rpc
     def update_event(self, event_id, data):
         data = load(EventUpdateSchema, data)
         with self.db.transaction() as tx:
-            return EVENT.dump(agenda.update(tx, self.caller, event_id, data, utcnow()))
+            return self._event(agenda.update(tx, self.caller, event_id, data, utcnow()))
 
     @rpc
     def publish_event(self, event_id):
         with self.db.transaction() as tx:
-            return EVENT.dump(agenda.publish(tx, self.caller, event_id, utcnow()))
+            return self._event(agenda.publish(tx, self.caller, event_id, utcnow()))
 
     @rpc
     def cancel_event(self, event_id):
         with self.db.transaction() as tx:
-            return EVENT.dump(agenda.cancel(tx, self.caller, event_id, utcnow()))
+            return self._event(agenda.cancel(tx, self.caller, event_id, utcnow()))
 
     @rpc
     def register(self, event_id, data):
@@ -145,19 +146,19 @@ class EventsService(ReportingService):
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, drives.search_statement(**args), page, per_page,
-                         lambda drive: DRIVE.dump(drives.present(tx.session, drive)))
+                         lambda drive: self._drive(tx.session, drive))
 
     @rpc
     def get_drive(self, drive_id):
         with self.db.transaction() as tx:
-            return DRIVE.dump(drives.present(tx.session, drives.get(tx.session, drive_id)))
+            return self._drive(tx.session, drives.get(tx.session, drive_id))
 
     @rpc
     def create_drive(self, data):
         data = load(DriveCreateSchema, data)
         with self.db.transaction() as tx:
             drive = drives.create(tx, self.caller, data, utcnow())
-            return DRIVE.dump(drives.present(tx.session, drive))
+            return self._drive(tx.session, drive)
 
     @rpc
     def pledge(self, drive_id, data):
@@ -175,3 +176,10 @@ class EventsService(ReportingService):
     def close_due_drives(self):
         with self.db.transaction() as tx:
             drives.close_due(tx, utcnow())
+
+    def _event(self, event) -> dict:
+        return {**EVENT.dump(event), "actions": event_actions(self.caller, event, utcnow())}
+
+    def _drive(self, session, drive) -> dict:
+        return {**DRIVE.dump(drives.present(session, drive)),
+                "actions": drive_actions(self.caller, drive, utcnow())}

@@ -6,6 +6,7 @@ from services.common.schemas import (AGE, MUNICIPIO, Moment, PageArgs, PartialSc
                                      Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
+ACTIVE, WITHDRAWN = "active", "withdrawn"  # a service's status
 LEVEL = validate.OneOf([1, 2], error="Level must be 1 (first-level network) or 2 (second-level).")
 TAX_CODE = validate.Regexp(r"^([0-9]{11}|[A-Za-z0-9]{16})$",
                            error="A tax code has 11 digits (partita IVA) or 16 characters.")
@@ -32,6 +33,9 @@ class OrganizationSchema(Schema):
     level = fields.Integer(allow_none=True)
     created_at = Timestamp()
     updated_at = Timestamp()
+    actions = fields.List(fields.String(), metadata={"description": (
+        "On get_organization, what the caller may do: edit (its details), manage_services "
+        "(add services and change its services)")})
 
 
 class OrganizationCreateSchema(Schema):
@@ -151,7 +155,7 @@ class ServiceSchema(Schema):
     eligibility = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
-    status = fields.String(metadata={"description": "active or withdrawn"})
+    status = fields.String(metadata={"description": f"{ACTIVE} or {WITHDRAWN}"})
     location = fields.Nested(LocationSchema, allow_none=True)
     schedules = fields.List(fields.Nested(ScheduleSchema))
     closed_dates = fields.List(fields.Nested(ClosedDateSchema))
@@ -159,6 +163,9 @@ class ServiceSchema(Schema):
     distance_km = fields.Float(metadata={"description": "With `near`: distance from that point"})
     created_at = Timestamp()
     updated_at = Timestamp()
+    actions = fields.List(fields.String(), metadata={"description": (
+        "On one service (not in search results, the same for everyone), what the caller may "
+        "do: edit, withdraw")})
 
 
 class NearField(fields.String):
