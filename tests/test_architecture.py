@@ -1,6 +1,7 @@
 """The walls between the parts, as pyproject.toml's [tool.importlinter] states them: the gateway
 imports only services.common and the services' contracts, no service imports another,
-services.common imports no service, a contract imports no SQLAlchemy and no service's insides."""
+services.common imports no service, a contract imports no SQLAlchemy and no service's insides,
+and no cycle between the modules of one package."""
 import subprocess
 import sys
 from pathlib import Path
