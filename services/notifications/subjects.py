@@ -6,6 +6,7 @@ are asked of the service that owns them. Never personal data of families.
 """
 from datetime import date
 
+SOCIAL_SERVICES = "social_services"  # a referral a social worker sent: said in each language
 FUND_REQUEST = ("request_id", "code", "amount", "category", "municipio")
 # what some fund request events add: the approval's stage, and the payment
 FUND_REQUEST_EXTRAS = ("stage", "final", "payment", "fully_paid")
@@ -22,7 +23,7 @@ def referral(peers, payload) -> tuple:
     directory = peers.directory
     receiver = directory.get_organization(payload["to_organization_id"])["name"]
     sender = (directory.get_organization(payload["from_organization_id"])["name"]
-              if payload.get("from_organization_id") else "Servizio sociale")
+              if payload.get("from_organization_id") else SOCIAL_SERVICES)
     return ({"code": payload["code"], "sender": sender, "receiver": receiver,
              "urgency": payload["urgency"], "referral_id": payload["referral_id"]},
             f"/referrals/{payload['referral_id']}")

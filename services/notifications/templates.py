@@ -10,6 +10,8 @@ from services.notifications.kinds import KINDS
 
 # codes that travel in the events, said in each language
 WORDS = {
+    "sender": {"it": {"social_services": "Servizio sociale"},
+               "en": {"social_services": "Social services"}},
     "urgency": {"it": {"low": "bassa", "normal": "normale", "high": "alta"},
                 "en": {"low": "low", "normal": "normal", "high": "high"}},
     "category": {"it": {"educational": "educativo", "social": "sociale", "health": "salute",

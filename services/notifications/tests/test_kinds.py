@@ -97,3 +97,13 @@ def test_an_event_told_again_asks_nobody_and_changes_nothing(store):
     service.on_referral_sent(sent)
     assert len(directory.asked) == asked
     assert notifications(store) == 1
+
+
+def test_a_referral_of_the_social_services_names_them_in_each_language():
+    from services.notifications.subjects import SOCIAL_SERVICES
+    from services.notifications.templates import render
+
+    params = {"code": "R-1", "sender": SOCIAL_SERVICES, "receiver": "Ente", "urgency": "high",
+              "referral_id": "r-1"}
+    assert "Servizio sociale" in render("referral_sent", params, "it")["body"]
+    assert "Social services" in render("referral_sent", params, "en")["body"]
