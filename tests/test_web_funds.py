@@ -4,6 +4,7 @@ budget's ledger shows it all. Each test opens its own budget, for a project year
 uses, and finds its requests by their codes. Screenshots under artifacts/screenshots/."""
 import uuid
 
+import pytest
 import requests
 from selenium.webdriver.support.ui import Select
 
@@ -40,6 +41,97 @@ def test_amounts_and_the_funds_refusals_are_said_in_the_page_language():
         assert euro("1234.50") == "€1,234.50" and euro("0.00") == "€0.00"
         assert refusal(overdraw) == ("The fund has €300.00 available: this request would "
                                      "overdraw it.")
+
+
+FUND_REQUEST = {
+    "id": "f-1", "code": "F-2026-0001", "budget_id": "b-1", "municipio": 8,
+    "period": "2025-2026", "kind": "collective", "action": "Campo estivo", "purpose": "Campo",
+    "category": "educational", "amount": "800.00", "supplier": None, "status": "submitted",
+    "approval_path": ["municipal", "city"], "requested_by_user_id": "u-2",
+    "requested_by_role": "partner", "organization_id": "o-2", "committed": "0.00",
+    "paid": "0.00", "released": "0.00", "submitted_at": "2026-11-25T10:00:00+01:00",
+    "decided_at": None, "closed_at": None, "decisions": [], "payments": []}
+BUDGET = {"id": "b-1", "municipio": 8, "period": "2025-2026", "approval_threshold": "500.00",
+          "funded": "1000.00", "committed": "0.00", "spent": "0.00", "available": "1000.00",
+          "by_source": {"city": "1000.00", "foundation": "0.00", "donation": "0.00",
+                        "other": "0.00"}, "created_at": "2026-11-01T10:00:00+01:00"}
+
+
+@pytest.fixture
+def pages():
+    """The web pages over a fund service that answers with the actions a test gives it."""
+    from gateway.app import create_app
+    from gateway.web import bp
+    from services.common.config import load_settings
+    from tests.test_web_pages import FakeServices, log_in_as_partner
+
+    class FakeFunds(FakeServices):
+        actions, top_up_sources = [], []
+
+        def call(self, service, method, *args, **kwargs):
+            if service != "funds":
+                return super().call(service, method, *args, **kwargs)
+            self.calls.append((service, method, args, {}))
+            if method == "get_request":
+                return {**FUND_REQUEST, "actions": list(self.actions)}
+            budget = {**BUDGET, "actions": list(self.actions),
+                      "top_up_sources": list(self.top_up_sources)}
+            if method == "get_budget":
+                return budget
+            if method == "list_budgets":
+                return {"items": [budget], "page": 1, "per_page": 100, "total": 1}
+            if method == "list_requests":
+                return {"items": [], "page": 1, "per_page": 20, "total": 0}
+            if method == "get_ledger":
+                return {"items": [], "page": 1, "per_page": 25, "total": 0, "totals": {
+                    "funded": "1000.00", "committed": "0.00", "spent": "0.00",
+                    "available": "1000.00", "entries": 1}}
+            raise AssertionError(f"unexpected call funds.{method}")
+
+    services = FakeFunds()
+    app = create_app(load_settings({
+        "QUBI_ENV": "test", "QUBI_SECRET_KEY": "a-test-secret-that-is-long-enough-for-hs256",
+        "AMQP_URI": services.amqp_uri}), services)
+    if "web" not in app.blueprints:
+        app.register_blueprint(bp)
+    client = app.test_client()
+    client.services = services
+    log_in_as_partner(client)
+    return client
+
+
+def page_of(pages, path) -> str:
+    answer = pages.get(path, base_url="https://localhost")
+    assert answer.status_code == 200, answer.status_code
+    return answer.get_data(as_text=True)
+
+
+def test_a_request_page_draws_the_forms_of_the_actions_the_funds_service_gives(pages):
+    forms = {"approve": 'class="button">Approva</button>',
+             "reject": "/funds/requests/f-1/reject", "withdraw": "/funds/requests/f-1/withdraw",
+             "cancel": "/funds/requests/f-1/cancel",
+             "record_payment": "/funds/requests/f-1/payments"}
+    for actions in ([], ["approve", "reject"], ["withdraw"], ["cancel", "record_payment"]):
+        pages.services.actions = actions
+        text = page_of(pages, "/funds/requests/f-1")
+        assert {action for action, form in forms.items() if form in text} == set(actions)
+
+
+def test_a_budget_page_offers_asking_topping_up_and_the_ledger_as_the_service_says(pages):
+    for actions, sources in (([], []), (["request"], []),
+                             (["top_up", "ledger"], ["foundation", "donation"])):
+        pages.services.actions, pages.services.top_up_sources = actions, sources
+        pages.services.calls.clear()
+        text = page_of(pages, "/funds/budgets/b-1")
+        assert ("/funds/requests/new?budget_id=b-1" in text) == ("request" in actions)
+        assert ("/funds/budgets/b-1/top-ups" in text) == ("top_up" in actions)
+        assert ('value="foundation"' in text, 'value="city"' in text) == (bool(sources), False)
+        read_ledger = [c for c in pages.services.calls if c[1] == "get_ledger"]
+        assert bool(read_ledger) == ("ledger" in actions) == ('id="ledger"' in text)
+        assert ("Nuova richiesta" in page_of(pages, "/funds")) == ("request" in actions)
+    pages.services.actions = []
+    refused = pages.get("/funds/requests/new", base_url="https://localhost")
+    assert refused.status_code == 403  # funds it sees, none it may ask from
 
 
 # --- in the browser ------------------------------------------------------------------------

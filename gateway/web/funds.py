@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 
-from flask import redirect, request, url_for
+from flask import abort, redirect, request, url_for
 
 from gateway.web import bp
 from gateway.web.common import (call, organization_name, page_args, pages_of, render,
@@ -174,7 +174,10 @@ def request_form_page(form, budgets, status=200):
 @bp.route("/funds/requests/new", methods=["GET", "POST"])
 def fund_request_new():
     require_role(*MEMBERS)
-    budgets = open_to_requests(visible_budgets())
+    visible = visible_budgets()
+    budgets = open_to_requests(visible)
+    if visible and not budgets:  # funds the caller sees but may not ask from
+        abort(403)
     if request.method == "GET":
         return request_form_page(blank_request_form(budgets), budgets)
     values = request.form.to_dict()
