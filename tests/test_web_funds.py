@@ -28,15 +28,18 @@ def test_amounts_and_the_funds_refusals_are_said_in_the_page_language():
     from flask import Flask, g
 
     from gateway.web.funds import euro, refusal
+    from services.common.errors import Conflict
 
-    overdraw = "The fund has 300.00 € available: this request would overdraw it."
+    overdraw = Conflict("The fund has 300.00 € available: this request would overdraw it.",
+                        "fund_short", {"amount": "300.00"})
+    withdrawn = Conflict("A request that is approved cannot be withdrawn.",
+                         "request_not_withdrawable", {"status": "approved"})
     with Flask(__name__).test_request_context():
         g.lang = "it"
         assert euro("1234.50") == "€\u00a01.234,50" and euro("-7.05") == "-€\u00a07,05"
         assert refusal(overdraw) == (
             "Il fondo ha €\u00a0300,00 disponibili: questa richiesta li supera.")
-        assert refusal("A request that is approved cannot be withdrawn.") == (
-            "Una richiesta approvata non si può ritirare.")
+        assert refusal(withdrawn) == "Una richiesta approvata non si può ritirare."
         g.lang = "en"
         assert euro("1234.50") == "€1,234.50" and euro("0.00") == "€0.00"
         assert refusal(overdraw) == ("The fund has €300.00 available: this request would "

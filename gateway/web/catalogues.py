@@ -24,14 +24,15 @@ class PoDomain(Domain):
         super().__init__(translation_directories=str(DIRECTORY), domain=domain)
         self._compiled = {}
 
-    def get_translations(self):
-        language = str(get_locale() or "it")
+    def get_translations(self, language: str | None = None):
+        language = language or str(get_locale() or "it")
         if language not in self._compiled:
             self._compiled[language] = _compiled(self.domain[0], language)
         return self._compiled[language]
 
-    def translate(self, text: str) -> str:
-        return self.get_translations().gettext(text)
+    def translate(self, text: str, language: str | None = None) -> str:
+        """`text` in `language` (by default the request's, as Flask-Babel chose it)."""
+        return self.get_translations(language).gettext(text)
 
 
 def _compiled(domain: str, language: str):

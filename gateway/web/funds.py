@@ -4,7 +4,6 @@ and payments, and each budget's ledger.
 
 The funds service decides everything: each budget, request and ledger entry it answers with
 carries the `actions` the caller may take, and the pages show the forms those name."""
-import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,8 +14,7 @@ from gateway.web.common import (call, organization_name, page_args, pages_of, re
                                 require_login, require_role)
 from gateway.web.forms import Form, text_or_none
 from gateway.web.i18n import gettext as _
-from gateway.web.i18n import lang, reason
-from gateway.web.translations import REASONS_IT
+from gateway.web.i18n import lang, said
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME
 from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CHILD,
@@ -29,8 +27,6 @@ BUDGETS_SHOWN = 100
 # the stage whose decision a pending request waits for
 WAITING_FOR = {SUBMITTED: MUNICIPAL, AWAITING_CITY: CITY_STAGE}
 # what the funds service's reasons carry inside them, said again in the page's language
-AMOUNT = re.compile(r"(-?\d+\.\d{2}) €")
-STATUS = re.compile(r"(?<=is )(" + "|".join(STATUSES) + r")\b")
 
 
 # --- words and amounts ----------------------------------------------------------------------------
@@ -77,18 +73,10 @@ def euro(amount) -> str:
     return f"{sign}€\u00a0{whole:,}".replace(",", ".") + f",{part:02d}"
 
 
-def refusal(detail: str) -> str:
-    """A refusal of the funds service in the page's language. Its reasons name an amount or a
-    status: REASONS_IT holds them with {amount} and {status} in their place."""
-    detail = detail or ""
-    amount, status = AMOUNT.search(detail), STATUS.search(detail)
-    if amount is None and status is None:
-        return reason(detail)
-    said = STATUS.sub("{status}", AMOUNT.sub("{amount}", detail, count=1), count=1)
-    if lang() != "en":
-        said = REASONS_IT.get(said, said)
-    return said.format(amount=euro(amount.group(1)) if amount else "",
-                       status=fund_code("status", status.group(1)).lower() if status else "")
+def refusal(error) -> str:
+    """A refusal of the funds service in the page's language, with the amount and the status
+    it names said as the page says them."""
+    return said(error, amount=euro, status=lambda status: fund_code("status", status).lower())
 
 
 def done_notice():
@@ -187,7 +175,7 @@ def fund_request_new():
         return request_form_page(Form(values, invalid.errors), budgets, 422)
     except Conflict as refused:  # the fund cannot cover it: said where the amount is typed
         form = Form(values)
-        form.add_error("amount", refusal(refused.detail))
+        form.add_error("amount", refusal(refused))
         return request_form_page(form, budgets, 409)
     return redirect(url_for("web.fund_request", request_id=created["id"],
                             done="request_submitted"), 303)
@@ -233,7 +221,7 @@ def _act(request_id, method, form_name, done, fields=("reason",)):
                       **request_context(request_id, **{form_name: form}))
     except (Conflict, Forbidden) as refused:
         return render("fund_request.html", refused.status,
-                      **request_context(request_id, problem=refusal(refused.detail)))
+                      **request_context(request_id, problem=refusal(refused)))
     return redirect(url_for("web.fund_request", request_id=request_id, done=done) + "#status",
                     303)
 
@@ -294,5 +282,5 @@ def fund_budget_top_up(budget_id):
         return render("fund_budget.html", 422, **budget_context(budget_id, top_up=form))
     except Forbidden as refused:
         return render("fund_budget.html", 403,
-                      **budget_context(budget_id, problem=refusal(refused.detail)))
+                      **budget_context(budget_id, problem=refusal(refused)))
     return redirect(url_for("web.fund_budget", budget_id=budget_id, done="topped_up"), 303)

@@ -257,12 +257,15 @@ def reason(text: str) -> str:
     return text
 
 
-def said(error) -> str:
+def said(error, **shown) -> str:
     """What a service's error says, in the page's language: the words of its code, from the
-    `errors` catalogue, when it has one (its English wording changes nothing then); else its
-    English reason as `reason` says it."""
+    `errors` catalogue, when it has one (its English wording changes nothing then), each
+    parameter named in `shown` said by its function; else its English reason as `reason` says
+    it."""
     if error.code:
-        words = ERRORS.translate(error.code)
+        words = ERRORS.translate(error.code, lang())
         if words != error.code:
-            return words.format(**error.params)
+            params = {name: shown[name](value) if name in shown else value
+                      for name, value in error.params.items()}
+            return words.format(**params)
     return reason(error.detail)

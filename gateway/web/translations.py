@@ -684,7 +684,7 @@ REASONS_IT = {
     "The event has started: its registrations no longer change.": "L'evento è iniziato: le iscrizioni non cambiano più.",
     "This registration was cancelled.": "Questa iscrizione è già stata annullata.",
     "Consent was already withdrawn.": "Il consenso era già stato revocato.",
-    # the funds service's own ({amount} and {status} stand for what each refusal names)
+    # the funds service's own (its refusals naming an amount or a status go by their codes)
     "Give an amount in euros, such as 120.50.": "Scrivi un importo in euro, per esempio 120,50.",
     "At most two decimals (cents).": "Al massimo due decimali (i centesimi).",
     "Between 0.01 and 1000000.00 euros.": "Tra 0,01 e 1.000.000,00 euro.",
@@ -694,22 +694,6 @@ REASONS_IT = {
     "Only for a child's cost.": "Solo per il costo di un bambino.",
     "Link the child by a referral's code or the family's reference.":
         "Indica il bambino con il codice di un invio o con il codice interno della famiglia.",
-    "The fund has {amount} available: this request would overdraw it.":
-        "Il fondo ha {amount} disponibili: questa richiesta li supera.",
-    "The fund has {amount} available: it cannot cover this request.":
-        "Il fondo ha {amount} disponibili: non bastano per questa richiesta.",
-    "This would overdraw the fund: {amount} are available.":
-        "Il fondo non basta: sono disponibili {amount}.",
-    "Only {amount} of this request are still committed: a larger cost needs a new request.":
-        "Di questa richiesta restano impegnati solo {amount}: per una spesa più grande serve una nuova richiesta.",
-    "This receipt is already recorded in this fund.": "Questa ricevuta è già registrata in questo fondo.",
-    "A request that is {status} cannot be withdrawn.": "Una richiesta {status} non si può ritirare.",
-    "A request that is {status} cannot be cancelled.": "Una richiesta {status} non si può annullare.",
-    "A request that is {status} cannot be cancelled: reject it instead.":
-        "Una richiesta {status} non si annulla: si respinge.",
-    "A request that is {status} takes no payments.": "Una richiesta {status} non riceve pagamenti.",
-    "This request is {status}: there is nothing to decide.":
-        "Questa richiesta è {status}: non c'è niente da decidere.",
     "Only who asked withdraws a request.": "Solo chi ha chiesto può ritirare la richiesta.",
     "The municipio's coordination decides first.": "Decide prima il coordinamento del municipio.",
     "The coordination approved: the city tier decides now.":

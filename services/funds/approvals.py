@@ -33,7 +33,8 @@ def submit(tx, caller: Caller, data: dict, now: datetime) -> FundRequest:
     budget = budgets.visible(tx.session, caller, data.pop("budget_id"))
     if data["amount"] > budget.available_cents:
         raise Conflict(f"The fund has {euros(budget.available_cents)} € available: this "
-                       f"request would overdraw it.")
+                       f"request would overdraw it.", "fund_short",
+                       {"amount": euros(budget.available_cents)})
     request = FundRequest(
         code=_next_code(tx.session, local_time(now).year), budget_id=budget.id,
         municipio=budget.municipio, period=budget.period, kind=data["kind"],
@@ -56,7 +57,8 @@ def approve(tx, caller: Caller, request_id: str, reason: str, now: datetime) -> 
     if stage == MUNICIPAL and request.amount_cents > budget.approval_threshold_cents:
         if request.amount_cents > budget.available_cents:
             raise Conflict(f"The fund has {euros(budget.available_cents)} € available: it "
-                           f"cannot cover this request.")
+                           f"cannot cover this request.", "fund_short",
+                           {"amount": euros(budget.available_cents)})
         request.status, request.needs_city = AWAITING_CITY, True
     else:
         ledger.post(tx.session, budget, COMMITMENT, request.amount_cents, caller, now,
@@ -85,7 +87,8 @@ def withdraw(tx, caller: Caller, request_id: str, reason: str, now: datetime) ->
         raise Forbidden("Only who asked withdraws a request.")
     request, _budget = _locked(tx.session, request)
     if request.status not in PENDING:
-        raise Conflict(f"A request that is {request.status} cannot be withdrawn.")
+        raise Conflict(f"A request that is {request.status} cannot be withdrawn.",
+                       "request_not_withdrawable", {"status": request.status})
     request.status, request.closed_at = WITHDRAWN, now
     _decision(request, "requester", "withdrawn", reason, caller, now)
     tx.emit("fund_request_withdrawn", request_payload(request))
@@ -98,8 +101,11 @@ def cancel(tx, caller: Caller, request_id: str, reason: str, now: datetime) -> F
     permissions.require_fund_manager(caller, request.municipio)
     request, budget = _locked(tx.session, request)
     if request.status != APPROVED:
+        pending = request.status in PENDING
         raise Conflict(f"A request that is {request.status} cannot be cancelled"
-                       + (": reject it instead." if request.status in PENDING else "."))
+                       + (": reject it instead." if pending else "."),
+                       "request_to_reject" if pending else "request_not_cancellable",
+                       {"status": request.status})
     released = request.committed_cents
     ledger.post(tx.session, budget, CANCELLATION, released, caller, now, request=request,
                 reason=reason)
@@ -119,12 +125,14 @@ def record_payment(tx, caller: Caller, request_id: str, data: dict,
     permissions.require_fund_manager(caller, request.municipio)
     request, budget = _locked(tx.session, request)
     if request.status != APPROVED:
-        raise Conflict(f"A request that is {request.status} takes no payments.")
+        raise Conflict(f"A request that is {request.status} takes no payments.",
+                       "request_takes_no_payments", {"status": request.status})
     if data["amount"] > request.committed_cents:
         raise Conflict(f"Only {euros(request.committed_cents)} € of this request are still "
-                       f"committed: a larger cost needs a new request.")
+                       f"committed: a larger cost needs a new request.", "payment_over_commitment",
+                       {"amount": euros(request.committed_cents)})
     if ledger.receipt_used(tx.session, budget.id, data["receipt_reference"]):
-        raise Conflict("This receipt is already recorded in this fund.")
+        raise Conflict("This receipt is already recorded in this fund.", "receipt_recorded")
     entry = ledger.post(tx.session, budget, PAYMENT, data["amount"], caller, now,
                         booked_on=data["paid_on"], request=request, paid_on=data["paid_on"],
                         receipt_reference=data["receipt_reference"],
@@ -199,7 +207,8 @@ def _deciding(session, caller: Caller, request_id: str):
             raise Forbidden("The coordination approved: the city tier decides now.")
         stage = CITY_STAGE
     else:
-        raise Conflict(f"This request is {request.status}: there is nothing to decide.")
+        raise Conflict(f"This request is {request.status}: there is nothing to decide.",
+                       "request_decided", {"status": request.status})
     if caller.user_id == request.requested_by_user_id:
         raise Forbidden("Nobody decides on their own request.")
     return request, budget, stage

@@ -22,7 +22,8 @@ def create(tx, caller: Caller, data: dict, now: datetime) -> Budget:
     if tx.session.execute(select(Budget.id).where(Budget.municipio == data["municipio"],
                                                   Budget.period == data["period"])).first():
         raise Conflict(f"Municipio {data['municipio']} already has a budget for "
-                       f"{data['period']}: top it up instead.")
+                       f"{data['period']}: top it up instead.", "budget_exists",
+                       {"municipio": data["municipio"], "period": data["period"]})
     budget = Budget(municipio=data["municipio"], period=data["period"],
                     approval_threshold_cents=data["approval_threshold"], funded_cents=0,
                     committed_cents=0, spent_cents=0, entry_count=0, created_at=now,
@@ -32,7 +33,8 @@ def create(tx, caller: Caller, data: dict, now: datetime) -> Budget:
         tx.session.flush()
     except IntegrityError:  # opened at the same moment by someone else
         raise Conflict(f"Municipio {data['municipio']} already has a budget for "
-                       f"{data['period']}.") from None
+                       f"{data['period']}.", "budget_exists",
+                       {"municipio": data["municipio"], "period": data["period"]}) from None
     tx.emit("budget_opened", {"budget_id": budget.id, "municipio": budget.municipio,
                               "period": budget.period,
                               "approval_threshold_cents": budget.approval_threshold_cents})

@@ -51,9 +51,9 @@ def post(session, budget: Budget, kind: str, amount_cents: int, caller: Caller, 
     available = funded - committed - spent
     if available < 0:
         raise Conflict(f"This would overdraw the fund: {euros(budget.available_cents)} € are "
-                       f"available.")
+                       f"available.", "fund_short", {"amount": euros(budget.available_cents)})
     if committed < 0 or spent < 0:
-        raise Conflict("The ledger cannot go below zero.")
+        raise Conflict("The ledger cannot go below zero.", "ledger_below_zero")
     budget.funded_cents, budget.committed_cents, budget.spent_cents = funded, committed, spent
     budget.entry_count += 1
     if request is not None:
@@ -81,16 +81,17 @@ def reverse(tx, caller: Caller, entry_id: str, reason: str, now: datetime) -> Le
         permissions.require_fund_manager(caller, budget.municipio)
     if original.kind not in REVERSIBLE or original.reverses_id is not None:
         raise Conflict("Only top-ups and payments are corrected this way; a commitment is "
-                       "undone by cancelling its request.")
+                       "undone by cancelling its request.", "entry_not_reversible")
     budget = lock_budget(tx.session, budget.id)
     if tx.session.execute(select(LedgerEntry.id).where(
             LedgerEntry.reverses_id == original.id)).first():
-        raise Conflict("This entry was already corrected.")
+        raise Conflict("This entry was already corrected.", "entry_reversed")
     request = None
     if original.kind == PAYMENT:
         request = tx.session.get(FundRequest, original.request_id, populate_existing=True)
         if request.status not in (APPROVED, PAID):
-            raise Conflict(f"The request is {request.status}: its payments stay as they are.")
+            raise Conflict(f"The request is {request.status}: its payments stay as they are.",
+                           "payments_kept", {"status": request.status})
     entry = post(tx.session, budget, original.kind, -original.amount_cents, caller, now,
                  booked_on=original.booked_on, request=request, reverses_id=original.id,
                  reason=reason, source=original.source, description=original.description,
