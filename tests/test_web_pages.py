@@ -366,12 +366,22 @@ def interface_strings() -> set:
 
 
 def test_every_string_of_the_interface_has_its_english():
-    from gateway.web.translations import EN
+    from gateway.web.catalogues import catalog
 
+    english = {message.id: message.string for message in catalog("en") if message.id}
     strings = interface_strings()
     assert len(strings) > 300
-    assert sorted(strings - set(EN)) == []
-    assert sorted(set(EN) - strings) == []  # no translation left over from a removed string
+    assert sorted(strings - set(english)) == []
+    assert sorted(set(english) - strings) == []  # no translation left over from a removed string
+    assert [msgid for msgid, words in english.items() if not words] == []
+
+
+def test_every_error_code_has_its_words_in_each_language():
+    from gateway.web.catalogues import catalog
+
+    italian, english = ({message.id for message in catalog(language, "errors")
+                         if message.id and message.string} for language in ("it", "en"))
+    assert italian == english and len(italian) > 20
 
 
 class FakeServices:

@@ -1,9 +1,11 @@
 """Italian first, English on request: the language of a page, `_()` for the interface's words,
 and dates, hours and codes said in words.
 
-The interface's strings are written in Italian in the templates and views; `translations.EN`
-gives each its English. A string with no English yet shows in Italian (a test lists the
-missing ones). No catalogue to compile, no package: the whole vocabulary is one dict.
+The interface's strings are written in Italian in the templates and views; the English
+catalogue (gateway/translations/en/LC_MESSAGES/messages.po, read through Flask-Babel by
+catalogues.py) gives each its English, and the Italian one of `reasons` says the services'
+reasons in Italian. A string with no English yet shows in Italian (a test lists the missing
+ones).
 
 The language is `?lang=it|en` when given (remembered in the `lang` cookie), else the cookie,
 else Italian. The browser's Accept-Language is not used: the programme speaks Italian first,
@@ -15,7 +17,7 @@ from datetime import date, datetime
 from flask import g, request
 
 from gateway.web.catalogues import ERRORS
-from gateway.web.translations import EN, REASONS_IT
+from gateway.web.catalogues import MESSAGES, REASONS
 
 LANGUAGES = ("it", "en")
 COOKIE = "lang"
@@ -130,7 +132,7 @@ def lang() -> str:
 def gettext(text: str, **params) -> str:
     """The interface's Italian `text` in the page's language, with `{name}` filled in."""
     if lang() == "en":
-        text = EN.get(text, text)
+        text = MESSAGES.translate(text, "en")
     return text.format(**params) if params else text
 
 
@@ -247,8 +249,8 @@ def reason(text: str) -> str:
     """A service's reason (English) in the page's language; verbatim when it is not known."""
     if lang() == "en":
         return text
-    known = REASONS_IT.get(text)
-    if known:
+    known = REASONS.translate(text, "it")
+    if known != text:
         return known
     for pattern, italian in _REASON_PATTERNS:
         found = pattern.match(text)
