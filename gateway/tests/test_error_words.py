@@ -54,3 +54,17 @@ def test_the_api_names_the_problem_by_its_code_beside_its_english():
     assert answer.json["code"] == "invitation_ended" and answer.json["params"] == {
         "status": "revoked"}
     assert answer.json["detail"] == "This invitation is revoked already."
+
+
+def test_a_refused_move_names_the_statuses_in_the_pages_words():
+    from flask import Flask, g
+
+    from gateway.web.referrals import refusal
+
+    move = Conflict("A referral that is declined cannot become accepted.",
+                    "referral_illegal_move", {"status": "declined", "to": "accepted"})
+    with Flask(__name__).test_request_context():
+        g.lang = "it"
+        assert refusal(move) == "Un invio declinato non può diventare accettato."
+        g.lang = "en"
+        assert refusal(move) == "A referral that is declined cannot become accepted."

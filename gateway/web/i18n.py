@@ -236,8 +236,6 @@ _REASON_PATTERNS = [
     (re.compile(r"^Must be greater than or equal to (-?\d+)\.$"), "Deve essere almeno {0}."),
     (re.compile(r"^Must be less than or equal to (-?\d+)\.$"), "Deve essere al massimo {0}."),
     (re.compile(r"^Must be one of: .*\.$"), "Scegli uno dei valori proposti."),
-    (re.compile(r"^A referral that is (\w+) cannot become (\w+)\.$"),
-     "Un invio in questo stato non può cambiare così."),
     (re.compile(r"^This drive does not ask for it; it asks for: (.*)\.$"),
      "Questa raccolta non chiede questo articolo; chiede: {0}."),
     (re.compile(r"^(\d+) people are already confirmed\.$"),

@@ -11,6 +11,7 @@ from gateway.web import bp
 from gateway.web.common import (call, networks, organization, organization_name, page_args,
                                 pages_of, render, require_login, require_role, try_call)
 from gateway.web.forms import Form, number, place_errors, text_or_none
+from gateway.web.i18n import code, said
 from gateway.web.i18n import gettext as _
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME, load
@@ -188,6 +189,14 @@ def referral_context(referral_id, **forms):
     return context
 
 
+def refusal(error) -> str:
+    """A refusal of the referrals service in the page's language, the statuses in words."""
+    def status(value):
+        return code("status", value).lower()
+
+    return said(error, status=status, to=status)
+
+
 @bp.route("/referrals/<referral_id>")
 def referral(referral_id):
     require_login()
@@ -205,7 +214,7 @@ def _act(referral_id, method, body, form_name, done):
         return render("referral.html", 422, **referral_context(referral_id, **{form_name: form}))
     except (Conflict, Forbidden) as refused:
         return render("referral.html", refused.status,
-                      **referral_context(referral_id, problem=refused.detail))
+                      **referral_context(referral_id, problem=refusal(refused)))
     return redirect(url_for("web.referral", referral_id=referral_id, done=done) + "#status", 303)
 
 
@@ -254,5 +263,5 @@ def add_note(referral_id):
         return render("referral.html", 422, **referral_context(referral_id, note=form))
     except Forbidden as refused:
         return render("referral.html", 403, **referral_context(referral_id,
-                                                                problem=refused.detail))
+                                                                problem=refusal(refused)))
     return redirect(url_for("web.referral", referral_id=referral_id) + "#notes", 303)

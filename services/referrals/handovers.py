@@ -56,7 +56,8 @@ def move(tx, caller: Caller, referral_id: str, status: str, now=None, **details)
     referral, relation_ = _visible(tx.session, caller, referral_id, for_update=True)
     allowed = MOVES.get((referral.status, status))
     if allowed is None:
-        raise Conflict(f"A referral that is {referral.status} cannot become {status}.")
+        raise Conflict(f"A referral that is {referral.status} cannot become {status}.",
+                       "referral_illegal_move", {"status": referral.status, "to": status})
     if relation_ != allowed:
         raise Forbidden(f"Only the {allowed.replace('_', ' ')} can make this referral {status}.")
     referral.status = status
