@@ -16,8 +16,7 @@ from datetime import date, datetime
 
 from flask import g, request
 
-from gateway.web.catalogues import ERRORS
-from gateway.web.catalogues import MESSAGES, REASONS
+from gateway.web.catalogues import ERRORS, MESSAGES, REASONS
 
 LANGUAGES = ("it", "en")
 COOKIE = "lang"
