@@ -10,6 +10,7 @@ from gateway.web import bp
 from gateway.web.common import (all_zones, call, organization, render, require_login,
                                 require_role, try_call)
 from gateway.web.forms import Form, nest, number, place_errors, text_or_none
+from gateway.web.i18n import said
 from gateway.web.public import event_context
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME
@@ -187,7 +188,7 @@ def new_event():
                       **context)
     except Forbidden as refused:
         form = Form(request.form.to_dict())
-        form.add_error("municipio", refused.detail)
+        form.add_error("municipio", said(refused))
         return render("event_form.html", 403, form=form, **context)
     return redirect(url_for("web.event", event_id=created["id"], done="created"), 303)
 
@@ -198,7 +199,7 @@ def _event_move(event_id, method, done):
         call("events", method, event_id)
     except Conflict as conflict:
         return render("event.html", 409, form=Form({"adults": 1, "children": 0}),
-                      problem=conflict.detail, **event_context(event_id))
+                      problem=said(conflict), **event_context(event_id))
     return redirect(url_for("web.event", event_id=event_id, done=done), 303)
 
 

@@ -8,6 +8,7 @@ from gateway.web import bp
 from gateway.web.common import (all_zones, call, networks, organization, page_args, pages_of,
                                 render, try_call)
 from gateway.web.forms import Form, number, text_or_none
+from gateway.web.i18n import said
 from services.common.errors import Conflict, Invalid
 from services.common.schemas import ROME
 
@@ -147,7 +148,8 @@ def register(event_id):
                       **event_context(event_id))
     except Conflict as conflict:
         form = Form(values)
-        form.add_error("contact" if "contact" in conflict.detail else "_form", conflict.detail)
+        form.add_error("contact" if conflict.code == "already_registered" else "_form",
+                       said(conflict))
         return render("event.html", 409, form=form, **event_context(event_id))
     cancel_url = url_for("web.cancel_registration", event_id=event_id,
                          registration_id=receipt["id"], token=receipt["cancel_token"],
@@ -165,7 +167,8 @@ def cancel_registration(event_id, registration_id):
             call("events", "cancel_registration", event_id, registration_id, {"token": token})
         except Conflict as conflict:
             return render("cancel_registration.html", 409, token=token,
-                          registration_id=registration_id, problem=conflict.detail, **context)
+                          registration_id=registration_id, problem=said(conflict),
+                          **context)
         return render("cancel_registration.html", token=token, registration_id=registration_id,
                       cancelled=True, **context)
     return render("cancel_registration.html", token=token, registration_id=registration_id,
@@ -212,7 +215,7 @@ def pledge(drive_id):
                       delivery=Form({"quantity": 1}), **drive_context(drive_id))
     except Conflict as conflict:
         form = Form(values)
-        form.add_error("_form", conflict.detail)
+        form.add_error("_form", said(conflict))
         return render("drive.html", 409, form=form, delivery=Form({"quantity": 1}),
                       **drive_context(drive_id))
     done = "pledged_over" if made.get("over_need") else "pledged"

@@ -104,7 +104,7 @@ def update(tx, caller: Caller, event_id: str, data: dict, now: datetime) -> Even
 def publish(tx, caller: Caller, event_id: str, now: datetime) -> Event:
     event = _changeable(tx.session, caller, event_id, now)
     if event.status != DRAFT:
-        raise Conflict("Only a draft is published.")
+        raise Conflict("Only a draft is published.", "event_not_draft")
     event.status, event.published_at = PUBLISHED, now
     _touch(event, now)
     tx.emit("event_published", _event(event))
@@ -124,9 +124,10 @@ def cancel(tx, caller: Caller, event_id: str, now: datetime) -> Event:
 def _changeable(session, caller, event_id, now) -> Event:
     event = get_managed(session, caller, event_id)
     if is_over(event, now):
-        raise Conflict("This event is over: it can no longer change.")
+        raise Conflict("This event is over: it can no longer change.", "event_over")
     if event.status == CANCELLED:
-        raise Conflict("This event is cancelled: it can no longer change.")
+        raise Conflict("This event is cancelled: it can no longer change.",
+                       "event_cancelled")
     return lock(session, event.id)
 
 

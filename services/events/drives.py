@@ -61,7 +61,7 @@ def pledge(tx, drive_id: str, data: dict, now: datetime) -> Pledge:
     """Anyone's."""
     drive = locked(tx.session, Drive, get(tx.session, drive_id).id)
     if not is_open(drive, now):
-        raise Conflict("This drive is closed.")
+        raise Conflict("This drive is closed.", "drive_closed")
     item = _item(drive, data["item"])
     pledged, delivered = _totals(tx.session, drive.id).get(item.id, (0, 0))
     still_needed = item.quantity_needed - max(pledged, delivered)

@@ -33,13 +33,14 @@ def register(tx, caller: Caller, event_id: str, data: dict, now: datetime):
     """The new registration and its cancel token (given once, never stored)."""
     event = lock(tx.session, agenda.get_visible(tx.session, caller, event_id).id)
     if event.status != PUBLISHED:
-        raise Conflict("This event does not take registrations: it is not published.")
+        raise Conflict("This event does not take registrations: it is not published.",
+                       "event_not_published")
     if has_started(event, now):
-        raise Conflict("Registrations closed when the event started.")
+        raise Conflict("Registrations closed when the event started.", "registrations_closed")
     if tx.session.execute(select(Registration.id).where(
             Registration.event_id == event.id, Registration.contact == data["contact"],
             Registration.status != CANCELLED)).first():
-        raise Conflict("Someone with this contact is already registered.")
+        raise Conflict("Someone with this contact is already registered.", "already_registered")
     people = data["adults"] + data["children"]
     fits = event.capacity is None or (not someone_waits(tx.session, event.id)
                                       and event.confirmed_people + people <= event.capacity)
@@ -69,7 +70,8 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
     if registration.status == CANCELLED:
         return registration
     if has_started(event, now):
-        raise Conflict("The event has started: its registrations no longer change.")
+        raise Conflict("The event has started: its registrations no longer change.",
+                       "event_started")
     was_confirmed = registration.status == CONFIRMED
     registration.status, registration.cancelled_at = CANCELLED, now
     if was_confirmed:
@@ -107,7 +109,7 @@ def mark_attendance(tx, caller: Caller, event_id: str, registration_id: str,
     if registration is None or registration.event_id != event_id:
         raise NotFound("No such registration.")
     if registration.status == CANCELLED:
-        raise Conflict("This registration was cancelled.")
+        raise Conflict("This registration was cancelled.", "registration_cancelled")
     registration.attended = attended
     return registration
 

@@ -1,4 +1,4 @@
-"""Rotation of the referrals' sealed values (services/common/sealing.py says how they are sealed)."""
+"""Rotation of the referrals' sealed values (services/common/sealing.py seals them)."""
 from sqlalchemy import select
 
 from services.common.sealing import Cipher

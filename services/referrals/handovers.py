@@ -100,7 +100,7 @@ def withdraw_consent(tx, caller: Caller, referral_id: str, now=None) -> Referral
     if relation_ not in CONSENT_KEEPERS:
         raise Forbidden("The sender or the social worker records a withdrawn consent.")
     if referral.consent.withdrawn_at is not None:
-        raise Conflict("Consent was already withdrawn.")
+        raise Conflict("Consent was already withdrawn.", "consent_withdrawn_already")
     referral.consent.withdrawn_at = now or utcnow()
     _audit(tx.session, referral, caller, relation_, "consent_withdrawn")
     tx.emit("referral_consent_withdrawn", event_payload(referral))
