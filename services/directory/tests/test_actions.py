@@ -4,24 +4,13 @@ itself takes place."""
 import pytest
 
 from services.common.context import Caller
-from services.common.database import Store
 from services.common.errors import Forbidden
 from services.directory import catalog
-from services.directory.demo import DESK_ORGANIZATION, load_demo
-from services.directory.models import Base
+from services.directory.demo import DESK_ORGANIZATION
 from services.directory.permissions import organization_actions, service_actions
 from services.directory.tests.test_directory_rules import organization_named, users_of
 
 ANONYMOUS = Caller()
-
-
-@pytest.fixture
-def store(databases):
-    store = Store(databases["directory"], Base.metadata)
-    with store.transaction() as tx:
-        load_demo(tx.session, "secret-demo")
-    yield store
-    store.dispose()
 
 
 def test_a_service_held_in_another_municipio_is_changed_by_its_organisations_managers(store):

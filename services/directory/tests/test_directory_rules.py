@@ -3,25 +3,15 @@ import pytest
 from sqlalchemy import func, select
 
 from services.common.context import Caller
-from services.common.database import Store
 from services.common.errors import Forbidden, NotAuthenticated
 from services.directory import organizations, users
 from services.directory.demo import load_demo
-from services.directory.models import Base, Network, Organization, Service, User
+from services.directory.models import Network, Organization, Service, User
 from services.directory.passwords import hash_password, verify_password
 
 CITY = Caller(user_id="c", roles=["city"])
 COORD8 = Caller(user_id="k8", roles=["coordinator"], municipi=[8])
 PARTNER8 = Caller(user_id="p8", roles=["partner"], municipi=[8], organization_id="org-8")
-
-
-@pytest.fixture
-def store(databases):
-    store = Store(databases["directory"], Base.metadata)
-    with store.transaction() as tx:
-        load_demo(tx.session, "secret-demo")
-    yield store
-    store.dispose()
 
 
 def count(store, model):

@@ -9,24 +9,14 @@ from sqlalchemy import select
 
 from services.common.config import load_settings
 from services.common.context import Caller
-from services.common.database import DatabaseAccess, Store, utcnow
+from services.common.database import DatabaseAccess, utcnow
 from services.common.errors import Forbidden, NotAuthenticated
 from services.directory import users
-from services.directory.demo import load_demo
-from services.directory.models import Base, RefreshToken, User
+from services.directory.models import RefreshToken, User
 from services.directory.service import DirectoryService
 
 POLICY = users.LoginPolicy(max_failures=3, lockout_seconds=60, access_ttl_seconds=300,
                            refresh_ttl_seconds=3600, refresh_reuse_seconds=0)
-
-
-@pytest.fixture
-def store(databases):
-    store = Store(databases["directory"], Base.metadata)
-    with store.transaction() as tx:
-        load_demo(tx.session, "secret-demo")
-    yield store
-    store.dispose()
 
 
 def directory(store, caller=Caller()):

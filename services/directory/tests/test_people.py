@@ -10,13 +10,12 @@ from nameko.testing.services import worker_factory
 from sqlalchemy import select
 
 from services.common.context import Caller
-from services.common.database import DatabaseAccess, Store, utcnow
+from services.common.database import DatabaseAccess, utcnow
 from services.common.errors import (Conflict, Forbidden, Gone, Invalid, MfaRequired,
                                     NotAuthenticated, NotFound)
 from services.common.sealing import Cipher
 from services.directory import users
-from services.directory.demo import load_demo
-from services.directory.models import Base, Invitation, Organization, User
+from services.directory.models import Invitation, Organization, User
 from services.directory.service import DirectoryService
 
 POLICY = users.LoginPolicy(max_failures=5, max_code_failures=3, lockout_seconds=60,
@@ -25,15 +24,6 @@ POLICY = users.LoginPolicy(max_failures=5, max_code_failures=3, lockout_seconds=
 CIPHER = Cipher([Fernet.generate_key()])
 CONFIG = {"INVITATION_TTL_DAYS": 7, "PASSWORD_RESET_TTL_MINUTES": 60}
 PASSWORD = "una frase lunga da ricordare"
-
-
-@pytest.fixture
-def store(databases):
-    store = Store(databases["directory"], Base.metadata)
-    with store.transaction() as tx:
-        load_demo(tx.session, "secret-demo")
-    yield store
-    store.dispose()
 
 
 def as_user(store, username=None, mfa=True):

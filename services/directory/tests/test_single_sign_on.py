@@ -8,28 +8,18 @@ from nameko.testing.services import worker_factory
 from sqlalchemy import select
 
 from services.common.context import Caller
-from services.common.database import DatabaseAccess, Store
+from services.common.database import DatabaseAccess
 from services.common.errors import NotAuthenticated
 from services.common.sealing import Cipher
 from services.directory import users
-from services.directory.demo import load_demo
-from services.directory.passwords import token_digest
-from services.directory.models import (AccountEvent, Base, Invitation, RefreshToken,
+from services.directory.models import (AccountEvent, Invitation, RefreshToken,
                                        SingleSignOnIdentity, User)
+from services.directory.passwords import token_digest
 from services.directory.service import DirectoryService
 
 POLICY = users.LoginPolicy(access_ttl_seconds=300, refresh_ttl_seconds=3600)
 CIPHER = Cipher([Fernet.generate_key()])
 ISSUER = "https://login.comune.example"
-
-
-@pytest.fixture
-def store(databases):
-    store = Store(databases["directory"], Base.metadata)
-    with store.transaction() as tx:
-        load_demo(tx.session, "secret-demo")
-    yield store
-    store.dispose()
 
 
 def directory(store, caller=Caller(), roles_claim=""):
