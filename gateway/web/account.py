@@ -1,5 +1,5 @@
 """Logging in and out, notifications and how to hear of them."""
-from flask import current_app, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 
 from gateway.web import bp, session
 from gateway.web.common import call, render, require_login, safe_next
@@ -62,12 +62,6 @@ def after_login(grant: dict, target: str = "") -> str:
         return url_for("web.two_factor", next=target or None)
     return target or home_of(g.caller)
 
-
-def limit_attempts(name):
-    """Forms that try a secret are limited as logins are: per client, and per name given."""
-    limits = current_app.extensions.get("limits")
-    if limits is not None:
-        limits.check_login(request.remote_addr, name)
 
 
 @bp.route("/logout", methods=["POST"])

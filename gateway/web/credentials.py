@@ -4,7 +4,7 @@ import segno
 from flask import g, redirect, request, url_for
 
 from gateway.web import bp, session
-from gateway.web.account import after_login, home_of, limit_attempts
+from gateway.web.account import after_login, home_of
 from gateway.web.common import call, render, require_login, safe_next
 from gateway.web.forms import Form
 from gateway.web.i18n import gettext as _
@@ -26,7 +26,7 @@ def accept_invitation():
         return link_gone(gone)
     form = Form({"username": request.form.get("username", "").strip().lower()})
     if request.method == "POST":
-        limit_attempts(form.value("username"))
+        session.limit_attempts(form.value("username"))
         body = {"token": token, "username": form.value("username"),
                 "password": request.form.get("password", "")}
         try:
@@ -45,7 +45,7 @@ def accept_invitation():
 def password_reset():
     form = Form({"email": request.form.get("email", "").strip()})
     if request.method == "POST":
-        limit_attempts(form.value("email"))
+        session.limit_attempts(form.value("email"))
         try:
             call("directory", "request_password_reset", {"email": form.value("email")})
         except Invalid as invalid:
@@ -58,7 +58,7 @@ def password_reset():
 def password_reset_confirm():
     token = request.values.get("token", "")
     if request.method == "POST":
-        limit_attempts(None)
+        session.limit_attempts(None)
         try:
             call("directory", "confirm_password_reset",
                  {"token": token, "password": request.form.get("password", "")})
@@ -106,7 +106,7 @@ def two_factor():
             return redirect(url_for("web.two_factor"), 303)
     enrolment = {"secret": request.form.get("secret", ""),
                  "otpauth_uri": request.form.get("otpauth_uri", "")}
-    limit_attempts(g.caller.username)
+    session.limit_attempts(g.caller.username)
     try:
         grant = call("directory", "confirm_two_factor", g.session_id, {
             "code": request.form.get("code", "").strip(),
@@ -121,7 +121,7 @@ def two_factor():
 def _pass_second_factor(account):
     if g.caller.mfa or request.method == "GET":
         return render("two_factor.html", account=account, enrolment=None, form=Form())
-    limit_attempts(g.caller.username)
+    session.limit_attempts(g.caller.username)
     try:
         grant = call("directory", "pass_second_factor", g.session_id,
                      {"code": request.form.get("code", "").strip()})

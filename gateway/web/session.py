@@ -84,14 +84,19 @@ def _refresh(refresh_token: str):
 def log_in(username: str, password: str, otp: str | None = None) -> dict:
     """Checks the password (and the code, for an account with two-factor on) with the
     directory; on success the cookies are set on the answer. The directory's grant."""
-    limits = current_app.extensions.get("limits")
-    if limits is not None:
-        limits.check_login(request.remote_addr, username)
+    limit_attempts(username)
     rpc = current_app.extensions["rpc"]
     credentials = {"username": username, "password": password, **({"otp": otp} if otp else {})}
     grant = rpc.call("directory", "authenticate", credentials,
                      context_data=signed_context(auth.anonymous(g.get("request_id"), lang())))
     return open_grant(grant)
+
+
+def limit_attempts(name):
+    """Forms that try a secret are limited as logins are: per client, and per name given."""
+    limits = current_app.extensions.get("limits")
+    if limits is not None:
+        limits.check_login(request.remote_addr, name)
 
 
 def log_in_by_single_sign_on(identity: dict):
