@@ -8,13 +8,12 @@ chooses the language of each request (i18n.lang); each catalogue is read from it
 compiled in memory the first time a language asks for it, so nothing is built before the
 gateway starts.
 """
-from io import BytesIO
 from pathlib import Path
 
-from babel import support
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import Babel, Domain, get_locale
+
+from services.common.catalogues import translations
 
 DIRECTORY = Path(__file__).resolve().parents[1] / "translations"
 
@@ -36,15 +35,7 @@ class PoDomain(Domain):
 
 
 def _compiled(domain: str, language: str):
-    path = DIRECTORY / language / "LC_MESSAGES" / f"{domain}.po"
-    if not path.exists():
-        return support.NullTranslations()
-    with path.open("rb") as po:
-        catalog = read_po(po, locale=language, domain=domain)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return support.Translations(compiled, domain=domain)
+    return translations(DIRECTORY, domain, language)
 
 
 def catalog(language: str, domain: str = "messages"):

@@ -29,7 +29,7 @@ def build_due(tx, now: datetime, digest_hour: int, public_url: str) -> int:
         delivery = Delivery(user_id=user_id, to_address=person.email, digest_day=local.date(),
                             next_attempt_at=now, **digest_email(
                                 [(n.kind, n.params, n.link) for n in items], person.language,
-                                local.strftime("%d/%m/%Y"), public_url))
+                                local.date(), public_url))
         tx.session.add(delivery)
         tx.session.flush()
         for notification in items:

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from services.common.context import Caller
 from services.common.errors import Invalid
+from services.notifications import words
 from services.notifications.kinds import KINDS, MANDATORY
 from services.notifications.models import Preference, Recipient
 
@@ -31,8 +32,7 @@ def read(session, caller: Caller) -> dict:
         "preferences": {kind: chosen.get(kind, KINDS[kind].channel_for(caller.roles))
                         for kind in sorted(KINDS)},
         "mandatory": sorted(MANDATORY),
-        "names": {kind: KINDS[kind].label.get(caller.language, KINDS[kind].label["it"])
-                  for kind in sorted(KINDS)},
+        "names": {kind: words.said(f"{kind}.label", caller.language) for kind in sorted(KINDS)},
         "quiet_hours": {"start": recipient.quiet_from if recipient else None,
                         "end": recipient.quiet_to if recipient else None},
     }

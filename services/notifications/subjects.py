@@ -4,12 +4,11 @@ Each subject is `(peers, payload) -> (params, link)`, as the table of kinds (kin
 them. Events carry ids and codes; the names people read (an organisation's, an event's title)
 are asked of the service that owns them. Never personal data of families.
 """
-from datetime import date
-
 SOCIAL_SERVICES = "social_services"  # a referral a social worker sent: said in each language
 FUND_REQUEST = ("request_id", "code", "amount", "category", "municipio")
-# what some fund request events add: the approval's stage, and the payment
-FUND_REQUEST_EXTRAS = ("stage", "final", "payment", "fully_paid")
+# what some fund request events add: the approval's stage, and the payment (its day in ISO:
+# each reader's language writes it, templates.py)
+FUND_REQUEST_EXTRAS = ("stage", "final", "payment", "paid_on", "fully_paid")
 
 
 def organization(peers, payload) -> tuple:
@@ -46,8 +45,6 @@ def drive_item(peers, payload) -> tuple:
 def fund_request(peers, payload) -> tuple:
     params = {name: payload[name] for name in FUND_REQUEST}
     params.update({name: payload[name] for name in FUND_REQUEST_EXTRAS if name in payload})
-    if "paid_on" in payload:
-        params["paid_on"] = date.fromisoformat(payload["paid_on"]).strftime("%d/%m/%Y")
     return params, f"/funds/requests/{payload['request_id']}"
 
 

@@ -1,76 +1,33 @@
-"""Notifications said in Italian (default) and English: the codes their parameters carry in
-words, amounts as people read them, and the emails around them. What each kind says is in
-kinds.py.
+"""Notifications said in Italian (default) and English: what each kind says, the codes its
+parameters carry in words, days and amounts as people read them, and the emails around them.
+The words are in the catalogues (words.py), under the kind's code; the kinds are in kinds.py.
 
 Parameters are ids, codes and names of organisations; never personal data of families.
 """
+from datetime import date
 from html import escape
 
-from services.notifications.kinds import KINDS
+from services.notifications import words
 
-# codes that travel in the events, said in each language
-WORDS = {
-    "sender": {"it": {"social_services": "Servizio sociale"},
-               "en": {"social_services": "Social services"}},
-    "urgency": {"it": {"low": "bassa", "normal": "normale", "high": "alta"},
-                "en": {"low": "low", "normal": "normal", "high": "high"}},
-    "category": {"it": {"educational": "educativo", "social": "sociale", "health": "salute",
-                        "sport": "sport", "culture": "cultura",
-                        "material_support": "sostegno materiale",
-                        "orientation": "orientamento"},
-                 "en": {"educational": "education", "social": "social", "health": "health",
-                        "sport": "sport", "culture": "culture",
-                        "material_support": "material support", "orientation": "guidance"}},
-    "stage": {"it": {"municipal": "dal coordinamento municipale",
-                     "city": "dalla cabina di regia cittadina"},
-              "en": {"municipal": "by the municipal coordination",
-                     "city": "by the city steering committee"}},
-    "final": {"it": {True: "la spesa è autorizzata",
-                     False: "ora attende la decisione della cabina di regia cittadina"},
-              "en": {True: "the spending is authorised",
-                     False: "it now awaits the decision of the city steering committee"}},
-    "fully_paid": {"it": {True: "la richiesta è interamente pagata",
-                          False: "una parte resta da pagare"},
-                   "en": {True: "the request is now fully paid",
-                          False: "part of it is still to be paid"}},
-    "source": {"it": {"city": "dal Comune di Milano", "foundation": "da una fondazione",
-                      "donation": "da donazioni", "other": "da altre fonti"},
-               "en": {"city": "from the City of Milan", "foundation": "from a foundation",
-                      "donation": "from donations", "other": "from other sources"}},
-}
-
-
+# codes that travel in the events, said in each language: message id "<parameter>.<code>"
+CODED = ("sender", "urgency", "category", "stage", "final", "fully_paid", "source")
 AMOUNTS = ("amount", "payment")  # euros as the funds service says them: "1234.50"
+DAYS = ("paid_on",)  # ISO dates
 
 
 def render(kind: str, params: dict, language: str = "it") -> dict:
-    texts = KINDS[kind].texts
-    language = language if language in texts else "it"
-    title, body = texts[language]
-    words = {name: WORDS[name][language].get(value, value)
-             for name, value in params.items() if name in WORDS}
-    amounts = {name: euros(params[name], language) for name in AMOUNTS if name in params}
-    params = {**params, **words, **amounts}
-    return {"title": title.format(**params), "body": body.format(**params)}
+    language = words.language_of(language)
+    said = {name: words.said(f"{name}.{_code(params[name])}", language, params[name])
+            for name in CODED if name in params}
+    said.update({name: words.amount(params[name], language) for name in AMOUNTS if name in params})
+    said.update({name: words.day(params[name], language) for name in DAYS if name in params})
+    params = {**params, **said}
+    return {"title": words.said(f"{kind}.title", language).format(**params),
+            "body": words.said(f"{kind}.body", language).format(**params)}
 
 
-def euros(amount: str, language: str) -> str:
-    """"1234.50" as people read it: "1.234,50" in Italian, "1,234.50" in English."""
-    whole, _, cents = str(amount).partition(".")
-    grouped = f"{int(whole):,}"
-    if language == "it":
-        return f"{grouped.replace(',', '.')},{cents or '00'}"
-    return f"{grouped}.{cents or '00'}"
-
-FOOTER = {
-    "it": ("Ricevi questo messaggio perché fai parte della rete QuBì. Scegli come e quando "
-           "ricevere le notifiche: {url}/notifications/preferences"),
-    "en": ("You receive this because you are part of the QuBì network. Choose how and when "
-           "to hear from it: {url}/notifications/preferences"),
-}
-OPEN = {"it": "Apri", "en": "Open"}
-DIGEST = {"it": ("Rete QuBì: il riepilogo del {day}", "Ecco le novità per te:"),
-          "en": ("Rete QuBì: your digest of {day}", "Here is what happened for you:")}
+def _code(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def email(kind: str, params: dict, language: str, link: str | None, public_url: str) -> dict:
@@ -80,28 +37,31 @@ def email(kind: str, params: dict, language: str, link: str | None, public_url: 
                   public_url)
 
 
-def digest_email(items: list, language: str, day: str, public_url: str) -> dict:
+def digest_email(items: list, language: str, day: date, public_url: str) -> dict:
     """One email gathering a day's items: `items` are (kind, params, link)."""
-    language = language if language in DIGEST else "it"
-    title, intro = DIGEST[language]
+    language = words.language_of(language)
     entries = []
     for kind, params, link in items:
         shown = render(kind, params, language)
         entries.append((shown["title"], shown["body"], link))
-    return compose(title.format(day=day), entries, intro, language, public_url)
+    return compose(words.said("digest.subject", language).format(day=words.day(day, language)),
+                   entries, words.said("digest.intro", language), language, public_url)
 
 
-def compose(subject, entries, intro, language, public_url, footers=FOOTER) -> dict:
-    """Subject, text and HTML of an email of `entries` (title, body, link within the site)."""
-    language = language if language in footers else "it"
-    footer = footers[language].format(url=public_url)
+def compose(subject, entries, intro, language, public_url, footer="footer") -> dict:
+    """Subject, text and HTML of an email of `entries` (title, body, link within the site),
+    ending with the catalogue's `footer`."""
+    language = words.language_of(language)
+    footer = words.said(footer, language).format(url=public_url)
+    said_open = words.said("open", language)
     text_parts = [intro] if intro else []
     html_parts = [f"<p>{escape(intro)}</p>"] if intro else []
     for title, body, link in entries:
         url = f"{public_url}{link}" if link else None
-        text_parts.append(f"{title}\n{body}" + (f"\n{OPEN[language]}: {url}" if url else ""))
+        text_parts.append(f"{title}\n{body}" + (f"\n{said_open}: {url}" if url else ""))
         html_parts.append(f"<h2 style=\"font-size:1.1em\">{escape(title)}</h2><p>{escape(body)}</p>"
-                          + (f"<p><a href=\"{escape(url)}\">{OPEN[language]}</a></p>" if url else ""))
+                          + (f"<p><a href=\"{escape(url)}\">{escape(said_open)}</a></p>"
+                             if url else ""))
     text = "\n\n".join(text_parts) + f"\n\n-- \n{footer}\n"
     html = (f"<!doctype html><html lang=\"{language}\"><body style=\"font-family:sans-serif\">"
             + "".join(html_parts) + f"<hr><p style=\"font-size:0.85em\">{escape(footer)}</p>"

@@ -36,7 +36,7 @@ def test_an_invitation_is_one_email_to_the_sealed_address_with_its_link(database
     assert delivery.subject == "[Rete QuBì] Sei invitato nella Rete QuBì"
     assert "https://qubi.example/invitations/accept?token=tok-123" in delivery.text
     assert "referente dell'ente (Ludoteca QT8)" in delivery.text
-    assert "08/01/2030" in delivery.text and "Coordinamento Municipio 8" in delivery.text
+    assert "8 gennaio 2030" in delivery.text and "Coordinamento Municipio 8" in delivery.text
 
 
 def test_the_link_is_dropped_from_the_database_once_the_email_is_sent(databases, tmp_path):

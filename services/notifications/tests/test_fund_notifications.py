@@ -163,10 +163,10 @@ def test_fund_notifications_read_well_in_italian_and_english(service, store):
         "of the city steering committee.")]
     assert shown(store, "p8", "it") == [(
         "Pagamento registrato", "Per la richiesta F-2026-0007 è stato registrato un pagamento "
-        "di 800,00 € in data 24/11/2026: la richiesta è interamente pagata.")]
+        "di 800,00 € in data 24 novembre 2026: la richiesta è interamente pagata.")]
     assert shown(store, "p8", "en") == [(
-        "Payment recorded", "A payment of 800.00 € dated 24/11/2026 was recorded for request "
-        "F-2026-0007: the request is now fully paid.")]
+        "Payment recorded", "A payment of 800.00 € dated November 24, 2026 was recorded for "
+        "request F-2026-0007: the request is now fully paid.")]
     assert shown(store, "coord8", "it")[0] == (
         "Fondo di comunità ricaricato", "Il fondo del Municipio 8 per il periodo 2026-2027 ha "
         "ricevuto 1.000,00 € dal Comune di Milano.")
