@@ -36,9 +36,9 @@ def test_amounts_and_the_funds_refusals_are_said_in_the_page_language():
                          "request_not_withdrawable", {"status": "approved"})
     with Flask(__name__).test_request_context():
         g.lang = "it"
-        assert euro("1234.50") == "€\u00a01.234,50" and euro("-7.05") == "-€\u00a07,05"
+        assert euro("1234.50") == "1.234,50\u00a0€" and euro("-7.05") == "-7,05\u00a0€"
         assert refusal(overdraw) == (
-            "Il fondo ha €\u00a0300,00 disponibili: questa richiesta li supera.")
+            "Il fondo ha 300,00\u00a0€ disponibili: questa richiesta li supera.")
         assert refusal(withdrawn) == "Una richiesta approvata non si può ritirare."
         g.lang = "en"
         assert euro("1234.50") == "€1,234.50" and euro("0.00") == "€0.00"
@@ -148,7 +148,7 @@ def test_a_childs_sport_fee_goes_from_the_partners_form_to_the_payment_in_the_le
     partner.follow("Fondo di comunità")
     assert partner.heading() == "Fondo di comunità"
     partner.follow("Nuova richiesta")
-    partner.choose("Fondo", "Municipio 8 · 2090-2091 (disponibili € 1.000,00)")
+    partner.choose("Fondo", "Municipio 8 · 2090-2091 (disponibili 1.000,00 €)")
     partner.check("Il costo di un bambino o di una bambina")
     partner.fill("Codice dell'invio", "R-2026-0042")
     partner.fill("A che cosa serve", "Quota annuale della società sportiva di quartiere")
@@ -163,7 +163,7 @@ def test_a_childs_sport_fee_goes_from_the_partners_form_to_the_payment_in_the_le
     partner.fill("Importo in euro", "5000")
     partner.submit("Invia la richiesta")
     assert partner.error_for("Importo in euro") == (
-        "Errore: Il fondo ha € 1.000,00 disponibili: questa richiesta li supera.")
+        "Errore: Il fondo ha 1.000,00 € disponibili: questa richiesta li supera.")
 
     partner.fill("Importo in euro", "120,50")
     partner.submit("Invia la richiesta")
@@ -171,7 +171,7 @@ def test_a_childs_sport_fee_goes_from_the_partners_form_to_the_payment_in_the_le
     code = partner.heading().removeprefix("Richiesta ").strip()
     request_path = f"/funds/requests/{request_id_of(partner)}"
     assert said(partner.find("#status")) == "In attesa del coordinamento"
-    assert "€ 120,50" in partner.text and "R-2026-0042" in partner.text
+    assert "120,50 €" in partner.text and "R-2026-0042" in partner.text
     assert not partner.has(".decide")  # who asks does not decide
 
     coordinator = people("coordinator", "coord8")
@@ -206,17 +206,17 @@ def test_a_childs_sport_fee_goes_from_the_partners_form_to_the_payment_in_the_le
     assert code not in partner.open("/funds?status=submitted").text
     partner.open(request_path)
     partner.follow("Municipio 8 · 2090-2091")
-    assert said(partner.find("#totals .figure--available dd")) == "€ 879,50"
+    assert said(partner.find("#totals .figure--available dd")) == "879,50 €"
     assert not partner.has("#ledger") and not partner.has("#top-up")  # the coordination's
 
     coordinator.open(f"/funds/budgets/{budget['id']}")
     assert coordinator.heading() == "Fondo del Municipio 8 2090-2091"
     rows = [said(row) for row in coordinator.driver.find_elements(
         "css selector", "#ledger tbody tr")]
-    assert [row for row in rows if f"Impegno · {code}" in row and "€ 120,50 € 879,50" in row]
+    assert [row for row in rows if f"Impegno · {code}" in row and "120,50 € 879,50 €" in row]
     assert [row for row in rows if f"Pagamento · {code}" in row and receipt in row]
-    assert said(coordinator.find("#totals .figure--available dd")) == "€ 879,50"
-    assert "Speso € 120,50" in said(coordinator.find("#totals"))
+    assert said(coordinator.find("#totals .figure--available dd")) == "879,50 €"
+    assert "Speso 120,50 €" in said(coordinator.find("#totals"))
     coordinator.screenshot("fund-budget-ledger")
 
     coordinator.find("#top-up summary").click()
@@ -227,7 +227,7 @@ def test_a_childs_sport_fee_goes_from_the_partners_form_to_the_payment_in_the_le
     coordinator.fill("Importo in euro", "240").fill("Descrizione (facoltativa)", "Festa di Natale")
     coordinator.submit("Registra l'entrata")
     assert "Entrata registrata nel fondo." in coordinator.text
-    assert said(coordinator.find("#totals .figure--available dd")) == "€ 1.119,50"
+    assert said(coordinator.find("#totals .figure--available dd")) == "1.119,50 €"
 
 
 @broker

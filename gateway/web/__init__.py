@@ -157,6 +157,14 @@ def fid(name) -> str:
     return field_id(name)
 
 
+@bp.app_template_filter("sentence")
+def sentence(text) -> str:
+    """Its first letter a capital, the rest as it is (Jinja's `capitalize` lowers the rest:
+    "Wednesday, december 22")."""
+    text = str(text or "")
+    return text[:1].upper() + text[1:]
+
+
 DONE = {
     "logged_out": "Sei uscito dalla piattaforma.",
     "sent": "Invio spedito: chi lo riceve ne è stato avvisato.",
@@ -200,7 +208,8 @@ def page_context():
         "switch_language_url": _switch_language_url, "weekday": i18n.weekday,
         "hours": i18n.hours, "day_words": i18n.day_words, "moment_words": i18n.moment_words,
         "span_words": i18n.span_words, "short_date": i18n.short_date,
-        "month_words": i18n.month_words, "charts": charts, "done_message": done_message,
+        "month_words": i18n.month_words, "number": i18n.number, "charts": charts,
+        "done_message": done_message,
     }
 
 

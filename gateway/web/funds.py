@@ -7,6 +7,7 @@ carries the `actions` the caller may take, and the pages show the forms those na
 from datetime import datetime
 from decimal import Decimal
 
+from babel.numbers import format_currency
 from flask import abort, redirect, request, url_for
 
 from gateway.web import bp
@@ -62,15 +63,10 @@ def fund_codes(kind: str, only=None) -> list:
 
 @bp.app_template_filter("euro")
 def euro(amount) -> str:
-    """"1234.50" -> "€ 1.234,50" in Italian, "€1,234.50" in English."""
+    """"1234.50" -> "1.234,50 €" in Italian, "€1,234.50" in English (CLDR's forms)."""
     if amount is None or amount == "":
         return ""
-    cents = int(Decimal(str(amount)) * 100)
-    whole, part = divmod(abs(cents), 100)
-    sign = "-" if cents < 0 else ""
-    if lang() == "en":
-        return f"{sign}€{whole:,}.{part:02d}"
-    return f"{sign}€\u00a0{whole:,}".replace(",", ".") + f",{part:02d}"
+    return format_currency(Decimal(str(amount)), "EUR", locale=lang())
 
 
 def refusal(error) -> str:

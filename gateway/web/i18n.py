@@ -12,8 +12,12 @@ else Italian. The browser's Accept-Language is not used: the programme speaks It
 and one click switches.
 """
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
+from babel.dates import (format_date, format_interval, format_skeleton, get_datetime_format,
+                         get_day_names)
+from babel.numbers import format_decimal
 from flask import g, request
 
 from gateway.web.catalogues import ERRORS, MESSAGES, REASONS
@@ -22,16 +26,10 @@ LANGUAGES = ("it", "en")
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
-WEEKDAYS = {"it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
-            "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-MONTHS = {"it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio",
-                 "agosto", "settembre", "ottobre", "novembre", "dicembre"),
-          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-                 "September", "October", "November", "December")}
-SHORT_MONTHS = {"it": ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott",
-                       "nov", "dic"),
-                "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-                       "Nov", "Dec")}
+# dates, hours and numbers are said as CLDR says them in the page's language (Babel): the
+# hour of the clock as 14:30 in both (skeleton "Hm"), as the services' opening hours are kept
+CLOCK = "Hm"
+ROME = ZoneInfo("Europe/Rome")
 
 # the programme's codes, said in each language: (Italian, English)
 CODES = {
@@ -157,15 +155,24 @@ def codes(kind: str) -> list:
 
 def weekday(number: int) -> str:
     """1 = Monday ... 7 = Sunday."""
-    return WEEKDAYS[lang()][int(number) - 1]
+    return get_day_names("wide", locale=lang())[int(number) - 1]
+
+
+def _clock(text: str) -> str:
+    """"14:00" (an opening slot's hour) as the page's language says it."""
+    return format_skeleton(CLOCK, time.fromisoformat(text), locale=lang())
 
 
 def hours(slot: dict) -> str:
     """One opening slot in words: "mercoledì dalle 14:00 alle 17:00"."""
     day = weekday(slot["weekday"])
-    if lang() == "en":
+    try:
+        opens, closes = time.fromisoformat(slot["opens_at"]), time.fromisoformat(slot["closes_at"])
+    except (TypeError, ValueError):
         return f"{day} {slot['opens_at']}–{slot['closes_at']}"
-    return f"{day} dalle {slot['opens_at']} alle {slot['closes_at']}"
+    if lang() == "en":
+        return f"{day} {format_interval(opens, closes, CLOCK, locale='en')}"
+    return f"{day} dalle {_clock(slot['opens_at'])} alle {_clock(slot['closes_at'])}"
 
 
 def parse_moment(value):
@@ -177,41 +184,55 @@ def parse_moment(value):
         return None
 
 
+def _in_rome(moment):
+    """A moment on Europe/Rome's clock (one without an offset is taken as Rome's already)."""
+    if not isinstance(moment, datetime):
+        return moment
+    return moment.replace(tzinfo=ROME) if moment.tzinfo is None else moment.astimezone(ROME)
+
+
+def _day_and_hour(day: str, hour: str) -> str:
+    """A day and an hour joined as the language joins them ("{1}, {0}")."""
+    return (get_datetime_format("medium", locale=lang()).replace("'", "")
+            .replace("{0}", hour).replace("{1}", day))
+
+
 def day_words(value) -> str:
-    """"mercoledì 22 dicembre 2027" / "Wednesday 22 December 2027"."""
-    moment = parse_moment(value)
+    """"mercoledì 22 dicembre 2027" / "Wednesday, December 22, 2027"."""
+    moment = _in_rome(parse_moment(value))
     if moment is None:
         return ""
-    language = lang()
-    return (f"{WEEKDAYS[language][moment.weekday()]} {moment.day} "
-            f"{MONTHS[language][moment.month - 1]} {moment.year}")
+    return format_date(moment, "full", locale=lang())
 
 
 def short_date(value) -> str:
-    moment = parse_moment(value)
+    """"22 dic 2027" / "Dec 22, 2027"."""
+    moment = _in_rome(parse_moment(value))
     if moment is None:
         return ""
-    return f"{moment.day} {SHORT_MONTHS[lang()][moment.month - 1]} {moment.year}"
+    return format_date(moment, "medium", locale=lang())
 
 
 def moment_words(value) -> str:
-    moment = parse_moment(value)
+    """"mercoledì 22 dicembre 2027, 14:30"; a day alone when `value` has no hour."""
+    moment = _in_rome(parse_moment(value))
     if moment is None:
         return ""
     if not isinstance(moment, datetime):
         return day_words(moment)
-    return f"{day_words(moment)}, {moment:%H:%M}"
+    return _day_and_hour(day_words(moment), format_skeleton(CLOCK, moment, locale=lang()))
 
 
 def span_words(start, end) -> str:
     """An event's time: "sabato 22 dicembre 2027, 14:30–17:30" (the end's day when it differs)."""
-    begins, ends = parse_moment(start), parse_moment(end)
+    begins, ends = _in_rome(parse_moment(start)), _in_rome(parse_moment(end))
     if begins is None:
         return ""
     if ends is None:
         return moment_words(begins)
     if begins.date() == ends.date():
-        return f"{day_words(begins)}, {begins:%H:%M}–{ends:%H:%M}"
+        return _day_and_hour(day_words(begins),
+                             format_interval(begins, ends, CLOCK, tzinfo=ROME, locale=lang()))
     return f"{moment_words(begins)} – {moment_words(ends)}"
 
 
@@ -219,10 +240,20 @@ def month_words(year_month: str, full: bool = False) -> str:
     """"2027-05" -> "mag 2027" (or "maggio 2027")."""
     try:
         year, month = (int(part) for part in year_month[:7].split("-"))
+        first = date(year, month, 1)
     except ValueError:
         return year_month
-    names = MONTHS if full else SHORT_MONTHS
-    return f"{names[lang()][month - 1]} {year}"
+    return format_skeleton("yMMMM" if full else "yMMM", first, locale=lang())
+
+
+def number(value) -> str:
+    """A count or a measure in the page's language ("2,5" / "2.5"); anything else (the reports'
+    "<5") as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return format_decimal(value, locale=lang())
 
 
 _REASON_PATTERNS = [
