@@ -101,7 +101,8 @@ def _register_hooks(app, settings):
             g.session_id = claims["sid"]
             g.caller = auth.caller_from_claims(claims, g.request_id)
         elif header:
-            raise NotAuthenticated("Use an `Authorization: Bearer <token>` header.")
+            raise NotAuthenticated("Use an `Authorization: Bearer <token>` header.",
+                                   "bearer_header_needed")
         else:
             language = request.accept_languages.best_match(["it", "en"]) or "it"
             g.caller = auth.anonymous(g.request_id, language)

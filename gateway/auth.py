@@ -37,11 +37,12 @@ def verify_token(token: str, secret: str, revocations) -> dict:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM],
                             options={"require": ["exp", "iat", "sub", "sid"]})
     except jwt.ExpiredSignatureError:
-        raise NotAuthenticated("The token has expired.") from None
+        raise NotAuthenticated("The token has expired.", "token_expired") from None
     except jwt.PyJWTError:
-        raise NotAuthenticated("The token is not valid.") from None
+        raise NotAuthenticated("The token is not valid.", "token_invalid") from None
     if revocations.is_ended(claims["sid"]):
-        raise NotAuthenticated("The token was revoked (logged out): log in again.")
+        raise NotAuthenticated("The token was revoked (logged out): log in again.",
+                               "token_revoked")
     return claims
 
 

@@ -24,7 +24,8 @@ class RateLimited(DomainError):
 
     def __init__(self, retry_after: float):
         self.retry_after = max(1, math.ceil(retry_after))
-        super().__init__(f"Too many requests: try again in {self.retry_after} s.")
+        super().__init__(f"Too many requests: try again in {self.retry_after} s.", "rate_limited",
+                         {"seconds": self.retry_after})
 
 
 class RateLimiter:

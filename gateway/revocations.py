@@ -36,7 +36,8 @@ class Revocations:
             self._start()
             self._tried.wait()
             if self._as_of is None:
-                raise Unavailable("Tokens cannot be checked right now; try again shortly.")
+                raise Unavailable("Tokens cannot be checked right now; try again shortly.",
+                                  "tokens_unchecked")
         return self._ended.get(session_id, 0) > time.time()
 
     def remember(self, session_id: str, until: float):

@@ -108,7 +108,7 @@ class RpcPool:
     @contextmanager
     def _client(self):
         if not self._slots.acquire(timeout=self.timeout):
-            raise Unavailable("The gateway is at capacity; try again shortly.")
+            raise Unavailable("The gateway is at capacity; try again shortly.", "gateway_busy")
         client = None
         try:
             try:
@@ -143,11 +143,13 @@ class RpcPool:
             raise
         except _NoAnswer as error:
             outcome = "unavailable"
-            raise Unavailable(f"The {service} service is not answering right now.") from error
+            raise Unavailable(f"The {service} service is not answering right now.",
+                              "service_not_answering", {"service": service}) from error
         except Exception as error:  # broken connection, broker gone: a fresh client next time
             outcome = "unavailable"
             log.warning("rpc %s.%s failed: %s", service, method, error.__class__.__name__)
-            raise Unavailable(f"The {service} service is not reachable right now.") from error
+            raise Unavailable(f"The {service} service is not reachable right now.",
+                              "service_unreachable", {"service": service}) from error
         finally:
             if self.on_call:
                 self.on_call(service, method, time.perf_counter() - started, outcome)

@@ -46,14 +46,15 @@ def problems(blp, *statuses):
 
 def require_login():
     if not g.caller.authenticated:
-        raise NotAuthenticated("Log in first: POST /api/v1/auth/token.")
+        raise NotAuthenticated("Log in first: POST /api/v1/auth/token.", "login_required")
     return g.caller
 
 
 def require_role(*roles):
     caller = require_login()
     if not caller.has_role(*roles):
-        raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+        raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.", "role_required",
+                        {"roles": list(roles)})
     return caller
 
 

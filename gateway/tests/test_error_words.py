@@ -68,3 +68,25 @@ def test_a_refused_move_names_the_statuses_in_the_pages_words():
         assert refusal(move) == "Un invio declinato non può diventare accettato."
         g.lang = "en"
         assert refusal(move) == "A referral that is declined cannot become accepted."
+
+
+def test_a_refusal_names_the_roles_and_the_mover_in_words():
+    from flask import Flask, g
+
+    from gateway.web.i18n import said
+    from gateway.web.referrals import refusal
+    from services.common.errors import Forbidden
+
+    roles = Forbidden("This needs one of the roles: partner_admin, city.", "role_required",
+                      {"roles": ["partner_admin", "city"]})
+    move = Forbidden("Only the receiver can make this referral accepted.",
+                     "referral_move_not_yours", {"role": "receiver", "status": "accepted"})
+    with Flask(__name__).test_request_context():
+        g.lang = "it"
+        assert said(roles) == ("Serve uno di questi ruoli: Referente dell'ente, "
+                               "Cabina di regia cittadina.")
+        assert refusal(move) == "Solo chi riceve può segnare questo invio come accettato."
+        g.lang = "en"
+        assert said(roles) == ("This needs one of the roles: Partner administrator, "
+                               "City steering committee.")
+        assert refusal(move) == "Only the receiver can make this referral accepted."

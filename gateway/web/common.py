@@ -21,7 +21,8 @@ def render(template: str, status: int = 200, **context):
 def require_login():
     if not g.caller.authenticated:
         if g.get("session_unverified"):
-            raise Unavailable("The directory cannot check the login session right now.")
+            raise Unavailable("The directory cannot check the login session right now.",
+                              "session_unchecked")
         raise LoginRequired()
     return g.caller
 

@@ -290,12 +290,19 @@ def reason(text: str) -> str:
 def said(error, **shown) -> str:
     """What a service's error says, in the page's language: the words of its code, from the
     `errors` catalogue, when it has one (its English wording changes nothing then), each
-    parameter named in `shown` said by its function; else its English reason as `reason` says
-    it."""
+    parameter named in `shown` said by its function (the roles of `roles` in words unless told
+    otherwise; a list's items one by one, joined with commas); else its English reason as
+    `reason` says it."""
     if error.code:
         words = ERRORS.translate(error.code, lang())
         if words != error.code:
-            params = {name: shown[name](value) if name in shown else value
-                      for name, value in error.params.items()}
-            return words.format(**params)
+            sayers = {"roles": lambda role: code("role", role), **shown}
+
+            def say(name, value):
+                if isinstance(value, (list, tuple)):
+                    return ", ".join(str(say(name, item)) for item in value)
+                return sayers[name](value) if name in sayers else value
+
+            return words.format(**{name: say(name, value)
+                                   for name, value in error.params.items()})
     return reason(error.detail)

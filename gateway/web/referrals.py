@@ -190,11 +190,12 @@ def referral_context(referral_id, **forms):
 
 
 def refusal(error) -> str:
-    """A refusal of the referrals service in the page's language, the statuses in words."""
+    """A refusal of the referrals service in the page's language, the statuses and the role
+    in words."""
     def status(value):
         return code("status", value).lower()
 
-    return said(error, status=status, to=status)
+    return said(error, status=status, to=status, role=lambda role: code("role", role).lower())
 
 
 @bp.route("/referrals/<referral_id>")

@@ -17,7 +17,7 @@ import logging
 
 import requests
 from authlib.integrations.flask_client import OAuth, OAuthError
-from flask import abort, current_app, g, redirect, request
+from flask import abort, current_app, redirect, request
 from flask import session as login_under_way
 from joserfc.errors import JoseError
 
@@ -70,7 +70,8 @@ def oidc_login():
     try:
         return client.authorize_redirect(f"{settings.public_url}/auth/oidc/callback")
     except requests.RequestException as error:
-        raise Unavailable("The identity provider does not answer.") from error
+        raise Unavailable("The identity provider does not answer.",
+                          "identity_provider_silent") from error
 
 
 @bp.route("/auth/oidc/callback")
@@ -88,7 +89,8 @@ def oidc_callback():
         return _refused(_("L'accesso con l'identità del Comune non è riuscito: riprova "
                           "dall'inizio."))
     except requests.RequestException as error:
-        raise Unavailable("The identity provider does not answer.") from error
+        raise Unavailable("The identity provider does not answer.",
+                          "identity_provider_silent") from error
     try:
         grant = session.log_in_by_single_sign_on({
             "issuer": settings.oidc_issuer, "subject": claims["sub"],

@@ -60,22 +60,24 @@ class Caller:
 
     def require_authenticated(self):
         if not self.authenticated:
-            raise NotAuthenticated("Authentication is required.")
+            raise NotAuthenticated("Authentication is required.", "login_required")
 
     def require_role(self, *roles):
         self.require_authenticated()
         if not self.has_role(*roles):
-            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.", "role_required",
+                            {"roles": list(roles)})
 
     def require_internal(self):
         """For RPCs that only other services may call, never a request through the gateway."""
         if self.origin == GATEWAY:
-            raise Forbidden("This operation is internal to the platform.")
+            raise Forbidden("This operation is internal to the platform.", "internal_operation")
 
     def require_municipi(self, municipi):
         outside = sorted(m for m in municipi if not self.covers_municipio(m))
         if outside:
-            raise Forbidden(f"Not allowed for municipio {', '.join(map(str, outside))}.")
+            raise Forbidden(f"Not allowed for municipio {', '.join(map(str, outside))}.",
+                            "municipio_not_allowed", {"municipi": outside})
 
     @classmethod
     def from_context_data(cls, data) -> "Caller":

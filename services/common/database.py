@@ -169,7 +169,8 @@ class Store:
                 session.rollback()
                 if isinstance(error, DBAPIError) and error.connection_invalidated:
                     # the database went away mid-transaction: nothing was written, try again
-                    raise Unavailable("The database connection was lost; try again.") from error
+                    raise Unavailable("The database connection was lost; try again.",
+                                      "database_lost") from error
                 raise
             finally:
                 session.close()

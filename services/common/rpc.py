@@ -203,7 +203,8 @@ class _TimedProxy:
         def call(*args, **kwargs):
             reply = getattr(self._proxy, method_name).call_async(*args, **kwargs)
             with eventlet.Timeout(self._timeout, Unavailable(
-                    f"{self._service_name} did not answer within {self._timeout:g} s")):
+                    f"{self._service_name} did not answer within {self._timeout:g} s",
+                    "service_not_answering", {"service": self._service_name})):
                 return reply.result()
 
         return call

@@ -49,14 +49,16 @@ class ContextSigner:
         if not (isinstance(claims, str) and isinstance(signature, str)
                 and type(expires) is int and _text_or_none(request_id)
                 and _text_or_none(origin)):
-            raise NotAuthenticated("The call carries no signed caller context.")
+            raise NotAuthenticated("The call carries no signed caller context.",
+                                   "caller_context_missing")
         if expires < self._clock():
-            raise NotAuthenticated("The caller context has expired.")
+            raise NotAuthenticated("The caller context has expired.", "caller_context_expired")
         message = _message(claims, request_id, origin, expires)
         for key in self._keys:
             if hmac.compare_digest(_mac(key, message), signature):
                 return
-        raise NotAuthenticated("The caller context's signature is not valid.")
+        raise NotAuthenticated("The caller context's signature is not valid.",
+                               "caller_context_forged")
 
     def _signed(self, claims: str, request_id, origin) -> dict:
         request_id, origin = request_id or None, origin or None

@@ -20,7 +20,7 @@ NESTED = ("location", "schedules", "closed_dates", "phones")
 def get(session, service_id: str, include_withdrawn: bool = False) -> Service:
     service = session.get(Service, service_id)
     if service is None or (service.status == WITHDRAWN and not include_withdrawn):
-        raise NotFound("No such service.")
+        raise NotFound("No such service.", "service_not_found")
     return service
 
 

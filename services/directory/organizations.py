@@ -16,7 +16,7 @@ from services.directory.search import mark_changed
 def get(session, organization_id: str) -> Organization:
     organization = session.get(Organization, organization_id)
     if organization is None:
-        raise NotFound("No such organisation.")
+        raise NotFound("No such organisation.", "organization_not_found")
     return organization
 
 

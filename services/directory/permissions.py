@@ -35,5 +35,7 @@ def require_manage(caller: Caller, organization: Organization, what: str = "orga
     if may_manage(caller, organization):
         return
     if caller.has_role(CITY, COORDINATOR):
-        raise Forbidden(f"This {what} is outside your network.")
-    raise NotFound(f"No such {what} among yours.")
+        raise Forbidden(f"This {what} is outside your network.", "service_outside_network"
+                        if what == "service" else "organization_outside_network")
+    raise NotFound(f"No such {what} among yours.", "service_not_yours" if what == "service"
+                   else "organization_not_yours")

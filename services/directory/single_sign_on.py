@@ -38,7 +38,7 @@ def sign_in(tx, identity: dict, policy: users.LoginPolicy, roles_from_claim: boo
     link = session.get(SingleSignOnIdentity, (identity["issuer"], identity["subject"]))
     user = session.get(User, link.user_id) if link else _account_to_link(tx, identity, now)
     if user is None or not user.active:
-        raise NotAuthenticated(REFUSAL)
+        raise NotAuthenticated(REFUSAL, "single_sign_on_no_account")
     if link is None:
         session.add(SingleSignOnIdentity(issuer=identity["issuer"], subject=identity["subject"],
                                          user_id=user.id, linked_at=now))

@@ -59,6 +59,12 @@ class LoginPolicy:
         return (f"Wrong username or password. After {self.max_failures} wrong passwords in a row "
                 f"an account is locked for {minutes} minute{'s' if minutes != 1 else ''}.")
 
+    @property
+    def refusal_params(self) -> dict:
+        """The numbers of `refusal`, for the pages that say it in their language."""
+        return {"max_failures": self.max_failures,
+                "minutes": math.ceil(self.lockout_seconds / 60)}
+
 
 @functools.cache
 def _unknown_user_hash() -> str:
@@ -76,18 +82,20 @@ def authenticate(session, username: str, password: str, policy: LoginPolicy = Lo
     stored = user.password_hash if user else _unknown_user_hash()
     right = verify_password(password, stored)  # the same cost whoever asks, locked or not
     if user is None or not user.active or (user.locked_until and user.locked_until > now):
-        raise NotAuthenticated(policy.refusal)
+        raise NotAuthenticated(policy.refusal, "login_refused", policy.refusal_params)
     if not right:
         count_failure(session, user, policy.max_failures, policy, now)
-        raise NotAuthenticated(policy.refusal)
+        raise NotAuthenticated(policy.refusal, "login_refused", policy.refusal_params)
     if user.mfa_enabled:
         if not otp:
-            raise MfaRequired("Type the code of your authenticator app (or a recovery code).")
+            raise MfaRequired("Type the code of your authenticator app (or a recovery code).",
+                              "second_factor_code_needed")
         if not two_factor.verify(session, user, otp, cipher, now.timestamp()):
             count_failure(session, user, policy.max_code_failures, policy, now)
             raise NotAuthenticated(
                 f"Wrong code. After {policy.max_code_failures} wrong codes in a row the "
-                "account is locked as for wrong passwords.")
+                "account is locked as for wrong passwords.", "second_factor_code_wrong",
+                {"max_failures": policy.max_code_failures})
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     return user, user.mfa_enabled
 
@@ -146,13 +154,14 @@ def refresh_session(session, refresh_token, policy: LoginPolicy,
     # locked: of two refreshes with one token, the second sees the first's use
     row = session.get(RefreshToken, token_digest(str(refresh_token)), with_for_update=True)
     if row is None or row.revoked_at or row.expires_at <= now:
-        raise NotAuthenticated(INVALID_REFRESH)
+        raise NotAuthenticated(INVALID_REFRESH, "refresh_token_invalid")
     if row.used_at and now - row.used_at > timedelta(seconds=policy.refresh_reuse_seconds):
         end_session(session, row.session_id, row.user_id, policy, now)
-        raise NotAuthenticated("The refresh token was already used: log in again.")
+        raise NotAuthenticated("The refresh token was already used: log in again.",
+                               "refresh_token_reused")
     user = session.get(User, row.user_id)
     if not user.active:
-        raise NotAuthenticated(INVALID_REFRESH)
+        raise NotAuthenticated(INVALID_REFRESH, "refresh_token_invalid")
     row.used_at = row.used_at or now
     return {**identity(user, row.mfa, policy),
             **_grant(session, user.id, row.session_id, policy, now, row.mfa)}

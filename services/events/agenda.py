@@ -23,7 +23,7 @@ def get_visible(session, caller: Caller, event_id: str) -> Event:
     event = session.execute(select(Event).where(Event.id == event_id,
                                                 visible_events(caller))).scalar()
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound("No such event.", "event_not_found")
     return event
 
 

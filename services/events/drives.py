@@ -22,7 +22,7 @@ from services.events.permissions import (default_municipio, is_open, organizer_i
 def get(session, drive_id: str) -> Drive:
     drive = session.get(Drive, drive_id)
     if drive is None:
-        raise NotFound("No such drive.")
+        raise NotFound("No such drive.", "drive_not_found")
     return drive
 
 

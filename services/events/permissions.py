@@ -52,14 +52,16 @@ def require_organizer(caller: Caller, municipio: int, organizers: list):
     caller.require_role(*ORGANIZERS)
     if not may_manage(caller, municipio, organizers):
         raise Forbidden(f"You organise only for your organisation or your municipio, "
-                        f"not for municipio {municipio}.")
+                        f"not for municipio {municipio}.", "organizer_municipio_outside",
+                        {"municipio": municipio})
 
 
 def require_manage(caller: Caller, record):
     """`record` (an event or a drive) the caller can already see."""
     caller.require_authenticated()
     if not may_manage(caller, record.municipio, record.organizer_ids):
-        raise Forbidden("Only its organisers and its municipio's coordinator change this.")
+        raise Forbidden("Only its organisers and its municipio's coordinator change this.",
+                        "organizers_only")
 
 
 def is_over(event: Event, now: datetime) -> bool:

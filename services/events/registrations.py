@@ -59,10 +59,10 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
     """By the registrant's token, or by an organiser. Cancelling twice changes nothing."""
     registration = tx.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event_id:
-        raise NotFound("No such registration.")
+        raise NotFound("No such registration.", "registration_not_found")
     if token is not None:
         if not hmac.compare_digest(_hash(token), registration.cancel_token_hash):
-            raise NotFound("No such registration.")
+            raise NotFound("No such registration.", "registration_not_found")
     else:
         agenda.get_managed(tx.session, caller, event_id)
     event = lock(tx.session, event_id)
@@ -107,7 +107,7 @@ def mark_attendance(tx, caller: Caller, event_id: str, registration_id: str,
     agenda.get_managed(tx.session, caller, event_id)
     registration = tx.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event_id:
-        raise NotFound("No such registration.")
+        raise NotFound("No such registration.", "registration_not_found")
     if registration.status == CANCELLED:
         raise Conflict("This registration was cancelled.", "registration_cancelled")
     registration.attended = attended

@@ -109,7 +109,7 @@ class EventsService(ReportingService):
         with self.db.transaction() as tx:
             event = tx.session.get(Event, event_id)
             if event is None:
-                raise NotFound("No such event.")
+                raise NotFound("No such event.", "event_not_found")
             return {"id": event.id, "title": event.title, "municipio": event.municipio,
                     "starts_at": local_time(event.starts_at).strftime("%d/%m/%Y %H:%M")}
 
@@ -123,7 +123,7 @@ class EventsService(ReportingService):
     @rpc
     def municipio_calendar(self, municipio):
         if not 1 <= int(municipio) <= 9:
-            raise NotFound("No such municipio.")
+            raise NotFound("No such municipio.", "municipio_not_found")
         with self.db.transaction() as tx:
             events = tx.session.execute(agenda.feed_statement(municipio=int(municipio))).scalars()
             return ical.calendar(list(events), f"Rete QuBì - Municipio {municipio}")

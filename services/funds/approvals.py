@@ -84,7 +84,7 @@ def reject(tx, caller: Caller, request_id: str, reason: str, now: datetime) -> F
 def withdraw(tx, caller: Caller, request_id: str, reason: str, now: datetime) -> FundRequest:
     request = visible(tx.session, caller, request_id)
     if not permissions.is_requester(caller, request):
-        raise Forbidden("Only who asked withdraws a request.")
+        raise Forbidden("Only who asked withdraws a request.", "requester_withdraws")
     request, _budget = _locked(tx.session, request)
     if request.status not in PENDING:
         raise Conflict(f"A request that is {request.status} cannot be withdrawn.",
@@ -150,7 +150,7 @@ def record_payment(tx, caller: Caller, request_id: str, data: dict,
 def visible(session, caller: Caller, request_id: str) -> FundRequest:
     request = find(session, FundRequest, request_id)
     if request is None or not permissions.may_see_request(caller, request):
-        raise NotFound("No such request.")
+        raise NotFound("No such request.", "request_not_found")
     return request
 
 
@@ -200,17 +200,19 @@ def _deciding(session, caller: Caller, request_id: str):
     request, budget = _locked(session, request)
     if request.status == SUBMITTED:
         if not permissions.is_coordination(caller, request.municipio):
-            raise Forbidden("The municipio's coordination decides first.")
+            raise Forbidden("The municipio's coordination decides first.",
+                            "coordination_decides_first")
         stage = MUNICIPAL
     elif request.status == AWAITING_CITY:
         if not caller.has_role(CITY):
-            raise Forbidden("The coordination approved: the city tier decides now.")
+            raise Forbidden("The coordination approved: the city tier decides now.",
+                            "city_decides_now")
         stage = CITY_STAGE
     else:
         raise Conflict(f"This request is {request.status}: there is nothing to decide.",
                        "request_decided", {"status": request.status})
     if caller.user_id == request.requested_by_user_id:
-        raise Forbidden("Nobody decides on their own request.")
+        raise Forbidden("Nobody decides on their own request.", "own_request")
     return request, budget, stage
 
 

@@ -62,7 +62,7 @@ def set_threshold(tx, caller: Caller, budget_id: str, threshold_cents: int) -> B
 def visible(session, caller: Caller, budget_id: str) -> Budget:
     budget = find(session, Budget, budget_id)
     if budget is None or not permissions.may_see_budget(caller, budget):
-        raise NotFound("No such budget.")
+        raise NotFound("No such budget.", "budget_not_found")
     return budget
 
 

@@ -36,7 +36,7 @@ def lock_budget(session, budget_id: str) -> Budget:
     session.execute(select(Budget.id).where(Budget.id == budget_id).with_for_update())
     budget = session.get(Budget, budget_id, populate_existing=True)
     if budget is None:
-        raise NotFound("No such budget.")
+        raise NotFound("No such budget.", "budget_not_found")
     return budget
 
 
@@ -74,7 +74,7 @@ def reverse(tx, caller: Caller, entry_id: str, reason: str, now: datetime) -> Le
     original = find(tx.session, LedgerEntry, entry_id)
     budget = original and tx.session.get(Budget, original.budget_id)
     if original is None or not permissions.may_see_budget(caller, budget):
-        raise NotFound("No such ledger entry.")
+        raise NotFound("No such ledger entry.", "ledger_entry_not_found")
     if original.kind == TOP_UP:
         permissions.require_top_up(caller, budget.municipio, original.source)
     else:
@@ -185,6 +185,7 @@ def receipt_used(session, budget_id: str, receipt: str) -> bool:
 
 def require_ledger_reader(caller: Caller, budget: Budget):
     if not permissions.may_see_budget(caller, budget):
-        raise NotFound("No such budget.")
+        raise NotFound("No such budget.", "budget_not_found")
     if not permissions.is_fund_manager(caller, budget.municipio):
-        raise Forbidden("The ledger is for the municipio's coordination and the city tier.")
+        raise Forbidden("The ledger is for the municipio's coordination and the city tier.",
+                        "ledger_readers_only")

@@ -85,7 +85,8 @@ def is_fund_manager(caller: Caller, municipio: int) -> bool:
 
 def require_fund_manager(caller: Caller, municipio: int):
     if not is_fund_manager(caller, municipio):
-        raise Forbidden("The municipio's coordination or the city tier keeps the ledger.")
+        raise Forbidden("The municipio's coordination or the city tier keeps the ledger.",
+                        "ledger_keepers_only")
 
 
 def may_top_up(caller: Caller, municipio: int, source: str) -> bool:
@@ -96,9 +97,10 @@ def require_top_up(caller: Caller, municipio: int, source: str):
     if caller.has_role(CITY):
         return
     if not is_coordination(caller, municipio):
-        raise Forbidden("The city tier or the municipio's coordination records top-ups.")
+        raise Forbidden("The city tier or the municipio's coordination records top-ups.",
+                        "top_up_keepers_only")
     if source == "city":
-        raise Forbidden("The city's own money is recorded by the city tier.")
+        raise Forbidden("The city's own money is recorded by the city tier.", "city_money")
 
 
 def may_decide(caller: Caller, request: FundRequest) -> bool:

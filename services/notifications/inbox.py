@@ -82,7 +82,7 @@ def mark_read(session, caller: Caller, notification_id: str) -> Notification:
     caller.require_authenticated()
     notification = session.get(Notification, notification_id)
     if notification is None or notification.user_id != caller.user_id:
-        raise NotFound("No such notification.")
+        raise NotFound("No such notification.", "notification_not_found")
     if notification.read_at is None:
         notification.read_at = datetime.now(timezone.utc)
     return notification

@@ -18,7 +18,9 @@ def people(directory_rpc, user_ids, timeout: float) -> list:
     if not ids:
         return []
     try:
-        with eventlet.Timeout(timeout, Unavailable("The directory did not answer in time.")):
+        with eventlet.Timeout(timeout, Unavailable("The directory did not answer in time.",
+                                                   "service_not_answering",
+                                                   {"service": "directory"})):
             return directory_rpc.describe_people(ids)
     except (Unavailable, UnknownService) as error:
         log.warning("audit trail shown without names: %s", error)

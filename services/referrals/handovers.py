@@ -59,7 +59,8 @@ def move(tx, caller: Caller, referral_id: str, status: str, now=None, **details)
         raise Conflict(f"A referral that is {referral.status} cannot become {status}.",
                        "referral_illegal_move", {"status": referral.status, "to": status})
     if relation_ != allowed:
-        raise Forbidden(f"Only the {allowed.replace('_', ' ')} can make this referral {status}.")
+        raise Forbidden(f"Only the {allowed.replace('_', ' ')} can make this referral {status}.",
+                        "referral_move_not_yours", {"role": allowed, "status": status})
     referral.status = status
     setattr(referral, f"{status}_at", now)
     for field, value in details.items():
@@ -84,7 +85,8 @@ def read(tx, caller: Caller, referral_id: str, cipher, now=None) -> dict:
 def add_note(tx, caller: Caller, referral_id: str, body: str, cipher) -> Note:
     referral, relation_ = _visible(tx.session, caller, referral_id)
     if relation_ not in NOTE_WRITERS:
-        raise Forbidden("The notes are among sender, receiver and social worker.")
+        raise Forbidden("The notes are among sender, receiver and social worker.",
+                        "note_writers_only")
     note = Note(author_user_id=caller.user_id, author_role=relation_, body=cipher.seal(body))
     referral.notes.append(note)
     tx.session.flush()
@@ -98,7 +100,8 @@ def withdraw_consent(tx, caller: Caller, referral_id: str, now=None) -> Referral
     """The guardian took consent back: the receiver stops seeing the family's data at once."""
     referral, relation_ = _visible(tx.session, caller, referral_id, for_update=True)
     if relation_ not in CONSENT_KEEPERS:
-        raise Forbidden("The sender or the social worker records a withdrawn consent.")
+        raise Forbidden("The sender or the social worker records a withdrawn consent.",
+                        "consent_keepers_only")
     if referral.consent.withdrawn_at is not None:
         raise Conflict("Consent was already withdrawn.", "consent_withdrawn_already")
     referral.consent.withdrawn_at = now or utcnow()
@@ -147,7 +150,8 @@ def _list_statement(partner_box: str | None, status: str | None) -> Select:
 def audit_trail(session, caller: Caller, referral_id: str) -> list:
     referral, relation_ = _visible(session, caller, referral_id)
     if relation_ not in AUDIT_READERS:
-        raise Forbidden("The audit is for the social workers and coordinators of the municipio.")
+        raise Forbidden("The audit is for the social workers and coordinators of the municipio.",
+                        "audit_readers_only")
     return session.execute(select(AuditEntry).where(AuditEntry.referral_id == referral.id)
                            .order_by(AuditEntry.at, AuditEntry.id)).scalars().all()
 
@@ -159,7 +163,7 @@ def _visible(session, caller: Caller, referral_id: str, for_update=False):
     referral = session.execute(statement).unique().scalar_one_or_none()
     relation_ = relation(caller, referral) if referral else None
     if relation_ is None:
-        raise NotFound("No such referral.")
+        raise NotFound("No such referral.", "referral_not_found")
     return referral, relation_
 
 
