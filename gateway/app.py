@@ -14,10 +14,10 @@ from gateway import api_docs, auth, metrics
 from gateway.json_provider import OrjsonProvider
 from gateway.limits import WRITES, Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
-from gateway.problems import problem, webargs_errors
+from gateway.problems import field_codes, problem, webargs_errors
 from gateway.revocations import Revocations
 from gateway.rpc import RpcPool
-from services.common import log_context
+from services.common import checks, log_context
 from services.common.config import load_settings
 from services.common.context import Caller
 from services.common.errors import DomainError, Invalid, NotAuthenticated
@@ -39,13 +39,15 @@ class GatewayApi(Api):
     def handle_http_exception(self, error):
         data = getattr(error, "data", {}) or {}
         errors = webargs_errors(data.get("messages")) if "messages" in data else None
-        detail = data.get("message") or error.description
+        detail, extra = data.get("message") or error.description, None
         if error.code == 400 and errors:
             detail, errors = "The request body is not valid JSON.", None
         elif error.code == 422:
             detail = "Some fields are not valid."
+            extra = {"code": "invalid", "params": {},
+                     "codes": field_codes(webargs_errors(data.get("messages"), checks.coded))}
         return problem(error.code, detail, errors, headers=data.get("headers"),
-                       request_id=g.get("request_id"))
+                       request_id=g.get("request_id"), extra=extra)
 
 
 def create_app(settings=None, rpc=None) -> Flask:
@@ -93,7 +95,7 @@ def _register_hooks(app, settings):
         g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         log_context.current.set({"request_id": g.request_id})
         if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
-            raise Invalid({"url": ["Contains a NUL character."]})
+            raise Invalid({"url": [checks.reason("nul_character", "Contains a NUL character.")]})
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             claims = auth.verify_token(header[7:].strip(), settings.secret_key,
@@ -145,6 +147,8 @@ def _register_hooks(app, settings):
             headers = {"WWW-Authenticate": "Bearer"}
         errors = error.errors if isinstance(error, Invalid) else None
         named = {"code": error.code, "params": error.params} if error.code else {}
+        if errors:
+            named["codes"] = field_codes(error.codes)
         return problem(error.status, error.detail, errors, headers, g.get("request_id"),
                        {**named, **error.extra})
 

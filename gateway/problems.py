@@ -15,6 +15,12 @@ SLUGS = {400: "malformed", 401: "unauthenticated", 403: "forbidden", 404: "not-f
          422: "invalid", 429: "rate-limited", 500: "internal", 503: "unavailable"}
 
 
+class ReasonCodeSchema(Schema):
+    code = fields.String(allow_none=True, metadata={
+        "description": "A stable name of the reason: required, too_long, hour_form..."})
+    params = fields.Dict(metadata={"description": "The values the reason's words name"})
+
+
 class ProblemSchema(Schema):
     type = fields.String(metadata={"description": "A URI naming the kind of problem"})
     title = fields.String()
@@ -22,6 +28,9 @@ class ProblemSchema(Schema):
     detail = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          metadata={"description": "For invalid input: each bad field and why"})
+    codes = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(ReasonCodeSchema)),
+                        metadata={"description": "For invalid input: the reasons of `errors`, "
+                                                 "in the same order, by code and parameters"})
     request_id = fields.String()
     code = fields.String(metadata={"description": "A stable name of the problem (its words may "
                                                   "change): invalid, link_gone, email_taken..."})
@@ -47,9 +56,16 @@ def problem(status: int, detail: str | None = None, errors: dict | None = None, 
     return response
 
 
-def webargs_errors(messages) -> dict:
-    """webargs nests by location ({"json": {...}, "query": {...}}); callers care about fields."""
+def webargs_errors(messages, each=str) -> dict:
+    """webargs nests by location ({"json": {...}, "query": {...}}); callers care about fields.
+    Each reason as `each` gives it: its English, or its [code, params] (checks.coded)."""
     errors = {}
     for location_messages in (messages or {}).values():
-        errors.update(flatten_messages(location_messages))
+        errors.update(flatten_messages(location_messages, each))
     return errors
+
+
+def field_codes(codes: dict) -> dict:
+    """Invalid.codes as the problem answers them: each field's reasons as {code, params}."""
+    return {field: [{"code": code or None, "params": params} for code, params in reasons]
+            for field, reasons in codes.items()}

@@ -523,28 +523,35 @@ def test_pages_for_members_send_anonymous_visitors_to_the_login_form(web):
 
 
 def test_the_services_errors_land_next_to_the_inputs_they_name():
+    from flask import Flask, g
+
     from gateway.web.forms import Form, nest, place_errors
+    from gateway.web.i18n import reasons_said
+    from services.common import checks
+    from services.common.errors import Invalid
 
     body, moved = nest([("name", "Doposcuola"), ("schedules.0.weekday", None),
                         ("schedules.0.opens_at", None), ("schedules.1.weekday", 3),
                         ("schedules.1.opens_at", "25:00"), ("location.zone", "QT8")])
     assert body == {"name": "Doposcuola", "schedules": [{"weekday": 3, "opens_at": "25:00"}],
                     "location": {"zone": "QT8"}}
-    errors = {"schedules.0.opens_at": ["Use HH:MM, 24-hour."],
-              "family.children.1.age": ["A child's age is 0 to 17."],
-              "consent": ["Missing data for required field."], "zzz": ["Something new."]}
-    placed = place_errors(errors, moved, {"consent": "consent_given",
-                                          "family.children.*": "children_ages"})
-    assert set(placed) == {"schedules.1.opens_at", "children_ages", "consent_given", "zzz"}
-
-    from flask import Flask, g
+    invalid = Invalid({"schedules.0.opens_at": [checks.reason("hour_form", "Use HH:MM, 24-hour.")],
+                       "family.children.1.age": [checks.reason("child_age", "A child's age is 0 "
+                                                                            "to 17.")],
+                       "consent": ["Missing data for required field."],
+                       "zzz": ["Something new."]})
+    aliases = {"consent": "consent_given", "family.children.*": "children_ages"}
     with Flask(__name__).test_request_context():
         g.lang = "it"
+        placed = place_errors(reasons_said(invalid), moved, aliases)
+        assert set(placed) == {"schedules.1.opens_at", "children_ages", "consent_given", "zzz"}
         form = Form({}, placed)
         assert form.error("schedules.1.opens_at") == [
             "Usa il formato OO:MM, 24 ore (per esempio 14:30)."]
-        assert form.error("zzz") == ["Something new."]  # unknown: shown as the service said
+        assert form.error("consent_given") == ["Questo campo è obbligatorio."]
+        assert form.error("zzz") == ["Something new."]  # no code: shown as the service said
         g.lang = "en"
+        placed = place_errors(reasons_said(invalid), moved, aliases)
         assert Form({}, placed).error("children_ages") == ["A child's age is 0 to 17."]
 
 

@@ -5,10 +5,11 @@ by the directory, gets the next pair and is used up doing so. Logout ends the se
 refresh tokens at once, its access tokens on every gateway within about a second."""
 from flask import current_app, g, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from gateway.api.common import BEARER, answer, answers, call, problems, require_login
 from gateway.auth import issue_token
+from services.common import checks
 from services.directory.contract.people import (CodeSchema, CredentialsSchema, EnrolmentSchema,
                                                 PasswordChangeSchema, RecoveryCodesSchema,
                                                 ResetConfirmSchema, ResetRequestSchema)
@@ -27,7 +28,7 @@ class TokenSchema(Schema):
 
 
 class RefreshSchema(Schema):
-    refresh_token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    refresh_token = fields.String(required=True, validate=checks.Length(min=1, max=200))
 
 
 class MeSchema(Schema):

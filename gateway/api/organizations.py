@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_login,
                                 require_role)
 from gateway.problems import ProblemSchema
+from services.common import checks
 from services.common.context import CITY, COORDINATOR
 from services.common.errors import Invalid
 from services.directory.contract.catalogue import (MUNICIPIO, OrganizationCreateSchema,
@@ -82,7 +83,8 @@ def import_organizations():
     require_role(COORDINATOR, CITY)
     text = request.get_data(as_text=True)
     if not text.strip():
-        raise Invalid({"body": ["Send the CSV file as the request body (Content-Type: text/csv)."]})
+        raise Invalid({"body": [checks.reason(
+            "csv_body", "Send the CSV file as the request body (Content-Type: text/csv).")]})
     return answer("directory", "import_organizations_csv", text)
 
 

@@ -6,9 +6,10 @@ from datetime import datetime, timezone
 
 from flask import Response
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from gateway.api.common import BEARER, answers, call, problems, require_role
+from services.common import checks
 from services.common.context import CITY, COORDINATOR
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports")
@@ -26,9 +27,9 @@ def counts(description: str):
 
 
 class OverviewQuerySchema(Schema):
-    municipio = fields.Integer(validate=validate.Range(min=1, max=9), metadata={
+    municipio = fields.Integer(validate=checks.Range(min=1, max=9), metadata={
         "description": "One municipio; without it, the city sees all 9 and a coordinator its own"})
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    format = fields.String(load_default="json", validate=checks.OneOf(("json", "csv")))
 
 
 class ReferralCountsSchema(Schema):

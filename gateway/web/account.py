@@ -4,7 +4,7 @@ from flask import g, redirect, request, url_for
 from gateway.web import bp, session
 from gateway.web.common import call, render, require_login, safe_next
 from gateway.web.forms import Form
-from gateway.web.i18n import codes
+from gateway.web.i18n import codes, reasons_said
 from gateway.web.i18n import gettext as _
 from services.common.errors import Invalid, MfaRequired, NotAuthenticated
 
@@ -32,9 +32,9 @@ def login():
     password = request.form.get("password", "")
     otp = request.form.get("otp", "").strip() or None
     if not values["username"]:
-        form.add_error("username", "Missing data for required field.")
+        form.add_error("username", _("Questo campo è obbligatorio."))
     if not password:
-        form.add_error("password", "Missing data for required field.")
+        form.add_error("password", _("Questo campo è obbligatorio."))
     if form.invalid:
         return render("login.html", 422, form=form, target=target)
     try:
@@ -48,7 +48,7 @@ def login():
                                   "qualche minuto."))
         return render("login.html", 401, form=form, target=target, failed=True)
     except Invalid as invalid:
-        return render("login.html", 422, form=Form(values, invalid.errors), target=target)
+        return render("login.html", 422, form=Form(values, reasons_said(invalid)), target=target)
     return redirect(after_login(grant, target), 303)
 
 
@@ -114,7 +114,7 @@ def preferences():
             saved = True
         except Invalid as invalid:
             form = Form({**{f"preferences.{k}": v for k, v in choices.items()},
-                         "quiet_hours.start": start, "quiet_hours.end": end}, invalid.errors)
+                         "quiet_hours.start": start, "quiet_hours.end": end}, reasons_said(invalid))
             return render("preferences.html", 422, form=form, current=current,
                           channels=codes("channel"), saved=False)
     values = {f"preferences.{kind}": channel for kind, channel in current["preferences"].items()}

@@ -1,9 +1,9 @@
 """The interface's words in gettext catalogues, as translators' tools (Poedit, Weblate) read
 them: gateway/translations/<language>/LC_MESSAGES/<domain>.po.
 
-Three domains: `messages`, the pages' words, written in Italian in the templates and views and
-translated to English; `errors`, the words of the services' error codes (DomainError.code) in
-each language; `reasons`, the services' reasons (English) said in Italian. Flask-Babel
+Two domains: `messages`, the pages' words, written in Italian in the templates and views and
+translated to English; `errors`, the words of the services' codes in each language: a
+refusal's (DomainError.code) and a field's reason's (checks.Reason, Invalid.codes). Flask-Babel
 chooses the language of each request (i18n.lang); each catalogue is read from its .po file and
 compiled in memory the first time a language asks for it, so nothing is built before the
 gateway starts.
@@ -46,7 +46,6 @@ def catalog(language: str, domain: str = "messages"):
 
 MESSAGES = PoDomain("messages")
 ERRORS = PoDomain("errors")
-REASONS = PoDomain("reasons")
 
 
 def init_app(app, choose_language):

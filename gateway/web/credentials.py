@@ -8,6 +8,7 @@ from gateway.web.account import after_login, home_of
 from gateway.web.common import call, render, require_login, safe_next
 from gateway.web.forms import Form
 from gateway.web.i18n import gettext as _
+from gateway.web.i18n import reasons_said
 from services.common.errors import Conflict, Gone, Invalid
 
 
@@ -35,7 +36,7 @@ def accept_invitation():
             return link_gone(gone)
         except Invalid as invalid:
             return render("invitation_accept.html", 422, invitation=invitation, token=token,
-                          form=Form(form.values, invalid.errors))
+                          form=Form(form.values, reasons_said(invalid)))
         grant = session.log_in(body["username"], body["password"])
         return redirect(after_login(grant), 303)
     return render("invitation_accept.html", invitation=invitation, token=token, form=form)
@@ -49,7 +50,7 @@ def password_reset():
         try:
             call("directory", "request_password_reset", {"email": form.value("email")})
         except Invalid as invalid:
-            return render("password_reset.html", 422, form=Form(form.values, invalid.errors))
+            return render("password_reset.html", 422, form=Form(form.values, reasons_said(invalid)))
         return render("password_reset.html", form=form, sent=True)
     return render("password_reset.html", form=form)
 
@@ -66,7 +67,7 @@ def password_reset_confirm():
             return link_gone(gone)
         except Invalid as invalid:
             return render("password_reset_confirm.html", 422, token=token,
-                          form=Form({}, invalid.errors))
+                          form=Form({}, reasons_said(invalid)))
         return redirect(url_for("web.login", done="password_reset"), 303)
     return render("password_reset_confirm.html", token=token, form=Form())
 
@@ -85,7 +86,7 @@ def change_password():
         call("directory", "change_password", g.session_id, body)
     except Invalid as invalid:
         return render("my_account.html", 422, account=call("directory", "my_account"),
-                      form=Form({}, invalid.errors))
+                      form=Form({}, reasons_said(invalid)))
     return redirect(url_for("web.my_account", done="password_changed"), 303)
 
 
@@ -112,7 +113,7 @@ def two_factor():
             "code": request.form.get("code", "").strip(),
             "password": request.form.get("password") or None})
     except Invalid as invalid:
-        return _enrolment(account, enrolment, Form({}, invalid.errors), 422)
+        return _enrolment(account, enrolment, Form({}, reasons_said(invalid)), 422)
     session.open_grant(grant)
     return render("recovery_codes.html", codes=grant["recovery_codes"],
                   next_page=home_of(g.caller))
@@ -127,7 +128,7 @@ def _pass_second_factor(account):
                      {"code": request.form.get("code", "").strip()})
     except Invalid as invalid:
         return render("two_factor.html", 422, account=account, enrolment=None,
-                      form=Form({}, invalid.errors))
+                      form=Form({}, reasons_said(invalid)))
     session.open_grant(grant)
     return redirect(safe_next(request.values.get("next"), home_of(g.caller)), 303)
 

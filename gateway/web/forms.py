@@ -2,12 +2,11 @@
 form's fields.
 
 Inputs are named by the API field path they fill (`location.zone`, `schedules.0.opens_at`),
-so that the services' errors (`{"schedules.0.opens_at": ["Use HH:MM, 24-hour."]}`) land next
-to the right input without a table per form. Rows of a list left wholly empty are dropped,
-and the errors of the rows after them are moved back to the inputs they came from.
+so that the services' errors, said in the page's language by i18n.reasons_said, land next to
+the right input without a table per form. Rows of a list left wholly empty are dropped, and the
+errors of the rows after them are moved back to the inputs they came from.
 """
 from gateway.web.i18n import gettext as _
-from gateway.web.i18n import reason
 
 
 class Form:
@@ -21,7 +20,7 @@ class Form:
             self.add_error(name, *reasons)
 
     def add_error(self, name, *reasons):
-        self.errors.setdefault(name, []).extend(reason(str(text)) for text in reasons)
+        self.errors.setdefault(name, []).extend(reasons)
 
     def value(self, name, default=""):
         value = self.values.get(name)

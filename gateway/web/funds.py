@@ -15,7 +15,7 @@ from gateway.web.common import (call, organization_name, page_args, pages_of, re
                                 require_login, require_role)
 from gateway.web.forms import Form, text_or_none
 from gateway.web.i18n import gettext as _
-from gateway.web.i18n import lang, said
+from gateway.web.i18n import lang, reasons_said, said
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME
 from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CHILD,
@@ -67,6 +67,12 @@ def euro(amount) -> str:
     if amount is None or amount == "":
         return ""
     return format_currency(Decimal(str(amount)), "EUR", locale=lang())
+
+
+def fields_said(invalid) -> dict:
+    """The funds service's reasons for each bad field, with the amounts they name as the page
+    says them."""
+    return reasons_said(invalid, minimum=euro, maximum=euro)
 
 
 def refusal(error) -> str:
@@ -168,7 +174,7 @@ def fund_request_new():
     try:
         created = call("funds", "submit_request", request_payload(request.form))
     except Invalid as invalid:
-        return request_form_page(Form(values, invalid.errors), budgets, 422)
+        return request_form_page(Form(values, fields_said(invalid)), budgets, 422)
     except Conflict as refused:  # the fund cannot cover it: said where the amount is typed
         form = Form(values)
         form.add_error("amount", refusal(refused))
@@ -212,7 +218,7 @@ def _act(request_id, method, form_name, done, fields=("reason",)):
     try:
         call("funds", method, request_id, form_texts(request.form, *fields))
     except Invalid as invalid:
-        form = Form(request.form.to_dict(), invalid.errors)
+        form = Form(request.form.to_dict(), fields_said(invalid))
         return render("fund_request.html", 422,
                       **request_context(request_id, **{form_name: form}))
     except (Conflict, Forbidden) as refused:
@@ -274,7 +280,7 @@ def fund_budget_top_up(budget_id):
     try:
         call("funds", "top_up", budget_id, body)
     except Invalid as invalid:
-        form = Form(request.form.to_dict(), invalid.errors)
+        form = Form(request.form.to_dict(), fields_said(invalid))
         return render("fund_budget.html", 422, **budget_context(budget_id, top_up=form))
     except Forbidden as refused:
         return render("fund_budget.html", 403,

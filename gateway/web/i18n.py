@@ -11,7 +11,6 @@ The language is `?lang=it|en` when given (remembered in the `lang` cookie), else
 else Italian. The browser's Accept-Language is not used: the programme speaks Italian first,
 and one click switches.
 """
-import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,7 @@ from babel.dates import (format_date, format_interval, format_skeleton, get_date
 from babel.numbers import format_decimal
 from flask import g, request
 
-from gateway.web.catalogues import ERRORS, MESSAGES, REASONS
+from gateway.web.catalogues import ERRORS, MESSAGES
 
 LANGUAGES = ("it", "en")
 COOKIE = "lang"
@@ -256,43 +255,31 @@ def number(value) -> str:
     return format_decimal(value, locale=lang())
 
 
-_REASON_PATTERNS = [
-    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
-     "La lunghezza deve essere tra {0} e {1} caratteri."),
-    (re.compile(r"^Longer than maximum length (\d+)\.$"), "Al massimo {0} caratteri."),
-    (re.compile(r"^Shorter than minimum length (\d+)\.$"), "Almeno {0} caratteri."),
-    (re.compile(r"^Must be greater than or equal to (-?\d+) and less than or equal to (-?\d+)\.$"),
-     "Deve essere tra {0} e {1}."),
-    (re.compile(r"^Must be greater than or equal to (-?\d+)\.$"), "Deve essere almeno {0}."),
-    (re.compile(r"^Must be less than or equal to (-?\d+)\.$"), "Deve essere al massimo {0}."),
-    (re.compile(r"^Must be one of: .*\.$"), "Scegli uno dei valori proposti."),
-    (re.compile(r"^This drive does not ask for it; it asks for: (.*)\.$"),
-     "Questa raccolta non chiede questo articolo; chiede: {0}."),
-    (re.compile(r"^(\d+) people are already confirmed\.$"),
-     "Ci sono già {0} persone confermate."),
-]
+def reasons_said(invalid, **shown) -> dict:
+    """Each bad field of an `Invalid` with its reasons in the page's language: the words of
+    each reason's code, from the `errors` catalogue, each parameter named in `shown` said by its
+    function; its English only when it has no code."""
+    coded = invalid.codes or {}
+    return {field: [_reason_words(english, code, shown) for english, code
+                    in zip(reasons, coded.get(field) or [["", {}]] * len(reasons))]
+            for field, reasons in invalid.errors.items()}
 
 
-def reason(text: str) -> str:
-    """A service's reason (English) in the page's language; verbatim when it is not known."""
-    if lang() == "en":
-        return text
-    known = REASONS.translate(text, "it")
-    if known != text:
-        return known
-    for pattern, italian in _REASON_PATTERNS:
-        found = pattern.match(text)
-        if found:
-            return italian.format(*found.groups())
-    return text
+def _reason_words(english: str, coded, shown: dict) -> str:
+    code, params = coded
+    if code:
+        words = ERRORS.translate(code, lang())
+        if words != code:
+            return words.format(**{name: shown[name](value) if name in shown else value
+                                   for name, value in params.items()})
+    return english
 
 
 def said(error, **shown) -> str:
     """What a service's error says, in the page's language: the words of its code, from the
     `errors` catalogue, when it has one (its English wording changes nothing then), each
     parameter named in `shown` said by its function (the roles of `roles` in words unless told
-    otherwise; a list's items one by one, joined with commas); else its English reason as
-    `reason` says it."""
+    otherwise; a list's items one by one, joined with commas); else its English."""
     if error.code:
         words = ERRORS.translate(error.code, lang())
         if words != error.code:
@@ -305,4 +292,4 @@ def said(error, **shown) -> str:
 
             return words.format(**{name: say(name, value)
                                    for name, value in error.params.items()})
-    return reason(error.detail)
+    return error.detail

@@ -10,7 +10,7 @@ from gateway.web import bp
 from gateway.web.common import (all_zones, call, organization, render, require_login,
                                 require_role, try_call)
 from gateway.web.forms import Form, nest, number, place_errors, text_or_none
-from gateway.web.i18n import said
+from gateway.web.i18n import reasons_said, said
 from gateway.web.public import event_context
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME
@@ -123,7 +123,7 @@ def edit_service(service_id):
     try:
         call("directory", "update_service", service_id, body)
     except Invalid as invalid:
-        form = Form(request.form.to_dict(), place_errors(invalid.errors, moved))
+        form = Form(request.form.to_dict(), place_errors(reasons_said(invalid), moved))
         return render("service_form.html", 422, **service_form_context(form, service))
     return redirect(url_for("web.service", service_id=service_id, done="saved"), 303)
 
@@ -149,7 +149,7 @@ def new_service():
     try:
         created = call("directory", "create_service", body)
     except Invalid as invalid:
-        form = Form(request.form.to_dict(), place_errors(invalid.errors, moved))
+        form = Form(request.form.to_dict(), place_errors(reasons_said(invalid), moved))
         return render("service_form.html", 422, owner=owner, **service_form_context(form))
     return redirect(url_for("web.service", service_id=created["id"], done="created"), 303)
 
@@ -184,7 +184,8 @@ def new_event():
     try:
         created = call("events", "create_event", event_payload(request.form))
     except Invalid as invalid:
-        return render("event_form.html", 422, form=Form(request.form.to_dict(), invalid.errors),
+        return render("event_form.html", 422,
+                      form=Form(request.form.to_dict(), reasons_said(invalid)),
                       **context)
     except Forbidden as refused:
         form = Form(request.form.to_dict())

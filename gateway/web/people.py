@@ -7,7 +7,7 @@ from flask import redirect, request, url_for
 from gateway.web import bp
 from gateway.web.common import call, organization_name, pages_of, render, require_login
 from gateway.web.forms import Form
-from gateway.web.i18n import code, said
+from gateway.web.i18n import code, reasons_said, said
 from services.common.context import ROLES
 from services.common.errors import Forbidden, Invalid
 
@@ -45,7 +45,7 @@ def invite():
         call("directory", "invite", {**_scoped(options, values), "email": values["email"],
                                      "display_name": values["display_name"]})
     except Invalid as invalid:
-        return _invite_form(options, Form(values, invalid.errors), 422)
+        return _invite_form(options, Form(values, reasons_said(invalid)), 422)
     except Forbidden as refused:
         form = Form(values)
         form.add_error("role", said(refused))
@@ -84,7 +84,7 @@ def change_access(user_id):
         call("directory", "update_user", user_id, _scoped(options, values))
     except Invalid as invalid:
         return _person_page(call("directory", "get_user", user_id),
-                            Form(values, invalid.errors), 422)
+                            Form(values, reasons_said(invalid)), 422)
     return redirect(url_for("web.person", user_id=user_id, done="access_changed"), 303)
 
 

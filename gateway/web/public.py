@@ -8,7 +8,7 @@ from gateway.web import bp
 from gateway.web.common import (all_zones, call, networks, organization, page_args, pages_of,
                                 render, try_call)
 from gateway.web.forms import Form, number, text_or_none
-from gateway.web.i18n import said
+from gateway.web.i18n import reasons_said, said
 from services.common.errors import Conflict, Invalid
 from services.common.schemas import ROME
 
@@ -62,7 +62,7 @@ def services():
         try:
             results = call("directory", "search_services", {**query, **page_args(20)})
         except Invalid as invalid:
-            errors = dict(invalid.errors)
+            errors = reasons_said(invalid)
             if "open_at" in errors:
                 errors["time"] = errors.pop("open_at")
             form = Form(args.to_dict(), errors)
@@ -144,7 +144,7 @@ def register(event_id):
     try:
         receipt = call("events", "register", event_id, body)
     except Invalid as invalid:
-        return render("event.html", 422, form=Form(values, invalid.errors),
+        return render("event.html", 422, form=Form(values, reasons_said(invalid)),
                       **event_context(event_id))
     except Conflict as conflict:
         form = Form(values)
@@ -211,7 +211,7 @@ def pledge(drive_id):
     try:
         made = call("events", "pledge", drive_id, body)
     except Invalid as invalid:
-        return render("drive.html", 422, form=Form(values, invalid.errors),
+        return render("drive.html", 422, form=Form(values, reasons_said(invalid)),
                       delivery=Form({"quantity": 1}), **drive_context(drive_id))
     except Conflict as conflict:
         form = Form(values)
@@ -231,6 +231,6 @@ def record_delivery(drive_id):
              {key: value for key, value in body.items() if value is not None})
     except Invalid as invalid:
         return render("drive.html", 422, form=Form({"quantity": 1}),
-                      delivery=Form(values, invalid.errors), **drive_context(drive_id))
+                      delivery=Form(values, reasons_said(invalid)), **drive_context(drive_id))
     return redirect(url_for("web.drive", drive_id=drive_id, done="delivered") + "#progress")
 

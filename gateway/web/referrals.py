@@ -11,7 +11,7 @@ from gateway.web import bp
 from gateway.web.common import (call, networks, organization, organization_name, page_args,
                                 pages_of, render, require_login, require_role, try_call)
 from gateway.web.forms import Form, number, place_errors, text_or_none
-from gateway.web.i18n import code, said
+from gateway.web.i18n import code, reasons_said, said
 from gateway.web.i18n import gettext as _
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME, load
@@ -136,7 +136,7 @@ def form_values(values: MultiDict) -> dict:
 
 
 def invalid_form(values: MultiDict, invalid: Invalid) -> Form:
-    errors = place_errors(invalid.errors, aliases=ALIASES)
+    errors = place_errors(reasons_said(invalid), aliases=ALIASES)
     if "consent_given" in errors:  # the whole consent is missing: say what that means here
         errors["consent_given"] = [_("Serve il consenso del genitore: senza, l'invio non si "
                                      "può fare.")]
@@ -211,7 +211,7 @@ def _act(referral_id, method, body, form_name, done):
         else:
             call("referrals", method, referral_id, body)
     except Invalid as invalid:
-        form = Form(request.form.to_dict(), invalid.errors)
+        form = Form(request.form.to_dict(), reasons_said(invalid))
         return render("referral.html", 422, **referral_context(referral_id, **{form_name: form}))
     except (Conflict, Forbidden) as refused:
         return render("referral.html", refused.status,
@@ -260,7 +260,7 @@ def add_note(referral_id):
     try:
         call("referrals", "add_note", referral_id, {"body": request.form.get("body", "").strip()})
     except Invalid as invalid:
-        form = Form(request.form.to_dict(), invalid.errors)
+        form = Form(request.form.to_dict(), reasons_said(invalid))
         return render("referral.html", 422, **referral_context(referral_id, note=form))
     except Forbidden as refused:
         return render("referral.html", 403, **referral_context(referral_id,

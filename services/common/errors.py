@@ -2,6 +2,8 @@
 gateway can map each to its RFC 9457 problem."""
 from nameko.exceptions import deserialize_to_instance
 
+from services.common.checks import coded
+
 
 class DomainError(Exception):
     """`detail` says it in English for the API and the logs; `code` and `params`, when given,
@@ -70,14 +72,17 @@ class Gone(DomainError):
 
 @deserialize_to_instance
 class Invalid(DomainError):
-    """Invalid input: `errors` maps each bad field (dotted path) to its reasons."""
+    """Invalid input: `errors` maps each bad field (dotted path) to its reasons in English,
+    `codes` to the same reasons as [code, params] (reasons.py), which the pages say."""
 
     status = 422
     title = "Invalid input"
 
-    def __init__(self, errors, detail="Some fields are not valid."):
-        Exception.__init__(self, errors, detail)
-        self.errors = errors
+    def __init__(self, errors, detail="Some fields are not valid.", codes=None):
+        codes = codes if codes is not None else flatten_messages(errors, coded)
+        errors = flatten_messages(errors)
+        Exception.__init__(self, errors, detail, codes)
+        self.errors, self.codes = errors, codes
 
     @property
     def detail(self) -> str:
@@ -91,25 +96,25 @@ class Invalid(DomainError):
     def params(self) -> dict:
         return {}
 
-    @classmethod
-    def from_marshmallow(cls, messages):
-        return cls(flatten_messages(messages))
 
-
-def flatten_messages(messages, prefix="") -> dict:
-    """marshmallow's nested {"municipi": {0: [..]}} becomes {"municipi.0": [..]}."""
+def flatten_messages(messages, each=str, prefix="") -> dict:
+    """marshmallow's nested {"municipi": {0: [..]}} becomes {"municipi.0": [..]}, each reason
+    as `each` gives it (its English by default)."""
     flat = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
             path = f"{prefix}.{key}" if prefix else str(key)
             if isinstance(value, dict):
-                flat.update(flatten_messages(value, path))
+                flat.update(flatten_messages(value, each, path))
             else:
-                flat[path] = [str(reason) for reason in value]
+                flat[path] = [each(reason) for reason in _listed(value)]
     else:
-        flat[prefix or "_schema"] = [str(reason) for reason in messages]
+        flat[prefix or "_schema"] = [each(reason) for reason in _listed(messages)]
     return flat
 
+
+def _listed(value) -> list:
+    return [value] if isinstance(value, str) else list(value)
 
 
 @deserialize_to_instance

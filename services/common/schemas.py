@@ -4,16 +4,19 @@ import functools
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 from sqlalchemy import func, select
 
+from services.common import checks
 from services.common.errors import Invalid
 
 ROME = ZoneInfo("Europe/Rome")
-MUNICIPIO = validate.Range(min=1, max=9, error="Municipio must be between 1 and 9.")
-HOUR = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
-AGE = validate.Range(min=0, max=120)
-ID = validate.Length(equal=36, error="Not an id.")
+MUNICIPIO = checks.Range(min=1, max=9, code="municipio_range",
+                         error="Municipio must be between 1 and 9.")
+HOUR = checks.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", code="hour_form",
+                     error="Use HH:MM, 24-hour.")
+AGE = checks.Range(min=0, max=120)
+ID = checks.Length(equal=36, code="not_an_id", error="Not an id.")
 
 
 def local_time(moment: datetime) -> datetime:
@@ -23,7 +26,7 @@ def local_time(moment: datetime) -> datetime:
     return moment.astimezone(ROME)
 
 
-class Moment(fields.AwareDateTime):
+class Moment(checks.CodedField, fields.AwareDateTime):
     """A moment given to a service: ISO 8601; without an offset, `default_timezone` (Europe/Rome
     unless said); a bare date is that day's midnight. Only from 2000 to 2099: anything else is a
     typing error, and before 1893 Milan's clocks had an offset in seconds that no ISO 8601
@@ -62,11 +65,12 @@ def load(schema: Schema | type, data, **kwargs):
         schema = _made_once(schema)
     with_nul = _fields_with_nul(data)
     if with_nul:  # no text a person writes holds one, and PostgreSQL refuses to store it
-        raise Invalid({field: ["Contains a NUL character."] for field in with_nul})
+        nul = checks.reason("nul_character", "Contains a NUL character.")
+        raise Invalid({field: [nul] for field in with_nul})
     try:
         return schema.load(data if data is not None else {}, **kwargs)
     except ValidationError as error:
-        raise Invalid.from_marshmallow(error.messages) from None
+        raise Invalid(error.messages) from None
 
 
 @functools.cache
@@ -87,8 +91,8 @@ def _fields_with_nul(data, path="") -> list:
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = fields.Integer(load_default=1, validate=checks.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=checks.Range(min=1, max=200))
 
 
 def paged(session, statement, page: int, per_page: int, dump) -> dict:
@@ -112,12 +116,12 @@ class PartialSchema(Schema):
 
 class WeeklySlotSchema(Schema):
     """An opening slot on a weekday, in Europe/Rome time."""
-    weekday = fields.Integer(required=True, validate=validate.Range(
-        min=1, max=7, error="Weekday is 1 (Monday) to 7 (Sunday)."))
+    weekday = fields.Integer(required=True, validate=checks.Range(
+        min=1, max=7, code="weekday_range", error="Weekday is 1 (Monday) to 7 (Sunday)."))
     opens_at = fields.String(required=True, validate=HOUR)
     closes_at = fields.String(required=True, validate=HOUR)
 
     @validates_schema
     def hours_in_order(self, data, **kwargs):
         if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
-            raise ValidationError("Closes after it opens.", "closes_at")
+            raise checks.refuse("closes_before_opens", "Closes after it opens.", "closes_at")

@@ -3,6 +3,7 @@ reach, deactivate (every session ends at once) and reactivate, reset a lost seco
 Every change goes in the account's history (account_history.py)."""
 from sqlalchemy import String, cast, select
 
+from services.common import checks
 from services.common.context import Caller
 from services.common.errors import Conflict, Forbidden, Invalid
 from services.directory import account_history, credentials, reach, two_factor, users
@@ -66,8 +67,9 @@ def update(tx, caller: Caller, user_id: str, changes: dict, policy) -> User:
     role = changes.get("role") or (reach.role_of(changes["roles"]) if changes.get("roles")
                                    else None)
     if changes.get("roles") and sorted(changes["roles"]) != sorted(reach.roles_for(role)):
-        raise Invalid({"roles": ["An account holds one role: give `role`, or the roles it "
-                                 "amounts to (partner_admin with partner)."]})
+        raise Invalid({"roles": [checks.reason(
+            "roles_one", "An account holds one role: give `role`, or the roles it amounts to "
+                         "(partner_admin with partner).")]})
     if role or "organization_id" in changes or "municipi" in changes:
         role = role or reach.role_of(user.roles)
         organization_id, municipi = reach.scope_of_grant(

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from services.common import checks
 from services.common.context import Caller
 from services.common.database import utcnow
 from services.common.errors import Conflict, Gone, Invalid
@@ -16,6 +17,7 @@ from services.directory.passwords import hash_password, token_digest, verify_pas
 
 COOLDOWN = timedelta(minutes=1)
 GONE = "This reset link was already used or has expired: ask for a new one."
+NOT_CURRENT = checks.reason("password_not_current", "This is not your current password.")
 
 
 def request_reset(tx, email: str, ttl_minutes: int, cipher, language: str = "it"):
@@ -64,7 +66,7 @@ def change(tx, caller: Caller, session_id: str | None, current: str, new: str, p
     user = tx.session.get(User, caller.user_id)
     if not verify_password(current, user.password_hash):
         users.count_failure(tx.session, user, policy.max_failures, policy, utcnow())
-        raise Invalid({"current_password": ["This is not your current password."]})
+        raise Invalid({"current_password": [NOT_CURRENT]})
     require_acceptable(new, user.username, field="new_password")
     _set(tx.session, user, new, policy, keep=session_id)
     account_history.record(tx.session, user.id, caller, "password_changed")
@@ -81,7 +83,7 @@ def turn_on_two_factor(tx, caller: Caller, session_id: str | None, code: str,
     if user.password_hash != NO_PASSWORD and not verify_password(password or "",
                                                                  user.password_hash):
         users.count_failure(tx.session, user, policy.max_failures, policy, utcnow())
-        raise Invalid({"password": ["This is not your current password."]})
+        raise Invalid({"password": [NOT_CURRENT]})
     codes = two_factor.confirm(tx.session, user, code, cipher)
     account_history.record(tx.session, user.id, caller, "two_factor_enrolled")
     return {"recovery_codes": codes, **users.upgrade_session(tx.session, user, session_id,
@@ -99,11 +101,11 @@ def pass_second_factor(tx, caller: Caller, session_id: str | None, code: str, ci
         raise Conflict("Two-factor authentication is not on: turn it on first.",
                        "second_factor_off")
     if user.locked_until and user.locked_until > now:
-        raise Invalid({"code": [policy.refusal]})
+        raise Invalid({"code": [checks.Reason("login_refused", policy.refusal,
+                                              policy.refusal_params)]})
     if not two_factor.verify(tx.session, user, code, cipher, now.timestamp()):
         users.count_failure(tx.session, user, policy.max_code_failures, policy, now)
-        raise Invalid({"code": ["The code is wrong or has expired: type the one the app "
-                                "shows now."]})
+        raise Invalid({"code": [two_factor.CODE_WRONG]})
     user.failed_logins = 0
     return users.upgrade_session(tx.session, user, session_id, policy)
 

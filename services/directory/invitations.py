@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from services.common import checks
 from services.common.context import Caller
 from services.common.database import utcnow
 from services.common.errors import Conflict, Gone, Invalid, NotFound
@@ -115,7 +116,8 @@ def _create_account(tx, invitation: Invitation, username: str, password_hash: st
     if _has_account(tx.session, invitation.email):  # one address, one account, ever
         raise Gone(GONE, "link_gone")
     if tx.session.execute(select(User.id).where(User.username == username)).first():
-        raise Invalid({"username": ["This username is taken: choose another."]})
+        raise Invalid({"username": [checks.reason("username_taken",
+                                                  "This username is taken: choose another.")]})
     user = User(username=username, password_hash=password_hash, email=invitation.email,
                 display_name=invitation.display_name, roles=reach.roles_for(invitation.role),
                 municipi=invitation.municipi, organization_id=invitation.organization_id)

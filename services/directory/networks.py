@@ -1,6 +1,7 @@
 """The 9 municipal networks."""
 from sqlalchemy import select
 
+from services.common import checks
 from services.common.errors import Invalid
 from services.directory.models import Network
 
@@ -14,5 +15,7 @@ def networks_by_municipio(session, municipi) -> dict:
     by_municipio = {network.municipio: network for network in found}
     missing = [m for m in municipi if m not in by_municipio]
     if missing:
-        raise Invalid({"municipi": [f"No network for municipio {m}." for m in missing]})
+        raise Invalid({"municipi": [checks.reason("municipio_no_network",
+                                                  "No network for municipio {municipio}.",
+                                                  municipio=m) for m in missing]})
     return by_municipio

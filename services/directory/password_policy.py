@@ -4,6 +4,7 @@ most frequent passwords of public breaches, as the zxcvbn package ships them), m
 repeated or sequential run, or built on the person's own username or on the platform's name."""
 import functools
 
+from services.common import checks
 from services.common.errors import Invalid
 from services.directory.contract.people import PASSWORD_MAX_LENGTH as MAX_LENGTH
 
@@ -22,22 +23,28 @@ def _breached() -> frozenset:
 def reasons(password: str, username: str | None = None) -> list:
     """Why `password` may not be chosen; none when it may."""
     if len(password) < MIN_LENGTH:
-        return [f"At least {MIN_LENGTH} characters: a few words make a good one."]
+        return [checks.reason("password_short",
+                              "At least {min} characters: a few words make a good one.",
+                              min=MIN_LENGTH)]
     if len(password) > MAX_LENGTH:
-        return [f"At most {MAX_LENGTH} characters."]
+        return [checks.reason("too_long", "At most {max} characters.", max=MAX_LENGTH)]
     folded = password.lower()
     compact = "".join(folded.split())
     if folded in _breached() or compact in _breached():
-        return ["This password is among those known from data breaches: choose another."]
+        return [checks.reason("password_breached", "This password is among those known from data "
+                                                   "breaches: choose another.")]
     if len(set(compact)) <= 2 or compact in RUNS or compact in RUNS[::-1]:
-        return ["A repeated or sequential run of characters is easy to guess."]
+        return [checks.reason("password_run",
+                              "A repeated or sequential run of characters is easy to guess.")]
     name = (username or "").lower()
     if len(name) >= 4 and name in folded:
-        return ["The password may not contain your username."]
+        return [checks.reason("password_has_username",
+                              "The password may not contain your username.")]
     stripped = "".join(ch for ch in compact if ch.isalnum())
     if any(stripped.startswith(word) and len(set(stripped[len(word):])) <= 2
            for word in PLATFORM_WORDS):
-        return ["The platform's name with a few characters around it is easy to guess."]
+        return [checks.reason("password_platform_name", "The platform's name with a few characters "
+                                                        "around it is easy to guess.")]
     return []
 
 

@@ -7,6 +7,7 @@ Someone outside one's reach is not found (404), as in the rest of the directory.
 """
 from sqlalchemy import or_, select
 
+from services.common import checks
 from services.common.context import (CITY, COORDINATOR, PARTNER, PARTNER_ADMIN, SOCIAL_WORKER,
                                      Caller)
 from services.common.errors import Forbidden, Invalid, NotFound
@@ -107,17 +108,20 @@ def scope_of_grant(session, caller: Caller, role: str, organization_id: str | No
         raise Forbidden(f"You may not grant the role {role}.", "role_not_grantable", {"role": role})
     if role in ORGANISATION_ROLES:
         if not organization_id:
-            raise Invalid({"organization_id": ["Needed for the role " + role + "."]})
+            raise Invalid({"organization_id": [checks.reason(
+                "role_needs_organization", "Needed for the role {role}.", role=role)]})
         organization = session.get(Organization, organization_id)
         if organization is None:
-            raise Invalid({"organization_id": ["No such organisation."]})
+            raise Invalid({"organization_id": [checks.reason("organization_unknown",
+                                                             "No such organisation.")]})
         if not reaches(session, caller, organization_id):
             raise Forbidden("This organisation is outside what you manage.",
                             "organization_not_managed")
         return organization_id, organization.municipi
     if role in MUNICIPAL_ROLES:
         if not municipi:
-            raise Invalid({"municipi": ["Name the municipi of the role " + role + "."]})
+            raise Invalid({"municipi": [checks.reason(
+                "role_needs_municipi", "Name the municipi of the role {role}.", role=role)]})
         return None, sorted(set(municipi))
     return None, []
 

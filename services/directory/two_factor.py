@@ -11,12 +11,15 @@ from datetime import datetime, timezone
 import pyotp
 from sqlalchemy import delete, or_, select, update
 
+from services.common import checks
 from services.common.errors import Conflict, Invalid
 from services.directory.models import RecoveryCode, User
 from services.directory.passwords import token_digest
 
 ISSUER = "Rete QuBì"
 RECOVERY_CODES = 10
+CODE_WRONG = checks.reason("code_wrong", "The code is wrong or has expired: type the one the app "
+                                         "shows now.")
 
 
 def required(user: User, required_roles) -> bool:
@@ -44,8 +47,7 @@ def confirm(session, user: User, code: str, cipher, now: float | None = None) ->
         raise Conflict("Start the enrolment first (POST /api/v1/me/mfa).",
                        "second_factor_not_started")
     if not _totp_matches(session, user, code, cipher, now):
-        raise Invalid({"code": ["The code is wrong or has expired: type the one the app "
-                                "shows now."]})
+        raise Invalid({"code": [CODE_WRONG]})
     user.mfa_enabled = True
     codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

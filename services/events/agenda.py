@@ -8,9 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from services.common import checks
 from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
-from services.events.contract import CANCELLED, DRAFT, ENDS_AFTER_START, PUBLISHED
+from services.events.contract import (AGES_REVERSED, CANCELLED, DRAFT, ENDS_AFTER_START,
+                                       PUBLISHED)
 from services.events.models import Event, EventOrganizer
 from services.events.permissions import (default_municipio, is_over, organizer_ids,
                                          require_manage, require_organizer, visible_events)
@@ -63,7 +65,7 @@ def create(tx, caller: Caller, data: dict, now: datetime) -> Event:
     organizers = organizer_ids(caller, data.pop("organizer_ids", None))
     require_organizer(caller, municipio, organizers)
     if data["ends_at"] <= now:
-        raise Invalid({"ends_at": ["This moment is already past."]})
+        raise Invalid({"ends_at": [checks.reason("moment_past", "This moment is already past.")]})
     event = Event(municipio=municipio, status=DRAFT, sequence=0, created_at=now, updated_at=now,
                   organizers=_organizers([], organizers), **_columns(data, location))
     tx.session.add(event)
@@ -87,7 +89,7 @@ def update(tx, caller: Caller, event_id: str, data: dict, now: datetime) -> Even
         raise Invalid({"ends_at": [ENDS_AFTER_START]})
     if (event.min_age is not None and event.max_age is not None
             and event.min_age > event.max_age):
-        raise Invalid({"max_age": ["The maximum age is at least the minimum age."]})
+        raise Invalid({"max_age": [AGES_REVERSED]})
     require_organizer(caller, event.municipio, event.organizer_ids)  # what the edit leaves
     changed = sorted(name for name, value in _snapshot(event).items() if before[name] != value)
     if not changed:
@@ -133,7 +135,9 @@ def _changeable(session, caller, event_id, now) -> Event:
 
 def _fit_capacity(tx, event: Event, now: datetime):
     if event.capacity is not None and event.capacity < event.confirmed_people:
-        raise Invalid({"capacity": [f"{event.confirmed_people} people are already confirmed."]})
+        raise Invalid({"capacity": [checks.reason(
+            "capacity_below_confirmed", "{confirmed} people are already confirmed.",
+            confirmed=event.confirmed_people)]})
     fill_places(tx, event, now)
 
 

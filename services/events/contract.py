@@ -1,8 +1,9 @@
 """The events service's contract: what comes in (validated) and what goes out."""
 import re
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
+from services.common import checks
 from services.common.schemas import (AGE, HOUR, ID, MUNICIPIO, Moment, PageArgs, PartialSchema,
                                      Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
@@ -12,8 +13,9 @@ PUBLIC, NETWORK = "public", "network"
 CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
 OPEN, CLOSED = "open", "closed"
 
-ENDS_AFTER_START = "The end comes after the start."
-PARTY = validate.Range(min=0, max=20)
+ENDS_AFTER_START = checks.reason("ends_before_start", "The end comes after the start.")
+AGES_REVERSED = checks.reason("ages_reversed", "The maximum age is at least the minimum age.")
+PARTY = checks.Range(min=0, max=20)
 PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 
 
@@ -23,10 +25,10 @@ class Contact(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if "@" in text:
-            return validate.Email(error="Not an email address.")(text.lower())
+            return checks.Email(code="not_an_email", error="Not an email address.")(text.lower())
         phone = re.sub(r"[ ./()-]", "", text)
         if not PHONE.match(phone):
-            raise ValidationError("Give an email address or a phone number.")
+            raise checks.refuse("contact_missing", "Give an email address or a phone number.")
         return phone
 
 
@@ -34,41 +36,41 @@ class Contact(fields.String):
 
 class ProgrammeItemSchema(Schema):
     time = fields.String(required=True, validate=HOUR)
-    activity = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    activity = fields.String(required=True, validate=checks.Length(min=1, max=300))
 
 
 class EventLocationSchema(Schema):
     """A directory location (`id`), or a free address with its zone and municipio."""
     id = fields.String(allow_none=True, validate=ID,
                        metadata={"description": "A location of the directory"})
-    name = fields.String(allow_none=True, validate=validate.Length(max=200))
-    address = fields.String(allow_none=True, validate=validate.Length(max=300))
-    zone = fields.String(allow_none=True, validate=validate.Length(max=120))
+    name = fields.String(allow_none=True, validate=checks.Length(max=200))
+    address = fields.String(allow_none=True, validate=checks.Length(max=300))
+    zone = fields.String(allow_none=True, validate=checks.Length(max=120))
     municipio = fields.Integer(allow_none=True, validate=MUNICIPIO)
 
 
 class EventCreateSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, validate=checks.Length(min=1, max=200))
     starts_at = Moment(required=True)
     ends_at = Moment(required=True)
-    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
-    programme = fields.List(fields.Nested(ProgrammeItemSchema), validate=validate.Length(max=50))
+    description = fields.String(allow_none=True, validate=checks.Length(max=5000))
+    programme = fields.List(fields.Nested(ProgrammeItemSchema), validate=checks.Length(max=50))
     location = fields.Nested(EventLocationSchema, allow_none=True)
     municipio = fields.Integer(validate=MUNICIPIO, metadata={
         "description": "Default: the location's, or the caller's when it has just one"})
-    organizer_ids = fields.List(fields.String(validate=ID), validate=validate.Length(max=30),
+    organizer_ids = fields.List(fields.String(validate=ID), validate=checks.Length(max=30),
                                 metadata={"description": "A partner's organisation is always one"})
-    visibility = fields.String(load_default=PUBLIC, validate=validate.OneOf((PUBLIC, NETWORK)))
-    capacity = fields.Integer(allow_none=True, validate=validate.Range(min=1), metadata={
+    visibility = fields.String(load_default=PUBLIC, validate=checks.OneOf((PUBLIC, NETWORK)))
+    capacity = fields.Integer(allow_none=True, validate=checks.Range(min=1), metadata={
         "description": "Places, counting adults and children; none: no limit"})
     registration_required = fields.Boolean(load_default=False)
     min_age = fields.Integer(allow_none=True, validate=AGE)
     max_age = fields.Integer(allow_none=True, validate=AGE)
-    category = fields.String(allow_none=True, validate=validate.OneOf(CATEGORIES))
-    dimension = fields.String(allow_none=True, validate=validate.OneOf(DIMENSIONS))
-    price_note = fields.String(allow_none=True, validate=validate.Length(max=300))
-    fundraising_purpose = fields.String(allow_none=True, validate=validate.Length(max=300))
-    accessibility = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    category = fields.String(allow_none=True, validate=checks.OneOf(CATEGORIES))
+    dimension = fields.String(allow_none=True, validate=checks.OneOf(DIMENSIONS))
+    price_note = fields.String(allow_none=True, validate=checks.Length(max=300))
+    fundraising_purpose = fields.String(allow_none=True, validate=checks.Length(max=300))
+    accessibility = fields.String(allow_none=True, validate=checks.Length(max=2000))
 
     @validates_schema(skip_on_field_errors=False)
     def in_order(self, data, **kwargs):
@@ -77,7 +79,7 @@ class EventCreateSchema(Schema):
             errors["ends_at"] = [ENDS_AFTER_START]
         low, high = data.get("min_age"), data.get("max_age")
         if low is not None and high is not None and low > high:
-            errors["max_age"] = ["The maximum age is at least the minimum age."]
+            errors["max_age"] = [AGES_REVERSED]
         if errors:
             raise ValidationError(errors)
 
@@ -131,7 +133,7 @@ class EventSchema(Schema):
 # --- registrations -----------------------------------------------------------------------------
 
 class RegistrationCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=checks.Length(min=1, max=200))
     contact = Contact(required=True, metadata={"description": "An email or a phone number"})
     adults = fields.Integer(load_default=1, validate=PARTY)
     children = fields.Integer(load_default=0, validate=PARTY)
@@ -139,7 +141,7 @@ class RegistrationCreateSchema(Schema):
     @validates_schema(skip_on_field_errors=False)
     def somebody_comes(self, data, **kwargs):
         if data.get("adults", 1) + data.get("children", 0) < 1:
-            raise ValidationError("At least one person comes.", "adults")
+            raise checks.refuse("party_empty", "At least one person comes.", "adults")
 
 
 class RegistrationReceiptSchema(Schema):
@@ -170,11 +172,11 @@ class RegistrationSchema(Schema):
 
 
 class RegistrationQuerySchema(PageArgs):
-    status = fields.String(validate=validate.OneOf((CONFIRMED, WAITLISTED, CANCELLED)))
+    status = fields.String(validate=checks.OneOf((CONFIRMED, WAITLISTED, CANCELLED)))
 
 
 class CancelQuerySchema(Schema):
-    token = fields.String(validate=validate.Length(min=1, max=100),
+    token = fields.String(validate=checks.Length(min=1, max=100),
                           metadata={"description": "The registrant's cancel token"})
 
 
@@ -193,28 +195,28 @@ class RegistrantSchema(Schema):
 # --- donation drives ---------------------------------------------------------------------------
 
 class DropOffPointSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    address = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    name = fields.String(required=True, validate=checks.Length(min=1, max=200))
+    address = fields.String(required=True, validate=checks.Length(min=1, max=300))
     schedules = fields.List(fields.Nested(WeeklySlotSchema), load_default=list,
-                            validate=validate.Length(max=30))
+                            validate=checks.Length(max=30))
 
 
 class DriveItemCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    unit = fields.String(load_default="pezzi", validate=validate.Length(min=1, max=40))
-    quantity_needed = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
+    name = fields.String(required=True, validate=checks.Length(min=1, max=120))
+    unit = fields.String(load_default="pezzi", validate=checks.Length(min=1, max=40))
+    quantity_needed = fields.Integer(required=True, validate=checks.Range(min=1, max=100000))
 
 
 class DriveCreateSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    title = fields.String(required=True, validate=checks.Length(min=1, max=200))
+    description = fields.String(allow_none=True, validate=checks.Length(max=5000))
     municipio = fields.Integer(validate=MUNICIPIO, metadata={
         "description": "Default: the caller's when it has just one"})
-    organizer_ids = fields.List(fields.String(validate=ID), validate=validate.Length(max=30))
+    organizer_ids = fields.List(fields.String(validate=ID), validate=checks.Length(max=30))
     items = fields.List(fields.Nested(DriveItemCreateSchema), required=True,
-                        validate=validate.Length(min=1, max=100))
+                        validate=checks.Length(min=1, max=100))
     drop_off_points = fields.List(fields.Nested(DropOffPointSchema), required=True,
-                                  validate=validate.Length(min=1, max=50))
+                                  validate=checks.Length(min=1, max=50))
     collect_from = fields.Date(required=True)
     collect_to = fields.Date(required=True, metadata={"description": "Included"})
 
@@ -223,18 +225,19 @@ class DriveCreateSchema(Schema):
         errors = {}
         if data.get("collect_from") and data.get("collect_to") and (
                 data["collect_to"] < data["collect_from"]):
-            errors["collect_to"] = ["The collection ends on or after the day it starts."]
+            errors["collect_to"] = [checks.reason(
+                "collection_ends_before", "The collection ends on or after the day it starts.")]
         # with field errors the items may be partial: compare the names that are there
         names = [item["name"].strip().lower() for item in data.get("items") or [] if "name" in item]
         if len(names) != len(set(names)):
-            errors["items"] = ["Each item appears once."]
+            errors["items"] = [checks.reason("items_repeated", "Each item appears once.")]
         if errors:
             raise ValidationError(errors)
 
 
 class DriveQuerySchema(PageArgs):
     municipio = fields.Integer(validate=MUNICIPIO)
-    status = fields.String(validate=validate.OneOf((OPEN, CLOSED)))
+    status = fields.String(validate=checks.OneOf((OPEN, CLOSED)))
     organization_id = fields.String(validate=ID)
 
 
@@ -276,16 +279,16 @@ class DriveSchema(Schema):
 
 
 class PledgeCreateSchema(Schema):
-    item = fields.String(required=True, validate=validate.Length(min=1, max=120),
+    item = fields.String(required=True, validate=checks.Length(min=1, max=120),
                          metadata={"description": "The item's name or id"})
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
-    donor_name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    quantity = fields.Integer(required=True, validate=checks.Range(min=1, max=10000))
+    donor_name = fields.String(allow_none=True, validate=checks.Length(max=200))
 
 
 class DeliveryCreateSchema(Schema):
-    item = fields.String(required=True, validate=validate.Length(min=1, max=120),
+    item = fields.String(required=True, validate=checks.Length(min=1, max=120),
                          metadata={"description": "The item's name or id"})
-    quantity = fields.Integer(required=True, validate=validate.Range(min=1, max=100000))
+    quantity = fields.Integer(required=True, validate=checks.Range(min=1, max=100000))
 
 
 class PledgeSchema(Schema):

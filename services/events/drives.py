@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from services.common import checks
 from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
 from services.events.contract import CLOSED, OPEN
@@ -43,7 +44,7 @@ def create(tx, caller: Caller, data: dict, now: datetime) -> Drive:
     organizers = organizer_ids(caller, data.pop("organizer_ids", None))
     require_organizer(caller, municipio, organizers)
     if data["collect_to"] < today(now):
-        raise Invalid({"collect_to": ["This day is already past."]})
+        raise Invalid({"collect_to": [checks.reason("day_past", "This day is already past.")]})
     drive = Drive(
         municipio=municipio, status=OPEN, created_at=now,
         organizers=[DriveOrganizer(organization_id=o) for o in organizers],
@@ -141,7 +142,8 @@ def _item(drive: Drive, wanted: str) -> DriveItem:
         if wanted == item.id or wanted.strip().lower() == item.name.lower():
             return item
     names = ", ".join(item.name for item in drive.items)
-    raise Invalid({"item": [f"This drive does not ask for it; it asks for: {names}."]})
+    raise Invalid({"item": [checks.reason(
+        "item_not_asked", "This drive does not ask for it; it asks for: {items}.", items=names)]})
 
 
 def _totals(session, drive_id: str) -> dict:

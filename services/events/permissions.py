@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, false, or_, select, true
 
+from services.common import checks
 from services.common.context import CITY, COORDINATOR, PARTNER, Caller
 from services.common.errors import Forbidden, Invalid
 from services.common.schemas import local_time
@@ -34,7 +35,8 @@ def default_municipio(caller: Caller, *candidates):
     for municipio in (*candidates, caller.municipi[0] if len(caller.municipi) == 1 else None):
         if municipio is not None:
             return municipio
-    raise Invalid({"municipio": ["Say which municipio this is in."]})
+    raise Invalid({"municipio": [checks.reason("municipio_missing",
+                                               "Say which municipio this is in.")]})
 
 
 def may_manage(caller: Caller, municipio: int, organizers: list) -> bool:

@@ -4,8 +4,9 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
+from services.common import checks
 from services.common.schemas import ID, MUNICIPIO, ROME, PageArgs, Timestamp
 from services.common.vocabulary import DIMENSIONS
 
@@ -28,7 +29,8 @@ DEFAULT_THRESHOLD_CENTS = 500_00
 
 MAX_CENTS = 1_000_000_00  # one million euros: more than any single movement of a network's fund
 PERIOD = re.compile(r"^(20[2-9][0-9])-(20[2-9][0-9])$")
-REFERRAL_CODE = validate.Regexp(r"^R-[0-9]{4}-[0-9]{4,6}$",
+REFERRAL_CODE = checks.Regexp(r"^R-[0-9]{4}-[0-9]{4,6}$",
+                                code="referral_code_form",
                                 error="A referral's code, such as R-2026-0042.")
 FIRST_PAYMENT_DAY = date(2024, 1, 1)
 
@@ -39,7 +41,7 @@ def euros(cents: int) -> str:
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
-class Euros(fields.Field):
+class Euros(checks.CodedField, fields.Field):
     """An amount in euros, at most two decimals, as a number or a string ("120.50", also
     "120,50"); loaded as integer cents, dumped as a string with two decimals."""
 
@@ -87,12 +89,12 @@ class Euros(fields.Field):
 def _period(value: str):
     found = PERIOD.match(value or "")
     if not found or int(found.group(2)) != int(found.group(1)) + 1:
-        raise ValidationError("A project year such as 2025-2026.")
+        raise checks.refuse("period_form", "A project year such as 2025-2026.")
 
 
 def _paid_day(day: date):
     if not FIRST_PAYMENT_DAY <= day <= _today():
-        raise ValidationError("A day from 2024 to today.")
+        raise checks.refuse("payment_day", "A day from 2024 to today.")
 
 
 def _today() -> date:
@@ -102,12 +104,12 @@ def _today() -> date:
 # --- budgets -----------------------------------------------------------------------------------
 
 class TopUpCreateSchema(Schema):
-    source = fields.String(required=True, validate=validate.OneOf(SOURCES), metadata={
+    source = fields.String(required=True, validate=checks.OneOf(SOURCES), metadata={
         "description": "city, foundation, donation (from events and drives) or other"})
     amount = Euros(required=True)
-    description = fields.String(validate=validate.Length(max=300), metadata={
+    description = fields.String(validate=checks.Length(max=300), metadata={
         "description": "e.g. the foundation's grant, or the event that raised it"})
-    reference = fields.String(validate=validate.Length(max=100), metadata={
+    reference = fields.String(validate=checks.Length(max=100), metadata={
         "description": "An act, a transfer or the id of the event or drive"})
 
 
@@ -119,7 +121,7 @@ class BudgetCreateSchema(Schema):
         "description": "Above it, the city tier approves after the municipal coordination "
                        "(default 500.00)"})
     sources = fields.List(fields.Nested(TopUpCreateSchema), load_default=list,
-                          validate=validate.Length(max=20),
+                          validate=checks.Length(max=20),
                           metadata={"description": "The first top-ups, each with its source"})
 
 
@@ -158,57 +160,57 @@ class FundRequestCreateSchema(Schema):
     """No field names a person: a child is linked by a referral's code or by the code the
     requesting organisation knows the family by."""
     budget_id = fields.String(required=True, validate=ID)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS), metadata={
+    kind = fields.String(required=True, validate=checks.OneOf(KINDS), metadata={
         "description": "collective: for a shared action; child: a cost of one child"})
-    action = fields.String(allow_none=True, validate=validate.Length(min=1, max=200), metadata={
+    action = fields.String(allow_none=True, validate=checks.Length(min=1, max=200), metadata={
         "description": "The collective action (summer camp, workshop cycle); required for "
                        "collective requests"})
     referral_code = fields.String(allow_none=True, validate=REFERRAL_CODE, metadata={
         "description": "For a child: the referral's code (R-2026-0042)"})
-    family_reference = fields.String(allow_none=True, validate=validate.Length(min=1, max=60),
+    family_reference = fields.String(allow_none=True, validate=checks.Length(min=1, max=60),
                                      metadata={
         "description": "For a child: the code your organisation knows the family by (never a "
                        "name)"})
-    purpose = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    category = fields.String(required=True, validate=validate.OneOf(DIMENSIONS))
+    purpose = fields.String(required=True, validate=checks.Length(min=1, max=1000))
+    category = fields.String(required=True, validate=checks.OneOf(DIMENSIONS))
     amount = Euros(required=True)
-    supplier = fields.String(allow_none=True, validate=validate.Length(max=200))
+    supplier = fields.String(allow_none=True, validate=checks.Length(max=200))
 
     @validates_schema
     def linked_as_its_kind_says(self, data, **kwargs):
         errors = {}
         if data.get("kind") == COLLECTIVE:
             if not data.get("action"):
-                errors["action"] = ["Name the collective action."]
+                errors["action"] = [checks.reason("action_missing", "Name the collective action.")]
             for field in ("referral_code", "family_reference"):
                 if data.get(field):
-                    errors[field] = ["Only for a child's cost."]
+                    errors[field] = [checks.reason("child_only", "Only for a child's cost.")]
         if data.get("kind") == CHILD and not (data.get("referral_code")
                                               or data.get("family_reference")):
-            errors["referral_code"] = ["Link the child by a referral's code or the family's "
-                                       "reference."]
+            errors["referral_code"] = [checks.reason(
+                "child_unlinked", "Link the child by a referral's code or the family's reference.")]
         if errors:
             raise ValidationError(errors)
 
 
 class DecisionReasonSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000),
+    reason = fields.String(required=True, validate=checks.Length(min=1, max=1000),
                            metadata={"description": "Why: every decision keeps its reason"})
 
 
 class FundPaymentCreateSchema(Schema):
     amount = Euros(required=True)
     paid_on = fields.Date(required=True, validate=_paid_day)
-    receipt_reference = fields.String(required=True, validate=validate.Length(min=1, max=100),
+    receipt_reference = fields.String(required=True, validate=checks.Length(min=1, max=100),
                                       metadata={"description": "The invoice's or receipt's "
                                                                "number"})
-    note = fields.String(validate=validate.Length(max=300))
+    note = fields.String(validate=checks.Length(max=300))
 
 
 class FundRequestQuerySchema(PageArgs):
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    kind = fields.String(validate=validate.OneOf(KINDS))
-    category = fields.String(validate=validate.OneOf(DIMENSIONS))
+    status = fields.String(validate=checks.OneOf(STATUSES))
+    kind = fields.String(validate=checks.OneOf(KINDS))
+    category = fields.String(validate=checks.OneOf(DIMENSIONS))
     municipio = fields.Integer(validate=MUNICIPIO)
     period = fields.String(validate=_period)
     budget_id = fields.String(validate=ID)
@@ -273,8 +275,8 @@ class FundRequestSchema(Schema):
 # --- ledger ------------------------------------------------------------------------------------
 
 class LedgerQuerySchema(PageArgs):
-    kind = fields.String(validate=validate.OneOf(ENTRY_KINDS))
-    category = fields.String(validate=validate.OneOf(DIMENSIONS))
+    kind = fields.String(validate=checks.OneOf(ENTRY_KINDS))
+    category = fields.String(validate=checks.OneOf(DIMENSIONS))
     request_id = fields.String(validate=ID)
 
 
@@ -318,7 +320,7 @@ class FundReportQuerySchema(Schema):
     municipio = fields.Integer(validate=MUNICIPIO, metadata={
         "description": "One municipio; without it, the city sees all 9 and a coordinator its own"})
     period = fields.String(validate=_period)
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    format = fields.String(load_default="json", validate=checks.OneOf(("json", "csv")))
 
 
 class FundAmountsSchema(Schema):

@@ -1,6 +1,7 @@
 """The notifications service's contract: what comes in (validated) and what goes out."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
+from services.common import checks
 from services.common.schemas import HOUR, PageArgs, Timestamp
 
 CHANNELS = ("in_app", "email", "digest", "off")
@@ -31,7 +32,7 @@ class QuietHoursSchema(Schema):
 
 class PreferencesSchema(Schema):
     preferences = fields.Dict(keys=fields.String(), values=fields.String(
-        validate=validate.OneOf(CHANNELS)), metadata={
+        validate=checks.OneOf(CHANNELS)), metadata={
         "description": "Per kind of notification: in_app, email, digest or off"})
     quiet_hours = fields.Nested(QuietHoursSchema, metadata={
         "description": "No email between start and end (Milan time); held until the end"})

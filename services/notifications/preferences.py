@@ -7,6 +7,7 @@
 """
 from sqlalchemy import delete, select
 
+from services.common import checks
 from services.common.context import Caller
 from services.common.errors import Invalid
 from services.notifications import words
@@ -42,8 +43,10 @@ def write(tx, caller: Caller, data: dict) -> dict:
     caller.require_authenticated()
     choices = data.get("preferences", {})
     unknown = {kind for kind in choices if kind not in KINDS}
-    errors = {f"preferences.{kind}": ["No such kind of notification."] for kind in unknown}
-    errors.update({f"preferences.{kind}": ["This kind cannot be turned off."]
+    unknown_kind = checks.reason("kind_unknown", "No such kind of notification.")
+    mandatory = checks.reason("kind_mandatory", "This kind cannot be turned off.")
+    errors = {f"preferences.{kind}": [unknown_kind] for kind in unknown}
+    errors.update({f"preferences.{kind}": [mandatory]
                    for kind, channel in choices.items() if kind in MANDATORY and channel == "off"})
     if errors:
         raise Invalid(errors)

@@ -1,8 +1,9 @@
 """The referrals service's contract."""
 from datetime import datetime, timezone
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validates_schema
 
+from services.common import checks
 from services.common.schemas import ID, MUNICIPIO, Moment, PageArgs, Timestamp
 from services.common.vocabulary import DIMENSIONS
 
@@ -14,30 +15,31 @@ CONSENT_METHODS = ("written", "verbal")
 
 
 class ChildSchema(Schema):
-    age = fields.Integer(required=True, validate=validate.Range(min=0, max=17, error=(
-        "A child's age is 0 to 17.")))
+    age = fields.Integer(required=True, validate=checks.Range(
+        min=0, max=17, code="child_age", error="A child's age is 0 to 17."))
 
 
 class FamilySchema(Schema):
-    reference = fields.String(required=True, validate=validate.Length(min=1, max=60), metadata={
+    reference = fields.String(required=True, validate=checks.Length(min=1, max=60), metadata={
         "description": "The code your organisation knows the family by (no names)"})
-    guardian_name = fields.String(validate=validate.Length(max=200))
-    contact = fields.String(validate=validate.Length(max=200),
+    guardian_name = fields.String(validate=checks.Length(max=200))
+    contact = fields.String(validate=checks.Length(max=200),
                             metadata={"description": "A phone number or an email"})
-    phone = fields.String(validate=validate.Length(max=40))
+    phone = fields.String(validate=checks.Length(max=40))
     email = fields.Email()
-    address = fields.String(validate=validate.Length(max=300))
-    notes = fields.String(validate=validate.Length(max=5000))
+    address = fields.String(validate=checks.Length(max=300))
+    notes = fields.String(validate=checks.Length(max=5000))
     municipio = fields.Integer(required=True, validate=MUNICIPIO)
-    zone = fields.String(validate=validate.Length(max=120))
+    zone = fields.String(validate=checks.Length(max=120))
     children = fields.List(fields.Nested(ChildSchema), required=True,
-                           validate=validate.Length(min=1, max=15, error="At least one child."))
+                           validate=checks.Length(min=1, max=15, code="children_none",
+                                                        error="At least one child."))
 
 
 class ConsentSchema(Schema):
-    given_by = fields.String(required=True, validate=validate.Length(min=1, max=200),
+    given_by = fields.String(required=True, validate=checks.Length(min=1, max=200),
                              metadata={"description": "The guardian who gave it"})
-    method = fields.String(required=True, validate=validate.OneOf(CONSENT_METHODS))
+    method = fields.String(required=True, validate=checks.OneOf(CONSENT_METHODS))
     obtained_at = Moment(required=True, default_timezone=timezone.utc)
     expires_at = Moment(required=True, default_timezone=timezone.utc)
 
@@ -45,22 +47,26 @@ class ConsentSchema(Schema):
     def valid_now(self, data, **kwargs):
         now = datetime.now(timezone.utc)
         if data["obtained_at"] > now:
-            raise ValidationError("Consent cannot be obtained in the future.", "obtained_at")
+            raise checks.refuse("consent_in_future", "Consent cannot be obtained in the future.",
+                                "obtained_at")
         if data["expires_at"] <= now:
-            raise ValidationError("This consent has expired: ask the guardian again.", "expires_at")
+            raise checks.refuse("consent_expired",
+                                "This consent has expired: ask the guardian again.", "expires_at")
         if data["expires_at"] <= data["obtained_at"]:
-            raise ValidationError("Expires after it was obtained.", "expires_at")
+            raise checks.refuse("consent_expires_before", "Expires after it was obtained.",
+                                "expires_at")
 
 
 class ReferralCreateSchema(Schema):
     to_organization_id = fields.String(validate=ID)
     to_service_id = fields.String(validate=ID)
-    needs = fields.List(fields.String(validate=validate.OneOf(DIMENSIONS)), required=True,
-                        validate=validate.Length(min=1, error="Say at least one need."))
-    summary = fields.String(validate=validate.Length(max=2000), metadata={
+    needs = fields.List(fields.String(validate=checks.OneOf(DIMENSIONS)), required=True,
+                        validate=checks.Length(min=1, code="needs_none",
+                                               error="Say at least one need."))
+    summary = fields.String(validate=checks.Length(max=2000), metadata={
         "description": "What the receiver needs to know to answer; the receiver reads it "
                        "before accepting, so no names or contacts here"})
-    urgency = fields.String(load_default="normal", validate=validate.OneOf(URGENCIES))
+    urgency = fields.String(load_default="normal", validate=checks.OneOf(URGENCIES))
     family = fields.Nested(FamilySchema, required=True)
     consent = fields.Nested(ConsentSchema, required=True, metadata={
         "description": "Without a valid consent of a guardian, no referral (422)"})
@@ -68,31 +74,31 @@ class ReferralCreateSchema(Schema):
     @validates_schema
     def has_receiver(self, data, **kwargs):
         if not data.get("to_organization_id") and not data.get("to_service_id"):
-            raise ValidationError("Say who receives the family: to_organization_id or "
+            raise checks.refuse("receiver_missing", "Say who receives the family: to_organization_id or "
                                   "to_service_id.", "to_organization_id")
 
 
 class DeclineSchema(Schema):
-    reason = fields.String(required=True, validate=validate.OneOf(DECLINE_REASONS))
-    note = fields.String(validate=validate.Length(max=1000))
+    reason = fields.String(required=True, validate=checks.OneOf(DECLINE_REASONS))
+    note = fields.String(validate=checks.Length(max=1000))
 
 
 class CompleteSchema(Schema):
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    outcome = fields.String(required=True, validate=checks.OneOf(OUTCOMES))
 
 
 class WithdrawSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    reason = fields.String(required=True, validate=checks.Length(min=1, max=300))
 
 
 class NoteCreateSchema(Schema):
-    body = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    body = fields.String(required=True, validate=checks.Length(min=1, max=5000))
 
 
 class ReferralQuerySchema(PageArgs):
-    box = fields.String(validate=validate.OneOf(("inbox", "outbox")), metadata={
+    box = fields.String(validate=checks.OneOf(("inbox", "outbox")), metadata={
         "description": "inbox: sent to your organisation; outbox: sent by it"})
-    status = fields.String(validate=validate.OneOf(STATUSES + ("overdue",)))
+    status = fields.String(validate=checks.OneOf(STATUSES + ("overdue",)))
 
 
 class ChildOutSchema(Schema):

@@ -2,6 +2,7 @@
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
+from services.common import checks
 from services.common.database import Database
 from services.common.errors import Invalid, NotFound
 from services.common.rpc import ServiceRpc, rpc
@@ -122,4 +123,5 @@ class ReferralsService(ReportingService):
             return self.directory_rpc.get_organization(data["to_organization_id"])
         except NotFound:
             field = "to_service_id" if data.get("to_service_id") else "to_organization_id"
-            raise Invalid({field: ["No such organisation or service in the directory."]}) from None
+            raise Invalid({field: [checks.reason(
+                "receiver_unknown", "No such organisation or service in the directory.")]}) from None

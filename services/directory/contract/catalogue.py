@@ -1,14 +1,17 @@
 """The directory's contract for its catalogue: networks, organisations, services, governance
 bodies; what comes in (validated) and what goes out."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validates_schema
 
+from services.common import checks
 from services.common.schemas import (AGE, MUNICIPIO, Moment, PageArgs, PartialSchema,
                                      Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
 ACTIVE, WITHDRAWN = "active", "withdrawn"  # a service's status
-LEVEL = validate.OneOf([1, 2], error="Level must be 1 (first-level network) or 2 (second-level).")
-TAX_CODE = validate.Regexp(r"^([0-9]{11}|[A-Za-z0-9]{16})$",
+LEVEL = checks.OneOf([1, 2], code="level_choice",
+                     error="Level must be 1 (first-level network) or 2 (second-level).")
+TAX_CODE = checks.Regexp(r"^([0-9]{11}|[A-Za-z0-9]{16})$",
+                           code="tax_code_form",
                            error="A tax code has 11 digits (partita IVA) or 16 characters.")
 
 
@@ -39,14 +42,14 @@ class OrganizationSchema(Schema):
 
 
 class OrganizationCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    legal_form = fields.String(validate=validate.Length(max=80))
+    name = fields.String(required=True, validate=checks.Length(min=1, max=200))
+    legal_form = fields.String(validate=checks.Length(max=80))
     tax_code = fields.String(validate=TAX_CODE)
     email = fields.Email()
-    phone = fields.String(validate=validate.Length(max=40))
+    phone = fields.String(validate=checks.Length(max=40))
     website = fields.URL()
-    description = fields.String(validate=validate.Length(max=5000))
-    municipi = fields.List(fields.Integer(validate=MUNICIPIO), validate=validate.Length(max=9))
+    description = fields.String(validate=checks.Length(max=5000))
+    municipi = fields.List(fields.Integer(validate=MUNICIPIO), validate=checks.Length(max=9))
     level = fields.Integer(load_default=1, validate=LEVEL)
 
 
@@ -56,29 +59,31 @@ class OrganizationUpdateSchema(PartialSchema, OrganizationCreateSchema):
 
 class OrganizationQuerySchema(PageArgs):
     municipio = fields.Integer(validate=MUNICIPIO)
-    q = fields.String(validate=validate.Length(max=200))
+    q = fields.String(validate=checks.Length(max=200))
     level = fields.Integer(validate=LEVEL)
 
 
-PHONE = validate.Regexp(r"^\+?[0-9][0-9 ./-]{4,24}$", error="Not a phone number.")
+PHONE = checks.Regexp(r"^\+?[0-9][0-9 ./-]{4,24}$", code="phone_form",
+                      error="Not a phone number.")
 
 
 class LocationSchema(Schema):
-    name = fields.String(allow_none=True, validate=validate.Length(max=200))
-    address = fields.String(allow_none=True, validate=validate.Length(max=300))
-    postal_code = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^[0-9]{5}$", error="A CAP has 5 digits."))
-    city = fields.String(load_default="Milano", validate=validate.Length(max=80))
-    zone = fields.String(allow_none=True, validate=validate.Length(max=120))
+    name = fields.String(allow_none=True, validate=checks.Length(max=200))
+    address = fields.String(allow_none=True, validate=checks.Length(max=300))
+    postal_code = fields.String(allow_none=True, validate=checks.Regexp(
+        r"^[0-9]{5}$", code="cap_form", error="A CAP has 5 digits."))
+    city = fields.String(load_default="Milano", validate=checks.Length(max=80))
+    zone = fields.String(allow_none=True, validate=checks.Length(max=120))
     municipio = fields.Integer(allow_none=True, validate=MUNICIPIO)
-    latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
-    longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
-    accessibility = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    latitude = fields.Float(allow_none=True, validate=checks.Range(min=-90, max=90))
+    longitude = fields.Float(allow_none=True, validate=checks.Range(min=-180, max=180))
+    accessibility = fields.String(allow_none=True, validate=checks.Length(max=2000))
 
     @validates_schema
     def both_coordinates(self, data, **kwargs):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
-            raise ValidationError("Give both latitude and longitude, or neither.", "latitude")
+            raise checks.refuse("coordinates_half", "Give both latitude and longitude, or neither.",
+                                "latitude")
 
 
 class ScheduleSchema(WeeklySlotSchema):
@@ -88,17 +93,17 @@ class ScheduleSchema(WeeklySlotSchema):
     @validates_schema
     def validity_in_order(self, data, **kwargs):
         if data.get("valid_from") and data.get("valid_to") and data["valid_from"] > data["valid_to"]:
-            raise ValidationError("Valid to comes after valid from.", "valid_to")
+            raise checks.refuse("valid_to_before", "Valid to comes after valid from.", "valid_to")
 
 
 class ClosedDateSchema(Schema):
     day = fields.Date(required=True)
-    reason = fields.String(allow_none=True, validate=validate.Length(max=200))
+    reason = fields.String(allow_none=True, validate=checks.Length(max=200))
 
 
 class PhoneSchema(Schema):
     number = fields.String(required=True, validate=PHONE)
-    description = fields.String(allow_none=True, validate=validate.Length(max=200))
+    description = fields.String(allow_none=True, validate=checks.Length(max=200))
 
 
 class RefSchema(Schema):
@@ -108,30 +113,32 @@ class RefSchema(Schema):
 
 
 class ServiceCreateSchema(Schema):
-    organization_id = fields.String(required=True, validate=validate.Length(equal=36))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
-    category = fields.String(allow_none=True, validate=validate.OneOf(CATEGORIES))
-    dimension = fields.String(allow_none=True, validate=validate.OneOf(DIMENSIONS))
+    organization_id = fields.String(required=True, validate=checks.Length(equal=36))
+    name = fields.String(required=True, validate=checks.Length(min=1, max=200))
+    description = fields.String(allow_none=True, validate=checks.Length(max=5000))
+    category = fields.String(allow_none=True, validate=checks.OneOf(CATEGORIES))
+    dimension = fields.String(allow_none=True, validate=checks.OneOf(DIMENSIONS))
     min_age = fields.Integer(allow_none=True, validate=AGE)
     max_age = fields.Integer(allow_none=True, validate=AGE)
-    languages = fields.List(fields.String(validate=validate.Regexp(
-        r"^[a-z]{2}$", error="Use a two-letter language code such as it or en.")))
+    languages = fields.List(fields.String(validate=checks.Regexp(
+        r"^[a-z]{2}$", code="language_form",
+        error="Use a two-letter language code such as it or en.")))
     free = fields.Boolean()
-    cost_note = fields.String(allow_none=True, validate=validate.Length(max=300))
-    eligibility = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    cost_note = fields.String(allow_none=True, validate=checks.Length(max=300))
+    eligibility = fields.String(allow_none=True, validate=checks.Length(max=2000))
     email = fields.Email(allow_none=True)
     url = fields.URL(allow_none=True)
     location = fields.Nested(LocationSchema, allow_none=True)
-    schedules = fields.List(fields.Nested(ScheduleSchema), validate=validate.Length(max=50))
-    closed_dates = fields.List(fields.Nested(ClosedDateSchema), validate=validate.Length(max=366))
-    phones = fields.List(fields.Nested(PhoneSchema), validate=validate.Length(max=10))
+    schedules = fields.List(fields.Nested(ScheduleSchema), validate=checks.Length(max=50))
+    closed_dates = fields.List(fields.Nested(ClosedDateSchema), validate=checks.Length(max=366))
+    phones = fields.List(fields.Nested(PhoneSchema), validate=checks.Length(max=10))
 
     @validates_schema(skip_on_field_errors=False)
     def age_range(self, data, **kwargs):
         low, high = data.get("min_age"), data.get("max_age")
         if low is not None and high is not None and low > high:
-            raise ValidationError("The maximum age is at least the minimum age.", "max_age")
+            raise checks.refuse("ages_reversed", "The maximum age is at least the minimum age.",
+                                "max_age")
 
 
 class ServiceUpdateSchema(PartialSchema, ServiceCreateSchema):
@@ -175,9 +182,10 @@ class NearField(fields.String):
         try:
             latitude, longitude = (float(part) for part in str(value).split(","))
         except ValueError:
-            raise ValidationError("Use near=latitude,longitude, e.g. near=45.5104,9.1296.") from None
+            raise checks.refuse("near_form",
+                                "Use near=latitude,longitude, e.g. near=45.5104,9.1296.") from None
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-            raise ValidationError("Latitude is -90..90 and longitude -180..180.")
+            raise checks.refuse("near_range", "Latitude is -90..90 and longitude -180..180.")
         return [latitude, longitude]
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -185,24 +193,24 @@ class NearField(fields.String):
 
 
 class ServiceQuerySchema(PageArgs):
-    q = fields.String(validate=validate.Length(max=200),
+    q = fields.String(validate=checks.Length(max=200),
                       metadata={"description": "Words in the name, description or organisation"})
     municipio = fields.Integer(validate=MUNICIPIO)
-    zone = fields.String(validate=validate.Length(max=120))
-    category = fields.String(validate=validate.OneOf(CATEGORIES + DIMENSIONS),
+    zone = fields.String(validate=checks.Length(max=120))
+    category = fields.String(validate=checks.OneOf(CATEGORIES + DIMENSIONS),
                              metadata={"description": "A kind of action or a dimension"})
     age = fields.Integer(validate=AGE, metadata={"description": "The service's age range holds it"})
     open_at = Moment(metadata={
         "description": "Open at that moment (ISO 8601; without an offset, Europe/Rome time)"})
     near = NearField(metadata={"description": "latitude,longitude"})
-    radius_km = fields.Float(load_default=3.0, validate=validate.Range(min=0.1, max=50))
-    organization_id = fields.String(validate=validate.Length(equal=36))
+    radius_km = fields.Float(load_default=3.0, validate=checks.Range(min=0.1, max=50))
+    organization_id = fields.String(validate=checks.Length(equal=36))
 
 
 class HsdsQuerySchema(PageArgs):
     """The HSDS 3.0 API's list parameters that the directory answers."""
-    search = fields.String(validate=validate.Length(max=200))
-    organization_id = fields.String(validate=validate.Length(equal=36))
+    search = fields.String(validate=checks.Length(max=200))
+    organization_id = fields.String(validate=checks.Length(equal=36))
     municipio = fields.Integer(validate=MUNICIPIO)
     full = fields.Boolean(load_default=False, metadata={
         "description": "Whole objects (with phones, schedules, locations) instead of the list form"})

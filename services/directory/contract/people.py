@@ -1,26 +1,27 @@
 """The directory's contract for people: logins and identities, invitations, accounts,
 passwords and two-factor."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
+from services.common import checks
 from services.common.context import ROLES
 from services.common.schemas import ID, MUNICIPIO, PageArgs, PartialSchema, Timestamp
 
-ROLE = validate.OneOf(ROLES, error="One of: " + ", ".join(ROLES) + ".")
-EMAIL = validate.Email(error="Not a valid email address.")
-USERNAME = validate.Regexp(r"^[a-z0-9][a-z0-9._-]{2,79}$", error=(
+ROLE = checks.OneOf(ROLES, code="one_of", error="One of: " + ", ".join(ROLES) + ".")
+EMAIL = checks.Email(error="Not a valid email address.")
+USERNAME = checks.Regexp(r"^[a-z0-9][a-z0-9._-]{2,79}$", code="username_form", error=(
     "3 to 80 characters: lower-case letters, digits, dots, dashes and underscores."))
-TOKEN = validate.Length(min=10, max=200)
+TOKEN = checks.Length(min=10, max=200)
 PASSWORD_MAX_LENGTH = 200
-SECRET = validate.Length(min=1, max=PASSWORD_MAX_LENGTH)
+SECRET = checks.Length(min=1, max=PASSWORD_MAX_LENGTH)
 
 
 class InvitationCreateSchema(Schema):
-    email = fields.String(required=True, validate=[validate.Length(max=200), EMAIL])
-    display_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.String(required=True, validate=[checks.Length(max=200), EMAIL])
+    display_name = fields.String(required=True, validate=checks.Length(min=1, max=200))
     role = fields.String(required=True, validate=ROLE)
     organization_id = fields.String(load_default=None, allow_none=True, validate=ID)
     municipi = fields.List(fields.Integer(validate=MUNICIPIO), load_default=list,
-                           validate=validate.Length(max=9))
+                           validate=checks.Length(max=9))
 
 
 class InvitationSchema(Schema):
@@ -90,9 +91,9 @@ class AccountQuerySchema(PageArgs):
 class AccountUpdateSchema(PartialSchema):
     role = fields.String(validate=ROLE, metadata={
         "description": "The one role to hold (partner_admin includes partner)"})
-    roles = fields.List(fields.String(validate=ROLE), validate=validate.Length(min=1, max=5))
+    roles = fields.List(fields.String(validate=ROLE), validate=checks.Length(min=1, max=5))
     organization_id = fields.String(allow_none=True, validate=ID)
-    municipi = fields.List(fields.Integer(validate=MUNICIPIO), validate=validate.Length(max=9))
+    municipi = fields.List(fields.Integer(validate=MUNICIPIO), validate=checks.Length(max=9))
     active = fields.Boolean(metadata={"description": "false ends every session at once"})
 
 
@@ -109,7 +110,7 @@ class HistoryEntrySchema(Schema):
 
 
 class ResetRequestSchema(Schema):
-    email = fields.String(required=True, validate=[validate.Length(max=200), EMAIL])
+    email = fields.String(required=True, validate=[checks.Length(max=200), EMAIL])
 
 
 class ResetConfirmSchema(Schema):
@@ -123,7 +124,7 @@ class PasswordChangeSchema(Schema):
 
 
 class CodeSchema(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=6, max=20))
+    code = fields.String(required=True, validate=checks.Length(min=6, max=20))
     password = fields.String(load_default=None, load_only=True, validate=SECRET, metadata={
         "description": "To turn two-factor on: the current password (accounts that have one)"})
 
@@ -139,9 +140,9 @@ class RecoveryCodesSchema(Schema):
 
 
 class CredentialsSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
-    otp = fields.String(load_default=None, load_only=True, validate=validate.Length(max=20),
+    username = fields.String(required=True, validate=checks.Length(min=1, max=80))
+    password = fields.String(required=True, load_only=True, validate=checks.Length(min=1, max=200))
+    otp = fields.String(load_default=None, load_only=True, validate=checks.Length(max=20),
                         metadata={"description": "A code of the authenticator app or a "
                                                  "recovery code, when the account has two-factor on"})
 
@@ -180,12 +181,12 @@ class RecipientSchema(Schema):
 
 class SingleSignOnSchema(Schema):
     """A person the identity provider vouched for: the gateway checked the ID token."""
-    issuer = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    subject = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    issuer = fields.String(required=True, validate=checks.Length(min=1, max=300))
+    subject = fields.String(required=True, validate=checks.Length(min=1, max=255))
+    email = fields.String(load_default=None, allow_none=True, validate=checks.Length(max=200))
     email_verified = fields.Boolean(load_default=False)
-    roles = fields.List(fields.String(validate=validate.Length(max=100)), load_default=None,
-                        allow_none=True, validate=validate.Length(max=50), metadata={
+    roles = fields.List(fields.String(validate=checks.Length(max=100)), load_default=None,
+                        allow_none=True, validate=checks.Length(max=50), metadata={
                             "description": "the values of the roles claim, when one is set"})
     second_factor = fields.Boolean(load_default=False, metadata={
         "description": "the provider says the login took several factors (amr: mfa)"})
