@@ -20,6 +20,9 @@ class DomainError(Exception):
         else:
             super().__init__(*(() if detail is None else (detail,)))
 
+    def __str__(self):
+        return self.detail
+
     @property
     def detail(self) -> str:
         return self.args[0] if self.args and self.args[0] else self.title

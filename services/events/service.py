@@ -111,7 +111,7 @@ class EventsService(ReportingService):
             if event is None:
                 raise NotFound("No such event.", "event_not_found")
             return {"id": event.id, "title": event.title, "municipio": event.municipio,
-                    "starts_at": local_time(event.starts_at).strftime("%d/%m/%Y %H:%M")}
+                    "starts_at": local_time(event.starts_at).isoformat()}
 
     @rpc
     def registrants(self, event_id):

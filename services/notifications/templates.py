@@ -13,6 +13,7 @@ from services.notifications import words
 CODED = ("sender", "urgency", "category", "stage", "final", "fully_paid", "source")
 AMOUNTS = ("amount", "payment")  # euros as the funds service says them: "1234.50"
 DAYS = ("paid_on",)  # ISO dates
+MOMENTS = ("starts_at",)  # ISO moments, with their offset
 
 
 def render(kind: str, params: dict, language: str = "it") -> dict:
@@ -21,6 +22,8 @@ def render(kind: str, params: dict, language: str = "it") -> dict:
             for name in CODED if name in params}
     said.update({name: words.amount(params[name], language) for name in AMOUNTS if name in params})
     said.update({name: words.day(params[name], language) for name in DAYS if name in params})
+    said.update({name: words.moment(params[name], language)
+                 for name in MOMENTS if name in params})
     params = {**params, **said}
     return {"title": words.said(f"{kind}.title", language).format(**params),
             "body": words.said(f"{kind}.body", language).format(**params)}

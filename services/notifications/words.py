@@ -50,6 +50,16 @@ def day(value, language) -> str:
     return format_date(value, "long", locale=language_of(language))
 
 
+def moment(value, language) -> str:
+    """A moment (ISO, with its offset) as day and hour: "1 giugno 2027, 15:00". A text that is
+    no ISO moment (one written before the catalogues) is left as it is."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{day(parsed, language)}, {time_of_day(parsed, language)}"
+
+
 def time_of_day(moment: datetime, language) -> str:
     """The hour of a (local) moment: "11:00" in Italian, "11:00 AM" in English."""
     return format_time(moment, "short", tzinfo=moment.tzinfo, locale=language_of(language))

@@ -45,7 +45,7 @@ class Payload(dict):
 PEERS = SimpleNamespace(
     directory=SimpleNamespace(get_organization=lambda i: {"id": i, "name": "Ente"}),
     events=SimpleNamespace(
-        event_brief=lambda i: {"id": i, "title": "Festa", "starts_at": "01/06/2027 15:00",
+        event_brief=lambda i: {"id": i, "title": "Festa", "starts_at": "2027-06-01T15:00:00+02:00",
                                "municipio": 8},
         get_drive=lambda i: {"id": i, "title": "Raccolta", "items": [{"id": "1",
                                                                        "name": "pasta"}]}))
@@ -102,3 +102,12 @@ def test_amounts_and_days_are_written_as_each_language_writes_them():
     assert words.day("2026-11-24", "it") == "24 novembre 2026"
     assert words.day("2026-11-24", "en") == "November 24, 2026"
     assert words.day("24/11/2026", "en") == "24/11/2026"  # a day written before: as it was
+
+
+def test_an_events_start_is_said_as_a_day_and_an_hour():
+    from services.notifications.templates import render
+
+    said = render("event_updated", {"title": "Festa", "starts_at": "2027-06-01T15:00:00+02:00",
+                                    "municipio": 8, "event_id": "e-1"}, "it")
+    assert said["body"] == "L'evento Festa del 1 giugno 2027, 15:00 è cambiato: guarda i dettagli."
+    assert words.moment("01/06/2027 15:00", "en") == "01/06/2027 15:00"  # written before
