@@ -2,8 +2,9 @@
 from flask import current_app, g
 from marshmallow import Schema, fields
 
+from gateway import abilities
 from gateway.problems import ProblemSchema
-from services.common.errors import Forbidden, NotAuthenticated
+from services.common.errors import NotAuthenticated
 
 BEARER = [{"bearerAuth": []}]
 
@@ -50,11 +51,11 @@ def require_login():
     return g.caller
 
 
-def require_role(*roles):
+def require_ability(ability: str):
+    """The caller, when its roles grant `ability` (gateway/abilities.py); else 403."""
     caller = require_login()
-    if not caller.has_role(*roles):
-        raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.", "role_required",
-                        {"roles": list(roles)})
+    if ability not in abilities.of(caller):
+        raise abilities.refusal(ability)
     return caller
 
 

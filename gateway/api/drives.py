@@ -3,9 +3,8 @@ the neighbourhood has got."""
 from flask import request
 from flask_smorest import Blueprint
 
-from gateway.api.common import BEARER, answer, answers, page_schema, require_login, require_role
+from gateway.api.common import BEARER, answer, answers, page_schema, require_ability, require_login
 from gateway.problems import ProblemSchema
-from services.common.context import CITY, COORDINATOR, PARTNER
 from services.events.contract import (DeliveryCreateSchema, DeliverySchema, DriveCreateSchema,
                                       DriveQuerySchema, DriveSchema, PledgeCreateSchema,
                                       PledgeSchema)
@@ -32,7 +31,7 @@ def list_drives(_query):
 @blp.doc(security=BEARER)
 def create_drive(_data):
     """Open a drive (a partner for its organisation, a coordinator for its municipio)."""
-    require_role(PARTNER, COORDINATOR, CITY)
+    require_ability("organize")
     return answer("events", "create_drive", request.get_json()), 201
 
 

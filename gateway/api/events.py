@@ -2,10 +2,9 @@
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_login,
-                                require_role)
+from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_ability,
+                                require_login)
 from gateway.problems import ProblemSchema
-from services.common.context import CITY, COORDINATOR, PARTNER
 from services.events.contract import (AttendanceSchema, CancelQuerySchema, EventCreateSchema,
                                       EventQuerySchema, EventSchema, EventUpdateSchema,
                                       RegistrationCreateSchema, RegistrationQuerySchema,
@@ -35,7 +34,7 @@ def list_events(_query):
 def create_event(_data):
     """Create an event as a draft (a partner for its organisation, a coordinator for its
     municipio)."""
-    require_role(PARTNER, COORDINATOR, CITY)
+    require_ability("organize")
     return answer("events", "create_event", request.get_json()), 201
 
 

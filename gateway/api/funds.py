@@ -7,8 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from gateway.api.common import (BEARER, answer, answers, call, page_schema, problems,
-                                require_login, require_role)
-from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
+                                require_ability, require_login)
 from services.funds.contract import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
                                      BudgetUpdateSchema, DecisionReasonSchema,
                                      FundPaymentCreateSchema, FundReportQuerySchema,
@@ -49,7 +48,7 @@ def list_budgets(_query):
 def create_budget(_data):
     """Open a network's budget for a project year, with its first sources and its approval
     threshold (city tier)."""
-    require_role(CITY)
+    require_ability("open_budgets")
     return answer("funds", "create_budget", request.get_json()), 201
 
 
@@ -121,7 +120,7 @@ def submit_request(_data):
     """Ask for money from your network's fund, for a collective action or for one child (by a
     referral's code or the family's reference: never a name). 409 when the fund cannot cover
     it."""
-    require_role(PARTNER, SOCIAL_WORKER)
+    require_ability("request_funds")
     return answer("funds", "submit_request", request.get_json()), 201
 
 
@@ -219,7 +218,7 @@ def report(query):
     category, month and collective action; children's costs only as a count ("<5" under 5)
     and sums. `format=csv` for a spreadsheet. The coordination sees its municipio, the city
     tier any."""
-    require_role(COORDINATOR, CITY)
+    require_ability("read_fund_report")
     args = request.args.to_dict()
     if query["format"] == "csv":
         text = call("funds", "report_csv", args)

@@ -3,11 +3,10 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_login,
-                                require_role)
+from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_ability,
+                                require_login)
 from gateway.problems import ProblemSchema
 from services.common import checks
-from services.common.context import CITY, COORDINATOR
 from services.common.errors import Invalid
 from services.directory.contract.catalogue import (MUNICIPIO, OrganizationCreateSchema,
                                                    OrganizationQuerySchema, OrganizationSchema,
@@ -39,7 +38,7 @@ def list_organizations(_query):
 @blp.doc(security=BEARER)
 def register_organization(_data):
     """Register an organisation in one or more networks (coordinator of those municipi, city)."""
-    require_role(COORDINATOR, CITY)
+    require_ability("register_organizations")
     return answer("directory", "register_organization", request.get_json()), 201
 
 
@@ -80,7 +79,7 @@ CSV_BODY = {"required": True, "content": {"text/csv": {"schema": {"type": "strin
 def import_organizations():
     """Onboard organisations and their services from a CSV (columns in docs/onboarding.md).
     Every line is checked first; one bad line and nothing is imported."""
-    require_role(COORDINATOR, CITY)
+    require_ability("register_organizations")
     text = request.get_data(as_text=True)
     if not text.strip():
         raise Invalid({"body": [checks.reason(
@@ -96,7 +95,7 @@ def import_organizations():
 @blp.alt_response(403, schema=ProblemSchema)
 def export_organizations(query):
     """The organisations and services of a municipio (or all) as the onboarding CSV."""
-    require_role(COORDINATOR, CITY)
+    require_ability("register_organizations")
     text = call("directory", "export_organizations_csv", query.get("municipio"))
     # the BOM lets spreadsheet programs read the accents as UTF-8
     return Response("\ufeff" + text, mimetype="text/csv", headers={

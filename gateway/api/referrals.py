@@ -3,9 +3,8 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gateway.api.common import (BEARER, answer, answers, page_schema, problems, require_login,
-                                require_role)
-from services.common.context import PARTNER, SOCIAL_WORKER
+from gateway.api.common import (BEARER, answer, answers, page_schema, problems, require_ability,
+                                require_login)
 from services.referrals.contract import (AuditEntrySchema, CompleteSchema, DeclineSchema,
                                          NoteCreateSchema, NoteSchema, ReferralCreateSchema,
                                          ReferralQuerySchema, ReferralSchema, WithdrawSchema)
@@ -27,7 +26,7 @@ def send_referral(_data):
     """Hand a family over to another organisation or one of its services. Needs the valid
     consent of a guardian (422 without it); the receiver sees no names or contacts until it
     accepts."""
-    require_role(PARTNER, SOCIAL_WORKER)
+    require_ability("send_referral")
     return answer("referrals", "send_referral", request.get_json()), 201
 
 

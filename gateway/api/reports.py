@@ -8,9 +8,8 @@ from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from gateway.api.common import BEARER, answers, call, problems, require_role
+from gateway.api.common import BEARER, answers, call, problems, require_ability
 from services.common import checks
-from services.common.context import CITY, COORDINATOR
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports")
 SOURCES = ("directory", "events", "referrals", "funds")  # each answers `statistics`
@@ -87,7 +86,7 @@ def overview(query):
     """Counts per municipio: organisations, services, events, registrations, referrals by
     status and outcome, median days to acceptance, the community fund's requests and money.
     `format=csv` for a spreadsheet, one column per count ("referrals.by_status.sent")."""
-    require_role(COORDINATOR, CITY)
+    require_ability("read_overview")
     rows = compose([query["municipio"]] if query.get("municipio") else None)
     if query["format"] == "csv":
         return csv_file(rows)

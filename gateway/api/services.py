@@ -2,15 +2,13 @@
 from flask import request
 from flask_smorest import Blueprint
 
-from gateway.api.common import BEARER, answer, answers, call, page_schema, require_role
+from gateway.api.common import BEARER, answer, answers, call, page_schema, require_ability
 from gateway.problems import ProblemSchema
-from services.common.context import CITY, COORDINATOR, PARTNER
 from services.directory.contract.catalogue import (ServiceCreateSchema, ServiceQuerySchema,
                                                    ServiceSchema, ServiceUpdateSchema)
 
 blp = Blueprint("services", __name__, url_prefix="/api/v1", description="Services")
 ServicePage = page_schema(ServiceSchema, "ServicePage")
-MANAGERS = (PARTNER, COORDINATOR, CITY)
 
 
 @blp.route("/services")
@@ -32,7 +30,7 @@ def search_services(_query):
 @blp.doc(security=BEARER)
 def create_service(_data):
     """Publish a service of an organisation (its partner, its coordinator, the city)."""
-    require_role(*MANAGERS)
+    require_ability("manage_services")
     return answer("directory", "create_service", request.get_json()), 201
 
 
@@ -54,7 +52,7 @@ def get_service(service_id):
 @blp.doc(security=BEARER)
 def update_service(_data, service_id):
     """Change a service (its organisation's partner, its coordinator, the city)."""
-    require_role(*MANAGERS)
+    require_ability("manage_services")
     return answer("directory", "update_service", service_id, request.get_json())
 
 
@@ -66,6 +64,6 @@ def update_service(_data, service_id):
 @blp.doc(security=BEARER)
 def withdraw_service(service_id):
     """Withdraw a service: it is no longer listed; its record stays."""
-    require_role(*MANAGERS)
+    require_ability("manage_services")
     call("directory", "withdraw_service", service_id)
     return "", 204

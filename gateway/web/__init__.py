@@ -12,6 +12,7 @@ from flask import Blueprint, g, redirect, request, url_for
 from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 
+from gateway import abilities
 from gateway.web import catalogues, charts, i18n, session
 from gateway.web.common import LoginRequired, login_redirect, render
 from gateway.web.forms import field_id
@@ -204,6 +205,7 @@ def page_context():
     return {
         "_": i18n.gettext, "ngettext": i18n.ngettext, "code": i18n.code, "codes": i18n.codes,
         "lang": i18n.lang(), "caller": g.get("caller"), "csrf_token": session.csrf_token,
+        "may": abilities.of(g.caller) if g.get("caller") else frozenset(),
         "csrf_field": session.CSRF_FIELD, "unread_count": _unread_count,
         "switch_language_url": _switch_language_url, "weekday": i18n.weekday,
         "hours": i18n.hours, "day_words": i18n.day_words, "moment_words": i18n.moment_words,

@@ -1,6 +1,7 @@
 """Logging in and out, notifications and how to hear of them."""
 from flask import g, redirect, request, url_for
 
+from gateway import abilities
 from gateway.web import bp, session
 from gateway.web.common import call, render, require_login, safe_next
 from gateway.web.forms import Form
@@ -10,12 +11,14 @@ from services.common.errors import Invalid, MfaRequired, NotAuthenticated
 
 
 def home_of(caller) -> str:
-    """Where a person lands after logging in."""
-    if caller.has_role("partner"):
+    """Where a person lands after logging in: a partner's inbox, a social worker's referrals,
+    the governance tiers' overview."""
+    may = abilities.of(caller)
+    if "choose_box" in may:
         return url_for("web.referrals", box="inbox")
-    if caller.has_role("social_worker"):
+    if "send_referral" in may:
         return url_for("web.referrals")
-    if caller.has_role("coordinator", "city"):
+    if "read_overview" in may:
         return url_for("web.report")
     return url_for("web.home")
 

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from flask import abort, g, redirect, render_template, request, url_for
 
+from gateway import abilities
 from gateway.api.common import call
 from services.common.errors import DomainError, NotFound, Unavailable
 
@@ -27,9 +28,10 @@ def require_login():
     return g.caller
 
 
-def require_role(*roles):
+def require_ability(ability: str):
+    """The logged-in caller, when its roles grant `ability` (gateway/abilities.py); else 403."""
     caller = require_login()
-    if not caller.has_role(*roles):
+    if ability not in abilities.of(caller):
         abort(403)
     return caller
 

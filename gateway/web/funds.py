@@ -10,9 +10,10 @@ from decimal import Decimal
 from babel.numbers import format_currency
 from flask import abort, redirect, request, url_for
 
+from gateway import abilities
 from gateway.web import bp
 from gateway.web.common import (call, organization_name, page_args, pages_of, render,
-                                require_login, require_role)
+                                require_ability, require_login)
 from gateway.web.forms import Form, text_or_none
 from gateway.web.i18n import gettext as _
 from gateway.web.i18n import lang, reasons_said, said
@@ -22,7 +23,6 @@ from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANC
                                      CITY_STAGE, COLLECTIVE, COMMITMENT, MUNICIPAL, PAID, PAYMENT,
                                      REJECTED, STATUSES, SUBMITTED, TOP_UP, WITHDRAWN)
 
-MEMBERS = ("partner", "social_worker", "coordinator", "city")
 QUEUE_SIZE = 10
 BUDGETS_SHOWN = 100
 # the stage whose decision a pending request waits for
@@ -112,10 +112,11 @@ def open_to_requests(budgets) -> list:
 def queues(caller) -> list:
     """What waits for the caller's decision: the coordination decides first, the city after."""
     waiting = []
-    if caller.has_role("coordinator"):
+    may = abilities.of(caller)
+    if "decide_first" in may:
         waiting.append((SUBMITTED, _("Le richieste del municipio che aspettano la tua "
                                      "decisione, le più recenti prima.")))
-    if caller.has_role("city"):
+    if "decide_over_threshold" in may:
         waiting.append((AWAITING_CITY, _("Sopra la soglia del loro fondo e già approvate dal "
                                          "coordinamento: ora decide la cabina di regia.")))
     return [{"status": status, "lead": lead,
@@ -125,7 +126,7 @@ def queues(caller) -> list:
 
 @bp.route("/funds")
 def funds():
-    caller = require_role(*MEMBERS)
+    caller = require_ability("use_funds")
     status = request.args.get("status")
     status = status if status in STATUSES else None
     query = {**page_args(20), **({"status": status} if status else {})}
@@ -163,7 +164,7 @@ def request_form_page(form, budgets, status=200):
 
 @bp.route("/funds/requests/new", methods=["GET", "POST"])
 def fund_request_new():
-    require_role(*MEMBERS)
+    require_ability("use_funds")
     visible = visible_budgets()
     budgets = open_to_requests(visible)
     if visible and not budgets:  # funds the caller sees but may not ask from

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from flask import abort, redirect, request, url_for
 
 from gateway.web import bp
-from gateway.web.common import (all_zones, call, organization, render, require_login,
-                                require_role, try_call)
+from gateway.web.common import (all_zones, call, organization, render, require_ability,
+                                require_login, try_call)
 from gateway.web.forms import Form, nest, number, place_errors, text_or_none
 from gateway.web.i18n import reasons_said, said
 from gateway.web.public import event_context
@@ -16,7 +16,6 @@ from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
-MANAGERS = ("partner", "coordinator", "city")
 SCHEDULE_ROWS = 4
 PHONE_ROWS = 2
 SERVICE_TEXTS = ("name", "description", "cost_note", "eligibility", "email")
@@ -26,7 +25,7 @@ LOCATION_TEXTS = ("name", "address", "postal_code", "zone")
 
 @bp.route("/my/organization")
 def my_organization():
-    caller = require_role(*MANAGERS)
+    caller = require_ability("manage_services")
     organization_id = request.args.get("id") or caller.organization_id
     if not organization_id:
         return redirect(url_for("web.network_members"))
@@ -175,7 +174,7 @@ def event_payload(form) -> dict:
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
-    caller = require_role(*MANAGERS)
+    caller = require_ability("organize")
     context = {"categories": CATEGORIES, "zones": all_zones()}
     if request.method == "GET":
         municipio = caller.municipi[0] if len(caller.municipi) == 1 else ""

@@ -4,17 +4,16 @@ from flask import abort, request
 
 from gateway.api.reports import compose, csv_file
 from gateway.web import bp
-from gateway.web.common import call, render, require_role, try_call
+from gateway.web.common import call, render, require_ability, try_call
 from gateway.web.i18n import code
 from gateway.web.i18n import gettext as _
 from services.referrals.contract import STATUSES
 
-MUNICIPAL = ("social_worker", "coordinator", "city")
 
 
 def _municipio_choice(caller):
     """The municipio asked for (?municipio=), among those the caller covers; else its first."""
-    allowed = list(range(1, 10)) if caller.has_role("city") else list(caller.municipi)
+    allowed = list(range(1, 10)) if caller.tier == "city" else list(caller.municipi)
     try:
         asked = int(request.args.get("municipio", ""))
     except ValueError:
@@ -26,7 +25,7 @@ def _municipio_choice(caller):
 
 @bp.route("/network")
 def network_members():
-    caller = require_role(*MUNICIPAL, "partner")
+    caller = require_ability("see_network")
     municipio, allowed = _municipio_choice(caller)
     if municipio is None:
         abort(403)
@@ -42,7 +41,7 @@ def network_members():
 
 
 def _report_municipi(caller):
-    if caller.has_role("city"):
+    if caller.tier == "city":
         try:
             asked = int(request.args.get("municipio", ""))
         except ValueError:
@@ -53,7 +52,7 @@ def _report_municipi(caller):
 
 @bp.route("/reports")
 def report():
-    caller = require_role("coordinator", "city")
+    caller = require_ability("read_overview")
     municipi = _report_municipi(caller)
     rows = compose(municipi)
     for row in rows:
@@ -90,6 +89,6 @@ def _dig(row, path):
 @bp.route("/reports/overview.csv")
 def report_csv():
     """The same file as GET /api/v1/reports/overview?format=csv, for the logged-in browser."""
-    caller = require_role("coordinator", "city")
+    caller = require_ability("read_overview")
     return csv_file(compose(_report_municipi(caller)))
 

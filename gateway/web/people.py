@@ -26,7 +26,7 @@ def people():
     names = {o["id"]: o["name"] for o in call("directory", "grant_options")["organizations"]}
     return render("people.html", people=found["items"], pages=pages_of(found),
                   invitations=invitations, organizations=names, filters=filters,
-                  form=Form(filters), municipi=list(range(1, 10)) if caller.has_role("city")
+                  form=Form(filters), municipi=list(range(1, 10)) if caller.tier == "city"
                   else list(caller.municipi),
                   roles=[(role, code("role", role)) for role in ROLES])
 

@@ -7,9 +7,10 @@ from datetime import date, datetime, time, timedelta
 from flask import g, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from gateway import abilities
 from gateway.web import bp
 from gateway.web.common import (call, networks, organization, organization_name, page_args,
-                                pages_of, render, require_login, require_role, try_call)
+                                pages_of, render, require_ability, require_login, try_call)
 from gateway.web.forms import Form, number, place_errors, text_or_none
 from gateway.web.i18n import code, reasons_said, said
 from gateway.web.i18n import gettext as _
@@ -19,8 +20,6 @@ from services.common.vocabulary import DIMENSIONS
 from services.referrals.contract import (DECLINE_REASONS, OUTCOMES, STATUSES, URGENCIES,
                                          ReferralCreateSchema)
 
-SENDERS = ("partner", "social_worker")
-READERS = ("partner", "social_worker", "coordinator")
 ALIASES = {"consent": "consent_given", "family.children.*": "children_ages",
            "family": "family.reference", "needs.*": "needs"}
 CONSENT_MONTHS = 12
@@ -28,14 +27,12 @@ CONSENT_MONTHS = 12
 
 @bp.route("/referrals")
 def referrals():
-    caller = require_login()
-    if caller.has_role("city") and not caller.has_role(*READERS):
+    may = abilities.of(require_login())
+    if "read_referrals" not in may:
         return render("referrals.html", referrals=[], city_only=True, box=None, chosen_status=None,
                       pages=None, statuses=STATUSES)
-    partner_only = caller.has_role("partner") and not caller.has_role("social_worker",
-                                                                        "coordinator")
-    box = request.args.get("box") if partner_only else None
-    if partner_only and box not in ("inbox", "outbox"):
+    box = request.args.get("box") if "choose_box" in may else None
+    if "choose_box" in may and box not in ("inbox", "outbox"):
         box = "inbox"
     status = request.args.get("status") or None
     if status not in (*STATUSES, "overdue"):
@@ -145,7 +142,7 @@ def invalid_form(values: MultiDict, invalid: Invalid) -> Form:
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
 def new_referral():
-    require_role(*SENDERS)
+    require_ability("send_referral")
     if request.method == "GET":
         return render("referral_new.html", **form_context(blank_referral_form()))
     values = request.form

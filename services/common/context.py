@@ -20,6 +20,17 @@ ROLES = (PARTNER, PARTNER_ADMIN, SOCIAL_WORKER, COORDINATOR, CITY)
 TIER_OF_ROLE = {CITY: "city", COORDINATOR: "municipal", SOCIAL_WORKER: "municipal",
                 PARTNER: "organization", PARTNER_ADMIN: "organization"}
 TIER_ORDER = ("city", "municipal", "organization", "public")
+GOVERNANCE = (COORDINATOR, CITY)  # the tiers that read a network's overview
+ABILITIES = {"read_overview": GOVERNANCE}
+
+
+def abilities(table: dict, roles) -> set:
+    """What `roles` may do by `table`, a contract's ABILITIES: what a person may do beyond any
+    one record (each record's `actions` say the rest), as the name of the ability -> the roles
+    any of which grants it, or a test of the roles held."""
+    held = set(roles or ())
+    return {name for name, grant in table.items()
+            if (grant(held) if callable(grant) else held & set(grant))}
 
 
 def tier_for(roles) -> str:

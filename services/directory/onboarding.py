@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 
-from services.common.context import CITY, COORDINATOR, Caller
+from services.common.context import CITY, Caller
 from services.common.errors import Forbidden, Invalid
 from services.common.schemas import load
 from services.directory import catalog, onboarding_cells as sheet, organizations
-from services.directory.contract.catalogue import (CATEGORIES, DIMENSIONS, OrganizationCreateSchema,
-                                                   ServiceCreateSchema)
+from services.directory.contract.catalogue import (CATEGORIES, DIMENSIONS, REGISTRARS,
+                                                   OrganizationCreateSchema, ServiceCreateSchema)
 from services.directory.models import Membership, Network, Organization, Service
 from services.directory.text import fold
 
@@ -36,7 +36,7 @@ def import_csv(tx, caller: Caller, text) -> dict:
     `{"organizations_created", "services_created", "unchanged"}` (unchanged: organisations and
     services already in the directory with the same data). Raises `Invalid` with
     `{"line N": [reasons]}` before writing anything when any row is not valid."""
-    caller.require_role(COORDINATOR, CITY)
+    caller.require_role(*REGISTRARS)
     rows, errors = _read(text)
     batch = _Batch(tx.session, caller, errors)
     for line, cells in rows:

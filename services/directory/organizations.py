@@ -5,8 +5,9 @@ municipio's; a partner edits its own organisation. Everyone may read.
 """
 from sqlalchemy import func, or_, select
 
-from services.common.context import CITY, COORDINATOR, Caller
+from services.common.context import CITY, Caller
 from services.common.errors import NotFound
+from services.directory.contract.catalogue import REGISTRARS
 from services.directory.models import Membership, Network, Organization, Service
 from services.directory.networks import networks_by_municipio
 from services.directory.permissions import require_manage
@@ -37,7 +38,7 @@ def search_statement(municipio=None, q=None, level=None):
 
 
 def register(tx, caller: Caller, data: dict) -> Organization:
-    caller.require_role(COORDINATOR, CITY)
+    caller.require_role(*REGISTRARS)
     municipi = sorted(set(data.pop("municipi", None) or _default_municipi(caller)))
     caller.require_municipi(municipi)
     level = data.pop("level", 1)
@@ -60,7 +61,7 @@ def update(tx, caller: Caller, organization_id: str, data: dict) -> Organization
     for field, value in data.items():
         setattr(organization, field, value)
     if municipi is not None or level is not None:
-        caller.require_role(COORDINATOR, CITY)
+        caller.require_role(*REGISTRARS)
         before = {(m.network.municipio, m.level) for m in organization.memberships}
         _set_memberships(tx.session, caller, organization, municipi, level)
         after = {(m.network.municipio, m.level) for m in organization.memberships}

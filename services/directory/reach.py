@@ -11,6 +11,7 @@ from services.common import checks
 from services.common.context import (CITY, COORDINATOR, PARTNER, PARTNER_ADMIN, SOCIAL_WORKER,
                                      Caller)
 from services.common.errors import Forbidden, Invalid, NotFound
+from services.directory.contract.people import PEOPLE_MANAGERS
 from services.directory.models import Membership, Network, Organization, User
 
 GRANTS = {
@@ -23,7 +24,7 @@ MUNICIPAL_ROLES = (COORDINATOR, SOCIAL_WORKER)
 
 
 def require_manager(caller: Caller):
-    caller.require_role(*GRANTS)
+    caller.require_role(*PEOPLE_MANAGERS)
 
 
 def require_second_factor(caller: Caller):

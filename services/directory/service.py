@@ -63,7 +63,7 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, organizations.search_statement(**args), page, per_page,
-                         ORGANIZATION.dump)
+                         self._organization)
 
     @rpc
     def governance_bodies(self, query=None):
@@ -75,9 +75,11 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
     @rpc
     def get_organization(self, organization_id):
         with self.db.transaction() as tx:
-            organization = organizations.get(tx.session, organization_id)
-            return {**ORGANIZATION.dump(organization),
-                    "actions": organization_actions(self.caller, organization)}
+            return self._organization(organizations.get(tx.session, organization_id))
+
+    def _organization(self, organization) -> dict:
+        return {**ORGANIZATION.dump(organization),
+                "actions": organization_actions(self.caller, organization)}
 
     @rpc
     def register_organization(self, data):

@@ -4,6 +4,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from services.common import checks
+from services.common.context import CITY, COORDINATOR, PARTNER
 from services.common.schemas import (AGE, HOUR, ID, MUNICIPIO, Moment, PageArgs, PartialSchema,
                                      Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
@@ -16,6 +17,8 @@ OPEN, CLOSED = "open", "closed"
 ENDS_AFTER_START = checks.reason("ends_before_start", "The end comes after the start.")
 AGES_REVERSED = checks.reason("ages_reversed", "The maximum age is at least the minimum age.")
 PARTY = checks.Range(min=0, max=20)
+ORGANIZERS = (PARTNER, COORDINATOR, CITY)
+ABILITIES = {"organize": ORGANIZERS}  # publish events and drives
 PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 
 

@@ -16,10 +16,8 @@ from services.common import checks
 from services.common.context import CITY, COORDINATOR, PARTNER, Caller
 from services.common.errors import Forbidden, Invalid
 from services.common.schemas import local_time
-from services.events.contract import CANCELLED, DRAFT, OPEN, PUBLIC, PUBLISHED
+from services.events.contract import CANCELLED, DRAFT, OPEN, ORGANIZERS, PUBLIC, PUBLISHED
 from services.events.models import Drive, Event, EventOrganizer
-
-ORGANIZERS = (PARTNER, COORDINATOR, CITY)
 
 
 def organizer_ids(caller: Caller, wanted) -> list:

@@ -22,14 +22,14 @@ from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import local_time
 from services.funds import budgets, ledger, permissions
 from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CITY_STAGE,
-                                     COMMITMENT, MUNICIPAL, PAID, PAYMENT, PENDING, REJECTED,
-                                     SUBMITTED, WITHDRAWN, euros)
+                                     COMMITMENT, DECIDERS, MUNICIPAL, PAID, PAYMENT, PENDING,
+                                     REJECTED, REQUESTERS, SUBMITTED, WITHDRAWN, euros)
 from services.funds.models import Budget, CodeCounter, Decision, FundRequest, LedgerEntry, find
 from services.funds.payloads import request_payload
 
 
 def submit(tx, caller: Caller, data: dict, now: datetime) -> FundRequest:
-    caller.require_role(*permissions.REQUESTERS)
+    caller.require_role(*REQUESTERS)
     budget = budgets.visible(tx.session, caller, data.pop("budget_id"))
     if data["amount"] > budget.available_cents:
         raise Conflict(f"The fund has {euros(budget.available_cents)} € available: this "
@@ -196,7 +196,7 @@ def present(session, caller: Caller, request: FundRequest, payments: bool = True
 def _deciding(session, caller: Caller, request_id: str):
     """The request (locked with its budget) and the stage the caller decides at."""
     request = visible(session, caller, request_id)
-    caller.require_role(*permissions.DECIDERS)
+    caller.require_role(*DECIDERS)
     request, budget = _locked(session, request)
     if request.status == SUBMITTED:
         if not permissions.is_coordination(caller, request.municipio):

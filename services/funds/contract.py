@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from services.common import checks
+from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
 from services.common.schemas import ID, MUNICIPIO, ROME, PageArgs, Timestamp
 from services.common.vocabulary import DIMENSIONS
 
@@ -25,6 +26,11 @@ TOP_UP, COMMITMENT, PAYMENT, CANCELLATION = "top_up", "commitment", "payment", "
 ENTRY_KINDS = (TOP_UP, COMMITMENT, PAYMENT, CANCELLATION)
 # where a budget's money comes from
 SOURCES = ("city", "foundation", "donation", "other")
+REQUESTERS = (PARTNER, SOCIAL_WORKER)
+DECIDERS = (COORDINATOR, CITY)
+ABILITIES = {"use_funds": REQUESTERS + DECIDERS, "request_funds": REQUESTERS,
+             "decide_first": (COORDINATOR,), "decide_over_threshold": (CITY,),
+             "open_budgets": (CITY,), "read_fund_report": DECIDERS}
 DEFAULT_THRESHOLD_CENTS = 500_00
 
 MAX_CENTS = 1_000_000_00  # one million euros: more than any single movement of a network's fund

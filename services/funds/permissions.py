@@ -16,11 +16,9 @@ from sqlalchemy import false, or_, true
 
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER, Caller
 from services.common.errors import Forbidden
-from services.funds.contract import APPROVED, AWAITING_CITY, PENDING, SOURCES, SUBMITTED
+from services.funds.contract import (APPROVED, AWAITING_CITY, PENDING, REQUESTERS, SOURCES,
+                                     SUBMITTED)
 from services.funds.models import Budget, FundRequest
-
-REQUESTERS = (PARTNER, SOCIAL_WORKER)
-DECIDERS = (COORDINATOR, CITY)
 
 
 def may_see_budget(caller: Caller, budget: Budget) -> bool:

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from marshmallow import Schema, fields, validates_schema
 
 from services.common import checks
+from services.common.context import COORDINATOR, PARTNER, SOCIAL_WORKER
 from services.common.schemas import ID, MUNICIPIO, Moment, PageArgs, Timestamp
 from services.common.vocabulary import DIMENSIONS
 
@@ -12,6 +13,17 @@ STATUSES = ("sent", "accepted", "declined", "completed", "withdrawn")
 DECLINE_REASONS = ("no_capacity", "not_eligible", "service_not_provided", "other")
 OUTCOMES = ("enrolled", "service_provided", "family_declined", "could_not_contact")
 CONSENT_METHODS = ("written", "verbal")
+SENDERS = (PARTNER, SOCIAL_WORKER)
+READERS = (PARTNER, SOCIAL_WORKER, COORDINATOR)
+
+
+def _boxes(held: set) -> bool:
+    """A partner's list is its inbox or its outbox; a social worker's or a coordinator's is
+    the municipio's."""
+    return PARTNER in held and not held & {SOCIAL_WORKER, COORDINATOR}
+
+
+ABILITIES = {"read_referrals": READERS, "send_referral": SENDERS, "choose_box": _boxes}
 
 
 class ChildSchema(Schema):

@@ -11,9 +11,10 @@ from functools import cache
 
 from sqlalchemy import Select, bindparam, select
 
-from services.common.context import PARTNER, SOCIAL_WORKER, Caller
+from services.common.context import PARTNER, Caller, abilities
 from services.common.database import next_in_sequence
 from services.common.errors import Conflict, Forbidden, NotFound
+from services.referrals.contract import ABILITIES, SENDERS
 from services.referrals.deadlines import deadline_for
 from services.referrals.models import AuditEntry, CodeCounter, Consent, Family, Note, Referral
 from services.referrals.payloads import event_payload
@@ -29,7 +30,7 @@ def utcnow() -> datetime:
 
 def send(tx, caller: Caller, data: dict, receiver: dict, cipher, now=None) -> Referral:
     """`receiver`: the receiving organisation as the directory knows it (id, municipi)."""
-    caller.require_role(PARTNER, SOCIAL_WORKER)
+    caller.require_role(*SENDERS)
     now = now or utcnow()
     family = _family(tx.session, caller, data["family"], cipher)
     consent = data["consent"]
@@ -113,8 +114,7 @@ def withdraw_consent(tx, caller: Caller, referral_id: str, now=None) -> Referral
 def visible_list(session, caller: Caller, box=None, status=None) -> list:
     """(referral, view, actions) the caller may see, overdue first, then newest."""
     caller.require_authenticated()
-    partner_box = box if caller.has_role(PARTNER) and not caller.has_role(
-        SOCIAL_WORKER, "coordinator") else None
+    partner_box = box if "choose_box" in abilities(ABILITIES, caller.roles) else None
     now = utcnow()
     found = []
     for referral in session.execute(_list_statement(partner_box, status),

@@ -3,11 +3,16 @@ bodies; what comes in (validated) and what goes out."""
 from marshmallow import Schema, fields, validates_schema
 
 from services.common import checks
+from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
 from services.common.schemas import (AGE, MUNICIPIO, Moment, PageArgs, PartialSchema,
                                      Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
 ACTIVE, WITHDRAWN = "active", "withdrawn"  # a service's status
+REGISTRARS = (COORDINATOR, CITY)  # who registers organisations in their networks
+ABILITIES = {"see_network": (PARTNER, SOCIAL_WORKER, COORDINATOR, CITY),
+             "manage_services": (PARTNER, COORDINATOR, CITY),  # each within reach
+             "register_organizations": REGISTRARS}
 LEVEL = checks.OneOf([1, 2], code="level_choice",
                      error="Level must be 1 (first-level network) or 2 (second-level).")
 TAX_CODE = checks.Regexp(r"^([0-9]{11}|[A-Za-z0-9]{16})$",
@@ -37,8 +42,8 @@ class OrganizationSchema(Schema):
     created_at = Timestamp()
     updated_at = Timestamp()
     actions = fields.List(fields.String(), metadata={"description": (
-        "On get_organization, what the caller may do: edit (its details), manage_services "
-        "(add services and change its services)")})
+        "What the caller may do: edit (its details), manage_services (add services and "
+        "change its services)")})
 
 
 class OrganizationCreateSchema(Schema):

@@ -3,7 +3,7 @@ passwords and two-factor."""
 from marshmallow import Schema, fields
 
 from services.common import checks
-from services.common.context import ROLES
+from services.common.context import CITY, COORDINATOR, PARTNER_ADMIN, ROLES
 from services.common.schemas import ID, MUNICIPIO, PageArgs, PartialSchema, Timestamp
 
 ROLE = checks.OneOf(ROLES, code="one_of", error="One of: " + ", ".join(ROLES) + ".")
@@ -13,6 +13,8 @@ USERNAME = checks.Regexp(r"^[a-z0-9][a-z0-9._-]{2,79}$", code="username_form", e
 TOKEN = checks.Length(min=10, max=200)
 PASSWORD_MAX_LENGTH = 200
 SECRET = checks.Length(min=1, max=PASSWORD_MAX_LENGTH)
+PEOPLE_MANAGERS = (CITY, COORDINATOR, PARTNER_ADMIN)  # each within its reach (reach.py)
+ABILITIES = {"manage_people": PEOPLE_MANAGERS}
 
 
 class InvitationCreateSchema(Schema):
