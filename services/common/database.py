@@ -15,7 +15,7 @@ from eventlet.semaphore import Semaphore
 from nameko.amqp.publish import Publisher
 from nameko.extensions import DependencyProvider
 from sqlalchemy import (JSON, Column, DateTime, Index, Integer, MetaData, String, Table,
-                        TypeDecorator, create_engine, event, select, update)
+                        TypeDecorator, create_engine, event, func, select, update)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -188,6 +188,11 @@ class Store:
         return self.scalar(select(self.processed.c.event_id).where(
             self.processed.c.event_id == event_id,
             self.processed.c.handler == handler)) is not None
+
+    def backlog(self) -> int:
+        """How many events are written and not yet published (all of them, not a batch)."""
+        return self.scalar(select(func.count()).select_from(self.outbox).where(
+            self.outbox.c.published_at.is_(None)))
 
     def pending_events(self, older_than: timedelta = timedelta(0), limit: int = 500) -> list:
         with self.serial, self.sessions() as session:

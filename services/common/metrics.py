@@ -55,7 +55,7 @@ class ServiceMetrics(DependencyProvider):
 
     def _outbox_backlog(self) -> float:
         database = next((d for d in self.container.dependencies if isinstance(d, Database)), None)
-        return len(database.store.pending_events()) if database and database.store else 0
+        return database.store.backlog() if database and database.store else 0
 
     def _dead_letters(self) -> float:
         config = self.container.config

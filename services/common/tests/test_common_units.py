@@ -175,6 +175,15 @@ def test_a_database_lost_mid_transaction_is_a_503_and_writes_nothing(store):
             raise OperationalError("SELECT 1", {}, ValueError("syntax"))
 
 
+def test_the_backlog_counts_every_unpublished_event_not_a_batch(store):
+    with store.transaction() as tx:
+        for number in range(600):
+            tx.emit("organization_updated", {"organization_id": f"o{number}"})
+    assert store.backlog() == 600 and len(store.pending_events()) == 500
+    store.mark_published([event["event_id"] for event in store.pending_events()])
+    assert store.backlog() == 100
+
+
 def test_the_sweeper_only_takes_rows_old_enough(store):
     with store.transaction() as tx:
         tx.emit("organization_updated", {"organization_id": "o1"})
