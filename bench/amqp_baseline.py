@@ -11,7 +11,7 @@ import uuid
 from kombu import Connection, Consumer, Producer, Queue
 
 from bench.measure import summary, table, timings_ms
-from bench.preflight import rpc_config, settings_or_exit, wait_for_services
+from bench.preflight import bench_settings, rpc_config, wait_for_services
 from deploy.local import Platform
 from services.common.rpc import SignedClusterRpcProxy
 
@@ -66,9 +66,14 @@ def main(argv=None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=500)
     args = parser.parse_args(argv)
-    settings = settings_or_exit()
+    with bench_settings("qubi-bench-amqp-baseline") as settings:
+        return measure(args, settings)
+
+
+def measure(args, settings) -> str:
     raw = raw_round_trips(settings.amqp_uri, args.repeat)
-    platform = Platform({"QUBI_VAR_DIR": tempfile.mkdtemp(prefix="qubi-amqp-bench-")})
+    platform = Platform({"AMQP_URI": settings.amqp_uri,
+                         "QUBI_VAR_DIR": tempfile.mkdtemp(prefix="qubi-amqp-bench-")})
     platform.admin("migrate")
     platform.start_service("directory")
     try:

@@ -27,7 +27,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, select, text
 
-from bench.preflight import settings_or_exit
+from bench.preflight import bench_settings
 from deploy.local import Platform
 from services.common.config import SERVICE_NAMES
 from services.common.database import Store
@@ -146,12 +146,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=40)
     args = parser.parse_args(argv)
-    settings_or_exit()
+    # a vhost of its own: beside a running `make run`, neither platform answers the other's RPCs
+    with bench_settings("qubi-chaos") as settings:
+        return run(args.seconds, settings.amqp_uri)
+
+
+def run(seconds: float, amqp_uri: str) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="qubi-chaos-"))
     # fresh databases: on the PostgreSQL server of TEST_DATABASE_URL when it is set, else SQLite
     urls = make_databases(f"qubi_chaos_{uuid.uuid4().hex[:6]}", workdir)
     platform = Platform({**{f"{n.upper()}_DATABASE_URL": u for n, u in urls.items()},
-                         "QUBI_VAR_DIR": str(workdir), "OUTBOX_SWEEP_SECONDS": "1",
+                         "AMQP_URI": amqp_uri, "QUBI_VAR_DIR": str(workdir),
+                         "OUTBOX_SWEEP_SECONDS": "1",
                          "RPC_TIMEOUT": "3", "QUIET_HOURS": "", "SMTP_URL": "smtp://127.0.0.1:1",
                          "WRITE_RATE_PER_MINUTE": "100000", "LOGIN_RATE_PER_MINUTE": "100000"},
                         port=free_port(), log_dir=workdir / "logs")
@@ -165,7 +171,7 @@ def main(argv=None) -> int:
         load = Load(platform.url)
         worker = threading.Thread(target=load.run, daemon=True)
         worker.start()
-        step = args.seconds / (3 + len(SERVICE_NAMES))
+        step = seconds / (3 + len(SERVICE_NAMES))
         time.sleep(step)
         print("fault: RabbitMQ killed with SIGKILL, then restarted")
         kill_rabbitmq()

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 
 from bench.measure import interleaved_timings_ms, summary, table, timings_ms
-from bench.preflight import rpc_config, settings_or_exit, wait_for_services
+from bench.preflight import bench_settings, rpc_config, wait_for_services
 from deploy.local import Platform
 from services.common.database import Store
 from services.common.migrations import upgrade
@@ -116,7 +116,11 @@ def main(argv=None) -> str:
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=1000)
     args = parser.parse_args(argv)
-    settings = settings_or_exit()
+    with bench_settings("qubi-bench-directory-search") as settings:
+        return measure(args, settings)
+
+
+def measure(args, settings) -> str:
 
     workdir = Path(tempfile.mkdtemp(prefix="qubi-bench-"))
     url = os.environ.get("BENCH_DIRECTORY_DATABASE_URL", f"sqlite:///{workdir}/directory.sqlite3")
@@ -137,7 +141,8 @@ def main(argv=None) -> str:
     inside = summary("search inside the directory (10,000 services)",
                      timings_ms(search_in_service, args.repeat))
 
-    platform = Platform({"DIRECTORY_DATABASE_URL": url, "QUBI_VAR_DIR": str(workdir),
+    platform = Platform({"AMQP_URI": settings.amqp_uri,
+                         "DIRECTORY_DATABASE_URL": url, "QUBI_VAR_DIR": str(workdir),
                          "GUNICORN_WORKERS": "1"}, port=free_port())
     platform.start_service("directory")
     platform.start_gateway()

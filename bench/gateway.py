@@ -15,7 +15,7 @@ from pathlib import Path
 import requests
 
 from bench.measure import summary, timings_ms
-from bench.preflight import rpc_config, settings_or_exit
+from bench.preflight import bench_settings, rpc_config
 from deploy.local import Platform
 from services.common.rpc import SignedClusterRpcProxy
 from tests.platform import free_port
@@ -52,11 +52,16 @@ def main(argv=None) -> str:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=10)
     args = parser.parse_args(argv)
-    settings = settings_or_exit()
+    with bench_settings("qubi-bench-gateway") as settings:
+        return measure(args, settings)
+
+
+def measure(args, settings) -> str:
     if shutil.which("wrk") is None:
         sys.exit("bench.gateway needs wrk: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="qubi-gateway-bench-"))
-    platform = Platform({"QUBI_VAR_DIR": str(workdir), "GUNICORN_WORKERS": "2",
+    platform = Platform({"AMQP_URI": settings.amqp_uri,
+                         "QUBI_VAR_DIR": str(workdir), "GUNICORN_WORKERS": "2",
                          "GUNICORN_THREADS": "8", "LOGIN_RATE_PER_MINUTE": "100000",
                          "WRITE_RATE_PER_MINUTE": "100000"}, port=free_port())
     platform.prepare()

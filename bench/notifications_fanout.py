@@ -14,7 +14,7 @@ from kombu import Connection
 from sqlalchemy import func, select
 
 from bench.measure import summary, table, timings_ms
-from bench.preflight import rpc_config, settings_or_exit, wait_for_services
+from bench.preflight import bench_settings, rpc_config, wait_for_services
 from deploy.local import Platform
 from services.common.database import Store
 from services.common.events import envelope, events_exchange
@@ -46,13 +46,18 @@ def main(argv=None) -> str:
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
-    settings = settings_or_exit()
+    with bench_settings("qubi-bench-notifications-fanout") as settings:
+        return measure(args, settings)
+
+
+def measure(args, settings) -> str:
     workdir = Path(tempfile.mkdtemp(prefix="qubi-fanout-"))
     urls = {name: f"sqlite:///{workdir}/{name}.sqlite3" for name in ("directory", "notifications")}
     for name, url in urls.items():
         upgrade(name, url)
     organization_id = add_members(urls["directory"], args.people)
-    platform = Platform({"DIRECTORY_DATABASE_URL": urls["directory"],
+    platform = Platform({"AMQP_URI": settings.amqp_uri,
+                         "DIRECTORY_DATABASE_URL": urls["directory"],
                          "NOTIFICATIONS_DATABASE_URL": urls["notifications"],
                          "QUBI_VAR_DIR": str(workdir)})
     platform.admin("declare")

@@ -2,6 +2,7 @@
 
 The benches run the platform on this machine as `make run` does: in development, unless
 QUBI_ENV says otherwise."""
+import dataclasses
 import os
 import sys
 import time
@@ -34,6 +35,14 @@ def wait_for_services(cluster, *names: str, attempts: int = 150):
             return
         except Exception:
             time.sleep(0.2)
+
+
+@contextmanager
+def bench_settings(name: str):
+    """The settings of a bench, on a vhost of its own (`own_vhost`)."""
+    settings = settings_or_exit()
+    with own_vhost(settings, name) as amqp_uri:
+        yield dataclasses.replace(settings, amqp_uri=amqp_uri)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bench.measure import summary, table, timings_ms
-from bench.preflight import rpc_config, settings_or_exit
+from bench.preflight import bench_settings, rpc_config
 from deploy.local import Platform
 from services.common.database import Store
 from services.common.rpc import SignedClusterRpcProxy
@@ -23,9 +23,14 @@ def main(argv=None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--referrals", type=int, default=100)
     args = parser.parse_args(argv)
-    settings = settings_or_exit()
+    with bench_settings("qubi-bench-referral-notification") as settings:
+        return measure(args, settings)
+
+
+def measure(args, settings) -> str:
     workdir = Path(tempfile.mkdtemp(prefix="qubi-referral-bench-"))
-    platform = Platform({"QUBI_VAR_DIR": str(workdir), "QUIET_HOURS": "",
+    platform = Platform({"AMQP_URI": settings.amqp_uri,
+                         "QUBI_VAR_DIR": str(workdir), "QUIET_HOURS": "",
                          "SMTP_URL": "smtp://127.0.0.1:1", "WRITE_RATE_PER_MINUTE": "100000"},
                         port=free_port())
     platform.prepare()
