@@ -438,6 +438,7 @@ RECEIVED_REFERRAL = {  # sent to the organisation of the partner logged in, wait
     "overdue": False, "accepted_at": None, "declined_at": None, "decline_reason": None,
     "completed_at": None, "outcome": None, "withdrawn_at": None, "view": "before_acceptance",
     "needs": ["educational"], "summary": "Serve uno spazio 0-6.", "notes": [],
+    "notes_withheld": "not_accepted",
     "family": {"municipio": 8, "zone": "Gallaratese", "children": [{"age": 3}]}}
 
 
@@ -581,6 +582,14 @@ def test_a_referral_page_draws_the_forms_of_the_actions_the_service_gives_and_no
         assert drawn == set(actions) - {"audit"}, actions
         audited = [c for c in web.services.calls if c[1] == "audit_trail"]
         assert bool(audited) == ("audit" in actions) == ("Registro degli accessi" in text)
+
+
+def test_a_referral_page_says_why_the_receiver_reads_no_notes_yet(web):
+    log_in_as_partner(web)
+    notes = web.get("/referrals/r-1", base_url="https://localhost").get_data(as_text=True)
+    notes = notes[notes.index('id="notes"'):]
+    assert ("Le note, che possono nominare la famiglia, saranno visibili dopo che avrai "
+            "accettato l&#39;invio.") in notes and "Nessuna nota." not in notes
 
 
 def test_a_service_page_offers_editing_when_the_directory_says_so(web):

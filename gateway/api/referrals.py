@@ -68,7 +68,8 @@ def accept_referral(referral_id):
 @problems(blp, 401, 403, 404, 409, 422)
 @blp.doc(security=BEARER)
 def decline_referral(_data, referral_id):
-    """The receiver cannot take the family: sent -> declined, with a reason."""
+    """The receiver cannot take the family: sent -> declined, with a reason, and an optional
+    `note` for the sender, which joins the referral's notes."""
     require_login()
     return answer("referrals", "decline_referral", referral_id, request.get_json())
 

@@ -53,6 +53,17 @@ CODES = {
                 "service_provided": ("Servizio erogato", "Service provided"),
                 "family_declined": ("La famiglia ha rinunciato", "The family declined"),
                 "could_not_contact": ("Famiglia non raggiungibile", "Could not contact")},
+    "notes_withheld": {
+        "not_accepted": ("Le note, che possono nominare la famiglia, saranno visibili dopo che "
+                         "avrai accettato l'invio.",
+                         "The notes, which may name the family, will show once you accept the "
+                         "referral."),
+        "consent_not_valid": ("Il consenso del genitore è revocato o scaduto: le note non sono "
+                              "più visibili.",
+                              "The guardian's consent was withdrawn or has expired: the notes "
+                              "no longer show."),
+        "two_factor_required": ("Accedi con la verifica in due passaggi per leggere le note.",
+                                "Sign in with two-factor verification to read the notes.")},
     "consent_method": {"written": ("Scritto", "Written"), "verbal": ("Verbale", "Verbal")},
     "event_status": {"draft": ("Bozza", "Draft"), "published": ("Pubblicato", "Published"),
                      "cancelled": ("Annullato", "Cancelled")},
@@ -77,6 +88,7 @@ CODES = {
               "accepted": ("Accettato", "Accepted"), "declined": ("Declinato", "Declined"),
               "completed": ("Concluso", "Completed"), "withdrawn": ("Ritirato", "Withdrawn"),
               "note_added": ("Nota aggiunta", "Note added"),
+              "read_notes": ("Lettura delle note", "Read the notes"),
               "consent_withdrawn": ("Consenso revocato", "Consent withdrawn"),
               "personal_data_erased": ("Dati personali cancellati (conservazione scaduta)",
                                        "Personal data erased (retention over)")},

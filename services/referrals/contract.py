@@ -92,7 +92,8 @@ class ReferralCreateSchema(Schema):
 
 class DeclineSchema(Schema):
     reason = fields.String(required=True, validate=checks.OneOf(DECLINE_REASONS))
-    note = fields.String(validate=checks.Length(max=1000))
+    note = fields.String(validate=checks.Length(max=1000), metadata={
+        "description": "For the sender: joins the referral's notes"})
 
 
 class CompleteSchema(Schema):
@@ -163,7 +164,13 @@ class ReferralSchema(Schema):
     summary = fields.String(allow_none=True)
     family = fields.Nested(FamilyOutSchema)
     consent = fields.Nested(ConsentOutSchema)
-    notes = fields.List(fields.Nested(NoteSchema))
+    notes = fields.List(fields.Nested(NoteSchema), metadata={"description": (
+        "The hand-over's thread, only where the family's personal data is shown (the notes "
+        "may name the family); every read of them is audited")})
+    notes_withheld = fields.String(allow_none=True, metadata={"description": (
+        "Why `notes` is empty although notes may exist: not_in_lists, two_factor_required, "
+        "not_accepted (the receiver before accepting), consent_not_valid (withdrawn or "
+        "expired); null when the notes are shown")})
     sent_at = Timestamp()
     deadline_at = Timestamp()
     overdue = fields.Boolean()

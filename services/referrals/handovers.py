@@ -72,14 +72,28 @@ def move(tx, caller: Caller, referral_id: str, status: str, now=None, **details)
     return referral
 
 
+def decline(tx, caller: Caller, referral_id: str, reason: str, note: str | None,
+            cipher) -> Referral:
+    """The receiver cannot take the family on. Its note for the sender joins the thread, sealed
+    as every note is: it may name the family."""
+    referral = move(tx, caller, referral_id, "declined", decline_reason=reason)
+    if note and note.strip():
+        add_note(tx, caller, referral_id, note.strip(), cipher)
+    return referral
+
+
 def read(tx, caller: Caller, referral_id: str, cipher, now=None) -> dict:
-    """The referral as the caller may see it; a read of personal data goes in the audit."""
+    """The referral as the caller may see it; a read of personal data or notes goes in the
+    audit."""
     now = now or utcnow()
     referral, relation_ = _visible(tx.session, caller, referral_id)
     view = view_for(caller, relation_, referral, now)
     shown = present(referral, view, cipher, now, actions=actions(relation_, referral, now))
-    if shows_personal_data(view, True) and referral.family.personal is not None:
-        _audit(tx.session, referral, caller, relation_, "read_personal_data")
+    if shows_personal_data(view, True):
+        if referral.family.personal is not None:
+            _audit(tx.session, referral, caller, relation_, "read_personal_data")
+        if any(note.body is not None for note in referral.notes):
+            _audit(tx.session, referral, caller, relation_, "read_notes")
     return shown
 
 

@@ -62,7 +62,10 @@ class ReferralsService(ReportingService):
     @rpc
     def decline_referral(self, referral_id, data):
         data = load(DeclineSchema, data)
-        return self._move(referral_id, "declined", decline_reason=data["reason"])
+        with self.db.transaction() as tx:
+            handovers.decline(tx, self.caller, referral_id, data["reason"], data.get("note"),
+                              self.cipher)
+            return REFERRAL.dump(handovers.read(tx, self.caller, referral_id, self.cipher))
 
     @rpc
     def complete_referral(self, referral_id, data):

@@ -10,7 +10,8 @@
 
 Personal data, notes included, needs a login that passed the second factor the person's role
 asks for (`Caller.mfa`); without it the view is `two_factor_required`: what the receiver sees
-before accepting, without notes.
+before accepting. The notes may name the family, so they are shown only in the full view, and
+`notes_withheld` says why they are not.
 """
 from datetime import datetime
 
@@ -21,6 +22,9 @@ from services.referrals.models import Referral
 SENDER, SOCIAL, RECEIVER, COORDINATION = "sender", "social_worker", "receiver", "coordinator"
 FULL, BEFORE_ACCEPTANCE, METADATA = "full", "before_acceptance", "metadata"
 TWO_FACTOR_REQUIRED = "two_factor_required"
+NOTES_NOT_IN_LISTS, NOTES_NOT_ACCEPTED, NOTES_CONSENT_NOT_VALID = (
+    "not_in_lists", "not_accepted", "consent_not_valid")
+ACCEPTED = ("accepted", "completed")
 PERSONAL_FIELDS = ("guardian_name", "phone", "email", "contact", "address", "notes")
 
 
@@ -54,7 +58,7 @@ def view_for(caller: Caller, relation_: str, referral: Referral, now: datetime) 
         return TWO_FACTOR_REQUIRED
     if relation_ in (SENDER, SOCIAL):
         return FULL
-    accepted = referral.status in ("accepted", "completed")
+    accepted = referral.status in ACCEPTED
     return FULL if accepted and consent_valid(referral, now) else BEFORE_ACCEPTANCE
 
 
@@ -83,7 +87,8 @@ def present(referral: Referral, view: str, cipher, now: datetime, personal: bool
     shown["notes"] = [{"id": n.id, "author_user_id": n.author_user_id,
                        "author_role": n.author_role, "body": cipher.open(n.body) or "",
                        "created_at": n.created_at} for n in referral.notes
-                      ] if personal and view != TWO_FACTOR_REQUIRED else []
+                      ] if shows_personal_data(view, personal) else []
+    shown["notes_withheld"] = notes_withheld(referral, view, personal, now)
     if view in (BEFORE_ACCEPTANCE, TWO_FACTOR_REQUIRED):
         return shown
     shown["family"]["reference"] = family.reference
@@ -101,6 +106,19 @@ def present(referral: Referral, view: str, cipher, now: datetime, personal: bool
 
 def shows_personal_data(view: str, personal: bool) -> bool:
     return personal and view == FULL
+
+
+def notes_withheld(referral: Referral, view: str, personal: bool, now: datetime) -> str | None:
+    """Why the notes, which may name the family, are not shown; None when they are."""
+    if shows_personal_data(view, personal):
+        return None
+    if not personal:
+        return NOTES_NOT_IN_LISTS
+    if view == TWO_FACTOR_REQUIRED:
+        return TWO_FACTOR_REQUIRED
+    if referral.status in ACCEPTED and not consent_valid(referral, now):
+        return NOTES_CONSENT_NOT_VALID
+    return NOTES_NOT_ACCEPTED
 
 
 def _aware(moment):
