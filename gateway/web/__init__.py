@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from gateway import abilities
 from gateway.web import catalogues, charts, i18n, session
-from gateway.web.common import LoginRequired, login_redirect, render
+from gateway.web.common import LoginRequired, login_redirect, render, safe_next
 from gateway.web.forms import field_id
 from services.common.errors import DomainError, NotAuthenticated
 
@@ -122,7 +122,7 @@ def _switch_language_url(target: str) -> str:
     if request.method != "GET":
         referrer = urlsplit(request.referrer or "")
         same_site = referrer.netloc == request.host
-        path = referrer.path if same_site and referrer.path else url_for("web.home")
+        path = safe_next(referrer.path, url_for("web.home")) if same_site else url_for("web.home")
         args = dict(parse_qsl(referrer.query)) if same_site else {}
     args.pop("lang", None)
     args.pop("done", None)

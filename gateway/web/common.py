@@ -1,6 +1,6 @@
 """What every page module uses: the RPC call with the web caller's context (the API's own
 `call`), access checks that send people to the login form, and small lookups."""
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import abort, g, redirect, render_template, request, url_for
 
@@ -43,8 +43,14 @@ def login_redirect():
 
 
 def safe_next(target, default="/"):
-    """Only a path of this site: never another host (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only a path of this site: never another host (no open redirect). Every redirect target
+    taken from input goes through here. Browsers drop tabs and newlines from a Location and
+    read a backslash as a slash (`/<tab>/evil.example` goes to //evil.example), so a target with
+    any control character, space or backslash is refused rather than cleaned."""
+    if not target or any(ch.isspace() or not ch.isprintable() or ch == "\\" for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
 

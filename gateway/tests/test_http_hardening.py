@@ -1,0 +1,86 @@
+"""The gateway's HTTP answers as an attacker or a careless client would meet them: redirects
+that stay on the site, bodies too deep or too big, headers that keep answers out of caches and
+frames, links from the public URL, the metrics behind their token, login limits per person."""
+import io
+import time
+from urllib.parse import quote, urlsplit
+
+import pytest
+from cryptography.fernet import Fernet
+
+from gateway.auth import issue_token
+from gateway.tests.support import COORDINATOR, SECRET, bearer, make_app
+from services.common import serialization
+
+DEEP = "[" * 2000 + "]" * 2000
+
+
+class Services:
+    """Answers the few RPCs these pages make, as the services would."""
+
+    def __init__(self):
+        self.on_call = None
+
+    def call(self, service, method, *args, context_data=None, as_json=False, **kwargs):
+        result = {"items": [], "page": 1, "per_page": 30, "total": 0}
+        if method == "authenticate":
+            result = {**COORDINATOR, "username": args[0]["username"], "refresh_token": "r",
+                      "refresh_expires_in": 600, "access_expires_in": 300}
+        return serialization.dumps(result) if as_json else result
+
+
+@pytest.fixture
+def client():
+    return make_app(rpc=Services()).test_client()
+
+
+def logged_in(client):
+    client.set_cookie("qubi_access", issue_token(COORDINATOR, SECRET, 60)["access_token"])
+    return client
+
+
+def as_a_browser_reads(location: str) -> str:
+    """A Location as browsers resolve it: tabs and newlines dropped, backslashes as slashes."""
+    return "".join(ch for ch in location if ch not in "\t\n\r").replace("\\", "/").strip()
+
+
+@pytest.mark.parametrize("given", [
+    "/%09/evil.example/", "/%0A/evil.example/", "%09//evil.example/", "/%5C/evil.example/",
+    "//evil.example/", "https://evil.example/", "/%0D%0ASet-Cookie:%20a=b", "%20//evil.example",
+    "/\u3000/evil.example/", "javascript:alert(1)"])
+def test_after_login_the_next_page_is_always_on_this_site(client, given):
+    answer = logged_in(client).get(f"/login?next={given}")
+    assert answer.status_code == 302
+    target = as_a_browser_reads(answer.headers["Location"])
+    parts = urlsplit(target)
+    assert not parts.scheme and not parts.netloc, target
+    assert target.startswith("/") and not target.startswith("//"), target
+
+
+def test_after_login_a_page_of_this_site_is_kept(client):
+    answer = logged_in(client).get("/login?next=" + quote("/referrals?box=inbox"))
+    assert answer.headers["Location"] == "/referrals?box=inbox"
+
+
+class Endless(io.RawIOBase):
+    """A body of `size` bytes that counts what the server reads of it."""
+
+    def __init__(self, size):
+        self.size, self.read_so_far = size, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        count = min(len(buffer), self.size - self.read_so_far)
+        buffer[:count] = b"a" * count
+        self.read_so_far += count
+        return count
+
+
+def post_body(client, path, size, content_type, **headers):
+    body = Endless(size)
+    started = time.perf_counter()
+    answer = client.post(path, input_stream=body, content_type=content_type,
+                         headers={"Content-Length": str(size), **headers})
+    return answer, body.read_so_far, time.perf_counter() - started
