@@ -1,6 +1,5 @@
 """The overview report: what the networks do, as counts (small ones shown as "<5"), per
 municipio side by side. Composed from each service's statistics; no personal data."""
-import csv
 import io
 from datetime import datetime, timezone
 
@@ -9,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from gateway.api.common import BEARER, answers, call, problems, require_ability
-from services.common import checks
+from services.common import checks, csv_cells
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports")
 SOURCES = ("directory", "events", "referrals", "funds")  # each answers `statistics`
@@ -97,9 +96,9 @@ def csv_file(rows) -> Response:
     flat = [_flatten(row) for row in rows]
     columns = list(dict.fromkeys(key for row in flat for key in row))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(flat)
+    writer = csv_cells.Writer(out)
+    writer.writerow(columns)
+    writer.writerows([row.get(column, "") for column in columns] for row in flat)
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=rete-qubi-panoramica.csv"})
 

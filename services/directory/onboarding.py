@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 
+from services.common import csv_cells
 from services.common.context import CITY, Caller
 from services.common.errors import Forbidden, Invalid
 from services.common.schemas import load
@@ -66,7 +67,7 @@ def export_csv(session, municipio=None, delimiter=",") -> str:
     )).scalars():
         services.setdefault(service.organization_id, []).append(service)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer = csv_cells.Writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(sheet.COLUMNS)
     for organization in sorted(found, key=lambda o: (fold(o.name), o.name, o.tax_code or "", o.id)):
         organization_cells = sheet.organization_cells(sheet.organization_record(organization))

@@ -5,7 +5,6 @@ carries a cancel token (only its hash is kept), with which the registrant cancel
 account; organisers cancel too. A cancelled confirmed registration frees its places for the
 waiting list. Organisers list and export the registrations and mark who came.
 """
-import csv
 import hashlib
 import hmac
 import io
@@ -14,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from services.common import csv_cells
 from services.common.context import Caller
 from services.common.errors import Conflict, NotFound
 from services.common.schemas import local_time
@@ -90,7 +90,7 @@ def search_statement(session, caller: Caller, event_id: str, status: str | None 
 def export_csv(session, caller: Caller, event_id: str) -> str:
     """Every registration in order of arrival, for a spreadsheet (Italian headings)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_cells.Writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for registration in session.execute(search_statement(session, caller, event_id)).scalars():
         writer.writerow([

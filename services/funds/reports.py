@@ -7,12 +7,12 @@ sums, never one by one. Everything is added up from the ledger's entries.
     by_month: what was approved (commitments net of cancellations) and spent each month,
               a payment counting for the month it was paid in
 """
-import csv
 import io
 from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
+from services.common import csv_cells
 from services.common.privacy import report_scope, shown, shown_counts
 from services.common.vocabulary import DIMENSIONS
 from services.funds.contract import (CANCELLATION, CHILD, COMMITMENT, PAYMENT, SOURCES, STATUSES,
@@ -82,7 +82,7 @@ def export_csv(found: dict) -> str:
     """The report for a spreadsheet: one line per figure, Italian headings, euros with a
     decimal point."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_cells.Writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for network in found["networks"]:
         def row(section, item, funded="", committed="", spent="", available="", approved="",
