@@ -11,7 +11,7 @@ from nameko.exceptions import RemoteError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import api_docs, auth, metrics
-from gateway.json_provider import OrjsonProvider
+from gateway.json_provider import GatewayRequest, OrjsonProvider
 from gateway.limits import WRITES, Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
 from gateway.problems import field_codes, problem, webargs_errors
@@ -54,6 +54,7 @@ def create_app(settings=None, rpc=None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.json = OrjsonProvider(app)
+    app.request_class = GatewayRequest
     app.config.update(
         API_TITLE="Rete QuBì", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",

@@ -4,9 +4,9 @@ An access token lives TOKEN_TTL_SECONDS (15 minutes by default); its refresh tok
 by the directory, gets the next pair and is used up doing so. Logout ends the session: its
 refresh tokens at once, its access tokens on every gateway within about a second."""
 from flask import current_app, g, request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from gateway.api import Blueprint
 from gateway.api.common import BEARER, answer, answers, call, problems, require_login
 from gateway.auth import issue_token
 from services.common import checks

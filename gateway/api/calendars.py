@@ -1,8 +1,8 @@
 """Calendars (RFC 5545) of the published public events, for phones and calendar programs to
 subscribe to."""
 from flask import Response
-from flask_smorest import Blueprint
 
+from gateway.api import Blueprint
 from gateway.api.common import call
 from gateway.problems import ProblemSchema
 

@@ -1,8 +1,8 @@
 """Donation drives such as "Zaino sospeso": what is needed, where to bring it, and how far
 the neighbourhood has got."""
 from flask import request
-from flask_smorest import Blueprint
 
+from gateway.api import Blueprint
 from gateway.api.common import BEARER, answer, answers, page_schema, require_ability, require_login
 from gateway.problems import ProblemSchema
 from services.events.contract import (DeliveryCreateSchema, DeliverySchema, DriveCreateSchema,

@@ -1,7 +1,7 @@
 """Events of the networks, and registrations to them."""
 from flask import Response, request
-from flask_smorest import Blueprint
 
+from gateway.api import Blueprint
 from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_ability,
                                 require_login)
 from gateway.problems import ProblemSchema

@@ -3,9 +3,9 @@ and the reports. The funds service holds every rule; amounts are euros as string
 Endpoints on one budget, request or entry only ask for a login here: the service answers 404
 for what the caller may not see and 403 for what it sees but may not do."""
 from flask import Response, request
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from gateway.api import Blueprint
 from gateway.api.common import (BEARER, answer, answers, call, page_schema, problems,
                                 require_ability, require_login)
 from services.funds.contract import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,

@@ -1,8 +1,8 @@
 """The programme's governance bodies."""
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from gateway.api import Blueprint
 from gateway.api.common import answer, answers
 from services.directory.contract.catalogue import GovernanceBodySchema, GovernanceQuerySchema
 

@@ -1,7 +1,7 @@
 """Liveness, readiness and metrics."""
 from flask import Response, current_app
-from flask_smorest import Blueprint
 
+from gateway.api import Blueprint
 from gateway.api.common import answers, call
 from gateway.metrics import exposition
 from services.common.broker import broker_reachable

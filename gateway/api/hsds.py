@@ -1,7 +1,7 @@
 """The directory as an HSDS 3.0 API (Open Referral), for systems that speak it."""
 from flask import request
-from flask_smorest import Blueprint
 
+from gateway.api import Blueprint
 from gateway.api.common import answer, answers
 from gateway.problems import ProblemSchema
 from services.directory.contract.catalogue import HsdsQuerySchema

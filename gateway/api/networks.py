@@ -1,6 +1,6 @@
 """The 9 municipal networks."""
-from flask_smorest import Blueprint
 
+from gateway.api import Blueprint
 from gateway.api.common import answer, answers, page_schema
 from services.directory.contract.catalogue import NetworkSchema
 

@@ -1,8 +1,8 @@
 """The caller's in-app inbox."""
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from gateway.api import Blueprint
 from gateway.api.common import BEARER, answer, answers, page_schema, problems, require_login
 from gateway.problems import ProblemSchema
 from services.notifications.contract import (InboxQuerySchema, NotificationSchema,

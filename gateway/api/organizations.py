@@ -1,8 +1,8 @@
 """Organisations of the networks (ETS)."""
 from flask import Response, request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from gateway.api import Blueprint
 from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_ability,
                                 require_login)
 from gateway.problems import ProblemSchema

@@ -1,9 +1,9 @@
 """People: invitations by tier, accounts within reach and their history. The directory decides
 who reaches whom and what may be granted (services/directory/reach.py)."""
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from gateway.api import Blueprint
 from gateway.api.common import BEARER, answer, answers, page_schema, problems, require_login
 from services.common.schemas import PageArgs
 from services.directory.contract.people import (AccountQuerySchema, AccountSchema,

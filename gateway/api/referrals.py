@@ -1,8 +1,8 @@
 """Referrals: families handed over between organisations, followed to an outcome."""
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from gateway.api import Blueprint
 from gateway.api.common import (BEARER, answer, answers, page_schema, problems, require_ability,
                                 require_login)
 from services.referrals.contract import (AuditEntrySchema, CompleteSchema, DeclineSchema,

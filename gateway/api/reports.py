@@ -4,9 +4,9 @@ import io
 from datetime import datetime, timezone
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from gateway.api import Blueprint
 from gateway.api.common import BEARER, answers, call, problems, require_ability
 from services.common import checks, csv_cells
 

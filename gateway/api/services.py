@@ -1,7 +1,7 @@
 """Services of the networks' organisations (help desks, workshops, spaces...)."""
 from flask import request
-from flask_smorest import Blueprint
 
+from gateway.api import Blueprint
 from gateway.api.common import BEARER, answer, answers, call, page_schema, require_ability
 from gateway.problems import ProblemSchema
 from services.directory.contract.catalogue import (ServiceCreateSchema, ServiceQuerySchema,

@@ -62,6 +62,23 @@ def test_after_login_a_page_of_this_site_is_kept(client):
     assert answer.headers["Location"] == "/referrals?box=inbox"
 
 
+@pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/organizations",
+                                  "/api/v1/events/e-1/registrations"])
+def test_a_body_nested_too_deep_is_a_400_problem_without_a_traceback(client, path, caplog):
+    answer = client.post(path, data=DEEP, content_type="application/json",
+                         headers=bearer(COORDINATOR) if "organizations" in path else {})
+    assert answer.status_code == 400
+    assert answer.content_type == "application/problem+json"
+    assert "depth limit exceeded" in answer.json["detail"]
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_an_empty_json_body_is_still_read_as_missing_fields(client):
+    answer = client.post("/api/v1/organizations", data="", content_type="application/json",
+                         headers=bearer(COORDINATOR))
+    assert answer.status_code == 422
+
+
 class Endless(io.RawIOBase):
     """A body of `size` bytes that counts what the server reads of it."""
 
