@@ -28,6 +28,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # anonymous writes that try a secret: limited as logins are, per client and per name given
 CREDENTIALS = {"auth.token": "username", "auth.request_password_reset": "email",
                "auth.confirm_password_reset": None, "people.accept_invitation": "username"}
+# writes anyone may make to an event or a drive, limited per target: the view argument naming it
+TARGETS = {"events.register": "event_id", "web.register": "event_id",
+           "events.confirm_registration": "event_id", "web.confirm_registration": "event_id",
+           "events.cancel_registration": "event_id", "web.cancel_registration": "event_id",
+           "drives.pledge": "drive_id", "web.pledge": "drive_id"}
 REQUEST_ID = re.compile(r"[\w.:-]{1,128}", re.ASCII)  # a client's own id, if it is a sane one
 # the gateway asking for itself, for no request: `require_internal` lets it through
 REVOCATIONS_CALLER = Caller(origin="gateway-revocations")
@@ -74,8 +79,7 @@ def create_app(settings=None, rpc=None) -> Flask:
     app.extensions["revocations"] = Revocations(
         lambda since: app.extensions["rpc"].call("directory", "ended_sessions", since,
                                                  context_data=signer.sign(REVOCATIONS_CALLER)))
-    app.extensions["limits"] = Limits(settings.login_rate_per_minute,
-                                      settings.write_rate_per_minute)
+    app.extensions["limits"] = Limits(app, settings)
     if settings.trusted_proxies:  # the client's address is the one the nearest trusted proxy saw
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
     api = GatewayApi(app, spec_kwargs={"extra_plugins": [RateLimitsInOpenApi()]})
@@ -122,6 +126,9 @@ def _register_hooks(app, settings):
                                body.get(key) if key and isinstance(body, dict) else None)
         else:
             limits.check_write(request.remote_addr, g.caller.user_id)
+        if request.endpoint in TARGETS:
+            target = TARGETS[request.endpoint]
+            limits.check_target(request.remote_addr, f"{target}:{request.view_args[target]}")
 
     @app.after_request
     def tag_response(response):
@@ -139,7 +146,8 @@ def _register_hooks(app, settings):
     @app.errorhandler(RateLimited)
     def rate_limited(error):
         return problem(429, error.detail, headers={"Retry-After": str(error.retry_after)},
-                       request_id=g.get("request_id"))
+                       request_id=g.get("request_id"),
+                       extra={"code": error.code, "params": error.params})
 
     @app.errorhandler(DomainError)
     def domain_error(error):

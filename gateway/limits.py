@@ -1,21 +1,24 @@
-"""Rate limits on logins and writes, per client (IP address) and per user: 429 with
-`Retry-After` past them.
+"""Rate limits on logins and writes, per client (IP address), per user, per name tried and per
+target (an event, a drive): 429 with `Retry-After` past them.
 
-Token buckets in each gateway process: a bucket holds `per_minute` requests and refills
-evenly. With several processes (gunicorn workers, replicas) a client may get up to that many
-times the limit; these limits are against floods and password guessing, not quotas, so that
-is enough without a shared store (the account lockout in the directory is global).
+Counted by Flask-Limiter in moving windows of a minute, in one store that every gateway process
+and replica shares: Redis at REDIS_URL. Without it each process counts in its own memory
+(development and tests), where a client may get that many times the limit; the gateway warns
+of it at start outside development.
 """
+import logging
 import math
-import threading
 import time
 
 from apispec import BasePlugin
+from flask_limiter import Limiter
+from limits import RateLimitItemPerMinute
 
 from services.common.errors import DomainError
 
+log = logging.getLogger(__name__)
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-MAX_KEYS = 10_000  # past this, the buckets that have refilled are forgotten
+KEY_PREFIX = "qubi-limits"
 
 
 class RateLimited(DomainError):
@@ -28,48 +31,48 @@ class RateLimited(DomainError):
                          {"seconds": self.retry_after})
 
 
-class RateLimiter:
-    def __init__(self, per_minute: int):
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self._buckets = {}  # key -> (tokens, when)
-        self._lock = threading.Lock()
-
-    def take(self, key: str):
-        """Takes one request from the key's bucket, or raises RateLimited."""
-        now = time.monotonic()
-        with self._lock:
-            tokens, when = self._buckets.get(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - when) * self.rate)
-            if tokens < 1:
-                self._buckets[key] = (tokens, now)
-                raise RateLimited((1 - tokens) / self.rate)
-            self._buckets[key] = (tokens - 1, now)
-            if len(self._buckets) > MAX_KEYS:
-                self._forget_refilled(now)
-
-    def _forget_refilled(self, now):
-        self._buckets = {key: (tokens, when) for key, (tokens, when) in self._buckets.items()
-                         if tokens + (now - when) * self.rate < self.capacity}
-
-
 class Limits:
-    """The gateway's limits, from its settings: logins per client and per username,
-    writes per client and per user."""
+    """The gateway's limits, from its settings: logins per client and per name tried; writes
+    per client and per user; anonymous writes to one target per client and from everyone."""
 
-    def __init__(self, login_per_minute: int, write_per_minute: int):
-        self.login = RateLimiter(login_per_minute)
-        self.write = RateLimiter(write_per_minute)
+    def __init__(self, app, settings):
+        limiter = Limiter(key_func=lambda: "", app=app, strategy="moving-window",
+                          storage_uri=settings.redis_url or "memory://")
+        self._windows = limiter.limiter
+        self.login = RateLimitItemPerMinute(settings.login_rate_per_minute)
+        self.write = RateLimitItemPerMinute(settings.write_rate_per_minute)
+        self.client_target = RateLimitItemPerMinute(settings.client_target_rate_per_minute)
+        self.target = RateLimitItemPerMinute(settings.target_rate_per_minute)
+        if not settings.redis_url and not settings.development:
+            log.warning("REDIS_URL is not set: each gateway process counts rate limits on its "
+                        "own, so clients get that many times the limits")
 
     def check_login(self, client: str, username):
-        self.login.take(f"client:{client}")
+        self._take(self.login, f"client:{client}")
         if isinstance(username, str):
-            self.login.take(f"username:{username.lower()}")
+            self._take(self.login, f"username:{username.lower()}")
 
     def check_write(self, client: str, user_id: str | None):
-        self.write.take(f"client:{client}")
+        self._take(self.write, f"client:{client}")
         if user_id:
-            self.write.take(f"user:{user_id}")
+            self._take(self.write, f"user:{user_id}")
+
+    def check_target(self, client: str, target: str):
+        """A write to one event or drive: per client, and from all clients together."""
+        self._take(self.client_target, f"client:{client}", target)
+        self._take(self.target, target)
+
+    def _take(self, item, *key):
+        """Counts one request under the key, or raises RateLimited. A store that does not
+        answer lets the request through: the services' own checks still hold."""
+        try:
+            if self._windows.hit(item, KEY_PREFIX, *key):
+                return
+            reset_at = self._windows.get_window_stats(item, KEY_PREFIX, *key).reset_time
+        except Exception:  # whatever the store's client raises
+            log.exception("the rate limits' store did not answer")
+            return
+        raise RateLimited(reset_at - time.time())
 
 
 RATE_LIMITED = {

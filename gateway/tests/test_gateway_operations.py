@@ -135,7 +135,7 @@ def test_logins_past_the_limit_are_429_with_retry_after(directory):
     refused = client.post("/api/v1/auth/token", json={"username": "coord8", "password": "pw"})
     assert refused.status_code == 429
     assert refused.content_type == "application/problem+json"
-    assert 1 <= int(refused.headers["Retry-After"]) <= 20
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60  # when the first of them leaves the minute
     elsewhere = {"REMOTE_ADDR": "10.0.0.9"}  # another client, the same username
     assert client.post("/api/v1/auth/token", json={"username": "COORD8", "password": "pw"},
                        environ_base=elsewhere).status_code == 429

@@ -134,6 +134,11 @@ class Settings:
     login_rate_per_minute: int = 100
     write_rate_per_minute: int = 1200
     trusted_proxies: int = 0
+    # anonymous writes to one event or drive a minute: from one client, and from all together
+    client_target_rate_per_minute: int = 10
+    target_rate_per_minute: int = 120
+    # where state is shared between the gateway's processes and replicas (its rate limits)
+    redis_url: str = ""
     gunicorn_worker_class: str = "eventlet"
     gunicorn_workers: int = 2
     gunicorn_threads: int = 8
@@ -231,6 +236,9 @@ def load_settings(environ=None) -> Settings:
         login_rate_per_minute=int(environ.get("LOGIN_RATE_PER_MINUTE", "100")),
         write_rate_per_minute=int(environ.get("WRITE_RATE_PER_MINUTE", "1200")),
         trusted_proxies=int(environ.get("TRUSTED_PROXIES", "0")),
+        client_target_rate_per_minute=int(environ.get("CLIENT_TARGET_RATE_PER_MINUTE", "10")),
+        target_rate_per_minute=int(environ.get("TARGET_RATE_PER_MINUTE", "120")),
+        redis_url=environ.get("REDIS_URL", ""),
         gunicorn_worker_class=environ.get("GUNICORN_WORKER_CLASS", "eventlet"),
         gunicorn_workers=int(environ.get("GUNICORN_WORKERS", "2")),
         gunicorn_threads=int(environ.get("GUNICORN_THREADS", "8")),
