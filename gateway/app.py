@@ -10,7 +10,7 @@ from flask_smorest import Api
 from nameko.exceptions import RemoteError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import api_docs, auth, metrics
+from gateway import api_docs, auth, bodies, metrics
 from gateway.json_provider import GatewayRequest, OrjsonProvider
 from gateway.limits import WRITES, Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
@@ -82,7 +82,9 @@ def create_app(settings=None, rpc=None) -> Flask:
     app.extensions["limits"] = Limits(app, settings)
     if settings.trusted_proxies:  # the client's address is the one the nearest trusted proxy saw
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
-    api = GatewayApi(app, spec_kwargs={"extra_plugins": [RateLimitsInOpenApi()]})
+    api = GatewayApi(app, spec_kwargs={"extra_plugins": [RateLimitsInOpenApi(),
+                                                         bodies.BodyLimitsInOpenApi()]})
+    bodies.init_app(app, settings)
     _register_hooks(app, settings)
     _register_blueprints(api)
     from gateway.web import bp as web_pages  # the pages people use: outside the API document

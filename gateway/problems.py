@@ -7,12 +7,13 @@ from services.common.errors import flatten_messages
 PROBLEM_TYPE = "https://qubi.comune.milano.it/problems/"
 CONTENT_TYPE = "application/problem+json"
 TITLES = {400: "Malformed request", 401: "Not authenticated", 403: "Forbidden",
-          404: "Not found", 405: "Method not allowed", 409: "Conflict", 410: "Gone", 415: "Unsupported media type",
-          422: "Invalid input", 429: "Too many requests", 500: "Internal error",
-          503: "Service unavailable"}
+          404: "Not found", 405: "Method not allowed", 409: "Conflict", 410: "Gone",
+          413: "Content too large", 415: "Unsupported media type", 422: "Invalid input",
+          429: "Too many requests", 500: "Internal error", 503: "Service unavailable"}
 SLUGS = {400: "malformed", 401: "unauthenticated", 403: "forbidden", 404: "not-found",
-         405: "method-not-allowed", 409: "conflict", 410: "gone", 415: "unsupported-media-type",
-         422: "invalid", 429: "rate-limited", 500: "internal", 503: "unavailable"}
+         405: "method-not-allowed", 409: "conflict", 410: "gone", 413: "too-large",
+         415: "unsupported-media-type", 422: "invalid", 429: "rate-limited", 500: "internal",
+         503: "unavailable"}
 
 
 class ReasonCodeSchema(Schema):

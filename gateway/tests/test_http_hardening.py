@@ -98,6 +98,48 @@ class Endless(io.RawIOBase):
 def post_body(client, path, size, content_type, **headers):
     body = Endless(size)
     started = time.perf_counter()
-    answer = client.post(path, input_stream=body, content_type=content_type,
-                         headers={"Content-Length": str(size), **headers})
+    answer = client.post(path, content_type=content_type, headers=headers, environ_overrides={
+        "wsgi.input": body, "CONTENT_LENGTH": str(size)})
     return answer, body.read_so_far, time.perf_counter() - started
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/organizations/import",
+                                  "/api/v1/organizations"])
+def test_a_ten_megabyte_body_is_a_413_problem_before_it_is_read(client, path):
+    answer, read, seconds = post_body(client, path, 10_000_000, "application/json",
+                                      **bearer(COORDINATOR))
+    assert answer.status_code == 413 and answer.content_type == "application/problem+json"
+    assert read == 0 and seconds < 1
+
+
+def test_the_import_takes_more_than_the_other_routes_but_not_without_end():
+    client = make_app(rpc=Services(), MAX_BODY_BYTES="1000",
+                      MAX_IMPORT_BODY_BYTES="5000").test_client()
+    over_default, _read, _seconds = post_body(client, "/api/v1/organizations", 2000,
+                                              "application/json", **bearer(COORDINATOR))
+    assert over_default.status_code == 413
+    import_, _read, _seconds = post_body(client, "/api/v1/organizations/import", 2000,
+                                         "text/csv", **bearer(COORDINATOR))
+    assert import_.status_code == 200
+    too_big, _read, _seconds = post_body(client, "/api/v1/organizations/import", 6000,
+                                         "text/csv", **bearer(COORDINATOR))
+    assert too_big.status_code == 413
+
+
+def test_a_page_form_too_big_says_so_on_a_page(client):
+    answer, read, _seconds = post_body(client, "/login", 10_000_000,
+                                       "application/x-www-form-urlencoded")
+    assert answer.status_code == 413 and read == 0
+    assert answer.mimetype == "text/html" and "troppo grand" in answer.get_data(as_text=True)
+
+
+def test_the_api_document_says_where_a_body_may_be_too_big_or_malformed(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            if method in ("post", "put", "patch"):
+                assert "413" in operation["responses"], (method, path)
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                assert "400" in operation["responses"], (method, path)

@@ -103,9 +103,12 @@ def http_error(error):
     titles = {403: i18n.gettext("Non hai accesso a questa pagina"),
               404: i18n.gettext("Pagina non trovata"),
               405: i18n.gettext("Operazione non permessa"),
+              413: i18n.gettext("Invio troppo grande"),
               500: i18n.gettext("Qualcosa è andato storto")}
+    messages = {413: i18n.gettext("Ciò che hai inviato è troppo grande per questa pagina: "
+                                  "riduci il testo o il file e riprova.")}
     return render("error.html", error.code or 500, title=titles.get(
-        error.code, i18n.gettext("Richiesta non valida")), message="")
+        error.code, i18n.gettext("Richiesta non valida")), message=messages.get(error.code, ""))
 
 
 @bp.errorhandler(RemoteError)

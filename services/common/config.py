@@ -134,6 +134,9 @@ class Settings:
     login_rate_per_minute: int = 100
     write_rate_per_minute: int = 1200
     trusted_proxies: int = 0
+    # request bodies (bytes): every route, and the routes that take a file (the CSV import)
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_import_body_bytes: int = 5 * 1024 * 1024
     # anonymous writes to one event or drive a minute: from one client, and from all together
     client_target_rate_per_minute: int = 10
     target_rate_per_minute: int = 120
@@ -236,6 +239,9 @@ def load_settings(environ=None) -> Settings:
         login_rate_per_minute=int(environ.get("LOGIN_RATE_PER_MINUTE", "100")),
         write_rate_per_minute=int(environ.get("WRITE_RATE_PER_MINUTE", "1200")),
         trusted_proxies=int(environ.get("TRUSTED_PROXIES", "0")),
+        max_body_bytes=int(environ.get("MAX_BODY_BYTES", Settings.max_body_bytes)),
+        max_import_body_bytes=int(environ.get("MAX_IMPORT_BODY_BYTES",
+                                              Settings.max_import_body_bytes)),
         client_target_rate_per_minute=int(environ.get("CLIENT_TARGET_RATE_PER_MINUTE", "10")),
         target_rate_per_minute=int(environ.get("TARGET_RATE_PER_MINUTE", "120")),
         redis_url=environ.get("REDIS_URL", ""),
