@@ -87,7 +87,7 @@ def test_a_family_finds_the_gallaratese_desk_by_age_and_day(platform):
                                              "zone": "gallaratese"}).json()
     assert [s["name"] for s in found["items"]] == ["Sportello QuBì Gallaratese"]
     desk = found["items"][0]
-    assert desk["phones"][0]["number"] == "3451552523"
+    assert desk["phones"][0]["number"] == "+39 345 155 2523"
     assert desk["schedules"] == [{"weekday": 3, "opens_at": "14:00", "closes_at": "17:00",
                                   "valid_from": None, "valid_to": None}]
     assert public.get("/services", params={"open_at": "2026-11-25T10:00", "municipio": 8}).json()["total"] == 0

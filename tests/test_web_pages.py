@@ -77,7 +77,7 @@ def test_a_family_finds_the_gallaratese_desk_by_age_and_day(people):
     family.follow("Sportello QuBì Gallaratese")
     assert family.heading() == "Sportello QuBì Gallaratese"
     assert "Mercoledì dalle 14:00 alle 17:00" in family.text
-    assert ("3451552523", "tel:3451552523") in [
+    assert ("+39 345 155 2523", "tel:+393451552523") in [
         (text, href) for text, href in family.links("a[href^='tel:']")]
     assert "Municipio 8" in family.text and "Gallaratese" in family.text
     family.screenshot("service")

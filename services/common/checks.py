@@ -12,6 +12,7 @@ them (`library_code`), not by words written here.
 import functools
 import inspect
 
+import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validate
 
 
@@ -156,6 +157,39 @@ class Regexp(_Coded, validate.Regexp):
 
 class Email(_Coded, validate.Email):
     code = "not_an_email"
+
+
+class Phone(fields.String):
+    """A phone number as people write it ("02 1234 5678", "+41 44 668 18 00"), read as
+    `region` dials it when it has no country code, checked against the numbering plans
+    (phonenumbers) and kept in the international format ("+39 02 1234 5678")."""
+
+    def __init__(self, *args, region: str = "IT", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            number = phonenumbers.parse(text, self.region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(reason("phone_form", "Not a phone number."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_as_dialled(number: str, region: str = "IT") -> str:
+    """A number `Phone` kept, as people in `region` write it: "02 1234 5678" for their own,
+    the international format for others; as it is when it does not read as a number (kept
+    before numbers were checked)."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return number
+    local = phonenumbers.region_code_for_number(parsed) == region
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL if local
+                                      else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def refuse(code: str, english: str, field: str | None = None, **params):

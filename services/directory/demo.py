@@ -53,9 +53,9 @@ DESK_ORGANIZATION = "Rete QuBì 8 - Sportelli di orientamento (demo)"
 # (zone, phone, weekday 1=Monday, opens, closes, latitude, longitude), from the flyer; the
 # coordinates are the neighbourhoods' centres, as the flyer gives no street addresses
 DESKS = [
-    ("Quarto Oggiaro", "3516818198", 2, "10:00", "13:00", 45.5143, 9.1374),
-    ("Gallaratese", "3451552523", 3, "14:00", "17:00", 45.4995, 9.1123),
-    ("Villapizzone", "3332683456", 5, "10:00", "13:00", 45.5020, 9.1520),
+    ("Quarto Oggiaro", "+39 351 681 8198", 2, "10:00", "13:00", 45.5143, 9.1374),
+    ("Gallaratese", "+39 345 155 2523", 3, "14:00", "17:00", 45.4995, 9.1123),
+    ("Villapizzone", "+39 333 268 3456", 5, "10:00", "13:00", 45.5020, 9.1520),
 ]
 PROJECT_START, PROJECT_END = date(2024, 5, 8), date(2026, 5, 1)
 

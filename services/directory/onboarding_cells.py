@@ -1,7 +1,9 @@
 """The onboarding spreadsheet's columns, and how each of its cells is read and written: the
-words for categories and weekdays, opening slots, phones, yes and no (onboarding.py)."""
+words for categories and weekdays, opening slots, phones (Italian ones as dialled in Italy, as
+coordinators write them), yes and no (onboarding.py)."""
 import re
 
+from services.common.checks import phone_as_dialled
 from services.directory.models import Organization, Service
 from services.directory.text import fold
 
@@ -169,6 +171,8 @@ def service_data_record(data: dict) -> dict:
 
 def organization_cells(record: dict) -> dict:
     cells = {column: text_of(record[name]) for column, name in ORGANIZATION_FIELDS.items()}
+    if record["phone"]:
+        cells["organization_phone"] = phone_as_dialled(record["phone"])
     cells["municipi"] = ";".join(str(m) for m in record["municipi"])
     cells["level"] = text_of(record["level"])
     return cells
@@ -186,8 +190,8 @@ def service_cells(record: dict | None) -> dict:
         f"{s['weekday']} {s['opens_at']}-{s['closes_at']}" for s in sorted(
             record["schedules"], key=lambda s: (s["weekday"], s["opens_at"], s["closes_at"])))
     cells["phones"] = "; ".join(
-        f"{p['number']} ({p['description']})" if p.get("description") else p["number"]
-        for p in sorted(record["phones"], key=lambda p: (p["number"], p.get("description") or "")))
+        f"{phone_as_dialled(p['number'])} ({p['description']})" if p.get("description")
+        else phone_as_dialled(p["number"]) for p in sorted(record["phones"], key=lambda p: (p["number"], p.get("description") or "")))
     return cells
 
 

@@ -37,7 +37,7 @@ class FamilySchema(Schema):
     guardian_name = fields.String(validate=checks.Length(max=200))
     contact = fields.String(validate=checks.Length(max=200),
                             metadata={"description": "A phone number or an email"})
-    phone = fields.String(validate=checks.Length(max=40))
+    phone = checks.Phone()
     email = fields.Email()
     address = fields.String(validate=checks.Length(max=300))
     notes = fields.String(validate=checks.Length(max=5000))

@@ -51,7 +51,7 @@ class OrganizationCreateSchema(Schema):
     legal_form = fields.String(validate=checks.Length(max=80))
     tax_code = fields.String(validate=TAX_CODE)
     email = fields.Email()
-    phone = fields.String(validate=checks.Length(max=40))
+    phone = checks.Phone()
     website = fields.URL()
     description = fields.String(validate=checks.Length(max=5000))
     municipi = fields.List(fields.Integer(validate=MUNICIPIO), validate=checks.Length(max=9))
@@ -66,10 +66,6 @@ class OrganizationQuerySchema(PageArgs):
     municipio = fields.Integer(validate=MUNICIPIO)
     q = fields.String(validate=checks.Length(max=200))
     level = fields.Integer(validate=LEVEL)
-
-
-PHONE = checks.Regexp(r"^\+?[0-9][0-9 ./-]{4,24}$", code="phone_form",
-                      error="Not a phone number.")
 
 
 class LocationSchema(Schema):
@@ -107,7 +103,7 @@ class ClosedDateSchema(Schema):
 
 
 class PhoneSchema(Schema):
-    number = fields.String(required=True, validate=PHONE)
+    number = checks.Phone(required=True)
     description = fields.String(allow_none=True, validate=checks.Length(max=200))
 
 

@@ -31,7 +31,7 @@ def test_demo_data_has_the_networks_the_seed_organisations_and_the_desks(store):
         gallaratese = desks["Gallaratese"]
         assert [(x.weekday, x.opens_at, x.closes_at) for x in gallaratese.schedules] == [
             (3, "14:00", "17:00")]
-        assert [p.number for p in gallaratese.phones] == ["3451552523"]
+        assert [p.number for p in gallaratese.phones] == ["+39 345 155 2523"]
         assert {u.username for u in session.execute(select(User)).scalars()} == {
             "citta", "coord8", "coord3", "asc8", "asc4", "partner8a", "partner8b", "partner2"}
 

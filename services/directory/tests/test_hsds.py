@@ -264,7 +264,7 @@ def test_the_demo_services_are_valid_hsds_services(store):
                                       "code": "it"}]
     assert desk["fees_description"] == "Gratuito"
     assert [(p["number"], p["description"]) for p in desk["phones"]] == [
-        ("3451552523", "Per appuntamento")]
+        ("+39 345 155 2523", "Per appuntamento")]
     assert (desk["schedules"][0]["opens_at"], desk["schedules"][0]["timezone"]) == (
         "14:00+02:00", 2)
     assert "addresses" not in desk["service_at_locations"][0]["location"]  # no street address

@@ -94,7 +94,7 @@ def test_the_example_file_imports_for_a_coordinator_of_municipio_8(store):
         assert [(s.weekday, s.opens_at, s.closes_at) for s in after_school.schedules] == [
             (1, "14:30", "17:30"), (3, "14:30", "17:30"), (5, "14:30", "17:30")]
         assert sorted((p.number, p.description) for p in after_school.phones) == [
-            ("02 0000 2002", None), ("333 000 2002", "WhatsApp")]
+            ("+39 02 0000 2002", None), ("+39 333 000 2002", "WhatsApp")]
         location = after_school.location
         assert (location.zone, location.zone_key, location.municipio, location.postal_code) == (
             "Quarto Oggiaro", "quarto oggiaro", 8, "20157")
@@ -130,7 +130,7 @@ def test_an_italian_spreadsheet_saved_with_semicolons_and_a_bom_imports(store):
         assert [(s.weekday, s.opens_at, s.closes_at) for s in play.schedules] == [
             (2, "09:30", "12:00"), (2, "15:00", "18:00"), (4, "16:00", "18:00")]
         assert sorted((p.number, p.description) for p in play.phones) == [
-            ("02 0000 1111", "segreteria; mattina"), ("333 000 1111", None)]
+            ("+39 02 0000 1111", "segreteria; mattina"), ("+39 333 000 1111", None)]
         parties = session.execute(select(Service).where(
             Service.name == "Feste di quartiere")).scalar_one()
         assert (parties.category, parties.free, parties.schedules) == (

@@ -35,7 +35,7 @@ COORD8 = Caller(user_id="u-coord8", roles=["coordinator"], municipi=[8])
 COORD3 = Caller(user_id="u-coord3", roles=["coordinator"], municipi=[3])
 CITY = Caller(user_id="u-city", roles=["city"])
 ANONYMOUS = Caller()
-GUARDIAN, PHONE = "Maria Rossi Bianchi", "3471234567"
+GUARDIAN, PHONE, PHONE_KEPT = "Maria Rossi Bianchi", "3471234567", "+39 347 123 4567"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)  # a Wednesday
 
 
@@ -172,7 +172,7 @@ def test_who_sees_what_of_the_same_referral(store, cipher, referral_id):
     move(store, RECEIVER, referral_id, "accepted")
     after = read(store, cipher, RECEIVER, referral_id)
     assert after["view"] == "full" and personal_parts(after) == FULL
-    assert after["family"]["phone"] == PHONE
+    assert after["family"]["phone"] == PHONE_KEPT
 
 
 def test_personal_data_and_notes_need_the_second_factor(store, cipher, referral_id):
@@ -260,7 +260,7 @@ def test_no_personal_data_in_events_or_logs(store, cipher, caplog):
     assert [e["event_type"] for e in events] == [
         "referral_sent", "referral_accepted", "referral_note_added", "referral_consent_withdrawn"]
     text = repr(events) + caplog.text
-    for secret in (GUARDIAN, "Maria", PHONE, "Via Aldini", "QO-17", "after-school"):
+    for secret in (GUARDIAN, "Maria", PHONE, PHONE_KEPT, "Via Aldini", "QO-17", "after-school"):
         assert secret not in text
 
 
@@ -276,7 +276,7 @@ def test_the_database_holds_no_personal_data_in_clear(store, cipher, databases, 
             raw = "\n".join(str(row) for table in Base.metadata.sorted_tables
                             for row in connection.execute(table.select())).encode()
     assert raw  # something was read
-    for secret in (GUARDIAN, "Rossi", PHONE, "Via Aldini"):
+    for secret in (GUARDIAN, "Rossi", PHONE, PHONE_KEPT, "Via Aldini"):
         assert secret.encode() not in raw
     assert personal_parts(read(store, cipher, SENDER, referral_id)) == FULL  # with the key
 
