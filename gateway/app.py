@@ -10,7 +10,7 @@ from flask_smorest import Api
 from nameko.exceptions import RemoteError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import api_docs, auth, bodies, metrics
+from gateway import api_docs, auth, bodies, headers, metrics
 from gateway.json_provider import GatewayRequest, OrjsonProvider
 from gateway.limits import WRITES, Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
@@ -51,7 +51,10 @@ class GatewayApi(Api):
             detail = "Some fields are not valid."
             extra = {"code": "invalid", "params": {},
                      "codes": field_codes(webargs_errors(data.get("messages"), checks.coded))}
-        return problem(error.code, detail, errors, headers=data.get("headers"),
+        headers = {name: value for name, value in error.get_headers()
+                   if name.lower() != "content-type"}  # a 405's Allow, for one
+        headers.update(data.get("headers") or {})
+        return problem(error.code, detail, errors, headers=headers,
                        request_id=g.get("request_id"), extra=extra)
 
 
@@ -85,6 +88,7 @@ def create_app(settings=None, rpc=None) -> Flask:
     api = GatewayApi(app, spec_kwargs={"extra_plugins": [RateLimitsInOpenApi(),
                                                          bodies.BodyLimitsInOpenApi()]})
     bodies.init_app(app, settings)
+    headers.init_app(app)
     _register_hooks(app, settings)
     _register_blueprints(api)
     from gateway.web import bp as web_pages  # the pages people use: outside the API document

@@ -143,3 +143,28 @@ def test_the_api_document_says_where_a_body_may_be_too_big_or_malformed(client):
                 assert "413" in operation["responses"], (method, path)
             if "application/json" in operation.get("requestBody", {}).get("content", {}):
                 assert "400" in operation["responses"], (method, path)
+
+
+def test_answers_to_a_logged_in_caller_are_never_stored_and_none_is_sniffed(client):
+    mine = client.get("/api/v1/me", headers=bearer(COORDINATOR))
+    assert mine.headers["Cache-Control"] == "no-store"
+    assert mine.headers["X-Content-Type-Options"] == "nosniff"
+    public = client.get("/api/v1/networks")
+    assert "no-store" not in public.headers.get("Cache-Control", "")
+    assert public.headers["X-Content-Type-Options"] == "nosniff"
+    static = client.get("/static/web/favicon.svg", headers=bearer(COORDINATOR))
+    assert "no-store" not in static.headers["Cache-Control"]  # its own caching, kept
+    assert static.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/openapi.json", "/healthz"])
+def test_the_docs_and_every_answer_refuse_to_be_framed(client, path):
+    answer = client.get(path)
+    assert answer.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+
+
+def test_a_405_names_the_methods_allowed(client):
+    answer = client.delete("/api/v1/networks")
+    assert answer.status_code == 405 and answer.content_type == "application/problem+json"
+    assert set(answer.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
