@@ -48,6 +48,19 @@ class Moment(checks.CodedField, fields.AwareDateTime):
         return moment
 
 
+class Day(checks.CodedField, fields.Date):
+    """A day given to a service (ISO 8601), from 2000 to 2099 as a `Moment`: "0226-05-01" is a
+    typing error, not a day of the programme."""
+
+    default_error_messages = {"range": "A day between 2000 and 2099."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not Moment.EARLIEST.date() <= day < Moment.LATEST.date():
+            raise self.make_error("range")
+        return day
+
+
 class Timestamp(fields.DateTime):
     """ISO 8601 with the Europe/Rome offset. An already formatted value passes through, so the
     gateway can document a service's answer with the same schema."""

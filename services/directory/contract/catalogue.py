@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validates_schema
 
 from services.common import checks
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
-from services.common.schemas import (AGE, MUNICIPIO, Moment, PageArgs, PartialSchema,
+from services.common.schemas import (AGE, MUNICIPIO, Day, Moment, PageArgs, PartialSchema,
                                      Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
@@ -88,8 +88,8 @@ class LocationSchema(Schema):
 
 
 class ScheduleSchema(WeeklySlotSchema):
-    valid_from = fields.Date(allow_none=True)
-    valid_to = fields.Date(allow_none=True)
+    valid_from = Day(allow_none=True)
+    valid_to = Day(allow_none=True)
 
     @validates_schema
     def validity_in_order(self, data, **kwargs):
@@ -98,7 +98,7 @@ class ScheduleSchema(WeeklySlotSchema):
 
 
 class ClosedDateSchema(Schema):
-    day = fields.Date(required=True)
+    day = Day(required=True)
     reason = fields.String(allow_none=True, validate=checks.Length(max=200))
 
 
