@@ -70,6 +70,7 @@ def create_app(settings=None, rpc=None) -> Flask:
         OPENAPI_SWAGGER_UI_URL=api_docs.ASSETS_URL,
         API_SPEC_OPTIONS={
             "info": {"description": "The public HTTP contract of the Rete QuBì platform."},
+            "servers": [{"url": settings.public_url}],
             "components": {"securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         },

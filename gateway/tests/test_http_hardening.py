@@ -168,3 +168,12 @@ def test_a_405_names_the_methods_allowed(client):
     answer = client.delete("/api/v1/networks")
     assert answer.status_code == 405 and answer.content_type == "application/problem+json"
     assert set(answer.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
+
+
+def test_links_come_from_the_public_url_never_from_the_host_header():
+    client = make_app(rpc=Services(), PUBLIC_URL="https://qubi.example").test_client()
+    page = client.get("/events?municipio=8", headers={"Host": "evil.example"})
+    assert "https://qubi.example/api/v1/calendars/municipio/8.ics" in page.get_data(as_text=True)
+    assert "evil.example" not in page.get_data(as_text=True)
+    document = client.get("/api/v1/openapi.json", headers={"Host": "evil.example"}).json
+    assert document["servers"] == [{"url": "https://qubi.example"}]

@@ -8,7 +8,7 @@ Its pages call the same RPCs as the API, with the caller taken from the web sess
 import logging
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Blueprint, g, redirect, request, url_for
+from flask import Blueprint, current_app, g, redirect, request, url_for
 from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 
@@ -215,6 +215,8 @@ def page_context():
         "span_words": i18n.span_words, "short_date": i18n.short_date,
         "month_words": i18n.month_words, "number": i18n.number, "charts": charts,
         "done_message": done_message,
+        # absolute links (calendar feeds) from the configured address, never the Host header
+        "public_root": current_app.config["QUBI_SETTINGS"].public_url,
     }
 
 

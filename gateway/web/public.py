@@ -2,7 +2,7 @@
 hours, events with registration and calendars, donation drives with pledges."""
 from datetime import datetime, timedelta
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 
 from gateway.web import bp
 from gateway.web.common import (all_zones, call, networks, organization, page_args, pages_of,
@@ -118,15 +118,14 @@ def events():
             months.append((key, []))
         months[-1][1].append(event)
     return render("events.html", municipio=municipio, months=months, pages=pages_of(found),
-                  total=found["total"], public_root=request.url_root.rstrip("/"))
+                  total=found["total"])
 
 
 def event_context(event_id):
     """The event, its buttons drawn from the `actions` the events service gives the caller."""
     event = call("events", "get_event", event_id)
     organizers = [organization(o) for o in event["organizer_ids"]]
-    return {"event": event, "organizers": [o for o in organizers if o],
-            "public_root": request.url_root.rstrip("/")}
+    return {"event": event, "organizers": [o for o in organizers if o]}
 
 
 @bp.route("/events/<event_id>")
@@ -151,9 +150,9 @@ def register(event_id):
         form.add_error("contact" if conflict.code == "already_registered" else "_form",
                        said(conflict))
         return render("event.html", 409, form=form, **event_context(event_id))
-    cancel_url = url_for("web.cancel_registration", event_id=event_id,
-                         registration_id=receipt["id"], token=receipt["cancel_token"],
-                         _external=True)
+    cancel_url = current_app.config["QUBI_SETTINGS"].public_url + url_for(
+        "web.cancel_registration", event_id=event_id, registration_id=receipt["id"],
+        token=receipt["cancel_token"])
     return render("registered.html", receipt=receipt, cancel_url=cancel_url,
                   **event_context(event_id))
 
