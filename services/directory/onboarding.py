@@ -6,30 +6,34 @@ the same, on each of its rows; an organisation without services has one row with
 columns empty. The columns are `COLUMNS`, documented in docs/onboarding.md.
 
 The import is all or nothing: every row is checked (the directory's schemas and the rules of
-`organizations.register`) and, when any is not valid, `Invalid` names each line of the file
-(the header is line 1, as in a spreadsheet) with its reasons before anything is written.
+`organizations.register`) and, when any is not valid, `Invalid` names the first 100 bad lines
+of the file (the header is line 1, as in a spreadsheet) with their reasons, and says how many
+there are, before anything is written. A file of more than `onboarding_file.MAX_ROWS` rows is
+refused before any row is checked.
 Otherwise the organisations and services are created through `organizations.register` and
 `catalog.create`, so the usual events are emitted. An organisation already in the directory
 (same exact name, or same tax code) with the same data, and a service of it with the same name
 and data, are left as they are: importing a file twice changes nothing. The import only adds:
 one that would change an existing organisation or service is refused for that line.
 """
-import csv
 import io
-import re
 from dataclasses import dataclass, field
 
+import eventlet
 from sqlalchemy import func, or_, select
 
 from services.common import csv_cells
 from services.common.context import CITY, Caller
 from services.common.errors import Forbidden, Invalid
 from services.common.schemas import load
-from services.directory import catalog, onboarding_cells as sheet, organizations
+from services.directory import catalog, onboarding_cells as sheet, onboarding_file, organizations
 from services.directory.contract.catalogue import (CATEGORIES, DIMENSIONS, REGISTRARS,
                                                    OrganizationCreateSchema, ServiceCreateSchema)
 from services.directory.models import Membership, Network, Organization, Service
 from services.directory.text import fold
+
+MAX_LISTED_LINES = 100  # an answer of every bad line of a big file outgrew what the bus carries
+ROWS_BETWEEN_YIELDS = 100
 
 
 def import_csv(tx, caller: Caller, text) -> dict:
@@ -38,16 +42,26 @@ def import_csv(tx, caller: Caller, text) -> dict:
     services already in the directory with the same data). Raises `Invalid` with
     `{"line N": [reasons]}` before writing anything when any row is not valid."""
     caller.require_role(*REGISTRARS)
-    rows, errors = _read(text)
+    rows, errors = onboarding_file.read(text)
     batch = _Batch(tx.session, caller, errors)
-    for line, cells in rows:
+    for count, (line, cells) in enumerate(rows, start=1):
         batch.add_row(line, cells)
+        if count % ROWS_BETWEEN_YIELDS == 0:
+            eventlet.sleep(0)  # checking is CPU work: the service's other calls run meanwhile
     batch.match_directory()
     if batch.errors:
-        lines = sorted(batch.errors, key=lambda key: int(key.split()[1]))
-        raise Invalid({key: batch.errors[key] for key in lines},
-                      f"{len(lines)} line(s) of the file are not valid: nothing was imported.")
+        raise _not_valid(batch.errors)
     return batch.write(tx)
+
+
+def _not_valid(errors: dict) -> Invalid:
+    """The first `MAX_LISTED_LINES` bad lines with their reasons, and how many there are."""
+    lines = sorted(errors, key=lambda key: int(key.split()[1]))
+    listed = lines[:MAX_LISTED_LINES]
+    which = f"the first {len(listed)} are listed; " if len(listed) < len(lines) else ""
+    return Invalid({key: errors[key] for key in listed},
+                   f"{len(lines):,} line(s) of the file are not valid: {which}"
+                   "nothing was imported.")
 
 
 def export_csv(session, municipio=None, delimiter=",") -> str:
@@ -78,62 +92,6 @@ def export_csv(session, municipio=None, delimiter=",") -> str:
                 sheet.service_record(service) if service else None))
             writer.writerow([cells[column] for column in sheet.COLUMNS])
     return out.getvalue()
-
-
-# --- reading the file --------------------------------------------------------------------------
-
-def _read(text) -> tuple:
-    """[(line, {column: stripped text})] for the non-empty rows (the header is line 1), and the
-    problems of rows that do not fit the header."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Invalid({"line 1": ["The file is not UTF-8 text: save it as CSV UTF-8."]}
-                          ) from None
-    text = (text or "").lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(sheet.DELIMITERS, key=first_line.count) if any(
-        d in first_line for d in sheet.DELIMITERS) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records = []
-    try:
-        for record in reader:
-            records.append(record)
-    except csv.Error as error:
-        raise Invalid({f"line {len(records) + 1}": [f"Not readable as CSV: {error}."]}) from None
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise Invalid({"line 1": ["The first line names the columns: "
-                                  f"{', '.join(sheet.COLUMNS)}."]})
-    header = _header(records[0])
-    rows, errors = [], {}
-    for line, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        if any(cell.strip() for cell in record[len(header):]):
-            errors[f"line {line}"] = [f"The row has more cells than the {len(header)} columns "
-                                      "of the header."]
-            continue
-        cells = dict.fromkeys(sheet.COLUMNS, "")
-        cells.update({column: cell.strip() for column, cell in zip(header, record)})
-        rows.append((line, cells))
-    if not rows and not errors:
-        raise Invalid({"line 2": ["There are no rows under the header."]})
-    return rows, errors
-
-
-def _header(record) -> list:
-    header = [re.sub(r"[\s-]+", "_", fold(cell)) for cell in record]
-    while header and not header[-1]:
-        header.pop()
-    problems = [f"Unknown column {name!r}." for name in header if name not in sheet.COLUMNS]
-    problems += [f"The column {name} is there twice." for name in sorted(set(header))
-                 if header.count(name) > 1]
-    if "organization_name" not in header:
-        problems.append("The column organization_name is missing.")
-    if problems:
-        raise Invalid({"line 1": problems + [f"The columns are: {', '.join(sheet.COLUMNS)}."]})
-    return header
 
 
 # --- checking the rows -------------------------------------------------------------------------
