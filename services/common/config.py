@@ -99,6 +99,8 @@ class Settings:
     context_keys: tuple = (DEVELOPMENT_CONTEXT_KEY,)
     databases: dict = field(default_factory=dict)
     rpc_timeout: float = 5.0
+    # the biggest answer a service sends; RabbitMQ refuses a message over 128 MiB by default
+    max_answer_bytes: int = 16 * 1024 * 1024
     outbox_sweep_seconds: float = 5.0
     handler_max_attempts: int = 5
     handler_retry_delay_ms: int = 2000
@@ -169,6 +171,7 @@ class Settings:
             "HANDLER_MAX_ATTEMPTS": self.handler_max_attempts,
             "HANDLER_RETRY_DELAY_MS": self.handler_retry_delay_ms,
             "RPC_TIMEOUT": self.rpc_timeout,
+            "MAX_ANSWER_BYTES": self.max_answer_bytes,
             "PERSONAL_DATA_KEYS": list(self.personal_data_keys),
             "CONTEXT_KEYS": list(self.context_keys),
             "REFERRAL_RETENTION_MONTHS": self.referral_retention_months,
@@ -225,6 +228,7 @@ def load_settings(environ=None) -> Settings:
         secret_key=secret,
         databases={name: database_url(name, environ) for name in SERVICE_NAMES},
         rpc_timeout=float(environ.get("RPC_TIMEOUT", "5")),
+        max_answer_bytes=int(environ.get("MAX_ANSWER_BYTES", str(Settings.max_answer_bytes))),
         outbox_sweep_seconds=float(environ.get("OUTBOX_SWEEP_SECONDS", "5")),
         handler_max_attempts=int(environ.get("HANDLER_MAX_ATTEMPTS", "5")),
         handler_retry_delay_ms=int(environ.get("HANDLER_RETRY_DELAY_MS", "2000")),

@@ -126,3 +126,11 @@ class Unavailable(DomainError):
 
     status = 503
     title = "Service unavailable"
+
+
+@deserialize_to_instance
+class AnswerTooLarge(DomainError):
+    """An answer bigger than a service may send on the bus (MAX_ANSWER_BYTES), sent instead."""
+
+    status = 500
+    title = "Answer too large"

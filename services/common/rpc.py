@@ -22,15 +22,16 @@ from eventlet.semaphore import Semaphore
 from kombu import Connection, Producer
 from kombu.entity import TRANSIENT_DELIVERY_MODE
 from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_RETRY_POLICY,
-                              LOGIN_METHOD_CONFIG_KEY)
+                              HEADER_PREFIX, LOGIN_METHOD_CONFIG_KEY)
 from nameko.containers import CALL_ID_STACK_CONTEXT_KEY
 from nameko.exceptions import (ContainerBeingKilled, IncorrectSignature, MalformedRequest,
                                UnserializableValueError, serialize)
 from nameko.rpc import Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
 from nameko.standalone.rpc import ClusterProxy, ClusterRpcProxy
 
+from services.common.config import Settings
 from services.common.context import ANONYMOUS, REQUEST_ID_KEY, checked_context
-from services.common.errors import DomainError, NotAuthenticated, Unavailable
+from services.common.errors import AnswerTooLarge, DomainError, NotAuthenticated, Unavailable
 from services.common.signing import ContextSigner
 
 log = logging.getLogger(__name__)
@@ -41,42 +42,89 @@ class Answers:
     only as long as the caller's connection, so nothing of it is written to disk; without
     waiting for the broker's confirmation, which cost as much as the answer itself and told the
     caller nothing (the caller waits for the answer, within its timeout); on one producer kept
-    for the process, one answer at a time."""
+    for the process, one answer at a time.
+
+    An answer over `MAX_ANSWER_BYTES` is not sent: the broker would refuse it and close the
+    channel, losing the answers after it too; the caller is answered `AnswerTooLarge` instead.
+    An answer the broker cannot be given is logged and dropped (its caller gives up at its
+    timeout): the service goes on answering the others, on a new connection."""
 
     def __init__(self, config: dict):
-        self.connection = Connection(config[AMQP_URI_CONFIG_KEY],
-                                     ssl=config.get(AMQP_SSL_CONFIG_KEY),
-                                     login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+        self.config = config
+        self.max_bytes = int(config.get("MAX_ANSWER_BYTES", Settings.max_answer_bytes))
+        self.connection = self._connect()
         self.exchange = get_rpc_exchange(config)
         self.producer = None
         self._one_at_a_time = Semaphore(1)
 
     def send(self, request, result, exc_info):
         """Answers `request` with `result` or the error of `exc_info`; what it sent, as nameko's
-        Responder says it (an unserialisable result becomes an error)."""
+        Responder says it (an unserialisable or too large result becomes an error)."""
         serializer = kombu.serialization.registry.type_to_name[request.properties["content_type"]]
         error = serialize(exc_info[1]) if exc_info is not None else None
         try:
-            content_type, encoding, body = kombu.serialization.dumps(
-                {"result": result, "error": error}, serializer)
+            content_type, encoding, body = _encoded(serializer, result, error)
         except Exception:
             exc_info = sys.exc_info()
             result, error = None, serialize(UnserializableValueError(result))
-            content_type, encoding, body = kombu.serialization.dumps(
-                {"result": None, "error": error}, serializer)
-        with self._one_at_a_time:
-            if self.producer is None:
-                self.producer = Producer(self.connection)
-            self.producer.publish(
-                body, content_type=content_type, content_encoding=encoding,
-                exchange=self.exchange, routing_key=request.properties["reply_to"],
-                correlation_id=request.properties.get("correlation_id"),
-                delivery_mode=TRANSIENT_DELIVERY_MODE, retry=True,
-                retry_policy=DEFAULT_RETRY_POLICY)
+            content_type, encoding, body = _encoded(serializer, None, error)
+        if len(body) > self.max_bytes:
+            too_large = AnswerTooLarge(
+                f"The answer was {len(body):,} bytes, more than the {self.max_bytes:,} a service "
+                "sends: ask for less at a time.", "answer_too_large",
+                {"size": len(body), "limit": self.max_bytes})
+            log.error("not sent: the answer to %s (request %s) was %d bytes, more than "
+                      "MAX_ANSWER_BYTES=%d; answered %s instead", _method_of(request),
+                      _request_id_of(request), len(body), self.max_bytes, too_large.code)
+            result, exc_info = None, (AnswerTooLarge, too_large, None)
+            content_type, encoding, body = _encoded(serializer, None, serialize(too_large))
+        self._publish(request, content_type, encoding, body)
         return result, exc_info
+
+    def _publish(self, request, content_type, encoding, body):
+        with self._one_at_a_time:
+            try:
+                if self.producer is None:
+                    self.producer = Producer(self.connection)
+                self.producer.publish(
+                    body, content_type=content_type, content_encoding=encoding,
+                    exchange=self.exchange, routing_key=request.properties["reply_to"],
+                    correlation_id=request.properties.get("correlation_id"),
+                    delivery_mode=TRANSIENT_DELIVERY_MODE, retry=True,
+                    retry_policy=DEFAULT_RETRY_POLICY)
+            except Exception:
+                log.exception("could not send the answer to %s (request %s); its caller will "
+                              "give up waiting", _method_of(request), _request_id_of(request))
+                self._reconnect()
+
+    def _connect(self) -> Connection:
+        return Connection(self.config[AMQP_URI_CONFIG_KEY],
+                          ssl=self.config.get(AMQP_SSL_CONFIG_KEY),
+                          login_method=self.config.get(LOGIN_METHOD_CONFIG_KEY))
+
+    def _reconnect(self):
+        """The broker may have closed the channel, or the connection, under the producer."""
+        self.producer = None
+        try:
+            self.connection.release()
+        except Exception:  # already gone: the new one is what matters
+            log.debug("closing the answers' broken connection failed", exc_info=True)
+        self.connection = self._connect()
 
     def close(self):
         self.connection.release()
+
+
+def _encoded(serializer, result, error) -> tuple:
+    return kombu.serialization.dumps({"result": result, "error": error}, serializer)
+
+
+def _method_of(request) -> str:
+    return request.delivery_info.get("routing_key", "?")
+
+
+def _request_id_of(request):
+    return (request.headers or {}).get(f"{HEADER_PREFIX}.{REQUEST_ID_KEY}")
 
 
 class AnsweringConsumer(RpcConsumer):
