@@ -33,6 +33,7 @@ TARGETS = {"events.register": "event_id", "web.register": "event_id",
            "events.confirm_registration": "event_id", "web.confirm_registration": "event_id",
            "events.cancel_registration": "event_id", "web.cancel_registration": "event_id",
            "drives.pledge": "drive_id", "web.pledge": "drive_id"}
+METRICS_ENDPOINT = "health.prometheus_metrics"
 REQUEST_ID = re.compile(r"[\w.:-]{1,128}", re.ASCII)  # a client's own id, if it is a sane one
 # the gateway asking for itself, for no request: `require_internal` lets it through
 REVOCATIONS_CALLER = Caller(origin="gateway-revocations")
@@ -72,7 +73,9 @@ def create_app(settings=None, rpc=None) -> Flask:
             "info": {"description": "The public HTTP contract of the Rete QuBì platform."},
             "servers": [{"url": settings.public_url}],
             "components": {"securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "metricsToken": {"type": "http", "scheme": "bearer",
+                                 "description": "METRICS_TOKEN, for Prometheus"}}},
         },
         QUBI_SETTINGS=settings,
     )
@@ -109,6 +112,8 @@ def _register_hooks(app, settings):
         if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
             raise Invalid({"url": [checks.reason("nul_character", "Contains a NUL character.")]})
         header = request.headers.get("Authorization", "")
+        if request.endpoint == METRICS_ENDPOINT:  # Prometheus's token, checked by the route
+            header = ""
         if header.startswith("Bearer "):
             claims = auth.verify_token(header[7:].strip(), settings.secret_key,
                                        app.extensions["revocations"])

@@ -57,7 +57,8 @@ ACCESS = {
     "PATCH /api/v1/users/{user_id}": Foreign("user", PEOPLE_OUTSIDERS, {"role": "partner"}),
     "POST /api/v1/users/{user_id}/mfa/reset": Foreign("user", PEOPLE_OUTSIDERS),
     "GET /api/v1/users/{user_id}/history": Foreign("user", PEOPLE_OUTSIDERS),
-    "GET /healthz": PUBLIC, "GET /readyz": PUBLIC, "GET /metrics": PUBLIC,
+    "GET /healthz": PUBLIC, "GET /readyz": PUBLIC,
+    "GET /metrics": PUBLIC,  # in development and tests; elsewhere to METRICS_TOKEN alone
     "GET /api/v1/networks": PUBLIC,
     "GET /api/v1/governance": PUBLIC,
     "GET /api/v1/hsds/organizations": PUBLIC,

@@ -1,12 +1,15 @@
 """Liveness, readiness and metrics."""
-from flask import Response, current_app
+import hmac
+
+from flask import Response, abort, current_app, request
 
 from gateway.api import Blueprint
 from gateway.api.common import answers, call
 from gateway.metrics import exposition
+from gateway.problems import ProblemSchema
 from services.common.broker import broker_reachable
 from services.common.config import SERVICE_NAMES
-from services.common.errors import DomainError
+from services.common.errors import DomainError, NotAuthenticated
 
 blp = Blueprint("health", __name__, description="Liveness, readiness and metrics")
 
@@ -39,11 +42,21 @@ def readyz():
 @blp.doc(responses={200: {
     "description": "Prometheus text format: requests by route template and status, RPC calls "
                    "by service, method and outcome",
-    "content": {"text/plain": {"schema": {"type": "string"}}}}})
+    "content": {"text/plain": {"schema": {"type": "string"}}}}},
+         security=[{"metricsToken": []}])
+@blp.alt_response(401, schema=ProblemSchema, description="Without the metrics token")
+@blp.alt_response(404, schema=ProblemSchema,
+                  description="Off: no METRICS_TOKEN is set, outside development")
 def prometheus_metrics():
-    """The gateway's metrics, for Prometheus.
-
-    Meant for the monitoring network: keep it off the public ingress."""
-    body, content_type = exposition(
-        bool(current_app.config["QUBI_SETTINGS"].prometheus_multiproc_dir))
+    """The gateway's metrics, for Prometheus, sent as `Authorization: Bearer <METRICS_TOKEN>`.
+    Without METRICS_TOKEN they are open in development and tests and off anywhere else."""
+    settings = current_app.config["QUBI_SETTINGS"]
+    if settings.metrics_token:
+        given = request.headers.get("Authorization", "").encode()
+        if not hmac.compare_digest(given, f"Bearer {settings.metrics_token}".encode()):
+            raise NotAuthenticated("Send `Authorization: Bearer <METRICS_TOKEN>`.",
+                                   "metrics_token_needed")
+    elif not settings.development:
+        abort(404)
+    body, content_type = exposition(bool(settings.prometheus_multiproc_dir))
     return Response(body, content_type=content_type)

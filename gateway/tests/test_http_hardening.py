@@ -177,3 +177,22 @@ def test_links_come_from_the_public_url_never_from_the_host_header():
     assert "evil.example" not in page.get_data(as_text=True)
     document = client.get("/api/v1/openapi.json", headers={"Host": "evil.example"}).json
     assert document["servers"] == [{"url": "https://qubi.example"}]
+
+
+def test_metrics_are_open_in_development_and_tests():
+    assert make_app().test_client().get("/metrics").status_code == 200
+
+
+def test_metrics_need_their_token_when_one_is_set():
+    client = make_app(METRICS_TOKEN="m" * 40).test_client()
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    answer = client.get("/metrics", headers={"Authorization": "Bearer " + "m" * 40})
+    assert answer.status_code == 200 and b"qubi_gateway_http" in answer.data
+
+
+def test_metrics_are_off_outside_development_without_a_token():
+    client = make_app(QUBI_ENV="production", CONTEXT_KEYS="c" * 40,
+                      PERSONAL_DATA_KEYS=Fernet.generate_key().decode()
+                      ).test_client()
+    assert client.get("/metrics").status_code == 404

@@ -136,6 +136,8 @@ class Settings:
     login_rate_per_minute: int = 100
     write_rate_per_minute: int = 1200
     trusted_proxies: int = 0
+    # what Prometheus sends to read /metrics; without it /metrics is off outside development
+    metrics_token: str = ""
     # request bodies (bytes): every route, and the routes that take a file (the CSV import)
     max_body_bytes: int = 2 * 1024 * 1024
     max_import_body_bytes: int = 5 * 1024 * 1024
@@ -243,6 +245,7 @@ def load_settings(environ=None) -> Settings:
         login_rate_per_minute=int(environ.get("LOGIN_RATE_PER_MINUTE", "100")),
         write_rate_per_minute=int(environ.get("WRITE_RATE_PER_MINUTE", "1200")),
         trusted_proxies=int(environ.get("TRUSTED_PROXIES", "0")),
+        metrics_token=environ.get("METRICS_TOKEN", ""),
         max_body_bytes=int(environ.get("MAX_BODY_BYTES", Settings.max_body_bytes)),
         max_import_body_bytes=int(environ.get("MAX_IMPORT_BODY_BYTES",
                                               Settings.max_import_body_bytes)),
