@@ -19,6 +19,9 @@ from services.common.errors import DomainError
 log = logging.getLogger(__name__)
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_PREFIX = "qubi-limits"
+# logins one address may try a minute, in login rates: an address may be many people's (an
+# office, a proxy whose X-Forwarded-For is not trusted)
+PEOPLE_PER_ADDRESS = 10
 
 
 class RateLimited(DomainError):
@@ -32,7 +35,7 @@ class RateLimited(DomainError):
 
 
 class Limits:
-    """The gateway's limits, from its settings: logins per client and per name tried; writes
+    """The gateway's limits, from its settings: logins per client and name tried; writes
     per client and per user; anonymous writes to one target per client and from everyone."""
 
     def __init__(self, app, settings):
@@ -40,6 +43,8 @@ class Limits:
                           storage_uri=settings.redis_url or "memory://")
         self._windows = limiter.limiter
         self.login = RateLimitItemPerMinute(settings.login_rate_per_minute)
+        self.login_address = RateLimitItemPerMinute(
+            settings.login_rate_per_minute * PEOPLE_PER_ADDRESS)
         self.write = RateLimitItemPerMinute(settings.write_rate_per_minute)
         self.client_target = RateLimitItemPerMinute(settings.client_target_rate_per_minute)
         self.target = RateLimitItemPerMinute(settings.target_rate_per_minute)
@@ -48,9 +53,15 @@ class Limits:
                         "own, so clients get that many times the limits")
 
     def check_login(self, client: str, username):
-        self._take(self.login, f"client:{client}")
-        if isinstance(username, str):
-            self._take(self.login, f"username:{username.lower()}")
+        """Per client and name tried together, per name from anywhere, and per client alone at
+        PEOPLE_PER_ADDRESS times the rate (one address trying many names)."""
+        if not isinstance(username, str):
+            self._take(self.login, f"client:{client}")
+            return
+        name = username.lower()
+        self._take(self.login_address, f"address:{client}")
+        self._take(self.login, f"client:{client}", f"username:{name}")
+        self._take(self.login, f"username:{name}")
 
     def check_write(self, client: str, user_id: str | None):
         self._take(self.write, f"client:{client}")

@@ -85,6 +85,12 @@ def test_production_runs_in_production_mode_with_the_released_image():
     assert by_kind(objects, "HorizontalPodAutoscaler")["qubi-referrals"]["spec"]["minReplicas"] == 3
 
 
+def test_the_gateway_takes_the_client_address_from_the_ingress_in_front_of_it(objects):
+    """Otherwise every client has the ingress's address, and shares one rate limit with all."""
+    config = by_kind(objects, "ConfigMap")["qubi-config"]["data"]
+    assert config.get("TRUSTED_PROXIES") == "1"
+
+
 def test_the_manifests_carry_no_secret_and_fail_closed_until_given_the_citys_own(objects):
     """What every pod reads (the ConfigMap and the Secret, as rendered) starts nothing as
     shipped, nor with the code's development secrets; it starts with secrets of one's own."""

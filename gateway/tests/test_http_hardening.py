@@ -196,3 +196,26 @@ def test_metrics_are_off_outside_development_without_a_token():
                       PERSONAL_DATA_KEYS=Fernet.generate_key().decode()
                       ).test_client()
     assert client.get("/metrics").status_code == 404
+
+
+def test_one_address_shared_by_many_people_limits_each_login_on_its_own():
+    client = make_app(rpc=Services(), LOGIN_RATE_PER_MINUTE="2").test_client()
+
+    def log_in(username):
+        return client.post("/api/v1/auth/token",
+                           json={"username": username, "password": "pw"}).status_code
+
+    assert [log_in("anna"), log_in("anna"), log_in("anna")] == [200, 200, 429]
+    assert [log_in("bruno"), log_in("carla")] == [200, 200]
+
+
+def test_the_client_address_comes_from_trusted_proxies_only():
+    def writes(trusted):
+        client = make_app(rpc=Services(), WRITE_RATE_PER_MINUTE="1",
+                          TRUSTED_PROXIES=trusted).test_client()
+        return [client.post("/api/v1/organizations", json={"name": "APS"},
+                            headers={"X-Forwarded-For": address}).status_code
+                for address in ("10.0.0.1", "10.0.0.2")]
+
+    assert writes("0") == [401, 429]  # one client, whatever it claims to forward
+    assert writes("1") == [401, 401]
