@@ -1,7 +1,7 @@
 """The whole platform on one machine: the five services and the gateway as processes.
 
-`make run` uses it (`python -m deploy.local`); the system tests use `Platform` to start,
-stop and restart each part the same way.
+`make run` uses it (`python -m deploy.local`), starting again a part that stops (`Keeper`);
+the system tests use `Platform` to start, stop and restart each part the same way.
 """
 import os
 import signal
@@ -53,6 +53,12 @@ class Platform:
             self.start_service(name)
         self.start_gateway()
 
+    def start_again(self, name: str):
+        if name == "gateway":
+            self.start_gateway()
+        else:
+            self.start_service(name)
+
     def stop(self, name: str, sig=signal.SIGTERM):
         process = self.processes.pop(name, None)
         if process and process.poll() is None:
@@ -101,6 +107,45 @@ class Platform:
                                 stderr=subprocess.STDOUT if output else None)
 
 
+class Keeper:
+    """Keeps `make run`'s processes running: one that stops by itself is started again, after
+    1 s, then 2, 4... (the second and later stops within a minute); one that stops more than
+    `MAX_STOPS_PER_MINUTE` times within a minute is left stopped while the rest keep running."""
+    MAX_STOPS_PER_MINUTE = 5
+
+    def __init__(self, platform: Platform, say=print, clock=time.monotonic):
+        self.platform = platform
+        self.say = say
+        self.clock = clock
+        self.stops = {}  # name -> when it stopped, within the last minute
+        self.starting = {}  # name -> when it is started again
+
+    def check(self):
+        now = self.clock()
+        for name, process in list(self.platform.processes.items()):
+            if name not in self.starting and process.poll() is not None:
+                self._stopped(name, process.returncode, now)
+        for name, when in list(self.starting.items()):
+            if when <= now:
+                del self.starting[name]
+                self.platform.start_again(name)
+
+    def _stopped(self, name: str, returncode: int, now: float):
+        stops = [when for when in self.stops.get(name, []) if now - when < 60] + [now]
+        self.stops[name] = stops
+        part = "the gateway" if name == "gateway" else f"the {name} service"
+        how = (f"killed by signal {-returncode}" if returncode < 0
+               else f"exit code {returncode}")
+        if len(stops) > self.MAX_STOPS_PER_MINUTE:
+            del self.platform.processes[name]
+            self.say(f"{part} stopped ({how}), {len(stops)} times within a minute: not "
+                     "starting it again; the rest of the platform keeps running.")
+            return
+        delay = 2 ** (len(stops) - 1)
+        self.starting[name] = now + delay
+        self.say(f"{part} stopped ({how}); starting it again in {delay} s.")
+
+
 DEMO_USERS = ["citta", "coord8", "coord3", "asc8", "asc4", "partner8a", "partner8b", "partner2"]
 
 
@@ -129,9 +174,11 @@ def main():
               f"  Mail:     {settings.mail_transport.where}\n"
               f"  Demo logins (password '{settings.demo_password}'): {', '.join(DEMO_USERS)}\n"
               f"Press Ctrl-C to stop.\n", flush=True)
-        while all(process.poll() is None for process in platform.processes.values()):
+        keeper = Keeper(platform, say=lambda line: print(line, file=sys.stderr, flush=True))
+        while platform.processes:
+            keeper.check()
             time.sleep(1)
-        print("A part of the platform stopped; stopping the rest.", file=sys.stderr)
+        sys.exit("Every part of the platform stopped too often to be started again.")
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)
         interrupted = True

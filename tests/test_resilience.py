@@ -1,6 +1,7 @@
 """The gateway stays up when what is behind it does not: a stopped service answers 503 within
 the RPC timeout while the others keep working, and RabbitMQ restarted under the running
-platform is served again within 30 s, without restarting anything."""
+platform is served again within 30 s, without restarting anything. `make run` starts again a
+service that stops."""
 import os
 import shutil
 import signal
@@ -67,6 +68,50 @@ def test_make_run_stopped_with_its_process_group_stops_every_process_once(
         finally:
             with suppress(ProcessLookupError):
                 os.killpg(launcher.pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(shutil.which("rabbitmqctl") is None, reason="needs the local RabbitMQ's rabbitmqctl")
+def test_make_run_starts_again_a_service_that_stops_and_says_so(
+        vhost_pipeline, request, tmp_path_factory):
+    output = tmp_path_factory.mktemp("make-run-again") / "output.log"
+    port = free_port()
+    with platform_settings(vhost_pipeline, request, tmp_path_factory, "again",
+                           PORT=str(port)) as env:
+        with open(output, "w") as sink:
+            launcher = subprocess.Popen([sys.executable, "-m", "deploy.local"],
+                                        env={**os.environ, **env}, stdout=sink,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            assert wait_for(lambda: "is running at" in output.read_text(), timeout=90)
+            directory = child_running(launcher.pid, "qubi-service directory")
+            os.kill(directory, signal.SIGKILL)
+            assert wait_for(lambda: "the directory service stopped (killed by signal 9); "
+                                    "starting it again in 1 s." in output.read_text(), timeout=10)
+            assert wait_for(lambda: login_status(port) == 200, timeout=60)
+            assert child_running(launcher.pid, "qubi-service directory") != directory
+            assert launcher.poll() is None
+        finally:
+            os.killpg(launcher.pid, signal.SIGTERM)
+            launcher.wait(timeout=60)
+
+
+def child_running(group: int, command: str) -> int:
+    """The process of `group` whose command line holds `command`."""
+    for pid in subprocess.run(["pgrep", "-g", str(group)], capture_output=True,
+                              text=True).stdout.split():
+        with suppress(FileNotFoundError), open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            if command in cmdline.read().replace(b"\0", b" ").decode():
+                return int(pid)
+    raise AssertionError(f"no {command} running")
+
+
+def login_status(port: int) -> int:
+    try:
+        return requests.post(f"http://localhost:{port}/api/v1/auth/token",
+                             json={"username": "asc8", "password": "qubi-demo"},
+                             timeout=10).status_code
+    except requests.RequestException:
+        return 0
 
 
 def running(pid: int) -> bool:
