@@ -11,7 +11,8 @@ from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load, paged
 from services.common.sealing import DataCipher
 from services.common.service import QubiService
-from services.notifications import account_mail, digest, inbox, mailer, preferences
+from services.notifications import (account_mail, digest, inbox, mailer, preferences,
+                                    registration_mail)
 from services.notifications.audiences import Peers
 from services.notifications.contract import (InboxQuerySchema, NotificationSchema,
                                              PreferencesSchema)
@@ -58,6 +59,11 @@ class NotificationsService(QubiService):
     @bus_handler("directory", "password_reset_requested")
     def on_password_reset_requested(self, event):
         return lambda tx: account_mail.owe(tx, event, self.cipher, self.config["PUBLIC_URL"])
+
+    @bus_handler("events", "registration_requested")
+    def on_registration_requested(self, event):
+        return lambda tx: registration_mail.owe(tx, event, self.cipher,
+                                                self.config["PUBLIC_URL"])
 
     @timer(interval=2)
     def send_mail(self):
