@@ -3,8 +3,10 @@ process and two gateways under gunicorn (two workers each), on the real RabbitMQ
 PostgreSQL when TEST_DATABASE_URL says so)."""
 import json
 import re
+import socket
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -176,6 +178,17 @@ def test_metrics_show_requests_by_route_and_rpc_calls_by_service(platform):
             'outcome="ok",service="directory"}') in text
     assert 'method="list_networks",outcome="ok",service="directory"' in text
     assert tokens["access_token"] not in text
+
+
+def test_a_ten_megabyte_body_is_refused_before_it_is_sent_whole(platform):
+    address = urlsplit(platform.url)
+    started = time.monotonic()
+    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
+        connection.sendall(b"POST /api/v1/auth/token HTTP/1.1\r\nHost: qubi\r\n"
+                           b"Content-Type: application/json\r\nContent-Length: 10000000\r\n"
+                           b"\r\n" + b"[" * 65536)
+        status_line = connection.recv(4096).split(b"\r\n", 1)[0]
+    assert status_line.split()[1] == b"413" and time.monotonic() - started < 1
 
 
 def gateway_lines(logs):
