@@ -57,6 +57,9 @@ def platform(vhost_pipeline, request, tmp_path_factory):
     try:
         with started_platform(vhost_pipeline, request, tmp_path_factory, "sys",
                               tmp_path_factory.mktemp("logs"), port=port, GUNICORN_WORKERS="1",
+                              # families registering at once come from addresses of their own
+                              # (X-Forwarded-For), not all from the tests' one
+                              TRUSTED_PROXIES="1",
                               SMTP_URL=smtp.url, PUBLIC_URL=f"http://localhost:{port}",
                               QUIET_HOURS="") as running:
             running.smtp = smtp

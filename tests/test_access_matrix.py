@@ -122,6 +122,8 @@ ACCESS = {
         "network_event", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
     "DELETE /api/v1/events/{event_id}/registrations/{registration_id}": Foreign(
         "registration", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
+    "POST /api/v1/events/{event_id}/registrations/{registration_id}/confirm": Foreign(
+        "registration", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
     "POST /api/v1/events/{event_id}/registrations/{registration_id}/attendance": Foreign(
         "registration", NOT_OF_MUNICIPIO_8 + ["partner8b"], {"attended": True}),
     "GET /api/v1/calendars/municipio/{municipio}.ics": PUBLIC,

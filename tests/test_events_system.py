@@ -1,4 +1,5 @@
 """Events and drives as people meet them: over HTTP, with every process running."""
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timezone
 
@@ -6,7 +7,9 @@ import icalendar
 import pytest
 import requests
 
+from tests.helpers import wait_for
 from tests.platform import Client
+from tests.smtp import text_of
 
 pytestmark = pytest.mark.broker
 
@@ -21,23 +24,44 @@ def create_event(client, **fields):
     return published.json()
 
 
+def confirmation_link(platform, address) -> str:
+    """The link of the email that asks `address` to confirm its registration."""
+    asked = wait_for(lambda: [m for m in platform.smtp.messages() if m["To"] == address], 30)
+    assert asked, f"no email reached {address}"
+    return re.search(r"http\S+/confirm\?token=[\w-]+", text_of(asked[0])).group(0)
+
+
+def confirm_by_link(platform, address, registration, client_address):
+    token = confirmation_link(platform, address).rsplit("=", 1)[1]
+    answer = requests.post(f"{Client(platform).base}/events/{registration['event_id']}/"
+                           f"registrations/{registration['id']}/confirm", json={"token": token},
+                           headers={"X-Forwarded-For": client_address}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
 def test_twenty_families_at_once_for_ten_places_and_a_cancellation_moves_the_list_up(platform):
     organiser = Client(platform, "partner2")
     event = create_event(organiser, title="Uscita in natura", capacity=10)
 
-    def register(n):
+    def register(n):  # each family from its own address, through the proxy in front
         return requests.post(f"{organiser.base}/events/{event['id']}/registrations", timeout=30,
+                             headers={"X-Forwarded-For": f"10.20.0.{n}"},
                              json={"name": f"Famiglia {n}", "contact": f"famiglia{n}@example.it"})
 
     with ThreadPoolExecutor(20) as pool:
         answers = list(pool.map(register, range(20)))
     assert [a.status_code for a in answers] == [201] * 20
-    assert sorted(a.json()["status"] for a in answers) == ["confirmed"] * 10 + ["waitlisted"] * 10
+    assert {a.json()["status"] for a in answers} == {"pending"}
+    assert sorted(a.json()["holds_place"] for a in answers) == [False] * 10 + [True] * 10
     assert Client(platform).get(f"/events/{event['id']}").json()["places_left"] == 0
+    answered = [confirm_by_link(platform, f"famiglia{n}@example.it", answer.json(),
+                                f"10.20.0.{n}") for n, answer in enumerate(answers)]
+    assert sorted(a["status"] for a in answered) == ["confirmed"] * 10 + ["waitlisted"] * 10
 
     listed = organiser.get(f"/events/{event['id']}/registrations").json()["items"]
     first_waiting = next(r for r in listed if r["status"] == "waitlisted")
-    confirmed = next(a.json() for a in answers if a.json()["status"] == "confirmed")
+    confirmed = next(a.json() for a in answers if a.json()["holds_place"])
     url = f"{organiser.base}/events/{event['id']}/registrations/{confirmed['id']}"
     assert requests.delete(url, params={"token": "wrong"}, timeout=10).status_code == 404
     assert requests.delete(url, params={"token": confirmed["cancel_token"]},
@@ -52,6 +76,50 @@ def test_twenty_families_at_once_for_ten_places_and_a_cancellation_moves_the_lis
     assert exported.content.decode("utf-8-sig").startswith("Nome,Contatto,Adulti,Bambini")
     assert Client(platform, "partner8a").get(
         f"/events/{event['id']}/registrations").status_code == 403
+
+
+def test_a_registration_is_confirmed_by_the_page_of_the_link_emailed_once(platform):
+    organiser = Client(platform, "partner2")
+    event = create_event(organiser, title="Merenda in cortile", capacity=5)
+    receipt = Client(platform).post(f"/events/{event['id']}/registrations", json={
+        "name": "Famiglia Verdi", "contact": "verdi@example.it", "children": 2}).json()
+    assert (receipt["status"], receipt["confirmation"]) == ("pending", "email")
+    link = confirmation_link(platform, "verdi@example.it")
+    assert f"/events/{event['id']}/registrations/{receipt['id']}/confirm?token=" in link
+    page = requests.get(link, timeout=10)  # a mail program opening it confirms nothing
+    assert page.status_code == 200 and "Sì, confermo la mia iscrizione" in page.text
+    assert organiser.get(f"/events/{event['id']}/registrations").json()["items"][0][
+        "status"] == "pending"
+    form = {"token": link.rsplit("=", 1)[1],
+            "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)}
+    # the browser's cookies, which are for https only: here the platform speaks http
+    cookies = {"Cookie": "; ".join(f"{c.name}={c.value}" for c in page.cookies)}
+    done = requests.post(link.split("?")[0], data=form, headers=cookies, timeout=10)
+    assert done.status_code == 200 and "Iscrizione confermata: ti aspettiamo." in done.text
+    assert organiser.get(f"/events/{event['id']}/registrations").json()["items"][0][
+        "status"] == "confirmed"
+    again = requests.post(link.split("?")[0], data=form, headers=cookies, timeout=10)
+    assert again.status_code == 410 and "non è più valido" in again.text
+
+
+def test_two_hundred_registrations_from_one_client_are_mostly_refused_and_none_confirmed(
+        platform):
+    organiser = Client(platform, "partner2")
+    event = create_event(organiser, title="Festa di quartiere", capacity=10)
+
+    def register(n):
+        return requests.post(f"{organiser.base}/events/{event['id']}/registrations", timeout=30,
+                             json={"name": f"Bot {n}", "contact": f"bot{n}@example.it"})
+
+    with ThreadPoolExecutor(50) as pool:
+        answers = list(pool.map(register, range(200)))
+    taken = [a for a in answers if a.status_code == 201]
+    refused = [a for a in answers if a.status_code == 429]
+    assert len(taken) + len(refused) == 200 and len(taken) <= 10
+    assert all(int(a.headers["Retry-After"]) >= 1 for a in refused)
+    assert {a.json()["code"] for a in refused} == {"rate_limited"}
+    listed = organiser.get(f"/events/{event['id']}/registrations").json()["items"]
+    assert {r["status"] for r in listed} == {"pending"} and len(listed) == len(taken)
 
 
 def test_network_events_are_invisible_to_anonymous_callers_and_other_networks(platform):

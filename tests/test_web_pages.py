@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser import Browser, available
 from tests.platform import Client
+from tests.test_events_system import confirmation_link
 
 WEB = Path(__file__).resolve().parents[1] / "gateway" / "web"
 broker = pytest.mark.broker
@@ -114,9 +115,14 @@ def test_a_family_registers_for_an_event_and_is_waitlisted_when_it_is_full(
     family.fill("Email o telefono", "bianchi@example.it").fill("Adulti", 1).fill(
         "Bambini e ragazzi", 1)
     family.submit("Iscrivimi")
-    assert family.heading() == "Iscrizione confermata"
+    assert family.heading() == "Manca la conferma"
+    assert "Ti abbiamo scritto all'indirizzo che hai dato" in family.text
     cancel_link = family.find("#cancel-link").get_attribute("href")
     assert f"/events/{event['id']}/registrations/" in cancel_link and "token=" in cancel_link
+    family.screenshot("registration-pending")
+    family.driver.get(confirmation_link(platform, "bianchi@example.it"))
+    family.submit("Sì, confermo la mia iscrizione")
+    assert "Iscrizione confermata: ti aspettiamo." in family.text
     family.screenshot("registration-confirmed")
 
     family.open(f"/events/{event['id']}")
@@ -125,9 +131,16 @@ def test_a_family_registers_for_an_event_and_is_waitlisted_when_it_is_full(
     family.fill("Nome e cognome (o della famiglia)", "Famiglia Rossi")
     family.fill("Email o telefono", "3331234567").fill("Adulti", 1).fill("Bambini e ragazzi", 1)
     family.submit("Iscrivimi")
-    assert family.heading() == "Sei in lista d'attesa"
+    assert family.heading() == "Manca la conferma"
+    assert "ti chiameranno al numero che hai dato" in family.text
+    assert "una volta confermata, l'iscrizione va in lista d'attesa" in family.text
     assert family.has("#cancel-link")
     family.screenshot("registration-waitlisted")
+    organiser = Client(platform, "partner2")
+    by_phone = next(r for r in organiser.get(f"/events/{event['id']}/registrations").json()[
+        "items"] if r["status"] == "pending")
+    assert organiser.post(f"/events/{event['id']}/registrations/{by_phone['id']}/confirm",
+                          json={}).json()["status"] == "waitlisted"
 
     # the first family cannot come after all: its place goes to the waiting list
     family.driver.get(cancel_link)

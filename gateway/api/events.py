@@ -5,7 +5,8 @@ from gateway.api import Blueprint
 from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_ability,
                                 require_login)
 from gateway.problems import ProblemSchema
-from services.events.contract import (AttendanceSchema, CancelQuerySchema, EventCreateSchema,
+from services.events.contract import (AttendanceSchema, CancelQuerySchema, ConfirmSchema,
+                                      EventCreateSchema,
                                       EventQuerySchema, EventSchema, EventUpdateSchema,
                                       RegistrationCreateSchema, RegistrationQuerySchema,
                                       RegistrationReceiptSchema, RegistrationSchema)
@@ -96,8 +97,10 @@ def cancel_event(event_id):
                   description="Not open to registrations, or this contact is already registered")
 @blp.alt_response(422, schema=ProblemSchema)
 def register(_data, event_id):
-    """Register a household: confirmed while places remain, else on the waiting list. Keep
-    the `cancel_token` to cancel."""
+    """Register a household: `pending` until confirmed by the link emailed to its contact (a
+    phone contact's, by an organiser), then confirmed while places remain, else on the waiting
+    list. A pending registration keeps its places until `expires_at`, then it is cancelled.
+    Keep the `cancel_token` to cancel."""
     return answer("events", "register", event_id, request.get_json()), 201
 
 
@@ -116,6 +119,26 @@ def cancel_registration(query, event_id, registration_id):
         require_login()
     call("events", "cancel_registration", event_id, registration_id, request.args.to_dict())
     return "", 204
+
+
+@blp.route("/events/<event_id>/registrations/<registration_id>/confirm", methods=["POST"])
+@blp.arguments(ConfirmSchema())
+@answers(blp, 200, RegistrationReceiptSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="Not pending: confirmed, cancelled or "
+                  "expired")
+@blp.alt_response(410, schema=ProblemSchema, description="The link was used, or has expired")
+@blp.doc(security=BEARER)
+def confirm_registration(_data, event_id, registration_id):
+    """Confirm a pending registration with the `token` of the link emailed to its contact
+    (once), or as an organiser: it becomes confirmed, or waitlisted when no places were kept
+    for it."""
+    body = request.get_json(silent=True) or {}
+    if "token" not in body:
+        require_login()
+    return answer("events", "confirm_registration", event_id, registration_id, body)
 
 
 @blp.route("/events/<event_id>/registrations")

@@ -25,7 +25,8 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 bp.record_once(lambda state: catalogues.init_app(state.app, i18n.lang))
 
 # pages that carry a one-time link's token or a password on its way (the login's code step)
-SECRET_PAGES = {"web.login", "web.accept_invitation", "web.password_reset_confirm"}
+SECRET_PAGES = {"web.login", "web.accept_invitation", "web.password_reset_confirm",
+                "web.confirm_registration"}
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                            "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
                            "base-uri 'self'; object-src 'none'")

@@ -9,7 +9,7 @@ from gateway.web.common import (all_zones, call, networks, organization, page_ar
                                 render, try_call)
 from gateway.web.forms import Form, number, text_or_none
 from gateway.web.i18n import reasons_said, said
-from services.common.errors import Conflict, Invalid
+from services.common.errors import Conflict, Gone, Invalid
 from services.common.schemas import ROME
 
 SEARCH_FIELDS = ("q", "municipio", "zone", "age")
@@ -172,6 +172,23 @@ def cancel_registration(event_id, registration_id):
                       cancelled=True, **context)
     return render("cancel_registration.html", token=token, registration_id=registration_id,
                   **context)
+
+
+@bp.route("/events/<event_id>/registrations/<registration_id>/confirm", methods=["GET", "POST"])
+def confirm_registration(event_id, registration_id):
+    """The page of the link emailed to a registrant. It confirms with a button: a mail program
+    that opens links by itself confirms nothing."""
+    token = request.values.get("token", "")
+    context = event_context(event_id)
+    if request.method == "POST":
+        try:
+            confirmed = call("events", "confirm_registration", event_id, registration_id,
+                             {"token": token})
+        except (Conflict, Gone) as refused:
+            return render("confirm_registration.html", refused.status, token=token,
+                          problem=said(refused), **context)
+        return render("confirm_registration.html", token=token, confirmed=confirmed, **context)
+    return render("confirm_registration.html", token=token, **context)
 
 
 # --- drives ------------------------------------------------------------------------------------

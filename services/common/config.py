@@ -117,6 +117,9 @@ class Settings:
     metrics_port: int = 0
     invitation_ttl_days: int = 7
     password_reset_ttl_minutes: int = 60
+    # how long an event's registration waits for its contact to confirm it (less when the
+    # event starts sooner) before it frees its places
+    registration_confirm_hours: int = 24
     # roles whose people pass a second factor (TOTP) to read families' personal data, or to
     # grant access to it (managing people): all of them by default
     mfa_required_roles: tuple = ROLES
@@ -188,6 +191,7 @@ class Settings:
             "METRICS_PORT": self.metrics_port,
             "INVITATION_TTL_DAYS": self.invitation_ttl_days,
             "PASSWORD_RESET_TTL_MINUTES": self.password_reset_ttl_minutes,
+            "REGISTRATION_CONFIRM_HOURS": self.registration_confirm_hours,
             "MFA_REQUIRED_ROLES": list(self.mfa_required_roles),
             "OIDC_ROLES_CLAIM": self.oidc_roles_claim,
             "LOGIN_MAX_FAILURES": self.login_max_failures,
@@ -219,6 +223,7 @@ def load_settings(environ=None) -> Settings:
         metrics_port=int(environ.get("METRICS_PORT", "0")),
         invitation_ttl_days=int(environ.get("INVITATION_TTL_DAYS", "7")),
         password_reset_ttl_minutes=int(environ.get("PASSWORD_RESET_TTL_MINUTES", "60")),
+        registration_confirm_hours=int(environ.get("REGISTRATION_CONFIRM_HOURS", "24")),
         mfa_required_roles=tuple(role.strip() for role in environ.get(
             "MFA_REQUIRED_ROLES", ",".join(Settings.mfa_required_roles)).split(",")
             if role.strip()),

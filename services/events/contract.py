@@ -12,6 +12,8 @@ from services.common.vocabulary import CATEGORIES, DIMENSIONS
 DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
 PUBLIC, NETWORK = "public", "network"
 CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
+PENDING = "pending"  # a registration until its contact confirms it
+BY_EMAIL, BY_ORGANISER = "email", "organiser"  # who confirms a pending registration
 OPEN, CLOSED = "open", "closed"
 
 ENDS_AFTER_START = checks.reason("ends_before_start", "The end comes after the start.")
@@ -151,7 +153,16 @@ class RegistrationReceiptSchema(Schema):
     """What the registrant gets back: keep `cancel_token` to cancel without an account."""
     id = fields.String()
     event_id = fields.String()
-    status = fields.String(metadata={"description": f"{CONFIRMED} or {WAITLISTED}"})
+    status = fields.String(metadata={"description": (
+        f"{PENDING} until confirmed, then {CONFIRMED} or {WAITLISTED}")})
+    holds_place = fields.Boolean(metadata={"description": (
+        f"While {PENDING}: its places are kept for it, so it becomes {CONFIRMED} (else "
+        f"{WAITLISTED})")})
+    confirmation = fields.String(allow_none=True, metadata={"description": (
+        f"Who confirms it while {PENDING}: {BY_EMAIL} (the link emailed to the contact) or "
+        f"{BY_ORGANISER} (a phone contact)")})
+    expires_at = Timestamp(allow_none=True, metadata={
+        "description": f"While {PENDING}: unconfirmed by then, it is cancelled"})
     adults = fields.Integer()
     children = fields.Integer()
     cancel_token = fields.String()
@@ -166,7 +177,12 @@ class RegistrationSchema(Schema):
     contact = fields.String()
     adults = fields.Integer()
     children = fields.Integer()
-    status = fields.String(metadata={"description": f"{CONFIRMED}, {WAITLISTED} or {CANCELLED}"})
+    status = fields.String(metadata={"description": (
+        f"{PENDING}, {CONFIRMED}, {WAITLISTED} or {CANCELLED}")})
+    holds_place = fields.Boolean(metadata={"description": f"While {PENDING}: its places are kept"})
+    expires_at = Timestamp(allow_none=True, metadata={
+        "description": f"While {PENDING}: unconfirmed by then, it is cancelled"})
+    confirmed_at = Timestamp(allow_none=True)
     position = fields.Integer(metadata={"description": "Order of arrival"})
     attended = fields.Boolean(allow_none=True)
     created_at = Timestamp()
@@ -175,7 +191,12 @@ class RegistrationSchema(Schema):
 
 
 class RegistrationQuerySchema(PageArgs):
-    status = fields.String(validate=checks.OneOf((CONFIRMED, WAITLISTED, CANCELLED)))
+    status = fields.String(validate=checks.OneOf((PENDING, CONFIRMED, WAITLISTED, CANCELLED)))
+
+
+class ConfirmSchema(Schema):
+    token = fields.String(validate=checks.Length(min=1, max=100), metadata={
+        "description": "The token of the link emailed to the contact; none: as an organiser"})
 
 
 class CancelQuerySchema(Schema):

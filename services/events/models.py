@@ -12,7 +12,8 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
-from services.events.contract import CONFIRMED, DRAFT, OPEN, PUBLIC
+from services.events.contract import (BY_EMAIL, BY_ORGANISER, CONFIRMED, DRAFT, OPEN, PENDING,
+                                       PUBLIC)
 
 
 class Base(DeclarativeBase):
@@ -44,6 +45,12 @@ class Registration(Base):
     status: Mapped[str] = mapped_column(String(20))
     position: Mapped[int] = mapped_column(Integer)  # order of arrival within the event
     cancel_token_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the registrant's token
+    # pending until its contact confirms it (or, for a phone, an organiser) by `expires_at`;
+    # meanwhile it holds its places when they were free, or keeps its turn for them
+    holds_place: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirm_token_hash: Mapped[str | None] = mapped_column(String(64))  # sha256; used: none
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     attended: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     promoted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -52,6 +59,14 @@ class Registration(Base):
     @property
     def people(self) -> int:
         return self.adults + self.children
+
+    @property
+    def confirmation(self) -> str | None:
+        """Who confirms it while pending: its email's owner by the link sent, or an organiser
+        (a phone: no message reaches it yet)."""
+        if self.status != PENDING:
+            return None
+        return BY_EMAIL if "@" in self.contact else BY_ORGANISER
 
 
 class EventOrganizer(Base):
@@ -99,6 +114,12 @@ class Event(Base):
         select(func.coalesce(func.sum(Registration.adults + Registration.children), 0))
         .where(Registration.event_id == id, Registration.status == CONFIRMED)
         .correlate_except(Registration).scalar_subquery())
+    # people of registrations waiting for their contact, in the places they hold meanwhile
+    pending_people: Mapped[int] = column_property(
+        select(func.coalesce(func.sum(Registration.adults + Registration.children), 0))
+        .where(Registration.event_id == id, Registration.status == PENDING,
+               Registration.holds_place.is_(True))
+        .correlate_except(Registration).scalar_subquery())
 
     @property
     def organizer_ids(self) -> list:
@@ -111,7 +132,11 @@ class Event(Base):
 
     @property
     def places_left(self) -> int | None:
-        return None if self.capacity is None else max(self.capacity - self.confirmed_people, 0)
+        return None if self.capacity is None else max(self.capacity - self.taken_people, 0)
+
+    @property
+    def taken_people(self) -> int:
+        return self.confirmed_people + self.pending_people
 
 
 class DriveOrganizer(Base):

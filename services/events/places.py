@@ -5,9 +5,9 @@ locked (`lock`), so two registrations never take the same last place.
 """
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
-from services.events.contract import CANCELLED, CONFIRMED, WAITLISTED
+from services.events.contract import CANCELLED, CONFIRMED, PENDING, WAITLISTED
 from services.events.models import Event, Registration, locked
 
 
@@ -21,27 +21,39 @@ def active_registrations(session, event_id: str) -> int:
         Registration.event_id == event_id, Registration.status != CANCELLED)).scalar_one()
 
 
+# waiting for a place: on the waiting list, or pending without places kept for it
+WAITING = or_(Registration.status == WAITLISTED,
+              and_(Registration.status == PENDING, Registration.holds_place.is_(False)))
+
+
+def holds_places(registration: Registration) -> bool:
+    return registration.status == CONFIRMED or (registration.status == PENDING
+                                                and registration.holds_place)
+
+
 def someone_waits(session, event_id: str) -> bool:
     return session.execute(select(Registration.id).where(
-        Registration.event_id == event_id, Registration.status == WAITLISTED,
-    ).limit(1)).first() is not None
+        Registration.event_id == event_id, WAITING).limit(1)).first() is not None
 
 
 def fill_places(tx, event: Event, now: datetime) -> list:
-    """Confirms waitlisted registrations in order of arrival, each one whose party fits in the
-    places left; a party too large for them keeps its turn for the next place freed."""
+    """Gives the places left to those waiting, in order of arrival, each one whose party fits;
+    a party too large for them keeps its turn for the next place freed. A waitlisted
+    registration is confirmed; a pending one has its places kept until its contact confirms."""
     tx.session.flush()
-    tx.session.refresh(event, ["confirmed_people"])
-    left = None if event.capacity is None else event.capacity - event.confirmed_people
+    tx.session.refresh(event, ["confirmed_people", "pending_people"])
+    left = None if event.capacity is None else event.capacity - event.taken_people
     promoted = []
     waiting = tx.session.execute(select(Registration).where(
-        Registration.event_id == event.id, Registration.status == WAITLISTED,
-    ).order_by(Registration.position)).scalars()
+        Registration.event_id == event.id, WAITING).order_by(Registration.position)).scalars()
     for registration in waiting:
         if left is not None and registration.people > left:
             continue
-        registration.status, registration.promoted_at = CONFIRMED, now
         left = None if left is None else left - registration.people
+        if registration.status == PENDING:
+            registration.holds_place = True
+            continue
+        registration.status, registration.promoted_at = CONFIRMED, now
         tx.emit("registration_promoted", registration_event(event, registration))
         promoted.append(registration)
     return promoted

@@ -1,4 +1,11 @@
-"""Registrations to an event: confirmed while places remain, then waitlisted in order.
+"""Registrations to an event: pending until their contact confirms them, then confirmed while
+places remain, else waitlisted in order.
+
+A new registration is pending. An email contact is sent a one-time link to confirm it (only the
+link token's digest is kept); a phone contact cannot be reached by a message yet, so one of the
+organisers confirms it. Meanwhile it keeps the places it found free (or its turn for them) until
+it expires (REGISTRATION_CONFIRM_HOURS after, or at the event's start when sooner), when it is
+cancelled and its places go to whoever waits: nobody holds places without answering.
 
 Anyone who can see a published event registers until it starts, once per contact. The answer
 carries a cancel token (only its hash is kept), with which the registrant cancels without an
@@ -9,28 +16,32 @@ import hashlib
 import hmac
 import io
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from services.common import csv_cells
 from services.common.context import Caller
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict, Gone, NotFound
 from services.common.schemas import local_time
 from services.events import agenda
-from services.events.contract import CANCELLED, CONFIRMED, PUBLISHED, WAITLISTED
+from services.events.contract import BY_EMAIL, CANCELLED, CONFIRMED, PENDING, PUBLISHED, WAITLISTED
 from services.events.models import Registration
 from services.events.permissions import has_started
-from services.events.places import fill_places, lock, registration_event, someone_waits
+from services.events.places import (fill_places, holds_places, lock, registration_event,
+                                    someone_waits)
 
 CSV_COLUMNS = ("Nome", "Contatto", "Adulti", "Bambini", "Stato", "Ordine di arrivo", "Presente",
                "Iscrizione")
-STATUS_IT = {CONFIRMED: "confermata", WAITLISTED: "in lista d'attesa", CANCELLED: "annullata"}
+STATUS_IT = {PENDING: "da confermare", CONFIRMED: "confermata",
+             WAITLISTED: "in lista d'attesa", CANCELLED: "annullata"}
 ATTENDED_IT = {True: "sì", False: "no", None: ""}
 
 
-def register(tx, caller: Caller, event_id: str, data: dict, now: datetime):
-    """The new registration and its cancel token (given once, never stored)."""
+def register(tx, caller: Caller, event_id: str, data: dict, now: datetime,
+             confirm_within: timedelta, cipher):
+    """The new pending registration and its cancel token (given once, never stored); an email
+    contact's confirmation link crosses the bus sealed, for the notifications service."""
     event = lock(tx.session, agenda.get_visible(tx.session, caller, event_id).id)
     if event.status != PUBLISHED:
         raise Conflict("This event does not take registrations: it is not published.",
@@ -43,15 +54,65 @@ def register(tx, caller: Caller, event_id: str, data: dict, now: datetime):
         raise Conflict("Someone with this contact is already registered.", "already_registered")
     people = data["adults"] + data["children"]
     fits = event.capacity is None or (not someone_waits(tx.session, event.id)
-                                      and event.confirmed_people + people <= event.capacity)
-    token = secrets.token_urlsafe(24)
+                                      and event.taken_people + people <= event.capacity)
+    token, confirm_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     registration = Registration(
-        event_id=event.id, status=CONFIRMED if fits else WAITLISTED, created_at=now,
-        position=_last_position(tx.session, event.id) + 1, cancel_token_hash=_hash(token), **data)
+        event_id=event.id, status=PENDING, holds_place=fits, created_at=now,
+        position=_last_position(tx.session, event.id) + 1, cancel_token_hash=_hash(token),
+        confirm_token_hash=_hash(confirm_token),
+        expires_at=min(now + confirm_within, event.starts_at), **data)
     tx.session.add(registration)
     tx.session.flush()
-    tx.emit(f"registration_{registration.status}", registration_event(event, registration))
+    if registration.confirmation == BY_EMAIL:
+        tx.emit("registration_requested", {
+            **registration_event(event, registration), "title": event.title,
+            "starts_at": local_time(event.starts_at).isoformat(),
+            "expires_at": registration.expires_at.isoformat(), "language": caller.language,
+            "sealed": cipher.seal_text({"email": registration.contact, "token": confirm_token,
+                                        "name": registration.name})})
     return registration, token
+
+
+def confirm(tx, caller: Caller, event_id: str, registration_id: str, token: str | None,
+            now: datetime) -> Registration:
+    """By the link sent to the contact (once), or by an organiser: the pending registration
+    takes the places kept for it, or its turn on the waiting list."""
+    registration = tx.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event_id:
+        raise NotFound("No such registration.", "registration_not_found")
+    if token is None:
+        agenda.get_managed(tx.session, caller, event_id)
+    event = lock(tx.session, event_id)
+    tx.session.refresh(registration)  # as the previous holder of the lock left it
+    if token is not None and not (registration.confirm_token_hash and hmac.compare_digest(
+            _hash(token), registration.confirm_token_hash)):
+        raise Gone("This link was used, or has expired.", "link_gone")
+    if registration.status != PENDING or registration.expires_at <= now:
+        raise Conflict("This registration is not waiting to be confirmed.",
+                       "registration_not_pending")
+    registration.status = CONFIRMED if registration.holds_place else WAITLISTED
+    registration.confirm_token_hash, registration.confirmed_at = None, now
+    tx.emit(f"registration_{registration.status}", registration_event(event, registration))
+    return registration
+
+
+def expire_due(tx, now: datetime) -> int:
+    """Cancels the pending registrations whose time is up, and gives their places to whoever
+    waits. How many expired."""
+    lapsed = Registration.status == PENDING, Registration.expires_at <= now
+    event_ids = tx.session.execute(select(Registration.event_id).where(*lapsed).distinct())
+    expired = 0
+    for event_id in sorted(event_ids.scalars()):
+        event = lock(tx.session, event_id)
+        due = tx.session.execute(select(Registration).where(
+            Registration.event_id == event_id, *lapsed)).scalars().all()
+        for registration in due:
+            registration.status, registration.cancelled_at = CANCELLED, now
+            registration.confirm_token_hash = None
+        if any(registration.holds_place for registration in due):
+            fill_places(tx, event, now)
+        expired += len(due)
+    return expired
 
 
 def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str | None,
@@ -72,9 +133,10 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
     if has_started(event, now):
         raise Conflict("The event has started: its registrations no longer change.",
                        "event_started")
-    was_confirmed = registration.status == CONFIRMED
+    held = holds_places(registration)
     registration.status, registration.cancelled_at = CANCELLED, now
-    if was_confirmed:
+    registration.confirm_token_hash = None
+    if held:
         fill_places(tx, event, now)
     return registration
 
@@ -115,9 +177,10 @@ def mark_attendance(tx, caller: Caller, event_id: str, registration_id: str,
 
 
 def registrants(session, event_id: str) -> list:
-    """Internal, for notifications: the registrations still standing."""
+    """Internal, for notifications: the registrations standing that their contact confirmed
+    (no message goes to a contact nobody answered for)."""
     return session.execute(select(Registration).where(
-        Registration.event_id == event_id, Registration.status != CANCELLED,
+        Registration.event_id == event_id, Registration.status.in_((CONFIRMED, WAITLISTED)),
     ).order_by(Registration.position)).scalars().all()
 
 

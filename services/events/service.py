@@ -1,13 +1,18 @@
 """The events service: the networks' events, registrations and donation drives."""
+from datetime import timedelta
+
+from nameko.dependency_providers import Config
 from nameko.timer import timer
 
 from services.common.database import Database, utcnow
 from services.common.errors import NotFound
 from services.common.rpc import rpc
 from services.common.schemas import load, local_time, paged
+from services.common.sealing import DataCipher
 from services.common.service import ReportingService
 from services.events import agenda, drives, ical, registrations, statistics
-from services.events.contract import (AttendanceSchema, CancelQuerySchema, DeliveryCreateSchema,
+from services.events.contract import (AttendanceSchema, CancelQuerySchema, ConfirmSchema,
+                                      DeliveryCreateSchema,
                                       DeliverySchema, DriveCreateSchema, DriveQuerySchema,
                                       DriveSchema, EventCreateSchema, EventQuerySchema, EventSchema,
                                       EventUpdateSchema, PledgeCreateSchema, PledgeSchema,
@@ -25,11 +30,14 @@ DRIVE = DriveSchema()
 PLEDGE = PledgeSchema()
 DELIVERY = DeliverySchema()
 CLOSE_DRIVES_EVERY_SECONDS = 60
+EXPIRE_REGISTRATIONS_EVERY_SECONDS = 60
 
 
 class EventsService(ReportingService):
     name = "events"
     db = Database(Base.metadata)
+    config = Config()
+    cipher = DataCipher()
     count_per_municipio = staticmethod(statistics.per_municipio)
 
     @rpc
@@ -71,8 +79,9 @@ class EventsService(ReportingService):
     def register(self, event_id, data):
         data = load(RegistrationCreateSchema, data)
         with self.db.transaction() as tx:
-            registration, token = registrations.register(tx, self.caller, event_id, data,
-                                                         utcnow())
+            registration, token = registrations.register(
+                tx, self.caller, event_id, data, utcnow(),
+                timedelta(hours=self.config["REGISTRATION_CONFIRM_HOURS"]), self.cipher)
             return {**RECEIPT.dump(registration), "cancel_token": token}
 
     @rpc
@@ -80,6 +89,14 @@ class EventsService(ReportingService):
         token = load(CancelQuerySchema, query).get("token")
         with self.db.transaction() as tx:
             registrations.cancel(tx, self.caller, event_id, registration_id, token, utcnow())
+
+    @rpc
+    def confirm_registration(self, event_id, registration_id, data=None):
+        """By the token of the link emailed to the registrant, or by an organiser."""
+        token = load(ConfirmSchema, data).get("token")
+        with self.db.transaction() as tx:
+            return RECEIPT.dump(registrations.confirm(tx, self.caller, event_id, registration_id,
+                                                      token, utcnow()))
 
     @rpc
     def list_registrations(self, event_id, query=None):
@@ -176,6 +193,11 @@ class EventsService(ReportingService):
     def close_due_drives(self):
         with self.db.transaction() as tx:
             drives.close_due(tx, utcnow())
+
+    @timer(interval=EXPIRE_REGISTRATIONS_EVERY_SECONDS)
+    def expire_registrations(self):
+        with self.db.transaction() as tx:
+            registrations.expire_due(tx, utcnow())
 
     def _event(self, event) -> dict:
         return {**EVENT.dump(event), "actions": event_actions(self.caller, event, utcnow())}

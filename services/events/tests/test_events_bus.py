@@ -36,7 +36,9 @@ def test_publishing_an_event_announces_it_on_the_events_exchange(container_facto
     events = []
     wait_for(lambda: events.extend(received(event_queue)) or len(events) >= 2)
     assert [(e["event_type"], e["payload"]["event_id"]) for e in events] == [
-        ("event_published", event["id"]), ("registration_waitlisted", event["id"])]
+        ("event_published", event["id"]), ("registration_requested", event["id"])]
     assert {"event_id", "occurred_at", "version"} <= set(events[0])
-    assert receipt["status"] == "waitlisted" and receipt["cancel_token"]
+    assert (receipt["status"], receipt["holds_place"], receipt["confirmation"]) == (
+        "pending", False, "email")
+    assert receipt["cancel_token"] and "token" not in events[1]["payload"]
     assert "rossi" not in str(events)

@@ -12,10 +12,10 @@ from services.common.database import Store
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.schemas import ROME, load
 from services.events import agenda, drives, ical, registrations
-from services.events.contract import (DriveCreateSchema, EventCreateSchema, EventUpdateSchema,
-                                      RegistrationCreateSchema)
+from services.events.contract import DriveCreateSchema, EventCreateSchema, EventUpdateSchema
 from services.events.demo import load_demo
 from services.events.models import Base, Drive, Event
+from services.events.tests.registering import confirm, link_token, register_pending
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 ORG2, ORG8 = "2" * 36, "8" * 36
@@ -55,11 +55,12 @@ def change(store, caller, event_id, body, now=NOW):
 
 
 def register(store, event_id, contact, adults=1, children=0, caller=ANONYMOUS, now=NOW):
-    data = load(RegistrationCreateSchema(), {"name": "Famiglia", "contact": contact,
-                                             "adults": adults, "children": children})
-    with store.transaction() as tx:
-        registration, token = registrations.register(tx, caller, event_id, data, now)
-    return registration, token, tx.events
+    """Registers and confirms, by the link emailed or, for a phone, as the organiser."""
+    pending, token, told = register_pending(store, event_id, contact, now, adults, children,
+                                            caller)
+    by_link = {"token": link_token(told)} if "@" in pending.contact else {"caller": PARTNER2}
+    registration, told = confirm(store, event_id, pending.id, now, **by_link)
+    return registration, token, told
 
 
 def statuses(store, event_id):

@@ -12,7 +12,7 @@ from services.directory.service import DirectoryService
 from services.funds.service import FundsService
 from services.notifications.service import NotificationsService
 from tests.helpers import call, publish_event, seed_directory, wait_for
-from tests.smtp import SmtpServer
+from tests.smtp import SmtpServer, text_of
 
 pytestmark = pytest.mark.broker
 
@@ -139,6 +139,7 @@ def test_a_referral_told_three_times_makes_one_notification_and_one_email(
 
 def test_members_hear_of_a_published_event_and_a_waitlisted_family_of_its_place(
         runner_factory, service_config, users, tmp_path):
+    import re
     from datetime import datetime, timedelta, timezone
 
     from services.events.service import EventsService
@@ -156,17 +157,23 @@ def test_members_hear_of_a_published_event_and_a_waitlisted_family_of_its_place(
         "name": "Prima famiglia", "contact": "prima@example.org", "adults": 1})
     second = call(service_config, None, "events", "register", event["id"], {
         "name": "Seconda famiglia", "contact": "seconda@example.org", "adults": 1})
-    assert second["status"] == "waitlisted"
-    call(service_config, None, "events", "cancel_registration", event["id"], first["id"],
-         {"token": first["cancel_token"]})
+    assert (first["status"], second["status"]) == ("pending", "pending")
     try:
+        for registration, address in ((first, "prima@example.org"),
+                                      (second, "seconda@example.org")):
+            asked = wait_for(lambda: [m for m in smtp.messages() if m["To"] == address])
+            token = re.search(r"/confirm\?token=([\w-]+)", text_of(asked[0])).group(1)
+            confirmed = call(service_config, None, "events", "confirm_registration",
+                             event["id"], registration["id"], {"token": token})
+        assert confirmed["status"] == "waitlisted"
+        call(service_config, None, "events", "cancel_registration", event["id"], first["id"],
+             {"token": first["cancel_token"]})
         told = wait_for(lambda: [n for n in inbox(service_config, users["coord8"])["items"]
                                  if n["kind"] == "event_published"])
         assert "Uscita in natura" in told[0]["body"]
-        promoted = wait_for(lambda: [m for m in smtp.messages()
-                                     if m["To"] == "seconda@example.org"])
-        assert "Posto confermato" in promoted[0]["Subject"]
-        assert not [m for m in smtp.messages() if m["To"] == "prima@example.org"]
+        assert wait_for(lambda: [m for m in smtp.messages() if m["To"] == "seconda@example.org"
+                                 and "Posto confermato" in m["Subject"]])
+        assert len([m for m in smtp.messages() if m["To"] == "prima@example.org"]) == 1
     finally:
         smtp.stop()
 
