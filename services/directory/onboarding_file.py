@@ -4,6 +4,8 @@ import csv
 import io
 import re
 
+import eventlet
+
 from services.common.checks import reason
 from services.common.errors import Invalid
 from services.directory import onboarding_cells as sheet
@@ -12,6 +14,7 @@ from services.directory.text import fold
 # a bigger file is refused before any row is checked: checking a row takes a third of a
 # millisecond of the directory's time, and a city's onboarding is a few hundred rows
 MAX_ROWS = 5000
+RECORDS_BETWEEN_YIELDS = 10_000
 
 
 def read(text) -> tuple:
@@ -27,24 +30,13 @@ def read(text) -> tuple:
     first_line = text.split("\n", 1)[0]
     delimiter = max(sheet.DELIMITERS, key=first_line.count) if any(
         d in first_line for d in sheet.DELIMITERS) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records = []
-    try:
-        for record in reader:
-            records.append(record)
-    except csv.Error as error:
-        raise Invalid({f"line {len(records) + 1}": [f"Not readable as CSV: {error}."]}) from None
-    if not records or not any(cell.strip() for cell in records[0]):
-        raise Invalid({"line 1": ["The first line names the columns: "
-                                  f"{', '.join(sheet.COLUMNS)}."]})
-    header = _header(records[0])
-    filled = [(line, record) for line, record in enumerate(records[1:], start=2)
-              if any(cell.strip() for cell in record)]
-    if len(filled) > MAX_ROWS:
-        raise _too_many_rows(len(filled), filled[MAX_ROWS][0])
+    header, filled, count = _filled_records(
+        csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if count > MAX_ROWS:
+        raise _too_many_rows(count, filled[MAX_ROWS][0])
     rows, errors = [], {}
     for line, record in filled:
-        if any(cell.strip() for cell in record[len(header):]):
+        if "".join(record[len(header):]).strip():
             errors[f"line {line}"] = [f"The row has more cells than the {len(header)} columns "
                                       "of the header."]
             continue
@@ -54,6 +46,31 @@ def read(text) -> tuple:
     if not rows and not errors:
         raise Invalid({"line 2": ["There are no rows under the header."]})
     return rows, errors
+
+
+def _filled_records(reader) -> tuple:
+    """The header's columns; (line, record) of the non-empty rows up to the first over the cap;
+    how many non-empty rows there are. Only counts the rows past the cap, and lets the service's
+    other calls run now and then: a file may be millions of short rows."""
+    header, filled, count, line = None, [], 0, 0
+    try:
+        for line, record in enumerate(reader, start=1):
+            if line % RECORDS_BETWEEN_YIELDS == 0:
+                eventlet.sleep(0)
+            if line == 1:
+                if not "".join(record).strip():
+                    break
+                header = _header(record)
+            elif "".join(record).strip():
+                count += 1
+                if count <= MAX_ROWS + 1:
+                    filled.append((line, record))
+    except csv.Error as error:
+        raise Invalid({f"line {line + 1}": [f"Not readable as CSV: {error}."]}) from None
+    if header is None:
+        raise Invalid({"line 1": ["The first line names the columns: "
+                                  f"{', '.join(sheet.COLUMNS)}."]})
+    return header, filled, count
 
 
 def _too_many_rows(count: int, first_line_over: int) -> Invalid:

@@ -41,7 +41,8 @@ def test_3000_invalid_rows_answer_their_first_100_lines_and_how_many_there_are(s
                               "listed; nothing was imported.")
 
 
-def test_other_calls_go_on_while_the_rows_are_checked(store):
+def ticks_while(work) -> int:
+    """How often another green thread ran, every 10 ms at most, while `work` ran."""
     ticks = []
 
     def ticking():
@@ -49,12 +50,25 @@ def test_other_calls_go_on_while_the_rows_are_checked(store):
             ticks.append("tick")
             eventlet.sleep(0.01)
 
-    text = invalid_rows(3000)
     ticker = eventlet.spawn(ticking)
     try:
         eventlet.sleep(0)
-        refused(store, COORD8, text)
+        work()
     finally:
         ticker.kill()
+    return len(ticks)
+
+
+def test_other_calls_go_on_while_the_rows_are_checked(store):
+    text = invalid_rows(3000)
     # every 100 rows: without it the other green thread waits for all 3,000 (one tick or two)
-    assert len(ticks) >= 20
+    assert ticks_while(lambda: refused(store, COORD8, text)) >= 20
+
+
+def test_millions_of_short_rows_are_counted_while_other_calls_go_on(store):
+    text = "organization_name\r\n" + "APS\r\n" * 1_000_000  # 5 MB, what the gateway lets in
+    errors = {}
+    assert ticks_while(lambda: errors.update(refused(store, COORD8, text))) >= 20
+    assert errors == {"line 5002": [
+        "The file has 1,000,000 rows; one import takes at most 5,000: split it into files of "
+        "5,000 rows at most."]}
