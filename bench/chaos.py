@@ -33,6 +33,7 @@ from services.common.config import SERVICE_NAMES
 from services.common.database import Store
 from services.events.models import Base as EventsBase
 from services.events.models import Registration
+from services.events.places import holds_places
 from services.notifications.models import Base as NotificationsBase
 from services.notifications.models import Notification
 from services.referrals.models import Base as ReferralsBase
@@ -203,8 +204,9 @@ def report(load: Load, stores) -> int:
         receivers = len({n.user_id for n in session.execute(
             select(Notification).where(Notification.kind == "referral_sent")).scalars()}) or 1
     with stores["events"].sessions() as session:
-        confirmed = sum(r.people for r in session.execute(select(Registration).where(
-            Registration.event_id == load.event_id, Registration.status == "confirmed")).scalars())
+        # confirmed, and pending ones keeping their places until their contact answers
+        held = sum(r.people for r in session.execute(select(Registration).where(
+            Registration.event_id == load.event_id)).scalars() if holds_places(r))
     accepted = set(load.accepted)
     lost_referrals = [r for r in accepted if stored[r] == 0]
     duplicate_referrals = [r for r, n in stored.items() if n > 1]
@@ -217,9 +219,9 @@ def report(load: Load, stores) -> int:
     print(f"notifications (referral_sent, {receivers} receiver(s) each): owed {len(owed)}, "
           f"notified {sum(1 for r in owed if told[r])}, duplicates "
           f"{len(duplicate_notifications)}, lost {len(lost_notifications)}")
-    print(f"registrations: confirmed {confirmed} people for {CAPACITY} places")
+    print(f"registrations: {held} people hold places for {CAPACITY} places")
     broken = (lost_referrals or duplicate_referrals or lost_notifications
-              or duplicate_notifications or confirmed > CAPACITY)
+              or duplicate_notifications or held > CAPACITY)
     print("RESULT: " + ("something was lost or duplicated" if broken else
                         "0 lost, 0 duplicated"))
     return 1 if broken else 0

@@ -2,7 +2,9 @@
 
 A published event that changes says so on the bus (`event_updated`), so that its registrants
 can be told. An event that is over is read-only. Every change raises its `sequence`, which
-subscribed calendars use to know the event changed.
+subscribed calendars use to know the event changed. An organisation named among the organisers
+other than the caller's own is invited (`event_organizer_invited`) and organises only once
+someone of it accepts; declining takes it off the event.
 """
 from datetime import datetime
 
@@ -10,13 +12,14 @@ from sqlalchemy import or_, select
 
 from services.common import checks
 from services.common.context import Caller
-from services.common.errors import Conflict, Invalid, NotFound
-from services.events.contract import (AGES_REVERSED, CANCELLED, DRAFT, ENDS_AFTER_START,
-                                       PUBLISHED)
+from services.common.errors import Conflict, Forbidden, Invalid, NotFound
+from services.events.contract import (ACCEPTED, AGES_REVERSED, CANCELLED, DRAFT,
+                                       ENDS_AFTER_START, INVITED, PUBLISHED)
 from services.events.models import Event, EventOrganizer
-from services.events.permissions import (default_municipio, is_over, organizer_ids,
-                                         require_manage, require_organizer, visible_events)
-from services.events.places import active_registrations, fill_places, lock
+from services.events.permissions import (default_municipio, is_invited, is_over, may_manage,
+                                         organizer_ids, require_manage, require_organises,
+                                         require_organizer, visible_events)
+from services.events.places import active_registrations, counts, fill_places, lock
 
 LOCATION = {"id": "location_id", "name": "place", "address": "address", "zone": "zone"}
 
@@ -35,9 +38,18 @@ def get_managed(session, caller: Caller, event_id: str) -> Event:
     return event
 
 
+def get_organised(session, caller: Caller, event_id: str) -> Event:
+    """For its registrants' names and contacts."""
+    event = get_visible(session, caller, event_id)
+    require_organises(caller, event)
+    return event
+
+
 def search_statement(caller: Caller, municipio=None, from_=None, to=None, age=None,
-                     organization_id=None):
+                     organization_id=None, status=None):
     statement = select(Event).where(visible_events(caller)).order_by(Event.starts_at, Event.id)
+    if status is not None:
+        statement = statement.where(Event.status == status)
     if municipio is not None:
         statement = statement.where(Event.municipio == municipio)
     if from_ is not None:
@@ -49,8 +61,16 @@ def search_statement(caller: Caller, municipio=None, from_=None, to=None, age=No
                                     or_(Event.max_age.is_(None), Event.max_age >= age))
     if organization_id is not None:
         statement = statement.where(Event.id.in_(select(EventOrganizer.event_id).where(
-            EventOrganizer.organization_id == organization_id)))
+            EventOrganizer.organization_id == organization_id,
+            EventOrganizer.status == ACCEPTED)))
     return statement
+
+
+def invitations_statement(caller: Caller):
+    """The events the caller's organisation is invited to organise, the soonest first."""
+    return select(Event).where(Event.id.in_(select(EventOrganizer.event_id).where(
+        EventOrganizer.organization_id == caller.organization_id,
+        EventOrganizer.status == INVITED))).order_by(Event.starts_at, Event.id)
 
 
 def feed_statement(municipio=None, organization_id=None):
@@ -67,9 +87,10 @@ def create(tx, caller: Caller, data: dict, now: datetime) -> Event:
     if data["ends_at"] <= now:
         raise Invalid({"ends_at": [checks.reason("moment_past", "This moment is already past.")]})
     event = Event(municipio=municipio, status=DRAFT, sequence=0, created_at=now, updated_at=now,
-                  organizers=_organizers([], organizers), **_columns(data, location))
+                  organizers=_organizers(caller, [], organizers), **_columns(data, location))
     tx.session.add(event)
     tx.session.flush()
+    _invite(tx, caller, event, [])
     return event
 
 
@@ -80,8 +101,9 @@ def update(tx, caller: Caller, event_id: str, data: dict, now: datetime) -> Even
     municipio = data.pop("municipio", None) or (location or {}).get("municipio")
     if municipio:
         event.municipio = municipio
+    named_before = [organizer.organization_id for organizer in event.organizers]
     if "organizer_ids" in data:
-        event.organizers = _organizers(event.organizers,
+        event.organizers = _organizers(caller, event.organizers,
                                        organizer_ids(caller, data.pop("organizer_ids")))
     for column, value in _columns(data, location).items():
         setattr(event, column, value)
@@ -91,6 +113,7 @@ def update(tx, caller: Caller, event_id: str, data: dict, now: datetime) -> Even
             and event.min_age > event.max_age):
         raise Invalid({"max_age": [AGES_REVERSED]})
     require_organizer(caller, event.municipio, event.organizer_ids)  # what the edit leaves
+    _invite(tx, caller, event, named_before)
     changed = sorted(name for name, value in _snapshot(event).items() if before[name] != value)
     if not changed:
         return event
@@ -123,14 +146,46 @@ def cancel(tx, caller: Caller, event_id: str, now: datetime) -> Event:
     return event
 
 
+def answer_invitation(tx, caller: Caller, event_id: str, accept: bool, now: datetime) -> Event:
+    """Someone of the organisation invited accepts (it then organises the event) or declines
+    (it is no longer named)."""
+    event = get_visible(tx.session, caller, event_id)
+    if not is_invited(caller, event):
+        raise Forbidden("Only an organisation invited to organise this event answers.",
+                        "event_invitation_missing")
+    _require_changeable(event, now)
+    event = lock(tx.session, event.id)
+    invitation = next(o for o in event.organizers if o.organization_id == caller.organization_id)
+    if accept:
+        invitation.status = ACCEPTED
+    else:
+        event.organizers.remove(invitation)
+    tx.emit(f"event_organizer_{'accepted' if accept else 'declined'}",
+            {**_event(event), "organization_id": caller.organization_id})
+    return event
+
+
+def shown_to(session, caller: Caller, event: Event) -> dict:
+    """What of an event only some see: the organisations invited (its managers and the invited
+    themselves) and the registrations' counts (its managers)."""
+    manages = may_manage(caller, event.municipio, event.organizer_ids)
+    return {"invited_organizer_ids": event.invited_organizer_ids
+            if manages or is_invited(caller, event) else [],
+            "registrations": counts(session, event.id) if manages else None}
+
+
 def _changeable(session, caller, event_id, now) -> Event:
     event = get_managed(session, caller, event_id)
+    _require_changeable(event, now)
+    return lock(session, event.id)
+
+
+def _require_changeable(event: Event, now: datetime):
     if is_over(event, now):
         raise Conflict("This event is over: it can no longer change.", "event_over")
     if event.status == CANCELLED:
         raise Conflict("This event is cancelled: it can no longer change.",
                        "event_cancelled")
-    return lock(session, event.id)
 
 
 def _fit_capacity(tx, event: Event, now: datetime):
@@ -141,10 +196,22 @@ def _fit_capacity(tx, event: Event, now: datetime):
     fill_places(tx, event, now)
 
 
-def _organizers(current: list, wanted: list) -> list:
-    """The organiser rows for `wanted`, keeping those already there (one row per organisation)."""
+def _organizers(caller: Caller, current: list, wanted: list) -> list:
+    """The organiser rows for `wanted`, keeping those already there (one row per organisation);
+    a new one is invited unless it is the caller's own organisation."""
     kept = {organizer.organization_id: organizer for organizer in current}
-    return [kept.get(o) or EventOrganizer(organization_id=o) for o in wanted]
+    return [kept.get(o) or EventOrganizer(
+        organization_id=o, status=ACCEPTED if o == caller.organization_id else INVITED)
+        for o in wanted]
+
+
+def _invite(tx, caller: Caller, event: Event, named_before: list):
+    """Tells each organisation newly invited."""
+    for organization_id in event.invited_organizer_ids:
+        if organization_id not in named_before:
+            tx.emit("event_organizer_invited", {
+                **_event(event), "organization_id": organization_id,
+                "invited_by_organization_id": caller.organization_id})
 
 
 def _columns(data: dict, location: dict | None) -> dict:

@@ -1,23 +1,27 @@
 """Donation drives ("Zaino sospeso"): items with the quantity needed, drop-off points, and a
 collection window.
 
-Anyone pledges while the drive is open; a pledge past what is still needed is accepted and
-flagged, for the organisers to decide. Organisers record what they receive; an item is
-fulfilled when the deliveries reach its need. A drive closes by itself once the last day of
-its window is over (`close_due`, run by a timer).
+Anyone pledges while the drive is open, up to what an item still needs; the organisers see the
+pledges and cancel those that will not come, which frees their quantity. Organisers record what
+they receive; an item is fulfilled when the deliveries reach its need. A drive's window lies
+from a year ago to two years ahead, and it closes by itself once the last day of its window is
+over (`close_due`, run by a timer).
 """
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from services.common import checks
 from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
-from services.events.contract import CLOSED, OPEN
+from services.events.contract import CANCELLED, CLOSED, OPEN, PLEDGED
 from services.events.models import (Delivery, Drive, DriveItem, DriveOrganizer, DropOffPoint,
                                     Pledge, locked)
 from services.events.permissions import (default_municipio, is_open, organizer_ids,
                                          require_manage, require_organizer, today)
+
+EARLIEST_START = timedelta(days=365)  # a drive recorded after it began
+LATEST_END = timedelta(days=2 * 365)  # further ahead is a typing error
 
 
 def get(session, drive_id: str) -> Drive:
@@ -43,8 +47,7 @@ def create(tx, caller: Caller, data: dict, now: datetime) -> Drive:
     municipio = default_municipio(caller, data.pop("municipio", None))
     organizers = organizer_ids(caller, data.pop("organizer_ids", None))
     require_organizer(caller, municipio, organizers)
-    if data["collect_to"] < today(now):
-        raise Invalid({"collect_to": [checks.reason("day_past", "This day is already past.")]})
+    _require_window(data["collect_from"], data["collect_to"], today(now))
     drive = Drive(
         municipio=municipio, status=OPEN, created_at=now,
         organizers=[DriveOrganizer(organization_id=o) for o in organizers],
@@ -59,21 +62,57 @@ def create(tx, caller: Caller, data: dict, now: datetime) -> Drive:
 
 
 def pledge(tx, drive_id: str, data: dict, now: datetime) -> Pledge:
-    """Anyone's."""
+    """Anyone's, up to what the item still needs."""
     drive = locked(tx.session, Drive, get(tx.session, drive_id).id)
     if not is_open(drive, now):
         raise Conflict("This drive is closed.", "drive_closed")
     item = _item(drive, data["item"])
     pledged, delivered = _totals(tx.session, drive.id).get(item.id, (0, 0))
     still_needed = item.quantity_needed - max(pledged, delivered)
+    if still_needed <= 0:
+        raise Invalid({"item": [checks.reason(
+            "item_covered", "{item} is already covered: choose another item.", item=item.name)]})
+    if data["quantity"] > still_needed:
+        raise Invalid({"quantity": [checks.reason(
+            "pledge_over_need", "Only {still_needed} more of {item} are needed.",
+            still_needed=still_needed, item=item.name)]})
     pledge = Pledge(drive_id=drive.id, item_id=item.id, quantity=data["quantity"],
-                    donor_name=data.get("donor_name"), over_need=data["quantity"] > still_needed,
-                    created_at=now)
+                    donor_name=data.get("donor_name"), created_at=now)
     tx.session.add(pledge)
     tx.session.flush()
     tx.emit("pledge_received", {"drive_id": drive.id, "pledge_id": pledge.id,
-                                "item_id": item.id, "quantity": pledge.quantity,
-                                "over_need": pledge.over_need})
+                                "item_id": item.id, "quantity": pledge.quantity})
+    return pledge
+
+
+def pledges_statement(session, caller: Caller, drive_id: str, item=None, status=None):
+    """The drive's pledges for its managers, the latest first."""
+    drive = get(session, drive_id)
+    require_manage(caller, drive)
+    statement = select(Pledge).where(Pledge.drive_id == drive.id).order_by(
+        Pledge.created_at.desc(), Pledge.id)
+    if item is not None:
+        statement = statement.where(Pledge.item_id == _item(drive, item).id)
+    if status == PLEDGED:
+        statement = statement.where(Pledge.cancelled_at.is_(None))
+    elif status == CANCELLED:
+        statement = statement.where(Pledge.cancelled_at.is_not(None))
+    return statement
+
+
+def cancel_pledge(tx, caller: Caller, drive_id: str, pledge_id: str, now: datetime) -> Pledge:
+    """A pledge that will not come (its managers): its quantity is needed again. Cancelling
+    twice changes nothing."""
+    drive = get(tx.session, drive_id)
+    require_manage(caller, drive)
+    locked(tx.session, Drive, drive.id)
+    pledge = tx.session.get(Pledge, pledge_id, populate_existing=True)
+    if pledge is None or pledge.drive_id != drive.id:
+        raise NotFound("No such pledge.", "pledge_not_found")
+    if pledge.cancelled_at is None:
+        pledge.cancelled_at, pledge.cancelled_by = now, caller.user_id
+        tx.emit("pledge_cancelled", {"drive_id": drive.id, "pledge_id": pledge.id,
+                                     "item_id": pledge.item_id, "quantity": pledge.quantity})
     return pledge
 
 
@@ -136,6 +175,21 @@ def present(session, drive: Drive) -> dict:
             "created_at": drive.created_at, "closed_at": drive.closed_at}
 
 
+def _require_window(collect_from: date, collect_to: date, day: date):
+    """From a year ago to two years ahead, and not over already."""
+    errors = {}
+    if collect_from < day - EARLIEST_START:
+        errors["collect_from"] = [checks.reason("day_too_early", "Give a day from {earliest} on.",
+                                                earliest=day - EARLIEST_START)]
+    if collect_to < day:
+        errors["collect_to"] = [checks.reason("day_past", "This day is already past.")]
+    elif collect_to > day + LATEST_END:
+        errors["collect_to"] = [checks.reason("day_too_late", "Give a day up to {latest}.",
+                                              latest=day + LATEST_END)]
+    if errors:
+        raise Invalid(errors)
+
+
 def _item(drive: Drive, wanted: str) -> DriveItem:
     """An item of the drive by its id or its name (any case)."""
     for item in drive.items:
@@ -148,10 +202,11 @@ def _item(drive: Drive, wanted: str) -> DriveItem:
 
 def _totals(session, drive_id: str) -> dict:
     """{item id: (pledged, delivered)}"""
-    def summed(model) -> dict:
+    def summed(model, *standing) -> dict:
         return dict(session.execute(select(model.item_id, func.sum(model.quantity)).where(
-            model.drive_id == drive_id).group_by(model.item_id)).all())
+            model.drive_id == drive_id, *standing).group_by(model.item_id)).all())
 
-    pledged, delivered = summed(Pledge), summed(Delivery)
+    pledged = summed(Pledge, Pledge.cancelled_at.is_(None))
+    delivered = summed(Delivery)
     return {item_id: (int(pledged.get(item_id, 0)), int(delivered.get(item_id, 0)))
             for item_id in pledged.keys() | delivered.keys()}

@@ -2,13 +2,14 @@
 
 Each event keeps its UID for life and raises its SEQUENCE on every change, times are in
 Europe/Rome with the zone's VTIMEZONE, and a cancelled event stays in the feed with
-STATUS:CANCELLED, so a subscribed calendar removes it by itself.
+STATUS:CANCELLED, so a subscribed calendar removes it by itself. A feed without events still
+has the VTIMEZONE: RFC 5545 wants at least one component.
 """
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import icalendar
 
-from services.common.schemas import local_time
+from services.common.schemas import ROME, local_time
 from services.events.contract import CANCELLED
 from services.events.models import Event
 
@@ -23,13 +24,13 @@ def calendar(events, name: str) -> str:
     feed.add("calscale", "GREGORIAN")
     feed.add("x-wr-calname", name)
     feed.add("x-wr-timezone", "Europe/Rome")
+    days = [local_time(event.starts_at).date() for event in events] or [datetime.now(ROME).date()]
+    # the zone's rules over the years the events span, not since 1970
+    feed.add_component(icalendar.Timezone.from_tzid(
+        "Europe/Rome", first_date=min(days) - timedelta(days=366),
+        last_date=max(days) + timedelta(days=366)))
     for event in events:
         feed.add_component(_vevent(event))
-    if feed.walk("VEVENT"):
-        starts = [local_time(event.starts_at).date() for event in events]
-        # the zone's rules over the years the events span, not since 1970
-        feed.add_missing_timezones(first_date=min(starts) - timedelta(days=366),
-                                   last_date=max(starts) + timedelta(days=366))
     return feed.to_ical().decode()
 
 

@@ -1,10 +1,13 @@
 """Who may organise and change events and drives, and who sees which event.
 
 Partners organise for their own organisation (it is always among the organisers), a
-coordinator for its municipio, the city tier anywhere. Afterwards only the organisers, the
-municipio's coordinator and the city change them. A public event is seen by everyone once
-published; a network event only by members whose municipi include its municipio; a draft only
-by those who may change it. What a caller may not see does not exist for it (404).
+coordinator for its municipio, the city tier anywhere. Another organisation named among an
+event's organisers is only invited until someone of it accepts. Afterwards only the organisers,
+the municipio's coordinator and the city change them; the registrants' names and contacts are
+for the event's organisers alone (the coordinator and the city see counts). A public event is
+seen by everyone once published; a network event only by members whose municipi include its
+municipio; a draft only by those who may change it and the organisations invited to it. What a
+caller may not see does not exist for it (404).
 
 Answers carry the caller's `actions` (`event_actions`, `drive_actions`), from these same rules.
 """
@@ -17,7 +20,7 @@ from services.common.context import CITY, COORDINATOR, PARTNER, Caller
 from services.common.errors import Forbidden, Invalid
 from services.common.schemas import local_time
 from services.events.contract import CANCELLED, DRAFT, OPEN, ORGANIZERS, PUBLIC, PUBLISHED
-from services.events.models import Drive, Event, EventOrganizer
+from services.events.models import Drive, Event, EventOrganizer, Pledge
 
 
 def organizer_ids(caller: Caller, wanted) -> list:
@@ -64,6 +67,28 @@ def require_manage(caller: Caller, record):
                         "organizers_only")
 
 
+def organises(caller: Caller, event: Event) -> bool:
+    """One of its organisations; an event no organisation organises (yet) is its municipio's
+    coordinator's."""
+    if not caller.authenticated:
+        return False
+    if event.organizer_ids:
+        return caller.organization_id in event.organizer_ids
+    return caller.has_role(COORDINATOR) and event.municipio in caller.municipi
+
+
+def require_organises(caller: Caller, event: Event):
+    """`event` the caller can already see: its registrants' names and contacts."""
+    caller.require_authenticated()
+    if not organises(caller, event):
+        raise Forbidden("Only the event's organisers see who registered.",
+                        "event_organizers_only")
+
+
+def is_invited(caller: Caller, event: Event) -> bool:
+    return caller.authenticated and caller.organization_id in event.invited_organizer_ids
+
+
 def is_over(event: Event, now: datetime) -> bool:
     """An event that is over is read-only."""
     return event.ends_at <= now
@@ -85,26 +110,38 @@ def is_open(drive: Drive, now: datetime) -> bool:
 
 def event_actions(caller: Caller, event: Event, now: datetime) -> list:
     """What the caller may do with an event it sees: edit, publish, cancel (its managers, while
-    it is neither over nor cancelled; publish a draft), list_registrations and mark_attendance
-    (its managers), register (anyone, when it asks for registration and has not started)."""
+    it is neither over nor cancelled; publish a draft), accept_invitation and
+    decline_invitation (an organisation invited, meanwhile too), register (anyone, when it asks
+    for registration and has not started), list_registrations and mark_attendance (its
+    organisers)."""
     allowed = []
-    manages = may_manage(caller, event.municipio, event.organizer_ids)
-    if manages and not is_over(event, now) and event.status != CANCELLED:
+    changeable = not is_over(event, now) and event.status != CANCELLED
+    if changeable and may_manage(caller, event.municipio, event.organizer_ids):
         allowed += ["edit", "publish", "cancel"] if event.status == DRAFT else ["edit", "cancel"]
+    if changeable and is_invited(caller, event):
+        allowed += ["accept_invitation", "decline_invitation"]
     if (event.status == PUBLISHED and not has_started(event, now)
             and (event.registration_required or event.capacity is not None)):
         allowed.append("register")
-    if manages:
+    if organises(caller, event):
         allowed += ["list_registrations", "mark_attendance"]
     return allowed
 
 
 def drive_actions(caller: Caller, drive: Drive, now: datetime) -> list:
-    """pledge (anyone, while the drive is open), record_delivery (its managers, also after)."""
+    """pledge (anyone, while the drive is open), record_delivery and list_pledges (its
+    managers, also after)."""
     allowed = ["pledge"] if is_open(drive, now) else []
     if may_manage(caller, drive.municipio, drive.organizer_ids):
-        allowed.append("record_delivery")
+        allowed += ["record_delivery", "list_pledges"]
     return allowed
+
+
+def pledge_actions(caller: Caller, drive: Drive, pledge: Pledge) -> list:
+    """cancel (the drive's managers, while the pledge stands): it frees its quantity."""
+    if pledge.cancelled_at is None and may_manage(caller, drive.municipio, drive.organizer_ids):
+        return ["cancel"]
+    return []
 
 
 def visible_events(caller: Caller):
@@ -119,7 +156,7 @@ def visible_events(caller: Caller):
 
 
 def _managed_events(caller: Caller):
-    """`may_manage` as SQL, for the drafts a caller may see."""
+    """`may_manage` as SQL, and the invitations, for the drafts a caller may see."""
     conditions = []
     if caller.has_role(COORDINATOR) and caller.municipi:
         conditions.append(Event.municipio.in_(caller.municipi))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.common.context import Caller
 from services.common.database import Store
-from services.common.errors import Conflict, Forbidden, Invalid, NotFound
+from services.common.errors import Conflict, Forbidden, Invalid, NotAuthenticated, NotFound
 from services.common.schemas import ROME, load
 from services.events import agenda, drives, ical, registrations
 from services.events.contract import DriveCreateSchema, EventCreateSchema, EventUpdateSchema
@@ -75,16 +75,72 @@ def test_a_partner_creates_a_draft_for_its_organisation_and_publishing_announces
     with store.transaction() as tx:
         event = agenda.create(tx, PARTNER2, load(EventCreateSchema(), {
             "title": "Festa", "starts_at": at("2026-12-22", "14:30"),
-            "ends_at": at("2026-12-22", "17:30"), "organizer_ids": [ORG8]}), NOW)
-    assert (event.status, event.municipio, event.organizer_ids) == ("draft", 2, [ORG2, ORG8])
+            "ends_at": at("2026-12-22", "17:30")}), NOW)
+    assert (event.status, event.municipio, event.organizer_ids) == ("draft", 2, [ORG2])
     assert tx.events == []
     with store.transaction() as tx:
-        agenda.publish(tx, PARTNER8, event.id, NOW)  # a co-organiser
+        agenda.publish(tx, PARTNER2, event.id, NOW)
     assert [(e["event_type"], e["payload"]["event_id"], e["payload"]["municipio"])
             for e in tx.events] == [("event_published", event.id, 2)]
     with pytest.raises(Conflict):
         with store.transaction() as tx:
             agenda.publish(tx, PARTNER2, event.id, NOW)
+
+
+def organised_by(store, organization_id):
+    with store.sessions() as session:
+        return [e.id for e in session.execute(
+            agenda.search_statement(ANONYMOUS, organization_id=organization_id)).scalars()]
+
+
+def test_an_organisation_named_co_organiser_is_invited_and_organises_once_it_accepts(store):
+    with store.transaction() as tx:
+        event = agenda.create(tx, PARTNER2, load(EventCreateSchema(), {
+            "title": "Festa", "starts_at": at("2026-12-22", "14:30"),
+            "ends_at": at("2026-12-22", "17:30"), "organizer_ids": [ORG8]}), NOW)
+    assert (event.organizer_ids, event.invited_organizer_ids) == ([ORG2], [ORG8])
+    [invited] = tx.events
+    assert (invited["event_type"], invited["payload"]["organization_id"],
+            invited["payload"]["invited_by_organization_id"]) == (
+        "event_organizer_invited", ORG8, ORG2)
+    with store.transaction() as tx:
+        agenda.publish(tx, PARTNER2, event.id, NOW)
+    for move in (lambda tx: agenda.update(tx, PARTNER8, event.id, {"title": "Presa"}, NOW),
+                 lambda tx: agenda.cancel(tx, PARTNER8, event.id, NOW)):
+        with pytest.raises(Forbidden):
+            with store.transaction() as tx:
+                move(tx)
+    assert organised_by(store, ORG8) == []  # not shown as an organiser yet
+    with store.sessions() as session:  # the invited sees it, the others do not see who
+        assert agenda.shown_to(session, PARTNER8, session.get(Event, event.id))[
+            "invited_organizer_ids"] == [ORG8]
+        assert agenda.shown_to(session, ANONYMOUS, session.get(Event, event.id))[
+            "invited_organizer_ids"] == []
+    with pytest.raises(Forbidden):  # only the organisation invited answers
+        with store.transaction() as tx:
+            agenda.answer_invitation(tx, COORD2, event.id, True, NOW)
+    with store.transaction() as tx:
+        agenda.answer_invitation(tx, PARTNER8, event.id, True, NOW)
+    assert organised_by(store, ORG8) == [event.id]
+    change(store, PARTNER8, event.id, {"title": "Festa di tutti"})
+
+
+def test_an_invited_organisation_that_declines_is_no_longer_named(store):
+    draft = create(store, publish=False, organizer_ids=[ORG8])
+    with store.sessions() as session:  # the invited sees the draft it is asked to organise
+        assert agenda.get_visible(session, PARTNER8, draft).invited_organizer_ids == [ORG8]
+        assert [e.id for e in session.execute(
+            agenda.invitations_statement(PARTNER8)).scalars()] == [draft]
+    with store.transaction() as tx:
+        agenda.answer_invitation(tx, PARTNER8, draft, False, NOW)
+    with store.sessions() as session:
+        assert session.get(Event, draft).organizer_ids == [ORG2]
+        assert session.get(Event, draft).invited_organizer_ids == []
+        with pytest.raises(NotFound):
+            agenda.get_visible(session, PARTNER8, draft)
+    # named again: invited again, and told again
+    assert [e["event_type"] for e in change(store, PARTNER2, draft, {
+        "organizer_ids": [ORG2, ORG8]})] == ["event_organizer_invited"]
 
 
 def test_bad_input_names_the_field():
@@ -163,8 +219,8 @@ def test_network_events_are_seen_by_their_network_only(store):
 
 def test_filters_by_time_age_municipio_and_organisation(store):
     toddlers = create(store, min_age=0, max_age=6)
-    teens = create(store, min_age=12, max_age=17, starts_at=at("2027-01-10"),
-                   ends_at=at("2027-01-10", "18:00"), municipio=8, organizer_ids=[ORG8])
+    teens = create(store, PARTNER8, min_age=12, max_age=17, starts_at=at("2027-01-10"),
+                   ends_at=at("2027-01-10", "18:00"), municipio=8)
 
     def found(**filters):
         with store.sessions() as session:
@@ -235,7 +291,7 @@ def test_organisers_cancel_export_and_mark_attendance(store):
         marked = registrations.mark_attendance(tx, PARTNER2, event_id, registration.id, True)
     assert marked.attended is True
     with store.sessions() as session:
-        text = registrations.export_csv(session, COORD2, event_id)
+        text = registrations.export_csv(session, PARTNER2, event_id)
         assert [r.contact for r in registrations.registrants(session, event_id)] == [
             "a@x.it", "b@x.it"]
     lines = text.splitlines()
@@ -244,6 +300,29 @@ def test_organisers_cancel_export_and_mark_attendance(store):
     assert lines[2].startswith("Famiglia,b@x.it,1,0,in lista d'attesa,2,sì,")
     with store.transaction() as tx:
         registrations.cancel(tx, PARTNER2, event_id, registration.id, None, NOW)
+
+
+def test_only_the_organisers_see_the_registrants_the_coordinator_and_the_city_count_them(store):
+    event_id = create(store, capacity=2)
+    register(store, event_id, "a@x.it", children=1)
+    register(store, event_id, "b@x.it")
+    city = Caller(user_id="c", roles=["city"])
+    for caller in (COORD2, city):
+        with store.sessions() as session:
+            with pytest.raises(Forbidden):
+                registrations.export_csv(session, caller, event_id)
+            with pytest.raises(Forbidden):
+                registrations.search_statement(session, caller, event_id)
+            assert agenda.shown_to(session, caller, session.get(Event, event_id))[
+                "registrations"] == {"confirmed_people": 2, "waitlisted_people": 1,
+                                     "households": 2}
+    with pytest.raises(Forbidden):
+        with store.transaction() as tx:
+            registrations.mark_attendance(tx, COORD2, event_id,
+                                          _registration(store, event_id, "b@x.it"), True)
+    with store.sessions() as session:
+        assert agenda.shown_to(session, ANONYMOUS, session.get(Event, event_id))[
+            "registrations"] is None
 
 
 def test_registrations_need_a_published_event_that_has_not_started(store):
@@ -324,23 +403,66 @@ def progress(store, drive_id):
         return drives.present(session, drives.get(session, drive_id))
 
 
+def pledge(store, drive_id, item, quantity, **more):
+    with store.transaction() as tx:
+        return drives.pledge(tx, drive_id, {"item": item, "quantity": quantity, **more}, NOW)
+
+
 def test_drive_progress_adds_up_pledges_and_deliveries(store):
     drive_id = open_drive(store)
-    with store.transaction() as tx:
-        drives.pledge(tx, drive_id, {"item": "quaderni", "quantity": 6, "donor_name": "Lia"}, NOW)
-        over = drives.pledge(tx, drive_id, {"item": "Quaderni", "quantity": 5}, NOW)
-        zaino = drives.pledge(tx, drive_id, {"item": "Zaino", "quantity": 1}, NOW)
-    assert (over.over_need, zaino.over_need) == (True, False)
-    assert [e["payload"]["over_need"] for e in tx.events] == [False, True, False]
+    pledge(store, drive_id, "quaderni", 6, donor_name="Lia")
+    pledge(store, drive_id, "Zaino", 1)
     with store.transaction() as tx:
         drives.deliver(tx, COORD2, drive_id, {"item": "Zaino", "quantity": 2}, NOW)
         drives.deliver(tx, PARTNER2, drive_id, {"item": "Quaderni", "quantity": 4}, NOW)
     assert [e["event_type"] for e in tx.events] == ["drive_item_fulfilled"]
     shown = progress(store, drive_id)
     assert [(i["name"], i["quantity_needed"], i["pledged"], i["delivered"], i["fulfilled"])
-            for i in shown["items"]] == [("Quaderni", 10, 11, 4, False), ("Zaino", 2, 1, 2, True)]
-    assert shown["progress"] == {"quantity_needed": 12, "pledged": 11, "delivered": 6,
+            for i in shown["items"]] == [("Quaderni", 10, 6, 4, False), ("Zaino", 2, 1, 2, True)]
+    assert shown["progress"] == {"quantity_needed": 12, "pledged": 7, "delivered": 6,
                                  "items": 2, "items_fulfilled": 1}
+
+
+def test_a_pledge_goes_up_to_what_is_still_needed_and_no_further(store):
+    drive_id = open_drive(store)
+    with pytest.raises(Invalid) as invalid:
+        pledge(store, drive_id, "Quaderni", 10000)
+    assert invalid.value.codes == {"quantity": [["pledge_over_need", {
+        "still_needed": 10, "item": "Quaderni"}]]}
+    assert progress(store, drive_id)["items"][0]["pledged"] == 0
+    pledge(store, drive_id, "Quaderni", 7)
+    with pytest.raises(Invalid) as invalid:
+        pledge(store, drive_id, "Quaderni", 4)
+    assert invalid.value.codes["quantity"][0][1]["still_needed"] == 3
+    pledge(store, drive_id, "Quaderni", 3)
+    with pytest.raises(Invalid) as invalid:
+        pledge(store, drive_id, "Quaderni", 1)
+    assert invalid.value.codes == {"item": [["item_covered", {"item": "Quaderni"}]]}
+
+
+def test_organisers_list_and_cancel_pledges_which_frees_their_quantity(store):
+    drive_id = open_drive(store)
+    first = pledge(store, drive_id, "Quaderni", 8, donor_name="Lia")
+    pledge(store, drive_id, "Zaino", 1)
+    with store.sessions() as session:
+        for stranger in (PARTNER8, COORD3, ANONYMOUS):
+            with pytest.raises((Forbidden, NotAuthenticated)):
+                drives.pledges_statement(session, stranger, drive_id)
+        listed = session.execute(drives.pledges_statement(
+            session, PARTNER2, drive_id, item="quaderni")).scalars().all()
+        assert [(p.quantity, p.donor_name, p.status) for p in listed] == [(8, "Lia", "pledged")]
+    with pytest.raises(Forbidden):
+        with store.transaction() as tx:
+            drives.cancel_pledge(tx, PARTNER8, drive_id, first.id, NOW)
+    for _ in range(2):  # twice changes nothing more
+        with store.transaction() as tx:
+            cancelled = drives.cancel_pledge(tx, PARTNER2, drive_id, first.id, NOW)
+        assert cancelled.status == "cancelled"
+    assert progress(store, drive_id)["items"][0]["pledged"] == 0
+    pledge(store, drive_id, "Quaderni", 10)  # the whole need again
+    with store.sessions() as session:
+        assert [p.status for p in session.execute(drives.pledges_statement(
+            session, COORD2, drive_id, status="cancelled")).scalars()] == ["cancelled"]
 
 
 def test_unknown_items_and_strangers_are_refused(store):
@@ -355,6 +477,20 @@ def test_unknown_items_and_strangers_are_refused(store):
     with pytest.raises(Invalid) as invalid:
         load(DriveCreateSchema(), {**DRIVE, "collect_to": "2027-08-01"})
     assert list(invalid.value.errors) == ["collect_to"]
+
+
+def test_a_drive_s_window_lies_between_a_year_ago_and_two_years_ahead(store):
+    for window, field, code in (
+            (("4363-06-19", "4363-06-30"), "collect_to", "day_too_late"),
+            (("2026-12-01", "2028-12-01"), "collect_to", "day_too_late"),
+            (("2025-11-01", "2026-12-01"), "collect_from", "day_too_early"),
+            (("2026-11-01", "2026-11-24"), "collect_to", "day_past")):
+        body = {**DRIVE, "collect_from": window[0], "collect_to": window[1]}
+        with pytest.raises(Invalid) as invalid:
+            with store.transaction() as tx:
+                drives.create(tx, PARTNER2, load(DriveCreateSchema(), body), NOW)
+        assert {name: [c for c, _ in codes] for name, codes in invalid.value.codes.items()} == {
+            field: [code]}, window
 
 
 def test_a_drive_closes_itself_after_the_last_day_of_its_window(store):
