@@ -70,7 +70,8 @@ ACCESS = {
     "POST /api/v1/organizations": RoleGated(["partner8a", "asc8", ANONYMOUS],
                                             body={"name": "Non ammessa", "municipi": [8]}),
     "PATCH /api/v1/organizations/{organization_id}": Foreign(
-        "organization", ["partner2", "partner8b", "coord3", "asc8", ANONYMOUS], {"phone": "02 1"}),
+        "organization", ["partner2", "partner8b", "coord3", "asc8", ANONYMOUS],
+        {"phone": "02 1234 5678"}),
     "POST /api/v1/organizations/import": RoleGated(["partner8a", "asc8", ANONYMOUS]),
     "GET /api/v1/organizations/export.csv": RoleGated(["partner8a", "asc8", ANONYMOUS]),
     "GET /api/v1/services": PUBLIC,
