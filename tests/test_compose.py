@@ -201,3 +201,11 @@ def test_the_dockerfile_installs_the_project(built):
     assert re.search(r"pip install --no-cache-dir \.(\s|$)", text)
     users = [line for line in instructions if line.startswith("USER")]
     assert users and users[-1].split()[1] not in ("root", "0"), "the image runs as root"
+
+
+def test_the_gateway_counts_its_rate_limits_in_the_redis_it_waits_for(services):
+    gateway = services["gateway"]
+    settings = load_settings({**environment(gateway), "QUBI_ENV": "test"})
+    assert urlsplit(settings.redis_url).hostname == "redis"
+    assert gateway["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "redis-cli" in str(services["redis"]["healthcheck"]["test"])
