@@ -15,6 +15,9 @@ PUBLIC = "public"      # anyone, and nothing in it belongs to someone
 OWN = "own"            # acts on the caller's own things only (their inbox, their token...)
 ANONYMOUS = None
 NOT_OF_MUNICIPIO_8 = ["partner2", "coord3", "asc4", ANONYMOUS]
+# the registrants' names and contacts are the organisers' alone (partner8a's organisation)
+NOT_ORGANISERS = NOT_OF_MUNICIPIO_8 + ["partner8b", "coord8", "citta"]
+NOT_INVITED = NOT_OF_MUNICIPIO_8 + ["partner8a", "partner8b", "coord8", "citta"]
 
 
 class Foreign:
@@ -118,15 +121,17 @@ ACCESS = {
     "POST /api/v1/events/{event_id}/registrations": Foreign(
         "network_event", ["partner2", "coord3", ANONYMOUS],
         {"name": "Famiglia", "contact": "famiglia@example.org", "adults": 1}),
-    "GET /api/v1/events/{event_id}/registrations": Foreign("network_event", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
-    "GET /api/v1/events/{event_id}/registrations.csv": Foreign(
-        "network_event", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
+    "GET /api/v1/events/invitations": OWN,
+    "POST /api/v1/events/{event_id}/invitation/accept": Foreign("network_event", NOT_INVITED),
+    "POST /api/v1/events/{event_id}/invitation/decline": Foreign("network_event", NOT_INVITED),
+    "GET /api/v1/events/{event_id}/registrations": Foreign("network_event", NOT_ORGANISERS),
+    "GET /api/v1/events/{event_id}/registrations.csv": Foreign("network_event", NOT_ORGANISERS),
     "DELETE /api/v1/events/{event_id}/registrations/{registration_id}": Foreign(
         "registration", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
     "POST /api/v1/events/{event_id}/registrations/{registration_id}/confirm": Foreign(
         "registration", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
     "POST /api/v1/events/{event_id}/registrations/{registration_id}/attendance": Foreign(
-        "registration", NOT_OF_MUNICIPIO_8 + ["partner8b"], {"attended": True}),
+        "registration", NOT_ORGANISERS, {"attended": True}),
     "GET /api/v1/calendars/municipio/{municipio}.ics": PUBLIC,
     "GET /api/v1/calendars/organizations/{organization_id}.ics": PUBLIC,
     "GET /api/v1/drives": PUBLIC,
@@ -136,6 +141,10 @@ ACCESS = {
         "collect_to": "2030-01-20", "items": [{"name": "Penne", "quantity_needed": 5}],
         "drop_off_points": [{"name": "Sede", "address": "Via Prova 1"}]}),
     "POST /api/v1/drives/{drive_id}/pledges": PUBLIC,
+    "GET /api/v1/drives/{drive_id}/pledges": Foreign(
+        "drive", ["partner2", "partner8b", "coord3", ANONYMOUS]),
+    "POST /api/v1/drives/{drive_id}/pledges/{pledge_id}/cancel": Foreign(
+        "pledge", ["partner2", "partner8b", "coord3", ANONYMOUS]),
     "POST /api/v1/drives/{drive_id}/deliveries": Foreign(
         "drive", ["partner2", "partner8b", "coord3", ANONYMOUS], {"item": "Quaderni", "quantity": 1}),
     "GET /api/v1/funds/budgets": OWN,
@@ -207,6 +216,8 @@ def owned(platform):  # noqa: F811
         "collect_to": (today + timedelta(days=10)).isoformat(),
         "items": [{"name": "Quaderni", "quantity_needed": 10}],
         "drop_off_points": [{"name": "Sede", "address": "Via Prova 1"}]}).json()
+    pledge = Client(platform).post(f"/drives/{drive['id']}/pledges",
+                                   json={"item": "Quaderni", "quantity": 1}).json()
     coordinator = Client(platform, "coord8")
     coordinator.post("/organizations", json={"name": "Per la notifica"})
     from tests.helpers import wait_for
@@ -215,7 +226,8 @@ def owned(platform):  # noqa: F811
            "service_of_organization": {}, "referral": {"referral_id": referral["id"]},
            "network_event": {"event_id": event["id"]},
            "registration": {"event_id": event["id"], "registration_id": registration["id"]},
-           "drive": {"drive_id": drive["id"]}, "notification": {"notification_id": notification["id"]}}
+           "drive": {"drive_id": drive["id"]},
+           "pledge": {"drive_id": drive["id"], "pledge_id": pledge["id"]}, "notification": {"notification_id": notification["id"]}}
     funds_city = Client(platform, "citta")
     budget = funds_city.post("/funds/budgets", json={
         "municipio": 8, "period": "2030-2031",

@@ -177,9 +177,17 @@ def test_drive_progress_adds_up_pledges_and_deliveries(platform):
     public = Client(platform)
     pledges = [public.post(f"/drives/{drive_id}/pledges", json=body) for body in (
         {"item": "Quaderni", "quantity": 15, "donor_name": "Lucia"},
-        {"item": "quaderni", "quantity": 10}, {"item": "Zaino", "quantity": 1})]
-    assert [p.status_code for p in pledges] == [201] * 3
-    assert [p.json()["over_need"] for p in pledges] == [False, True, False]
+        {"item": "quaderni", "quantity": 10000}, {"item": "Zaino", "quantity": 1})]
+    assert [p.status_code for p in pledges] == [201, 422, 201]
+    assert pledges[1].json()["errors"] == {"quantity": ["Only 5 more of Quaderni are needed."]}
+    listed = organiser.get(f"/drives/{drive_id}/pledges").json()["items"]
+    assert [(p["quantity"], p["donor_name"], p["actions"]) for p in listed] == [
+        (1, None, ["cancel"]), (15, "Lucia", ["cancel"])]
+    assert public.get(f"/drives/{drive_id}/pledges").status_code == 401
+    cancelled = organiser.post(f"/drives/{drive_id}/pledges/{pledges[0].json()['id']}/cancel")
+    assert (cancelled.json()["status"], cancelled.json()["actions"]) == ("cancelled", [])
+    assert public.post(f"/drives/{drive_id}/pledges",
+                       json={"item": "quaderni", "quantity": 20}).status_code == 201
     unknown = public.post(f"/drives/{drive_id}/pledges", json={"item": "Tablet", "quantity": 1})
     assert unknown.status_code == 422 and list(unknown.json()["errors"]) == ["item"]
     assert public.post(f"/drives/{drive_id}/deliveries",
@@ -191,7 +199,7 @@ def test_drive_progress_adds_up_pledges_and_deliveries(platform):
 
     drive = public.get(f"/drives/{drive_id}").json()
     assert [(i["name"], i["pledged"], i["delivered"], i["fulfilled"]) for i in drive["items"]] == [
-        ("Quaderni", 25, 0, False), ("Zaino", 1, 3, True)]
+        ("Quaderni", 20, 0, False), ("Zaino", 1, 3, True)]
     assert drive["progress"] == {"quantity_needed": 23, "pledged": 21, "delivered": 3,
                                  "items": 2, "items_fulfilled": 1}
     listed = public.get("/drives", params={"municipio": 2}).json()["items"]
@@ -214,3 +222,54 @@ def test_bad_input_answers_422_naming_the_field(platform):
     answer = Client(platform).post(f"/events/{event['id']}/registrations",
                                    json={"name": "Rossi", "contact": "boh", "adults": 0})
     assert answer.status_code == 422 and set(answer.json()["errors"]) == {"contact", "adults"}
+
+
+def test_a_co_organiser_is_invited_and_edits_once_it_accepts(platform):
+    organiser, invited = Client(platform, "partner8a"), Client(platform, "partner8b")
+    invited_id = invited.get("/me").json()["organization_id"]
+    event = create_event(organiser, title="Festa a due", municipio=8, organizer_ids=[invited_id])
+    assert invited_id not in event["organizer_ids"]
+    assert invited.patch(f"/events/{event['id']}", json={"title": "Presa"}).status_code == 403
+    public = Client(platform).get(f"/events/{event['id']}").json()
+    assert (invited_id in public["organizer_ids"], public["invited_organizer_ids"]) == (False, [])
+    [invitation] = [e for e in invited.get("/events/invitations").json()["items"]
+                    if e["id"] == event["id"]]
+    assert invitation["actions"][:2] == ["accept_invitation", "decline_invitation"]
+    accepted = invited.post(f"/events/{event['id']}/invitation/accept")
+    assert accepted.status_code == 200 and invited_id in accepted.json()["organizer_ids"]
+    assert invited.patch(f"/events/{event['id']}", json={"title": "Festa di tutti"}).json()[
+        "title"] == "Festa di tutti"
+
+
+def test_coordinators_and_the_city_count_registrants_without_their_contacts(platform):
+    event = create_event(Client(platform, "partner8a"), title="Conta", capacity=5, municipio=8)
+    Client(platform).post(f"/events/{event['id']}/registrations",
+                          json={"name": "Rossi", "contact": "rossi@example.it", "children": 2})
+    for username in ("citta", "coord8"):
+        staff = Client(platform, username)
+        assert staff.get(f"/events/{event['id']}/registrations").status_code == 403
+        assert staff.get(f"/events/{event['id']}/registrations.csv").status_code == 403
+        counted = staff.get(f"/events/{event['id']}").json()["registrations"]
+        assert counted["households"] == 1
+
+
+def test_numbers_and_days_out_of_bounds_are_422_not_500(platform):
+    organiser = Client(platform, "partner2")
+    huge = organiser.post("/events", json={"title": "Enorme", "starts_at": "2027-05-08T15:00",
+                                           "ends_at": "2027-05-08T18:00", "capacity": 2 ** 63})
+    assert huge.status_code == 422 and list(huge.json()["errors"]) == ["capacity"]
+    far = organiser.post("/drives", json={
+        "title": "Lontana", "collect_from": "4363-06-19", "collect_to": "4363-06-30",
+        "items": [{"name": "Penne", "quantity_needed": 5}],
+        "drop_off_points": [{"name": "Sede", "address": "Via Prova 1"}]})
+    assert far.status_code == 422 and list(far.json()["errors"]) == ["collect_to"]
+
+
+def test_a_calendar_without_events_is_valid_and_an_unknown_organisation_has_none(platform):
+    public = Client(platform)
+    unknown = public.get("/calendars/organizations/00000000-0000-0000-0000-000000000000.ics")
+    assert unknown.status_code == 404
+    quiet = Client(platform, "coord8").post("/organizations", json={"name": "Appena nata"}).json()
+    feed = icalendar.Calendar.from_ical(
+        public.get(f"/calendars/organizations/{quiet['id']}.ics").text)
+    assert feed.walk("VEVENT") == [] and feed.walk("VTIMEZONE")[0]["TZID"] == "Europe/Rome"

@@ -26,8 +26,11 @@ def municipio_calendar(municipio):
 
 @blp.route("/calendars/organizations/<organization_id>.ics")
 @blp.doc(responses=ICS)
+@blp.alt_response(404, schema=ProblemSchema)
 def organization_calendar(organization_id):
-    """The public events an organisation organises (with others too)."""
+    """The public events an organisation organises (with others too); 404 for an organisation
+    the directory does not know."""
+    call("directory", "get_organization", organization_id)
     return _ics(call("events", "organization_calendar", organization_id), "eventi.ics")
 
 

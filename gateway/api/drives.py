@@ -7,10 +7,11 @@ from gateway.api.common import BEARER, answer, answers, page_schema, require_abi
 from gateway.problems import ProblemSchema
 from services.events.contract import (DeliveryCreateSchema, DeliverySchema, DriveCreateSchema,
                                       DriveQuerySchema, DriveSchema, PledgeCreateSchema,
-                                      PledgeSchema)
+                                      PledgeQuerySchema, PledgeSchema)
 
 blp = Blueprint("drives", __name__, url_prefix="/api/v1", description="Donation drives")
 DrivePage = page_schema(DriveSchema, "DrivePage")
+PledgePage = page_schema(PledgeSchema, "PledgePage")
 
 
 @blp.route("/drives")
@@ -48,10 +49,39 @@ def get_drive(drive_id):
 @answers(blp, 201, PledgeSchema)
 @blp.alt_response(404, schema=ProblemSchema)
 @blp.alt_response(409, schema=ProblemSchema, description="The drive is closed")
-@blp.alt_response(422, schema=ProblemSchema, description="For instance an item not on the list")
+@blp.alt_response(422, schema=ProblemSchema, description=(
+    "An item not on the list or already covered, or more than it still needs (the reason "
+    "says how many)"))
 def pledge(_data, drive_id):
-    """Promise to bring some of an item; more than still needed is accepted and flagged."""
+    """Promise to bring some of an item, up to what it still needs."""
     return answer("events", "pledge", drive_id, request.get_json()), 201
+
+
+@blp.route("/drives/<drive_id>/pledges")
+@blp.arguments(PledgeQuerySchema(), location="query")
+@answers(blp, 200, PledgePage)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def list_pledges(_query, drive_id):
+    """The drive's pledges, the latest first, each with the donor's name if given (its
+    organisers, its municipio's coordinator, the city)."""
+    require_login()
+    return answer("events", "list_pledges", drive_id, request.args.to_dict())
+
+
+@blp.route("/drives/<drive_id>/pledges/<pledge_id>/cancel", methods=["POST"])
+@answers(blp, 200, PledgeSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def cancel_pledge(drive_id, pledge_id):
+    """Cancel a pledge that will not come: its quantity is needed again (its organisers)."""
+    require_login()
+    return answer("events", "cancel_pledge", drive_id, pledge_id)
 
 
 @blp.route("/drives/<drive_id>/deliveries", methods=["POST"])

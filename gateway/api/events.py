@@ -5,6 +5,7 @@ from gateway.api import Blueprint
 from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_ability,
                                 require_login)
 from gateway.problems import ProblemSchema
+from services.common.schemas import PageArgs
 from services.events.contract import (AttendanceSchema, CancelQuerySchema, ConfirmSchema,
                                       EventCreateSchema,
                                       EventQuerySchema, EventSchema, EventUpdateSchema,
@@ -37,6 +38,45 @@ def create_event(_data):
     municipio)."""
     require_ability("organize")
     return answer("events", "create_event", request.get_json()), 201
+
+
+@blp.route("/events/invitations")
+@blp.arguments(PageArgs(), location="query")
+@answers(blp, 200, EventPage)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def list_invitations(_query):
+    """The events the caller's organisation is invited to organise, the soonest first: each
+    says `accept_invitation` and `decline_invitation` in its `actions` while it may."""
+    require_login()
+    return answer("events", "list_invitations", request.args.to_dict())
+
+
+@blp.route("/events/<event_id>/invitation/accept", methods=["POST"])
+@answers(blp, 200, EventSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema, description="The caller's organisation is not invited")
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="The event is over or cancelled")
+@blp.doc(security=BEARER)
+def accept_invitation(event_id):
+    """The caller's organisation accepts to organise the event: it may then change it, and it
+    is shown among its organisers."""
+    require_login()
+    return answer("events", "accept_invitation", event_id)
+
+
+@blp.route("/events/<event_id>/invitation/decline", methods=["POST"])
+@answers(blp, 200, EventSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema, description="The caller's organisation is not invited")
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="The event is over or cancelled")
+@blp.doc(security=BEARER)
+def decline_invitation(event_id):
+    """The caller's organisation declines to organise the event: it is no longer named."""
+    require_login()
+    return answer("events", "decline_invitation", event_id)
 
 
 @blp.route("/events/<event_id>")
@@ -149,7 +189,8 @@ def confirm_registration(_data, event_id, registration_id):
 @blp.alt_response(404, schema=ProblemSchema)
 @blp.doc(security=BEARER)
 def list_registrations(_query, event_id):
-    """The registrations in order of arrival (its organisers, its municipio's coordinator)."""
+    """The registrations in order of arrival, with names and contacts (its organisers only:
+    the coordinator and the city see the event's `registrations` counts)."""
     require_login()
     return answer("events", "list_registrations", event_id, request.args.to_dict())
 
@@ -162,7 +203,7 @@ def list_registrations(_query, event_id):
 @blp.alt_response(403, schema=ProblemSchema)
 @blp.alt_response(404, schema=ProblemSchema)
 def export_registrations(event_id):
-    """The registrations for a spreadsheet (Italian headings)."""
+    """The registrations for a spreadsheet (Italian headings; its organisers only)."""
     require_login()
     text = call("events", "export_registrations_csv", event_id)
     # the BOM lets spreadsheet programs read the accents as UTF-8

@@ -15,10 +15,13 @@ CONFIRMED, WAITLISTED = "confirmed", "waitlisted"  # and CANCELLED
 PENDING = "pending"  # a registration until its contact confirms it
 BY_EMAIL, BY_ORGANISER = "email", "organiser"  # who confirms a pending registration
 OPEN, CLOSED = "open", "closed"
+ACCEPTED, INVITED = "accepted", "invited"  # an organisation named among an event's organisers
+PLEDGED = "pledged"  # and CANCELLED
 
 ENDS_AFTER_START = checks.reason("ends_before_start", "The end comes after the start.")
 AGES_REVERSED = checks.reason("ages_reversed", "The maximum age is at least the minimum age.")
 PARTY = checks.Range(min=0, max=20)
+CAPACITY = checks.Range(min=1, max=10000)
 ORGANIZERS = (PARTNER, COORDINATOR, CITY)
 ABILITIES = {"organize": ORGANIZERS}  # publish events and drives
 PHONE = re.compile(r"^\+?[0-9]{6,15}$")
@@ -66,7 +69,7 @@ class EventCreateSchema(Schema):
     organizer_ids = fields.List(fields.String(validate=ID), validate=checks.Length(max=30),
                                 metadata={"description": "A partner's organisation is always one"})
     visibility = fields.String(load_default=PUBLIC, validate=checks.OneOf((PUBLIC, NETWORK)))
-    capacity = fields.Integer(allow_none=True, validate=checks.Range(min=1), metadata={
+    capacity = fields.Integer(allow_none=True, validate=CAPACITY, metadata={
         "description": "Places, counting adults and children; none: no limit"})
     registration_required = fields.Boolean(load_default=False)
     min_age = fields.Integer(allow_none=True, validate=AGE)
@@ -100,6 +103,13 @@ class EventQuerySchema(PageArgs):
     age = fields.Integer(validate=AGE,
                          metadata={"description": "The audience's age range holds it"})
     organization_id = fields.String(validate=ID, metadata={"description": "One of the organisers"})
+    status = fields.String(validate=checks.OneOf((DRAFT, PUBLISHED, CANCELLED)))
+
+
+class RegistrationCountsSchema(Schema):
+    confirmed_people = fields.Integer()
+    waitlisted_people = fields.Integer()
+    households = fields.Integer(metadata={"description": "Registrations not cancelled"})
 
 
 class EventSchema(Schema):
@@ -111,7 +121,11 @@ class EventSchema(Schema):
     ends_at = Timestamp()
     location = fields.Nested(EventLocationSchema)
     municipio = fields.Integer()
-    organizer_ids = fields.List(fields.String())
+    organizer_ids = fields.List(fields.String(), metadata={
+        "description": "The organisations that organise it (their invitation accepted)"})
+    invited_organizer_ids = fields.List(fields.String(), metadata={"description": (
+        "Organisations named as organisers that have not accepted yet: shown to who manages "
+        "it and to the organisations invited, empty for others")})
     visibility = fields.String(metadata={"description": "public or network (its members only)"})
     capacity = fields.Integer(allow_none=True)
     places_left = fields.Integer(allow_none=True, metadata={"description": "none: no limit"})
@@ -128,11 +142,14 @@ class EventSchema(Schema):
     updated_at = Timestamp()
     published_at = Timestamp(allow_none=True)
     cancelled_at = Timestamp(allow_none=True)
+    registrations = fields.Nested(RegistrationCountsSchema, allow_none=True, metadata={
+        "description": "Counts for who manages it; none for others"})
     actions = fields.List(fields.String(), metadata={"description": (
         "What the caller may do now: edit, publish (a draft), cancel (its organisers, the "
         "municipio's coordinator and the city, until it is over or cancelled), register "
         "(anyone, when it asks for registration and has not started), list_registrations and "
-        "mark_attendance (who manages it)")})
+        "mark_attendance (its organisers only: the registrants' names and contacts), "
+        "accept_invitation and decline_invitation (the organisation invited to organise it)")})
 
 
 # --- registrations -----------------------------------------------------------------------------
@@ -299,13 +316,15 @@ class DriveSchema(Schema):
     closed_at = Timestamp(allow_none=True)
     actions = fields.List(fields.String(), metadata={"description": (
         "What the caller may do now: pledge (anyone, while the drive is open), record_delivery "
-        "(its organisers, the municipio's coordinator and the city, also once closed)")})
+        "and list_pledges (its organisers, the municipio's coordinator and the city, also once "
+        "closed)")})
 
 
 class PledgeCreateSchema(Schema):
     item = fields.String(required=True, validate=checks.Length(min=1, max=120),
                          metadata={"description": "The item's name or id"})
-    quantity = fields.Integer(required=True, validate=checks.Range(min=1, max=10000))
+    quantity = fields.Integer(required=True, validate=checks.Range(min=1, max=10000),
+                              metadata={"description": "Up to what the item still needs"})
     donor_name = fields.String(allow_none=True, validate=checks.Length(max=200))
 
 
@@ -315,15 +334,24 @@ class DeliveryCreateSchema(Schema):
     quantity = fields.Integer(required=True, validate=checks.Range(min=1, max=100000))
 
 
+class PledgeQuerySchema(PageArgs):
+    item = fields.String(validate=checks.Length(min=1, max=120),
+                         metadata={"description": "The item's name or id"})
+    status = fields.String(validate=checks.OneOf((PLEDGED, CANCELLED)))
+
+
 class PledgeSchema(Schema):
     id = fields.String()
     drive_id = fields.String()
     item_id = fields.String()
     quantity = fields.Integer()
     donor_name = fields.String(allow_none=True)
-    over_need = fields.Boolean(metadata={
-        "description": "More than was still needed: accepted, the organisers decide"})
+    status = fields.String(metadata={"description": f"{PLEDGED} or {CANCELLED}"})
     created_at = Timestamp()
+    cancelled_at = Timestamp(allow_none=True)
+    actions = fields.List(fields.String(), metadata={"description": (
+        "cancel (its drive's organisers, the municipio's coordinator and the city, while it "
+        "stands): frees its quantity")})
 
 
 class DeliverySchema(Schema):

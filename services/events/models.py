@@ -12,8 +12,8 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
-from services.events.contract import (BY_EMAIL, BY_ORGANISER, CONFIRMED, DRAFT, OPEN, PENDING,
-                                       PUBLIC)
+from services.events.contract import (ACCEPTED, BY_EMAIL, BY_ORGANISER, CANCELLED, CONFIRMED,
+                                       DRAFT, INVITED, OPEN, PENDING, PLEDGED, PUBLIC)
 
 
 class Base(DeclarativeBase):
@@ -70,12 +70,15 @@ class Registration(Base):
 
 
 class EventOrganizer(Base):
+    """An organisation named among an event's organisers: `invited` until someone of it
+    accepts (a declined invitation is removed), and only then one of its organisers."""
     __tablename__ = "event_organizers"
     __table_args__ = (UniqueConstraint("event_id", "organization_id"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ACCEPTED)
 
 
 class Event(Base):
@@ -123,7 +126,12 @@ class Event(Base):
 
     @property
     def organizer_ids(self) -> list:
-        return [organizer.organization_id for organizer in self.organizers]
+        """The organisations that organise it (invitations accepted)."""
+        return [o.organization_id for o in self.organizers if o.status == ACCEPTED]
+
+    @property
+    def invited_organizer_ids(self) -> list:
+        return [o.organization_id for o in self.organizers if o.status == INVITED]
 
     @property
     def location(self) -> dict:
@@ -171,15 +179,21 @@ class DropOffPoint(Base):
 
 
 class Pledge(Base):
-    """A promise to bring some of an item; `over_need` when it went past what was still needed."""
+    """A promise to bring some of an item, up to what is still needed; an organiser who
+    cancels it frees that quantity."""
     __tablename__ = "pledges"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     drive_id: Mapped[str] = mapped_column(ForeignKey("drives.id"), index=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("drive_items.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
     donor_name: Mapped[str | None] = mapped_column(String(200))
-    over_need: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancelled_by: Mapped[str | None] = mapped_column(String(36))  # the organiser's user id
+
+    @property
+    def status(self) -> str:
+        return PLEDGED if self.cancelled_at is None else CANCELLED
 
 
 class Delivery(Base):

@@ -21,6 +21,16 @@ def active_registrations(session, event_id: str) -> int:
         Registration.event_id == event_id, Registration.status != CANCELLED)).scalar_one()
 
 
+def counts(session, event_id: str) -> dict:
+    """How many registered, without a name: people confirmed and waiting, households."""
+    people = func.coalesce(func.sum(Registration.adults + Registration.children), 0)
+    by_status = dict(session.execute(select(Registration.status, people).where(
+        Registration.event_id == event_id).group_by(Registration.status)).all())
+    return {"confirmed_people": int(by_status.get(CONFIRMED, 0)),
+            "waitlisted_people": int(by_status.get(WAITLISTED, 0)),
+            "households": active_registrations(session, event_id)}
+
+
 # waiting for a place: on the waiting list, or pending without places kept for it
 WAITING = or_(Registration.status == WAITLISTED,
               and_(Registration.status == PENDING, Registration.holds_place.is_(False)))

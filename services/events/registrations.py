@@ -10,7 +10,8 @@ cancelled and its places go to whoever waits: nobody holds places without answer
 Anyone who can see a published event registers until it starts, once per contact. The answer
 carries a cancel token (only its hash is kept), with which the registrant cancels without an
 account; organisers cancel too. A cancelled confirmed registration frees its places for the
-waiting list. Organisers list and export the registrations and mark who came.
+waiting list. The event's organisers alone list and export the registrations and mark who
+came.
 """
 import hashlib
 import hmac
@@ -142,7 +143,7 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
 
 
 def search_statement(session, caller: Caller, event_id: str, status: str | None = None):
-    agenda.get_managed(session, caller, event_id)
+    agenda.get_organised(session, caller, event_id)
     statement = select(Registration).where(Registration.event_id == event_id)
     if status:
         statement = statement.where(Registration.status == status)
@@ -166,7 +167,7 @@ def export_csv(session, caller: Caller, event_id: str) -> str:
 
 def mark_attendance(tx, caller: Caller, event_id: str, registration_id: str,
                     attended: bool) -> Registration:
-    agenda.get_managed(tx.session, caller, event_id)
+    agenda.get_organised(tx.session, caller, event_id)
     registration = tx.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event_id:
         raise NotFound("No such registration.", "registration_not_found")

@@ -7,7 +7,7 @@ from nameko.timer import timer
 from services.common.database import Database, utcnow
 from services.common.errors import NotFound
 from services.common.rpc import rpc
-from services.common.schemas import load, local_time, paged
+from services.common.schemas import PageArgs, load, local_time, paged
 from services.common.sealing import DataCipher
 from services.common.service import ReportingService
 from services.events import agenda, drives, ical, registrations, statistics
@@ -15,12 +15,12 @@ from services.events.contract import (AttendanceSchema, CancelQuerySchema, Confi
                                       DeliveryCreateSchema,
                                       DeliverySchema, DriveCreateSchema, DriveQuerySchema,
                                       DriveSchema, EventCreateSchema, EventQuerySchema, EventSchema,
-                                      EventUpdateSchema, PledgeCreateSchema, PledgeSchema,
-                                      RegistrantSchema, RegistrationCreateSchema,
+                                      EventUpdateSchema, PledgeCreateSchema, PledgeQuerySchema,
+                                      PledgeSchema, RegistrantSchema, RegistrationCreateSchema,
                                       RegistrationQuerySchema, RegistrationReceiptSchema,
                                       RegistrationSchema)
 from services.events.models import Base, Event
-from services.events.permissions import drive_actions, event_actions
+from services.events.permissions import drive_actions, event_actions, pledge_actions
 
 EVENT = EventSchema()
 RECEIPT = RegistrationReceiptSchema()
@@ -46,34 +46,54 @@ class EventsService(ReportingService):
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, agenda.search_statement(self.caller, **args), page,
-                         per_page, self._event)
+                         per_page, lambda event: self._event(tx.session, event))
+
+    @rpc
+    def list_invitations(self, query=None):
+        args = load(PageArgs, query)
+        with self.db.transaction() as tx:
+            return paged(tx.session, agenda.invitations_statement(self.caller), args["page"],
+                         args["per_page"], lambda event: self._event(tx.session, event))
 
     @rpc
     def get_event(self, event_id):
         with self.db.transaction() as tx:
-            return self._event(agenda.get_visible(tx.session, self.caller, event_id))
+            return self._event(tx.session, agenda.get_visible(tx.session, self.caller, event_id))
 
     @rpc
     def create_event(self, data):
         data = load(EventCreateSchema, data)
         with self.db.transaction() as tx:
-            return self._event(agenda.create(tx, self.caller, data, utcnow()))
+            return self._event(tx.session, agenda.create(tx, self.caller, data, utcnow()))
 
     @rpc
     def update_event(self, event_id, data):
         data = load(EventUpdateSchema, data)
         with self.db.transaction() as tx:
-            return self._event(agenda.update(tx, self.caller, event_id, data, utcnow()))
+            return self._event(tx.session,
+                               agenda.update(tx, self.caller, event_id, data, utcnow()))
 
     @rpc
     def publish_event(self, event_id):
         with self.db.transaction() as tx:
-            return self._event(agenda.publish(tx, self.caller, event_id, utcnow()))
+            return self._event(tx.session, agenda.publish(tx, self.caller, event_id, utcnow()))
 
     @rpc
     def cancel_event(self, event_id):
         with self.db.transaction() as tx:
-            return self._event(agenda.cancel(tx, self.caller, event_id, utcnow()))
+            return self._event(tx.session, agenda.cancel(tx, self.caller, event_id, utcnow()))
+
+    @rpc
+    def accept_invitation(self, event_id):
+        with self.db.transaction() as tx:
+            return self._event(tx.session, agenda.answer_invitation(
+                tx, self.caller, event_id, True, utcnow()))
+
+    @rpc
+    def decline_invitation(self, event_id):
+        with self.db.transaction() as tx:
+            return self._event(tx.session, agenda.answer_invitation(
+                tx, self.caller, event_id, False, utcnow()))
 
     @rpc
     def register(self, event_id, data):
@@ -181,7 +201,24 @@ class EventsService(ReportingService):
     def pledge(self, drive_id, data):
         data = load(PledgeCreateSchema, data)
         with self.db.transaction() as tx:
-            return PLEDGE.dump(drives.pledge(tx, drive_id, data, utcnow()))
+            pledge = drives.pledge(tx, drive_id, data, utcnow())
+            return self._pledge(drives.get(tx.session, drive_id), pledge)
+
+    @rpc
+    def list_pledges(self, drive_id, query=None):
+        args = load(PledgeQuerySchema, query)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with self.db.transaction() as tx:
+            statement = drives.pledges_statement(tx.session, self.caller, drive_id, **args)
+            drive = drives.get(tx.session, drive_id)
+            return paged(tx.session, statement, page, per_page,
+                         lambda pledge: self._pledge(drive, pledge))
+
+    @rpc
+    def cancel_pledge(self, drive_id, pledge_id):
+        with self.db.transaction() as tx:
+            pledge = drives.cancel_pledge(tx, self.caller, drive_id, pledge_id, utcnow())
+            return self._pledge(drives.get(tx.session, drive_id), pledge)
 
     @rpc
     def record_delivery(self, drive_id, data):
@@ -199,9 +236,13 @@ class EventsService(ReportingService):
         with self.db.transaction() as tx:
             registrations.expire_due(tx, utcnow())
 
-    def _event(self, event) -> dict:
-        return {**EVENT.dump(event), "actions": event_actions(self.caller, event, utcnow())}
+    def _event(self, session, event) -> dict:
+        return {**EVENT.dump(event), **agenda.shown_to(session, self.caller, event),
+                "actions": event_actions(self.caller, event, utcnow())}
 
     def _drive(self, session, drive) -> dict:
         return {**DRIVE.dump(drives.present(session, drive)),
                 "actions": drive_actions(self.caller, drive, utcnow())}
+
+    def _pledge(self, drive, pledge) -> dict:
+        return {**PLEDGE.dump(pledge), "actions": pledge_actions(self.caller, drive, pledge)}

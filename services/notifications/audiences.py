@@ -66,6 +66,12 @@ def network_members(peers, payload) -> list:
                                       municipi=[payload["municipio"]])
 
 
+def invited_organisation(peers, payload) -> list:
+    """The partners of the organisation invited to organise an event."""
+    return peers.directory.recipients(roles=[PARTNER],
+                                      organization_ids=[payload["organization_id"]])
+
+
 def organisers(peers, payload) -> list:
     return peers.directory.recipients(roles=[PARTNER], organization_ids=payload["organizer_ids"])
 

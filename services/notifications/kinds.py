@@ -56,6 +56,8 @@ KINDS = {kind.event_type: kind for kind in [
          default={"*": "email"}),
     Kind("events", "event_cancelled", audiences.registrants, subjects.event,
          default={"*": "email"}),
+    Kind("events", "event_organizer_invited", audiences.invited_organisation, subjects.event,
+         default={"*": "email"}),
     Kind("events", "registration_promoted", audiences.promoted_registrant, subjects.event,
          default={"*": "email"}),
     Kind("events", "drive_item_fulfilled", audiences.organisers, subjects.drive_item,
