@@ -107,3 +107,9 @@ def test_the_manifests_carry_no_secret_and_fail_closed_until_given_the_citys_own
     with pytest.raises(ConfigurationError):
         load_settings({**environ, **own, "PERSONAL_DATA_KEYS": DEVELOPMENT_DATA_KEY})
     assert not load_settings({**environ, **own}).development
+
+
+def test_the_gateways_replicas_count_their_rate_limits_in_one_redis(objects):
+    """Otherwise each replica counts alone, and a client gets as many times the limits."""
+    secret = by_kind(objects, "Secret")["qubi-secrets"]["stringData"]
+    assert secret.get("REDIS_URL", "").startswith("redis://")
