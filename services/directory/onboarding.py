@@ -133,6 +133,7 @@ class _Batch:
             reasons.append(reason)
 
     def add_row(self, line: int, cells: dict):
+        cells = {column: csv_cells.as_typed(text) for column, text in cells.items()}
         organization = self._organization(line, cells)
         service = self._service(line, cells)
         if organization is None:

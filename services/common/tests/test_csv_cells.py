@@ -25,3 +25,8 @@ def test_a_cell_that_a_spreadsheet_would_run_is_written_as_text(typed):
     ("Famiglia Rossi", "Famiglia Rossi"), ("a=b", "a=b"), ("<5", "<5"), ("", ""), (None, "")])
 def test_numbers_and_plain_text_are_written_as_they_are(value, seen):
     assert written(value) == [seen]
+
+
+@pytest.mark.parametrize("typed", ["=1+1", "- laboratori per bambini", "-12.50", "'ciao"])
+def test_a_cell_read_back_is_as_it_was_typed(typed):
+    assert csv_cells.as_typed(written(typed)[0]) == typed
