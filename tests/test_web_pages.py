@@ -398,6 +398,7 @@ class FakeServices:
         self.down = set()  # services that do not answer
         self.referral_actions = []  # what the referrals service lets the caller do
         self.service_actions = []  # what the directory lets the caller do with a service
+        self.answers = {}  # method -> its answer, before the defaults below
 
     def call(self, service, method, *args, context_data=None, **kwargs):
         import json
@@ -411,6 +412,8 @@ class FakeServices:
         self.calls.append((service, method, args, caller))
         if service in self.down:
             raise Unavailable(f"The {service} service is not answering right now.")
+        if method in self.answers:
+            return self.answers[method]
         if method == "ended_sessions":
             return {"as_of": time.time(), "items": []}
         if method == "authenticate":
@@ -424,7 +427,7 @@ class FakeServices:
             return {"items": [], "page": 1, "per_page": 25, "total": 0}
         if method == "list_notifications":
             return {"items": [], "page": 1, "per_page": 1, "total": 0, "unread": 0}
-        if method in ("list_events", "list_drives"):
+        if method in ("list_events", "list_drives", "list_invitations"):
             return {"items": [], "page": 1, "per_page": 3, "total": 0}
         if method == "list_networks":
             return {"items": [], "page": 1, "per_page": 0, "total": 0}
@@ -615,3 +618,67 @@ def test_a_service_page_offers_editing_when_the_directory_says_so(web):
     assert web.get("/services/s-1/edit", base_url="https://localhost").status_code == 403
     web.services.service_actions = ["edit", "withdraw"]
     assert web.get("/services/s-1/edit", base_url="https://localhost").status_code == 200
+
+
+NOTHING = {"items": [], "page": 1, "per_page": 20, "total": 0}
+DRIVE = {"id": "d-1", "title": "Zaino sospeso", "description": None, "municipio": 8,
+         "organizer_ids": ["o-1"], "collect_from": "2027-08-24", "collect_to": "2027-09-15",
+         "status": "open", "drop_off_points": [], "actions": [],
+         "items": [{"id": "i-1", "name": "Quaderni", "unit": "pezzi", "quantity_needed": 20,
+                    "pledged": 20, "delivered": 0, "fulfilled": False}],
+         "progress": {"quantity_needed": 20, "pledged": 20, "delivered": 0, "items": 1,
+                      "items_fulfilled": 0}}
+
+
+def test_drive_lists_say_how_many_items_a_drive_has_not_a_python_method(web):
+    web.services.answers["list_drives"] = {"items": [DRIVE], "page": 1, "per_page": 20,
+                                           "total": 1}
+    web.services.answers["search_services"] = NOTHING
+    log_in_as_partner(web)
+    for path in ("/drives", "/my/organization"):
+        page = web.get(path, base_url="https://localhost").get_data(as_text=True)
+        assert "0 articoli completi su 1" in page and "built-in method" not in page, path
+
+
+def test_a_drive_page_shows_its_organisers_the_pledges_with_the_cancel_the_service_allows(web):
+    pledges = [{"id": "p-1", "item_id": "i-1", "quantity": 15, "donor_name": "Lucia",
+                "status": "pledged", "created_at": "2026-11-25T10:00:00+01:00",
+                "cancelled_at": None, "actions": ["cancel"]},
+               {"id": "p-2", "item_id": "i-1", "quantity": 5, "donor_name": None,
+                "status": "cancelled", "created_at": "2026-11-24T10:00:00+01:00",
+                "cancelled_at": "2026-11-25T11:00:00+01:00", "actions": []}]
+    web.services.answers["list_pledges"] = {"items": pledges, "page": 1, "per_page": 200,
+                                            "total": 2}
+    web.services.answers["get_drive"] = DRIVE
+    page = web.get("/drives/d-1", base_url="https://localhost").get_data(as_text=True)
+    assert "Promesse ricevute" not in page  # a visitor: no `list_pledges`
+    assert "list_pledges" not in [call[1] for call in web.services.calls]
+    web.services.answers["get_drive"] = {**DRIVE, "actions": ["record_delivery", "list_pledges"]}
+    page = web.get("/drives/d-1", base_url="https://localhost").get_data(as_text=True)
+    assert "Promesse ricevute" in page and "Lucia" in page and "senza nome" in page
+    assert page.count('action="/drives/d-1/pledges/') == 1
+    assert 'action="/drives/d-1/pledges/p-1/cancel"' in page
+
+
+def test_my_organization_offers_the_invitations_answers_the_service_gives(web):
+    invitation = {"id": "e-1", "title": "Festa di quartiere", "status": "draft", "municipio": 8,
+                  "starts_at": "2026-12-20T15:00:00+01:00",
+                  "ends_at": "2026-12-20T18:00:00+01:00",
+                  "actions": ["accept_invitation", "decline_invitation"]}
+    web.services.answers["list_invitations"] = {"items": [invitation], "page": 1,
+                                                "per_page": 50, "total": 1}
+    web.services.answers["search_services"] = NOTHING
+    log_in_as_partner(web)
+    page = web.get("/my/organization", base_url="https://localhost").get_data(as_text=True)
+    assert "Inviti a organizzare eventi" in page and "Festa di quartiere" in page
+    assert 'action="/events/e-1/invitation/accept"' in page
+    assert 'action="/events/e-1/invitation/decline"' in page
+    web.services.answers["list_invitations"]["items"] = [{**invitation, "actions": []}]
+    page = web.get("/my/organization", base_url="https://localhost").get_data(as_text=True)
+    assert "/invitation/" not in page
+
+
+def test_the_home_page_lists_upcoming_events_that_are_not_cancelled(web):
+    web.get("/", base_url="https://localhost")
+    [query] = [call[2][0] for call in web.services.calls if call[1] == "list_events"]
+    assert query["status"] == "published"

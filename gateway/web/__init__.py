@@ -183,8 +183,9 @@ DONE = {
     "published": "Evento pubblicato: ora è nel calendario.",
     "cancelled": "Evento annullato: chi si era iscritto viene avvisato.",
     "pledged": "Grazie! Il tuo impegno è registrato: porta quanto promesso a un punto di raccolta.",
-    "pledged_over": "Grazie! Hai promesso più di quanto serve ancora: gli organizzatori "
-                    "decideranno come usarlo.",
+    "pledge_cancelled": "Promessa annullata: quanto prometteva torna tra ciò che serve.",
+    "invitation_accepted": "Invito accettato: ora organizzate anche voi questo evento.",
+    "invitation_declined": "Invito rifiutato: la vostra organizzazione non è tra chi lo organizza.",
     "delivered": "Consegna registrata.",
     "invited": "Invito spedito: la persona riceve un'email con il suo link.",
     "invitation_revoked": "Invito revocato: il suo link non vale più.",

@@ -41,8 +41,11 @@ def my_organization():
                       default={"items": []})["items"]
     drives = try_call("events", "list_drives", {"organization_id": organization_id,
                                                 "per_page": 20}, default={"items": []})["items"]
+    invitations = try_call("events", "list_invitations", {"per_page": 50},
+                           default={"items": []})["items"] if (
+        organization_id == caller.organization_id) else []
     return render("my_organization.html", organization=found, services=services, events=events,
-                  drives=drives, done=request.args.get("done"))
+                  drives=drives, invitations=invitations, done=request.args.get("done"))
 
 
 # --- services -----------------------------------------------------------------------------------
@@ -211,4 +214,22 @@ def publish_event(event_id):
 @bp.route("/events/<event_id>/cancel", methods=["POST"])
 def cancel_event(event_id):
     return _event_move(event_id, "cancel_event", "cancelled")
+
+
+def _answer_invitation(event_id, method, done):
+    """Back to "La mia organizzazione", where the invitations are (a draft declined is no
+    longer visible to the organisation)."""
+    require_login()
+    call("events", method, event_id)
+    return redirect(url_for("web.my_organization", done=done), 303)
+
+
+@bp.route("/events/<event_id>/invitation/accept", methods=["POST"])
+def accept_event_invitation(event_id):
+    return _answer_invitation(event_id, "accept_invitation", "invitation_accepted")
+
+
+@bp.route("/events/<event_id>/invitation/decline", methods=["POST"])
+def decline_event_invitation(event_id):
+    return _answer_invitation(event_id, "decline_invitation", "invitation_declined")
 

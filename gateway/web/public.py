@@ -6,7 +6,7 @@ from flask import abort, current_app, redirect, request, url_for
 
 from gateway.web import bp
 from gateway.web.common import (all_zones, call, networks, organization, page_args, pages_of,
-                                render, try_call)
+                                render, require_login, try_call)
 from gateway.web.forms import Form, number, text_or_none
 from gateway.web.i18n import reasons_said, said
 from services.common.errors import Conflict, Gone, Invalid
@@ -22,8 +22,10 @@ def now_in_rome() -> datetime:
 @bp.route("/")
 def home():
     today = now_in_rome()
+    # upcoming: a cancelled event is not (its own page says it is cancelled)
     events = try_call("events", "list_events", {"from": today.isoformat(timespec="minutes"),
-                                                "per_page": 3}, default={"items": []})
+                                                "status": "published", "per_page": 3},
+                      default={"items": []})
     drives = try_call("events", "list_drives", {"status": "open", "per_page": 2},
                       default={"items": []})
     return render("home.html", events=events["items"], drives=drives["items"],
@@ -205,11 +207,17 @@ def drives():
 
 
 def drive_context(drive_id):
+    """The drive, and its pledges for those the events service lets list them."""
     drive = call("events", "get_drive", drive_id)
     for item in drive["items"]:
         item["missing"] = max(0, item["quantity_needed"] - item["pledged"])
     organizers = [organization(o) for o in drive["organizer_ids"]]
-    return {"drive": drive, "organizers": [o for o in organizers if o]}
+    pledges = (call("events", "list_pledges", drive_id, {"per_page": 200})["items"]
+               if "list_pledges" in drive["actions"] else [])
+    items = {item["id"]: item["name"] for item in drive["items"]}
+    for pledge in pledges:
+        pledge["item"] = items.get(pledge["item_id"])
+    return {"drive": drive, "organizers": [o for o in organizers if o], "pledges": pledges}
 
 
 @bp.route("/drives/<drive_id>")
@@ -225,7 +233,7 @@ def pledge(drive_id):
             "donor_name": text_or_none(values.get("donor_name"))}
     body = {key: value for key, value in body.items() if value is not None}
     try:
-        made = call("events", "pledge", drive_id, body)
+        call("events", "pledge", drive_id, body)
     except Invalid as invalid:
         return render("drive.html", 422, form=Form(values, reasons_said(invalid)),
                       delivery=Form({"quantity": 1}), **drive_context(drive_id))
@@ -234,8 +242,15 @@ def pledge(drive_id):
         form.add_error("_form", said(conflict))
         return render("drive.html", 409, form=form, delivery=Form({"quantity": 1}),
                       **drive_context(drive_id))
-    done = "pledged_over" if made.get("over_need") else "pledged"
-    return redirect(url_for("web.drive", drive_id=drive_id, done=done) + "#pledge")
+    return redirect(url_for("web.drive", drive_id=drive_id, done="pledged") + "#pledge")
+
+
+@bp.route("/drives/<drive_id>/pledges/<pledge_id>/cancel", methods=["POST"])
+def cancel_pledge(drive_id, pledge_id):
+    require_login()
+    call("events", "cancel_pledge", drive_id, pledge_id)
+    return redirect(url_for("web.drive", drive_id=drive_id, done="pledge_cancelled") + "#pledges",
+                    303)
 
 
 @bp.route("/drives/<drive_id>/deliveries", methods=["POST"])
