@@ -28,7 +28,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # anonymous writes that try a secret: limited as logins are, per client and per name given
 CREDENTIALS = {"auth.token": "username", "auth.request_password_reset": "email",
                "auth.confirm_password_reset": None, "people.accept_invitation": "username"}
-# writes anyone may make to an event or a drive, limited per target: the view argument naming it
+# writes anyone may make to an event or a drive, limited per target when anonymous (people with
+# an account, invited, have their own limit): the view argument naming the target
 TARGETS = {"events.register": "event_id", "web.register": "event_id",
            "events.confirm_registration": "event_id", "web.confirm_registration": "event_id",
            "events.cancel_registration": "event_id", "web.cancel_registration": "event_id",
@@ -138,7 +139,7 @@ def _register_hooks(app, settings):
                                body.get(key) if key and isinstance(body, dict) else None)
         else:
             limits.check_write(request.remote_addr, g.caller.user_id)
-        if request.endpoint in TARGETS:
+        if request.endpoint in TARGETS and not g.caller.authenticated:
             target = TARGETS[request.endpoint]
             limits.check_target(request.remote_addr, f"{target}:{request.view_args[target]}")
 

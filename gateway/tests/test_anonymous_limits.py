@@ -4,7 +4,7 @@ import pytest
 import redis
 from cryptography.fernet import Fernet
 
-from gateway.tests.support import make_app
+from gateway.tests.support import PARTNER, bearer, make_app
 from services.common import serialization
 
 TEST_REDIS = "redis://127.0.0.1:6379/13"  # a database of its own, emptied around each test
@@ -48,6 +48,9 @@ def test_one_client_past_its_registrations_to_an_event_is_429_and_others_go_on()
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert register(client, address="10.0.0.2").status_code == 201  # another client
     assert register(client, event_id=OTHER_EVENT).status_code == 201  # another event
+    signed_in = client.post(f"/api/v1/events/{EVENT}/registrations", json=BODY,
+                            headers=bearer(PARTNER), environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert signed_in.status_code == 201  # someone with an account has the writes' own limit
 
 
 def test_an_events_cap_holds_across_two_gateways_sharing_redis(shared_redis):
