@@ -114,7 +114,8 @@ def test_every_code_a_field_may_be_refused_with_has_its_words(language):
 
 
 # the onboarding CSV's report names lines and columns of a file for the API: English only
-REPORTS = {Path("services/directory/onboarding.py"), Path("services/directory/sheet.py")}
+REPORTS = {Path(f"services/directory/{name}.py")
+           for name in ("onboarding", "onboarding_cells", "onboarding_file")}
 
 
 def test_no_service_gives_a_reason_without_its_code():
