@@ -682,3 +682,19 @@ def test_the_home_page_lists_upcoming_events_that_are_not_cancelled(web):
     web.get("/", base_url="https://localhost")
     [query] = [call[2][0] for call in web.services.calls if call[1] == "list_events"]
     assert query["status"] == "published"
+
+
+def test_an_event_page_shows_its_managers_the_registration_counts_and_the_buttons_given(web):
+    event = {"id": "e-1", "title": "Festa", "status": "published", "municipio": 8,
+             "starts_at": "2026-12-20T15:00:00+01:00", "ends_at": "2026-12-20T18:00:00+01:00",
+             "location": {"municipio": 8}, "organizer_ids": [], "capacity": 10, "places_left": 7,
+             "registrations": {"confirmed_people": 3, "pending_people": 2,
+                               "waitlisted_people": 0, "households": 3},
+             "actions": ["edit", "cancel"]}
+    web.services.answers["get_event"] = event
+    page = web.get("/events/e-1", base_url="https://localhost").get_data(as_text=True)
+    assert "3 iscrizioni · 3 persone confermate · 2 da confermare" in page
+    assert 'action="/events/e-1/cancel"' in page
+    web.services.answers["get_event"] = {**event, "registrations": None, "actions": []}
+    page = web.get("/events/e-1", base_url="https://localhost").get_data(as_text=True)
+    assert "iscrizioni" not in page and 'action="/events/e-1/cancel"' not in page

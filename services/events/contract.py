@@ -108,6 +108,7 @@ class EventQuerySchema(PageArgs):
 
 class RegistrationCountsSchema(Schema):
     confirmed_people = fields.Integer()
+    pending_people = fields.Integer(metadata={"description": "Waiting for their contact's answer"})
     waitlisted_people = fields.Integer()
     households = fields.Integer(metadata={"description": "Registrations not cancelled"})
 

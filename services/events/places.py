@@ -22,11 +22,13 @@ def active_registrations(session, event_id: str) -> int:
 
 
 def counts(session, event_id: str) -> dict:
-    """How many registered, without a name: people confirmed and waiting, households."""
+    """How many registered, without a name: people confirmed, waiting for their contact's answer
+    and on the waiting list; households."""
     people = func.coalesce(func.sum(Registration.adults + Registration.children), 0)
     by_status = dict(session.execute(select(Registration.status, people).where(
         Registration.event_id == event_id).group_by(Registration.status)).all())
     return {"confirmed_people": int(by_status.get(CONFIRMED, 0)),
+            "pending_people": int(by_status.get(PENDING, 0)),
             "waitlisted_people": int(by_status.get(WAITLISTED, 0)),
             "households": active_registrations(session, event_id)}
 

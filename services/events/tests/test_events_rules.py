@@ -306,6 +306,7 @@ def test_only_the_organisers_see_the_registrants_the_coordinator_and_the_city_co
     event_id = create(store, capacity=2)
     register(store, event_id, "a@x.it", children=1)
     register(store, event_id, "b@x.it")
+    register_pending(store, event_id, "c@x.it", NOW)
     city = Caller(user_id="c", roles=["city"])
     for caller in (COORD2, city):
         with store.sessions() as session:
@@ -314,8 +315,8 @@ def test_only_the_organisers_see_the_registrants_the_coordinator_and_the_city_co
             with pytest.raises(Forbidden):
                 registrations.search_statement(session, caller, event_id)
             assert agenda.shown_to(session, caller, session.get(Event, event_id))[
-                "registrations"] == {"confirmed_people": 2, "waitlisted_people": 1,
-                                     "households": 2}
+                "registrations"] == {"confirmed_people": 2, "pending_people": 1,
+                                     "waitlisted_people": 1, "households": 3}
     with pytest.raises(Forbidden):
         with store.transaction() as tx:
             registrations.mark_attendance(tx, COORD2, event_id,
