@@ -169,14 +169,20 @@ class Phone(fields.String):
         self.region = region
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            number = phonenumbers.parse(text, self.region)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        number = phone_number(super()._deserialize(value, attr, data, **kwargs), self.region)
+        if number is None:
             raise ValidationError(reason("phone_form", "Not a phone number."))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_number(text: str, region: str = "IT"):
+    """The phone number `text` says, as `region` dials it without a country code; None when
+    it is none of the numbering plans' numbers."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 def phone_as_dialled(number: str, region: str = "IT") -> str:

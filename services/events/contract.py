@@ -1,6 +1,5 @@
 """The events service's contract: what comes in (validated) and what goes out."""
-import re
-
+import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from services.common import checks
@@ -24,20 +23,20 @@ PARTY = checks.Range(min=0, max=20)
 CAPACITY = checks.Range(min=1, max=10000)
 ORGANIZERS = (PARTNER, COORDINATOR, CITY)
 ABILITIES = {"organize": ORGANIZERS}  # publish events and drives
-PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 
 
 class Contact(fields.String):
-    """An email (kept in lower case) or a phone number (kept as digits, with its + if any)."""
+    """An email (kept in lower case) or a phone number (Italian unless it says otherwise, kept
+    as E.164, "+393331234567": one number, one way, so a contact registers once)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if "@" in text:
             return checks.Email(code="not_an_email", error="Not an email address.")(text.lower())
-        phone = re.sub(r"[ ./()-]", "", text)
-        if not PHONE.match(phone):
+        number = checks.phone_number(text)
+        if number is None:
             raise checks.refuse("contact_missing", "Give an email address or a phone number.")
-        return phone
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # --- events ------------------------------------------------------------------------------------
