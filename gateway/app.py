@@ -14,7 +14,8 @@ from gateway import api_docs, auth, bodies, headers, metrics
 from gateway.json_provider import GatewayRequest, OrjsonProvider
 from gateway.limits import WRITES, Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
-from gateway.problems import field_codes, problem, webargs_errors
+from gateway.problems import (ProblemSchema, ProblemsInOpenApi, as_problem, field_codes, problem,
+                              webargs_errors)
 from gateway.revocations import Revocations
 from gateway.rpc import RpcPool
 from services.common import checks, log_context
@@ -41,7 +42,14 @@ REVOCATIONS_CALLER = Caller(origin="gateway-revocations")
 
 
 class GatewayApi(Api):
-    """flask-smorest, answering every HTTP error as RFC 9457 problem+json."""
+    """flask-smorest, answering every HTTP error as RFC 9457 problem+json, and documenting it
+    so."""
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        super()._register_responses()
+        for response in self.spec.components.responses_lazy.values():
+            as_problem(response)
 
     def handle_http_exception(self, error):
         data = getattr(error, "data", {}) or {}
@@ -90,8 +98,8 @@ def create_app(settings=None, rpc=None) -> Flask:
     app.extensions["limits"] = Limits(app, settings)
     if settings.trusted_proxies:  # the client's address is the one the nearest trusted proxy saw
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
-    api = GatewayApi(app, spec_kwargs={"extra_plugins": [RateLimitsInOpenApi(),
-                                                         bodies.BodyLimitsInOpenApi()]})
+    api = GatewayApi(app, spec_kwargs={"extra_plugins": [
+        RateLimitsInOpenApi(), bodies.BodyLimitsInOpenApi(), ProblemsInOpenApi()]})
     bodies.init_app(app, settings)
     headers.init_app(app)
     _register_hooks(app, settings)

@@ -1,4 +1,5 @@
 """RFC 9457 problem details for every error the gateway answers."""
+from apispec import BasePlugin
 from flask import jsonify
 from marshmallow import Schema, fields
 
@@ -70,3 +71,20 @@ def field_codes(codes: dict) -> dict:
     """Invalid.codes as the problem answers them: each field's reasons as {code, params}."""
     return {field: [{"code": code or None, "params": params} for code, params in reasons]
             for field, reasons in codes.items()}
+
+
+class ProblemsInOpenApi(BasePlugin):
+    """Documents every error answer with the media type it has, application/problem+json."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            for status, response in operation.get("responses", {}).items():
+                if str(status)[0] in "45" and isinstance(response, dict):  # not a component's name
+                    as_problem(response)
+
+
+def as_problem(response: dict) -> dict:
+    content = response.get("content", {})
+    if "application/json" in content:
+        content[CONTENT_TYPE] = content.pop("application/json")
+    return response

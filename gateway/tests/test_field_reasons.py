@@ -157,3 +157,15 @@ def test_the_api_answers_each_reasons_code_beside_its_english():
     checked_here = client.post("/api/v1/auth/token", json={"username": "x" * 500})
     assert checked_here.status_code == 422
     assert checked_here.json["codes"]["password"] == [{"code": "required", "params": {}}]
+
+
+def test_the_document_gives_every_error_answer_the_media_type_it_has():
+    spec = make_app().test_client().get("/api/v1/openapi.json").json
+    wrong = [f"{method.upper()} {path} {status}"
+             for path, operations in spec["paths"].items()
+             for method, operation in operations.items() if isinstance(operation, dict)
+             for status, answer in operation.get("responses", {}).items()
+             if status[0] in "45" and "application/json" in answer.get("content", {})]
+    assert wrong == []
+    assert set(spec["components"]["responses"]["DEFAULT_ERROR"]["content"]) == {
+        "application/problem+json"}
