@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway import api_docs, auth, bodies, headers, metrics
 from gateway.json_provider import GatewayRequest, OrjsonProvider
-from gateway.limits import WRITES, Limits, RateLimited, RateLimitsInOpenApi
+from gateway.limits import Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
 from gateway.problems import (ProblemSchema, ProblemsInOpenApi, as_problem, field_codes, problem,
                               webargs_errors)
@@ -26,15 +26,6 @@ from services.common.signing import ContextSigner
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
-# anonymous writes that try a secret: limited as logins are, per client and per name given
-CREDENTIALS = {"auth.token": "username", "auth.request_password_reset": "email",
-               "auth.confirm_password_reset": None, "people.accept_invitation": "username"}
-# writes anyone may make to an event or a drive, limited per target when anonymous (people with
-# an account, invited, have their own limit): the view argument naming the target
-TARGETS = {"events.register": "event_id", "web.register": "event_id",
-           "events.confirm_registration": "event_id", "web.confirm_registration": "event_id",
-           "events.cancel_registration": "event_id", "web.cancel_registration": "event_id",
-           "drives.pledge": "drive_id", "web.pledge": "drive_id"}
 METRICS_ENDPOINT = "health.prometheus_metrics"
 REQUEST_ID = re.compile(r"[\w.:-]{1,128}", re.ASCII)  # a client's own id, if it is a sane one
 # the gateway asking for itself, for no request: `require_internal` lets it through
@@ -137,19 +128,8 @@ def _register_hooks(app, settings):
 
     @app.before_request
     def limit_rate():
-        if request.method not in WRITES:
-            return
-        limits = app.extensions["limits"]
-        if request.endpoint in CREDENTIALS:
-            body = request.get_json(silent=True)
-            key = CREDENTIALS[request.endpoint]
-            limits.check_login(request.remote_addr,
-                               body.get(key) if key and isinstance(body, dict) else None)
-        else:
-            limits.check_write(request.remote_addr, g.caller.user_id)
-        if request.endpoint in TARGETS and not g.caller.authenticated:
-            target = TARGETS[request.endpoint]
-            limits.check_target(request.remote_addr, f"{target}:{request.view_args[target]}")
+        if request.blueprint != "web":  # the pages, once they know who is logged in
+            app.extensions["limits"].check_request(g.caller)
 
     @app.after_request
     def tag_response(response):

@@ -11,6 +11,7 @@ import math
 import time
 
 from apispec import BasePlugin
+from flask import request
 from flask_limiter import Limiter
 from limits import RateLimitItemPerMinute
 
@@ -19,6 +20,15 @@ from services.common.errors import DomainError
 log = logging.getLogger(__name__)
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_PREFIX = "qubi-limits"
+# anonymous writes that try a secret: limited as logins are, per client and per name given
+CREDENTIALS = {"auth.token": "username", "auth.request_password_reset": "email",
+               "auth.confirm_password_reset": None, "people.accept_invitation": "username"}
+# writes anyone may make to an event or a drive, limited per target when anonymous (people with
+# an account, invited, have their own limit): the view argument naming the target
+TARGETS = {"events.register": "event_id", "web.register": "event_id",
+           "events.confirm_registration": "event_id", "web.confirm_registration": "event_id",
+           "events.cancel_registration": "event_id", "web.cancel_registration": "event_id",
+           "drives.pledge": "drive_id", "web.pledge": "drive_id"}
 # logins one address may try a minute, in login rates: an address may be many people's (an
 # office, a proxy whose X-Forwarded-For is not trusted)
 PEOPLE_PER_ADDRESS = 10
@@ -51,6 +61,21 @@ class Limits:
         if not settings.redis_url and not settings.development:
             log.warning("REDIS_URL is not set: each gateway process counts rate limits on its "
                         "own, so clients get that many times the limits")
+
+    def check_request(self, caller):
+        """The limits of this request's write, if it is one, for `caller` (who is logged in)."""
+        if request.method not in WRITES:
+            return
+        if request.endpoint in CREDENTIALS:
+            body = request.get_json(silent=True)
+            key = CREDENTIALS[request.endpoint]
+            self.check_login(request.remote_addr,
+                             body.get(key) if key and isinstance(body, dict) else None)
+        else:
+            self.check_write(request.remote_addr, caller.user_id)
+        if request.endpoint in TARGETS and not caller.authenticated:
+            target = TARGETS[request.endpoint]
+            self.check_target(request.remote_addr, f"{target}:{request.view_args[target]}")
 
     def check_login(self, client: str, username):
         """Per client and name tried together, per name from anywhere, and per client alone at

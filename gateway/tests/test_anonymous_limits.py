@@ -4,7 +4,8 @@ import pytest
 import redis
 from cryptography.fernet import Fernet
 
-from gateway.tests.support import PARTNER, bearer, make_app
+from gateway.auth import issue_token
+from gateway.tests.support import PARTNER, SECRET, bearer, make_app
 from services.common import serialization
 
 TEST_REDIS = "redis://127.0.0.1:6379/13"  # a database of its own, emptied around each test
@@ -33,7 +34,7 @@ def shared_redis():
     try:
         store.flushdb()
     except redis.ConnectionError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
+        pytest.fail("These tests need Redis at 127.0.0.1:6379 (apt-get install redis-server)")
     yield TEST_REDIS
     store.flushdb()
 
@@ -81,3 +82,16 @@ def test_a_gateway_outside_development_without_redis_says_its_limits_are_per_pro
     assert "REDIS_URL" not in caplog.text
     make_app(**secrets)
     assert "REDIS_URL is not set" in caplog.text
+
+
+def test_the_pages_limit_a_person_as_who_they_are_logged_in():
+    client = make_app(rpc=FakeEvents(), CLIENT_TARGET_RATE_PER_MINUTE="1").test_client()
+    https = {"base_url": "https://localhost", "environ_base": {"REMOTE_ADDR": "10.0.2.1"}}
+    anonymous = [client.post(f"/events/{EVENT}/register", data={}, **https).status_code
+                 for _ in range(2)]
+    assert anonymous[-1] == 429
+    token = issue_token(PARTNER, SECRET, 900)["access_token"]
+    client.set_cookie("qubi_access", token, domain="localhost")
+    signed_in = [client.post(f"/events/{OTHER_EVENT}/register", data={}, **https).status_code
+                 for _ in range(3)]
+    assert 429 not in signed_in  # someone with an account has the writes' own limit

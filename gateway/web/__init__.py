@@ -38,6 +38,7 @@ def open_page():
         return None
     i18n.choose_language()
     session.identify()
+    current_app.extensions["limits"].check_request(g.caller)
     if request.method == "POST" and not session.csrf_valid():
         return render("error.html", 400, title=i18n.gettext("Il modulo è scaduto"),
                       message=i18n.gettext("Per sicurezza il modulo va inviato dalla pagina "
