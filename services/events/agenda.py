@@ -189,10 +189,10 @@ def _require_changeable(event: Event, now: datetime):
 
 
 def _fit_capacity(tx, event: Event, now: datetime):
-    if event.capacity is not None and event.capacity < event.confirmed_people:
+    if event.capacity is not None and event.capacity < event.taken_people:
         raise Invalid({"capacity": [checks.reason(
-            "capacity_below_confirmed", "{confirmed} people are already confirmed.",
-            confirmed=event.confirmed_people)]})
+            "capacity_below_taken", "{taken} people are already confirmed or hold their "
+                                    "places.", taken=event.taken_people)]})
     fill_places(tx, event, now)
 
 

@@ -156,7 +156,8 @@ class EventSchema(Schema):
 
 class RegistrationCreateSchema(Schema):
     name = fields.String(required=True, validate=checks.Length(min=1, max=200))
-    contact = Contact(required=True, metadata={"description": "An email or a phone number"})
+    contact = Contact(required=True, validate=checks.Length(max=200),
+                      metadata={"description": "An email or a phone number"})
     adults = fields.Integer(load_default=1, validate=PARTY)
     children = fields.Integer(load_default=0, validate=PARTY)
 

@@ -82,9 +82,12 @@ def confirm(tx, caller: Caller, event_id: str, registration_id: str, token: str 
     if registration is None or registration.event_id != event_id:
         raise NotFound("No such registration.", "registration_not_found")
     if token is None:
-        agenda.get_managed(tx.session, caller, event_id)
+        agenda.get_organised(tx.session, caller, event_id)
     event = lock(tx.session, event_id)
     tx.session.refresh(registration)  # as the previous holder of the lock left it
+    if event.status != PUBLISHED:
+        raise Conflict("This event does not take registrations: it is not published.",
+                       "event_not_published")
     if token is not None and not (registration.confirm_token_hash and hmac.compare_digest(
             _hash(token), registration.confirm_token_hash)):
         raise Gone("This link was used, or has expired.", "link_gone")
@@ -126,7 +129,7 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
         if not hmac.compare_digest(_hash(token), registration.cancel_token_hash):
             raise NotFound("No such registration.", "registration_not_found")
     else:
-        agenda.get_managed(tx.session, caller, event_id)
+        agenda.get_organised(tx.session, caller, event_id)
     event = lock(tx.session, event_id)
     tx.session.refresh(registration)  # as the previous holder of the lock left it
     if registration.status == CANCELLED:

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 
-from services.common.errors import Conflict, Gone, NotAuthenticated
-from services.events import registrations
+from services.common.errors import Conflict, Forbidden, Gone, Invalid, NotAuthenticated, NotFound
+from services.events import agenda, registrations
 from services.events.models import Event
 from services.events.tests.registering import (CONFIRM_WITHIN, confirm, link_token,
                                                register_pending)
 from services.events.tests.test_events_rules import (  # noqa: F401 (the store fixture)
-    NOW, PARTNER2, at, create, store)
+    COORD2, NOW, PARTNER2, at, create, store)
 
 
 def places_left(store, event_id):
@@ -94,3 +94,30 @@ def test_a_phone_registration_waits_for_an_organiser_until_its_time(store):
     assert confirm(store, event_id, pending.id, NOW, caller=PARTNER2)[0].status == "confirmed"
     with pytest.raises(Conflict):
         confirm(store, event_id, pending.id, NOW, caller=PARTNER2)
+
+
+def test_a_cancelled_events_pending_registration_cannot_be_confirmed(store):
+    event_id = create(store, capacity=4)
+    pending, _, told = register_pending(store, event_id, "anna@x.it", NOW)
+    with store.transaction() as tx:
+        agenda.cancel(tx, PARTNER2, event_id, NOW)
+    with pytest.raises(Conflict) as refused:
+        confirm(store, event_id, pending.id, NOW, token=link_token(told))
+    assert refused.value.code == "event_not_published"
+
+
+def test_only_the_organisers_confirm_a_registration_by_hand(store):
+    event_id = create(store, capacity=4)
+    pending, _, _ = register_pending(store, event_id, "333 123 4567", NOW)
+    with pytest.raises((Forbidden, NotFound)):
+        confirm(store, event_id, pending.id, NOW, caller=COORD2)
+    assert confirm(store, event_id, pending.id, NOW, caller=PARTNER2)[0].status == "confirmed"
+
+
+def test_the_capacity_may_not_go_below_the_places_pending_registrations_hold(store):
+    event_id = create(store, capacity=4)
+    register_pending(store, event_id, "anna@x.it", NOW, adults=1, children=2)
+    with pytest.raises(Invalid) as refused:
+        with store.transaction() as tx:
+            agenda.update(tx, PARTNER2, event_id, {"capacity": 2}, NOW)
+    assert refused.value.codes["capacity"] == [["capacity_below_taken", {"taken": 3}]]

@@ -24,3 +24,9 @@ def test_what_is_no_number_nor_email_is_refused_naming_why(text):
     with pytest.raises(Invalid) as refused:
         contact(text)
     assert refused.value.codes["contact"] == [["contact_missing", {}]]
+
+
+def test_a_contact_too_long_to_keep_is_refused_naming_why():
+    with pytest.raises(Invalid) as refused:
+        contact("a" * 240 + "@example.it")
+    assert refused.value.codes["contact"] == [["too_long", {"max": 200}]]
