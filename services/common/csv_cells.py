@@ -11,7 +11,7 @@ import csv
 import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")  # not "+39...": a phone, which a sheet would round
 
 
 def cell(value):
