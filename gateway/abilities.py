@@ -21,7 +21,9 @@ def of(caller) -> frozenset:
 
 
 def refusal(ability: str) -> Forbidden:
-    """The service's own refusal of one without `ability`: it names the roles that grant it."""
-    roles = list(GRANTS[ability])
+    """The service's own refusal of one without `ability`: it names the roles that grant it
+    (none when a test of the roles held grants it)."""
+    grant = GRANTS[ability]
+    roles = [] if callable(grant) else list(grant)
     return Forbidden(f"This needs one of the roles: {', '.join(roles)}.", "role_required",
                      {"roles": roles})
