@@ -1,5 +1,5 @@
-"""Anonymous writes to one event: limited per client and from everyone, across every gateway
-process and replica that shares the Redis of REDIS_URL."""
+"""Anonymous writes to one event, and logins: limited per client and from everyone, across every
+gateway process and replica that shares the Redis of REDIS_URL."""
 import pytest
 import redis
 from cryptography.fernet import Fernet
@@ -7,6 +7,7 @@ from cryptography.fernet import Fernet
 from gateway.auth import issue_token
 from gateway.tests.support import PARTNER, SECRET, bearer, make_app
 from services.common import serialization
+from services.common.errors import NotAuthenticated
 
 TEST_REDIS = "redis://127.0.0.1:6379/13"  # a database of its own, emptied around each test
 EVENT, OTHER_EVENT = "e-1", "e-2"
@@ -95,3 +96,21 @@ def test_the_pages_limit_a_person_as_who_they_are_logged_in():
     signed_in = [client.post(f"/events/{OTHER_EVENT}/register", data={}, **https).status_code
                  for _ in range(3)]
     assert 429 not in signed_in  # someone with an account has the writes' own limit
+
+
+class RefusingDirectory:
+    """A directory that refuses every password, as it would a guesser's."""
+
+    on_call = None
+
+    def call(self, service, method, *args, **kwargs):
+        raise NotAuthenticated("Wrong username or password.", "login_refused")
+
+
+def test_a_login_limit_holds_across_two_gateways_sharing_redis(shared_redis):
+    settings = {"REDIS_URL": shared_redis, "LOGIN_RATE_PER_MINUTE": "3"}
+    gateways = [make_app(rpc=RefusingDirectory(), **settings).test_client() for _ in range(2)]
+    tries = [gateway.post("/api/v1/auth/token", json={"username": "coord8", "password": "x" * 12},
+                          environ_base={"REMOTE_ADDR": "10.0.3.1"}).status_code
+             for gateway in gateways * 2]
+    assert tries == [401, 401, 401, 429]
