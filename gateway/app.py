@@ -86,7 +86,7 @@ def create_app(settings=None, rpc=None) -> Flask:
     app.extensions["revocations"] = Revocations(
         lambda since: app.extensions["rpc"].call("directory", "ended_sessions", since,
                                                  context_data=signer.sign(REVOCATIONS_CALLER)))
-    app.extensions["limits"] = Limits(app, settings)
+    app.extensions["limits"] = Limits(settings)
     if settings.trusted_proxies:  # the client's address is the one the nearest trusted proxy saw
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
     api = GatewayApi(app, spec_kwargs={"extra_plugins": [
