@@ -3,7 +3,8 @@ the neighbourhood has got."""
 from flask import request
 
 from gateway.api import Blueprint
-from gateway.api.common import BEARER, answer, answers, page_schema, require_ability, require_login
+from gateway.api.common import (BEARER, answer, answers, page_schema, problems, require_ability,
+                                require_login)
 from gateway.problems import ProblemSchema
 from services.events.contract import (DeliveryCreateSchema, DeliverySchema, DriveCreateSchema,
                                       DriveQuerySchema, DriveSchema, PledgeCreateSchema,
@@ -60,10 +61,7 @@ def pledge(_data, drive_id):
 @blp.route("/drives/<drive_id>/pledges")
 @blp.arguments(PledgeQuerySchema(), location="query")
 @answers(blp, 200, PledgePage)
-@blp.alt_response(401, schema=ProblemSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(404, schema=ProblemSchema)
-@blp.alt_response(422, schema=ProblemSchema)
+@problems(blp, 401, 403, 404, 422)
 @blp.doc(security=BEARER)
 def list_pledges(_query, drive_id):
     """The drive's pledges, the latest first, each with the donor's name if given (its
@@ -74,9 +72,7 @@ def list_pledges(_query, drive_id):
 
 @blp.route("/drives/<drive_id>/pledges/<pledge_id>/cancel", methods=["POST"])
 @answers(blp, 200, PledgeSchema)
-@blp.alt_response(401, schema=ProblemSchema)
-@blp.alt_response(403, schema=ProblemSchema)
-@blp.alt_response(404, schema=ProblemSchema)
+@problems(blp, 401, 403, 404)
 @blp.doc(security=BEARER)
 def cancel_pledge(drive_id, pledge_id):
     """Cancel a pledge that will not come: its quantity is needed again (its organisers)."""

@@ -2,8 +2,8 @@
 from flask import Response, request
 
 from gateway.api import Blueprint
-from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_ability,
-                                require_login)
+from gateway.api.common import (BEARER, answer, answers, call, page_schema, problems,
+                                require_ability, require_login)
 from gateway.problems import ProblemSchema
 from services.common.schemas import PageArgs
 from services.events.contract import (AttendanceSchema, CancelQuerySchema, ConfirmSchema,
@@ -43,7 +43,7 @@ def create_event(_data):
 @blp.route("/events/invitations")
 @blp.arguments(PageArgs(), location="query")
 @answers(blp, 200, EventPage)
-@blp.alt_response(401, schema=ProblemSchema)
+@problems(blp, 401)
 @blp.doc(security=BEARER)
 def list_invitations(_query):
     """The events the caller's organisation is invited to organise, the soonest first: each
