@@ -14,6 +14,7 @@ from gateway import api_docs, auth, bodies, headers, metrics
 from gateway.json_provider import GatewayRequest, OrjsonProvider
 from gateway.limits import Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
+from gateway.long_lines import LongLinesInOpenApi
 from gateway.problems import (ProblemSchema, ProblemsInOpenApi, as_problem, field_codes, problem,
                               webargs_errors)
 from gateway.revocations import Revocations
@@ -90,7 +91,8 @@ def create_app(settings=None, rpc=None) -> Flask:
     if settings.trusted_proxies:  # the client's address is the one the nearest trusted proxy saw
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
     api = GatewayApi(app, spec_kwargs={"extra_plugins": [
-        RateLimitsInOpenApi(), bodies.BodyLimitsInOpenApi(), ProblemsInOpenApi()]})
+        RateLimitsInOpenApi(), bodies.BodyLimitsInOpenApi(), LongLinesInOpenApi(),
+        ProblemsInOpenApi()]})
     bodies.init_app(app, settings)
     headers.init_app(app)
     _register_hooks(app, settings)

@@ -9,10 +9,12 @@ PROBLEM_TYPE = "https://qubi.comune.milano.it/problems/"
 CONTENT_TYPE = "application/problem+json"
 TITLES = {400: "Malformed request", 401: "Not authenticated", 403: "Forbidden",
           404: "Not found", 405: "Method not allowed", 409: "Conflict", 410: "Gone",
-          413: "Content too large", 415: "Unsupported media type", 422: "Invalid input",
+          413: "Content too large", 414: "URI too long", 415: "Unsupported media type",
+          422: "Invalid input",
           429: "Too many requests", 500: "Internal error", 503: "Service unavailable"}
 SLUGS = {400: "malformed", 401: "unauthenticated", 403: "forbidden", 404: "not-found",
          405: "method-not-allowed", 409: "conflict", 410: "gone", 413: "too-large",
+         414: "uri-too-long",
          415: "unsupported-media-type", 422: "invalid", 429: "rate-limited", 500: "internal",
          503: "unavailable"}
 
@@ -41,11 +43,15 @@ class ProblemSchema(Schema):
         "description": "On a 401 of POST /auth/token: the account needs its `otp` too"})
 
 
+def problem_body(status: int, detail: str | None = None) -> dict:
+    return {"type": PROBLEM_TYPE + SLUGS.get(status, "error"),
+            "title": TITLES.get(status, "Error"), "status": status,
+            "detail": detail or TITLES.get(status, "Error")}
+
+
 def problem(status: int, detail: str | None = None, errors: dict | None = None, headers=None,
             request_id: str | None = None, extra: dict | None = None):
-    body = {"type": PROBLEM_TYPE + SLUGS.get(status, "error"),
-            "title": TITLES.get(status, "Error"), "status": status,
-            "detail": detail or TITLES.get(status, "Error"), **(extra or {})}
+    body = {**problem_body(status, detail), **(extra or {})}
     if errors:
         body["errors"] = errors
     if request_id:

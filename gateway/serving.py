@@ -7,6 +7,8 @@ A request spends most of its time waiting for a service's answer; eventlet's gre
 wait for it at a fraction of the CPU that threads cost (a third less per request, measured
 with bench.gateway), and each worker serves up to 1,000 connections at once.
 
+An address longer than the gateway reads is answered as a problem (gateway/long_lines.py).
+
 Settings that would be refused (services/common/config.py) stop the master before it binds
 its port or forks a worker, with one line saying why. Log lines in JSON (gateway/logs.py; the
 access line is the gateway's own); the application out of the cycle collector's sight once a
@@ -23,6 +25,7 @@ from pathlib import Path
 from gunicorn.glogging import Logger
 
 from gateway.logs import LOGGING
+from gateway.long_lines import LONGEST_REQUEST_LINE, worker_class as long_lines_answered
 from services.common.config import ConfigurationError, load_settings
 from services.common.memory import freeze_what_is_loaded
 
@@ -40,7 +43,8 @@ except ConfigurationError as error:
 
 logconfig_dict = LOGGING
 logger_class = GatewayLogger
-worker_class = _settings.gunicorn_worker_class
+worker_class = long_lines_answered(_settings.gunicorn_worker_class)
+limit_request_line = LONGEST_REQUEST_LINE
 workers = _settings.gunicorn_workers
 threads = _settings.gunicorn_threads
 _temporary = []  # the directory made here, if any

@@ -190,6 +190,23 @@ def test_a_ten_megabyte_body_is_refused_before_it_is_sent_whole(platform):
         status_line = connection.recv(4096).split(b"\r\n", 1)[0]
     assert status_line.split()[1] == b"413" and time.monotonic() - started < 1
 
+def test_an_address_longer_than_the_gateway_reads_is_a_414_problem_and_a_long_valid_one_is_read(
+        platform):
+    """The longest address the documented parameters make (every text parameter of a services
+    search at its longest, in 4-byte characters) is read; one past gunicorn's limit is answered
+    as the API answers every refusal."""
+    longest = {"q": "😀" * 200, "zone": "😀" * 120, "category": "material_support",
+               "organization_id": "0" * 36, "open_at": "2026-12-07T10:00:00+01:00",
+               "near": "45.4642,9.19", "radius_km": "50", "municipio": "8", "age": "10",
+               "page": "1000000", "per_page": "200"}
+    assert requests.get(f"{platform.url}/api/v1/services", params=longest,
+                        timeout=10).status_code == 200
+    answer = requests.get(f"{platform.url}/api/v1/services", params={"q": "a" * 9000}, timeout=10)
+    assert answer.status_code == 414
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert answer.json()["title"] == "URI too long"
+
+
 
 def gateway_lines(logs):
     lines = []
