@@ -79,6 +79,7 @@ def compose(municipi: list | None) -> list:
 @blp.route("/reports/overview")
 @blp.arguments(OverviewQuerySchema(), location="query")
 @answers(blp, 200, OverviewSchema)
+@blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 @problems(blp, 401, 403, 422, 503)
 @blp.doc(security=BEARER)
 def overview(query):
