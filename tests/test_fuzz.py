@@ -22,7 +22,11 @@ def fuzzed(vhost_pipeline, request, tmp_path_factory):
     nobody else's test data."""
     with started_platform(vhost_pipeline, request, tmp_path_factory, "fuzz",
                           tmp_path_factory.mktemp("fuzz-logs"), GUNICORN_WORKERS="1",
-                          WRITE_RATE_PER_MINUTE="100000", METRICS_TOKEN="a-metrics-token-for-"
+                          # the limits are tested on their own; here they would only hide
+                          # what lies behind them
+                          WRITE_RATE_PER_MINUTE="100000", LOGIN_RATE_PER_MINUTE="100000",
+                          CLIENT_TARGET_RATE_PER_MINUTE="100000",
+                          TARGET_RATE_PER_MINUTE="100000", METRICS_TOKEN="a-metrics-token-for-"
                           "the-fuzzer") as running:
         yield running
 
