@@ -43,7 +43,11 @@ def deliver(tx, recipients: list, kind: str, params: dict, event_id: str, link: 
                     **email(kind, params, person.language, link, public_url)))
         tx.session.add_all(rows)
         tx.session.flush()
-        told += sum(isinstance(row, Notification) for row in rows)
+        counted = [row.user_id for row in rows if isinstance(row, Notification)]
+        tx.session.execute(update(Recipient).where(Recipient.user_id.in_(counted)).values(
+            notifications=Recipient.notifications + 1, unread=Recipient.unread + 1),
+            execution_options={"synchronize_session": False})
+        told += len(counted)
     return told
 
 
@@ -65,17 +69,29 @@ def _remember(session, recipients, quiet_hours: str) -> dict:
     return known
 
 
-def inbox_statement(caller: Caller, unread: bool = False):
+def inbox_page(session, caller: Caller, page: int, per_page: int, unread: bool = False) -> dict:
+    """A page of the caller's notifications, newest first, with the counts kept with the person.
+    A page past the middle is read from the oldest end, so that it costs what its page costs
+    and not what the inbox holds (the last page as little as the first)."""
     caller.require_authenticated()
+    told, not_read = session.execute(select(Recipient.notifications, Recipient.unread).where(
+        Recipient.user_id == caller.user_id)).one_or_none() or (0, 0)
+    total = not_read if unread else told
     statement = select(Notification).where(Notification.user_id == caller.user_id)
     if unread:
         statement = statement.where(Notification.read_at.is_(None))
-    return statement.order_by(Notification.created_at.desc(), Notification.id)
-
-
-def unread_count(session, caller: Caller) -> int:
-    return session.execute(select(func.count()).where(
-        Notification.user_id == caller.user_id, Notification.read_at.is_(None))).scalar_one()
+    skipped = (page - 1) * per_page
+    if skipped * 2 <= total:
+        rows = session.execute(statement.order_by(
+            Notification.created_at.desc(), Notification.id.desc())
+            .limit(per_page).offset(skipped)).scalars().all()
+    else:
+        shown = max(0, min(per_page, total - skipped))
+        rows = session.execute(statement.order_by(
+            Notification.created_at, Notification.id)
+            .limit(shown).offset(max(0, total - skipped - shown))).scalars().all()[::-1]
+    return {"items": rows, "page": page, "per_page": per_page, "total": total,
+            "unread": not_read}
 
 
 def mark_read(session, caller: Caller, notification_id: str) -> Notification:
@@ -84,15 +100,30 @@ def mark_read(session, caller: Caller, notification_id: str) -> Notification:
     if notification is None or notification.user_id != caller.user_id:
         raise NotFound("No such notification.", "notification_not_found")
     if notification.read_at is None:
-        notification.read_at = datetime.now(timezone.utc)
+        # only the transaction that marks it counts it, however many mark it at once
+        marked = session.execute(update(Notification).where(
+            Notification.id == notification.id, Notification.read_at.is_(None))
+            .values(read_at=datetime.now(timezone.utc)),
+            execution_options={"synchronize_session": False}).rowcount
+        _read(session, caller, marked)
+        session.refresh(notification)
     return notification
 
 
 def mark_all_read(session, caller: Caller) -> int:
     caller.require_authenticated()
-    return session.execute(update(Notification).where(
+    marked = session.execute(update(Notification).where(
         Notification.user_id == caller.user_id, Notification.read_at.is_(None))
         .values(read_at=datetime.now(timezone.utc))).rowcount
+    _read(session, caller, marked)
+    return marked
+
+
+def _read(session, caller: Caller, marked: int):
+    if marked:
+        session.execute(update(Recipient).where(Recipient.user_id == caller.user_id)
+                        .values(unread=Recipient.unread - marked),
+                        execution_options={"synchronize_session": False})
 
 
 def email_statuses(session, notifications) -> dict:

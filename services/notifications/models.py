@@ -2,7 +2,7 @@
 owed (one row per email, with its delivery status)."""
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -18,10 +18,14 @@ OUTBOX, PROCESSED = define_bus_tables(Base.metadata)
 
 class Notification(Base):
     __tablename__ = "notifications"
-    # one notification per person for one kind of thing that happened, however often it is told
-    __table_args__ = (UniqueConstraint("event_id", "user_id", "kind"),)
+    __table_args__ = (
+        # one notification per person for one kind of thing that happened, however often told
+        UniqueConstraint("event_id", "user_id", "kind"),
+        # a page of a person's inbox, all or unread, read from either end without sorting
+        Index("ix_notifications_inbox", "user_id", "created_at", "id"),
+        Index("ix_notifications_unread", "user_id", "read_at", "created_at", "id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    user_id: Mapped[str] = mapped_column(String(80), index=True)
+    user_id: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(60))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     link: Mapped[str | None] = mapped_column(String(300))
@@ -49,6 +53,9 @@ class Recipient(Base):
     language: Mapped[str] = mapped_column(String(5), default="it")
     quiet_from: Mapped[str | None] = mapped_column(String(5))
     quiet_to: Mapped[str | None] = mapped_column(String(5))
+    # the inbox's counts, kept by the writes that change them (inbox.py)
+    notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unread: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Delivery(Base):

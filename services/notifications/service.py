@@ -8,7 +8,7 @@ from nameko.timer import timer
 from services.common.database import Database
 from services.common.handlers import bus_handler
 from services.common.rpc import ServiceRpc, rpc
-from services.common.schemas import load, paged
+from services.common.schemas import load
 from services.common.sealing import DataCipher
 from services.common.service import QubiService
 from services.notifications import (account_mail, digest, inbox, mailer, preferences,
@@ -81,12 +81,11 @@ class NotificationsService(QubiService):
         args = load(InboxQuerySchema, query)
         language = self.caller.language
         with self.db.transaction() as tx:
-            page = paged(tx.session, inbox.inbox_statement(self.caller, args["unread"]),
-                         args["page"], args["per_page"], lambda n: n)
+            page = inbox.inbox_page(tx.session, self.caller, args["page"], args["per_page"],
+                                    args["unread"])
             statuses = inbox.email_statuses(tx.session, page["items"])
             page["items"] = [NOTIFICATION.dump(inbox.present(n, language, statuses.get(n.id)))
                              for n in page["items"]]
-            page["unread"] = inbox.unread_count(tx.session, self.caller)
         return page
 
     @rpc

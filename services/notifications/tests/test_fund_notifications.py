@@ -93,7 +93,7 @@ def told(store) -> dict:
 def shown(store, user_id, language) -> list:
     """What `user_id` reads in their inbox, in `language`: (title, body)."""
     with store.sessions() as session:
-        found = session.execute(inbox.inbox_statement(Caller(user_id=user_id))).scalars().all()
+        found = inbox.inbox_page(session, Caller(user_id=user_id), 1, 200)["items"]
         return [(n["title"], n["body"]) for n in (inbox.present(f, language) for f in found)]
 
 
