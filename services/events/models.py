@@ -6,10 +6,10 @@ never reads the directory's tables.
 """
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, func, select)
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, select)
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
 from services.events.contract import (ACCEPTED, BY_EMAIL, BY_ORGANISER, CANCELLED, CONFIRMED,
@@ -23,9 +23,9 @@ class Base(DeclarativeBase):
 def locked(session, model, record_id: str):
     """The row, locked until the transaction ends, and read afresh after the lock.
 
-    PostgreSQL: concurrent changes to one record wait in turn, and the row (with the counts
-    computed with it) is read by a statement of its own after the lock, so it sees what the
-    previous holder committed. SQLite: the Store already runs one transaction at a time."""
+    PostgreSQL: concurrent changes to one record wait in turn, and the row (with its counts) is
+    read by a statement of its own after the lock, so it sees what the previous holder
+    committed. SQLite: the Store already runs one transaction at a time."""
     session.execute(select(model.id).where(model.id == record_id).with_for_update())
     return session.get(model, record_id, populate_existing=True)
 
@@ -36,8 +36,12 @@ OUTBOX, PROCESSED = define_bus_tables(Base.metadata)
 class Registration(Base):
     """A household coming to an event: `adults + children` people take that many places."""
     __tablename__ = "registrations"
+    __table_args__ = (
+        Index("ix_registrations_event_position", "event_id", "position"),  # the list's order
+        Index("ix_registrations_event_status", "event_id", "status", "holds_place"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), index=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
     name: Mapped[str] = mapped_column(String(200))
     contact: Mapped[str] = mapped_column(String(200))  # an email (lower case) or a phone (digits)
     adults: Mapped[int] = mapped_column(Integer)
@@ -83,6 +87,11 @@ class EventOrganizer(Base):
 
 class Event(Base):
     __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_municipio_starts_at", "municipio", "starts_at"),
+        # the statistics, read from the index alone
+        Index("ix_events_municipio_status_people", "municipio", "status", "confirmed_people"),
+    )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
@@ -93,7 +102,7 @@ class Event(Base):
     place: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(300))
     zone: Mapped[str | None] = mapped_column(String(120))
-    municipio: Mapped[int] = mapped_column(Integer, index=True)
+    municipio: Mapped[int] = mapped_column(Integer)
     min_age: Mapped[int | None] = mapped_column(Integer)
     max_age: Mapped[int | None] = mapped_column(Integer)
     category: Mapped[str | None] = mapped_column(String(40))
@@ -113,16 +122,10 @@ class Event(Base):
     organizers: Mapped[list[EventOrganizer]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by=EventOrganizer.position,
         collection_class=ordering_list("position"))
-    confirmed_people: Mapped[int] = column_property(
-        select(func.coalesce(func.sum(Registration.adults + Registration.children), 0))
-        .where(Registration.event_id == id, Registration.status == CONFIRMED)
-        .correlate_except(Registration).scalar_subquery())
-    # people of registrations waiting for their contact, in the places they hold meanwhile
-    pending_people: Mapped[int] = column_property(
-        select(func.coalesce(func.sum(Registration.adults + Registration.children), 0))
-        .where(Registration.event_id == id, Registration.status == PENDING,
-               Registration.holds_place.is_(True))
-        .correlate_except(Registration).scalar_subquery())
+    # people of the confirmed registrations, and of those waiting for their contact in the
+    # places they hold meanwhile: moved with the registrations, under the event's lock
+    confirmed_people: Mapped[int] = mapped_column(Integer, default=0)
+    pending_people: Mapped[int] = mapped_column(Integer, default=0)
 
     @property
     def organizer_ids(self) -> list:
@@ -182,8 +185,9 @@ class Pledge(Base):
     """A promise to bring some of an item, up to what is still needed; an organiser who
     cancels it frees that quantity."""
     __tablename__ = "pledges"
+    __table_args__ = (Index("ix_pledges_drive_created_at", "drive_id", "created_at"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    drive_id: Mapped[str] = mapped_column(ForeignKey("drives.id"), index=True)
+    drive_id: Mapped[str] = mapped_column(ForeignKey("drives.id"))
     item_id: Mapped[str] = mapped_column(ForeignKey("drive_items.id"), index=True)
     quantity: Mapped[int] = mapped_column(Integer)
     donor_name: Mapped[str | None] = mapped_column(String(200))
@@ -211,11 +215,12 @@ class Drive(Base):
     """A donation drive such as "Zaino sospeso": items from a list, brought to drop-off points
     from `collect_from` to `collect_to` (days in Europe/Rome, both included)."""
     __tablename__ = "drives"
+    __table_args__ = (Index("ix_drives_municipio_collect_from", "municipio", "collect_from"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
-    municipio: Mapped[int] = mapped_column(Integer, index=True)
-    collect_from: Mapped[date] = mapped_column(Date)
+    municipio: Mapped[int] = mapped_column(Integer)
+    collect_from: Mapped[date] = mapped_column(Date, index=True)
     collect_to: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(20), default=OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

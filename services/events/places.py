@@ -1,7 +1,9 @@
 """An event's places: who holds one, who waits, and moving the waiting list up.
 
 A registration takes `adults + children` places. Whatever changes them runs with the event
-locked (`lock`), so two registrations never take the same last place.
+locked (`lock`), so two registrations never take the same last place, and moves the event's
+counts of people in places with the registration (`move`), so that lists and statistics read
+them without adding up the registrations.
 """
 from datetime import datetime
 
@@ -43,6 +45,26 @@ def holds_places(registration: Registration) -> bool:
                                                 and registration.holds_place)
 
 
+def move(event: Event, registration: Registration, status: str, holds_place: bool | None = None):
+    """Gives a registration (new, or of the locked event) its status, and whether it holds its
+    places, and moves the event's counts of people with it."""
+    confirmed, pending = _people_in_places(registration)
+    registration.status = status
+    if holds_place is not None:
+        registration.holds_place = holds_place
+    now_confirmed, now_pending = _people_in_places(registration)
+    event.confirmed_people += now_confirmed - confirmed
+    event.pending_people += now_pending - pending
+
+
+def _people_in_places(registration: Registration) -> tuple:
+    """(confirmed, pending) people in the places it holds"""
+    if not holds_places(registration):
+        return 0, 0
+    return (registration.people, 0) if registration.status == CONFIRMED else (
+        0, registration.people)
+
+
 def someone_waits(session, event_id: str) -> bool:
     return session.execute(select(Registration.id).where(
         Registration.event_id == event_id, WAITING).limit(1)).first() is not None
@@ -52,8 +74,6 @@ def fill_places(tx, event: Event, now: datetime) -> list:
     """Gives the places left to those waiting, in order of arrival, each one whose party fits;
     a party too large for them keeps its turn for the next place freed. A waitlisted
     registration is confirmed; a pending one has its places kept until its contact confirms."""
-    tx.session.flush()
-    tx.session.refresh(event, ["confirmed_people", "pending_people"])
     left = None if event.capacity is None else event.capacity - event.taken_people
     promoted = []
     waiting = tx.session.execute(select(Registration).where(
@@ -63,9 +83,10 @@ def fill_places(tx, event: Event, now: datetime) -> list:
             continue
         left = None if left is None else left - registration.people
         if registration.status == PENDING:
-            registration.holds_place = True
+            move(event, registration, PENDING, holds_place=True)
             continue
-        registration.status, registration.promoted_at = CONFIRMED, now
+        move(event, registration, CONFIRMED)
+        registration.promoted_at = now
         tx.emit("registration_promoted", registration_event(event, registration))
         promoted.append(registration)
     return promoted

@@ -29,8 +29,8 @@ from services.events import agenda
 from services.events.contract import BY_EMAIL, CANCELLED, CONFIRMED, PENDING, PUBLISHED, WAITLISTED
 from services.events.models import Registration
 from services.events.permissions import has_started
-from services.events.places import (fill_places, holds_places, lock, registration_event,
-                                    someone_waits)
+from services.events.places import (fill_places, holds_places, lock, move,
+                                    registration_event, someone_waits)
 
 CSV_COLUMNS = ("Nome", "Contatto", "Adulti", "Bambini", "Stato", "Ordine di arrivo", "Presente",
                "Iscrizione")
@@ -58,10 +58,11 @@ def register(tx, caller: Caller, event_id: str, data: dict, now: datetime,
                                       and event.taken_people + people <= event.capacity)
     token, confirm_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     registration = Registration(
-        event_id=event.id, status=PENDING, holds_place=fits, created_at=now,
+        event_id=event.id, created_at=now,
         position=_last_position(tx.session, event.id) + 1, cancel_token_hash=_hash(token),
         confirm_token_hash=_hash(confirm_token),
         expires_at=min(now + confirm_within, event.starts_at), **data)
+    move(event, registration, PENDING, holds_place=fits)
     tx.session.add(registration)
     tx.session.flush()
     if registration.confirmation == BY_EMAIL:
@@ -94,7 +95,7 @@ def confirm(tx, caller: Caller, event_id: str, registration_id: str, token: str 
     if registration.status != PENDING or registration.expires_at <= now:
         raise Conflict("This registration is not waiting to be confirmed.",
                        "registration_not_pending")
-    registration.status = CONFIRMED if registration.holds_place else WAITLISTED
+    move(event, registration, CONFIRMED if registration.holds_place else WAITLISTED)
     registration.confirm_token_hash, registration.confirmed_at = None, now
     tx.emit(f"registration_{registration.status}", registration_event(event, registration))
     return registration
@@ -110,10 +111,11 @@ def expire_due(tx, now: datetime) -> int:
         event = lock(tx.session, event_id)
         due = tx.session.execute(select(Registration).where(
             Registration.event_id == event_id, *lapsed)).scalars().all()
+        held = any(holds_places(registration) for registration in due)
         for registration in due:
-            registration.status, registration.cancelled_at = CANCELLED, now
-            registration.confirm_token_hash = None
-        if any(registration.holds_place for registration in due):
+            move(event, registration, CANCELLED)
+            registration.cancelled_at, registration.confirm_token_hash = now, None
+        if held:
             fill_places(tx, event, now)
         expired += len(due)
     return expired
@@ -138,8 +140,8 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
         raise Conflict("The event has started: its registrations no longer change.",
                        "event_started")
     held = holds_places(registration)
-    registration.status, registration.cancelled_at = CANCELLED, now
-    registration.confirm_token_hash = None
+    move(event, registration, CANCELLED)
+    registration.cancelled_at, registration.confirm_token_hash = now, None
     if held:
         fill_places(tx, event, now)
     return registration

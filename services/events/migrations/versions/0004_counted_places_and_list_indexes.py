@@ -1,0 +1,74 @@
+"""an event keeps the count of people in its places; indexes that page the lists in order
+
+Revision ID: 0004
+Revises: 0003
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+EVENTS = sa.table('events', sa.column('id'), sa.column('confirmed_people'),
+                  sa.column('pending_people'))
+REGISTRATIONS = sa.table('registrations', sa.column('event_id'), sa.column('status'),
+                         sa.column('holds_place', sa.Boolean()), sa.column('adults'),
+                         sa.column('children'))
+
+
+def _people(*where):
+    return sa.select(sa.func.coalesce(sa.func.sum(REGISTRATIONS.c.adults
+                                                  + REGISTRATIONS.c.children), 0)).where(
+        REGISTRATIONS.c.event_id == EVENTS.c.id, *where).scalar_subquery()
+
+
+def upgrade():
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('confirmed_people', sa.Integer(), server_default='0',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('pending_people', sa.Integer(), server_default='0',
+                                      nullable=False))
+    op.execute(EVENTS.update().values(
+        confirmed_people=_people(REGISTRATIONS.c.status == 'confirmed'),
+        pending_people=_people(REGISTRATIONS.c.status == 'pending',
+                               REGISTRATIONS.c.holds_place.is_(True))))
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_municipio')
+        batch_op.create_index('ix_events_municipio_starts_at', ['municipio', 'starts_at'])
+        batch_op.create_index('ix_events_municipio_status_people',
+                              ['municipio', 'status', 'confirmed_people'])
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index('ix_registrations_event_id')
+        batch_op.create_index('ix_registrations_event_position', ['event_id', 'position'])
+        batch_op.create_index('ix_registrations_event_status',
+                              ['event_id', 'status', 'holds_place'])
+    with op.batch_alter_table('drives', schema=None) as batch_op:
+        batch_op.drop_index('ix_drives_municipio')
+        batch_op.create_index('ix_drives_collect_from', ['collect_from'])
+        batch_op.create_index('ix_drives_municipio_collect_from', ['municipio', 'collect_from'])
+    with op.batch_alter_table('pledges', schema=None) as batch_op:
+        batch_op.drop_index('ix_pledges_drive_id')
+        batch_op.create_index('ix_pledges_drive_created_at', ['drive_id', 'created_at'])
+
+
+def downgrade():
+    with op.batch_alter_table('pledges', schema=None) as batch_op:
+        batch_op.drop_index('ix_pledges_drive_created_at')
+        batch_op.create_index('ix_pledges_drive_id', ['drive_id'])
+    with op.batch_alter_table('drives', schema=None) as batch_op:
+        batch_op.drop_index('ix_drives_municipio_collect_from')
+        batch_op.drop_index('ix_drives_collect_from')
+        batch_op.create_index('ix_drives_municipio', ['municipio'])
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index('ix_registrations_event_status')
+        batch_op.drop_index('ix_registrations_event_position')
+        batch_op.create_index('ix_registrations_event_id', ['event_id'])
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_municipio_status_people')
+        batch_op.drop_index('ix_events_municipio_starts_at')
+        batch_op.create_index('ix_events_municipio', ['municipio'])
+        batch_op.drop_column('pending_people')
+        batch_op.drop_column('confirmed_people')
