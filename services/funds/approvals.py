@@ -20,7 +20,7 @@ from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER, C
 from services.common.database import next_in_sequence
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import local_time
-from services.funds import budgets, ledger, permissions
+from services.funds import budgets, ledger, permissions, totals
 from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CITY_STAGE,
                                      COMMITMENT, DECIDERS, MUNICIPAL, PAID, PAYMENT, PENDING,
                                      REJECTED, REQUESTERS, SUBMITTED, WITHDRAWN, euros)
@@ -41,10 +41,11 @@ def submit(tx, caller: Caller, data: dict, now: datetime) -> FundRequest:
         action=data.get("action"), referral_code=data.get("referral_code"),
         family_reference=data.get("family_reference"), purpose=data["purpose"],
         category=data["category"], amount_cents=data["amount"], supplier=data.get("supplier"),
-        status=SUBMITTED, requested_by_user_id=caller.user_id,
+        requested_by_user_id=caller.user_id,
         requested_by_role=PARTNER if caller.has_role(PARTNER) else SOCIAL_WORKER,
         organization_id=caller.organization_id if caller.has_role(PARTNER) else None,
         paid_cents=0, released_cents=0, submitted_at=now)
+    totals.set_status(tx.session, request, SUBMITTED)
     tx.session.add(request)
     tx.session.flush()
     tx.emit("fund_request_submitted", request_payload(
@@ -59,11 +60,13 @@ def approve(tx, caller: Caller, request_id: str, reason: str, now: datetime) -> 
             raise Conflict(f"The fund has {euros(budget.available_cents)} € available: it "
                            f"cannot cover this request.", "fund_short",
                            {"amount": euros(budget.available_cents)})
-        request.status, request.needs_city = AWAITING_CITY, True
+        totals.set_status(tx.session, request, AWAITING_CITY)
+        request.needs_city = True
     else:
         ledger.post(tx.session, budget, COMMITMENT, request.amount_cents, caller, now,
                     request=request)
-        request.status, request.decided_at = APPROVED, now
+        totals.set_status(tx.session, request, APPROVED)
+        request.decided_at = now
         if stage == MUNICIPAL:
             request.needs_city = False
     _decision(request, stage, "approved", reason, caller, now)
@@ -75,7 +78,8 @@ def approve(tx, caller: Caller, request_id: str, reason: str, now: datetime) -> 
 
 def reject(tx, caller: Caller, request_id: str, reason: str, now: datetime) -> FundRequest:
     request, _budget, stage = _deciding(tx.session, caller, request_id)
-    request.status, request.decided_at, request.closed_at = REJECTED, now, now
+    totals.set_status(tx.session, request, REJECTED)
+    request.decided_at, request.closed_at = now, now
     _decision(request, stage, "rejected", reason, caller, now)
     tx.emit("fund_request_rejected", request_payload(request, stage=stage))
     return request
@@ -89,7 +93,8 @@ def withdraw(tx, caller: Caller, request_id: str, reason: str, now: datetime) ->
     if request.status not in PENDING:
         raise Conflict(f"A request that is {request.status} cannot be withdrawn.",
                        "request_not_withdrawable", {"status": request.status})
-    request.status, request.closed_at = WITHDRAWN, now
+    totals.set_status(tx.session, request, WITHDRAWN)
+    request.closed_at = now
     _decision(request, "requester", "withdrawn", reason, caller, now)
     tx.emit("fund_request_withdrawn", request_payload(request))
     return request
@@ -110,7 +115,8 @@ def cancel(tx, caller: Caller, request_id: str, reason: str, now: datetime) -> F
     ledger.post(tx.session, budget, CANCELLATION, released, caller, now, request=request,
                 reason=reason)
     request.released_cents += released
-    request.status, request.closed_at = CANCELLED, now
+    totals.set_status(tx.session, request, CANCELLED)
+    request.closed_at = now
     _decision(request, CITY_STAGE if caller.has_role(CITY) else MUNICIPAL, "cancelled", reason,
               caller, now)
     tx.emit("fund_request_cancelled", request_payload(request, released_cents=released))
@@ -139,7 +145,8 @@ def record_payment(tx, caller: Caller, request_id: str, data: dict,
                         description=data.get("note"))
     request.paid_cents += data["amount"]
     if request.committed_cents == 0:
-        request.status, request.closed_at = PAID, now
+        totals.set_status(tx.session, request, PAID)
+        request.closed_at = now
     tx.emit("payment_recorded", request_payload(
         request, entry_id=entry.id, payment_cents=entry.amount_cents,
         payment=euros(entry.amount_cents), paid_on=entry.paid_on.isoformat(),

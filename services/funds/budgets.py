@@ -7,12 +7,12 @@ donations from events and drives (recorded by the city or the municipio's coordi
 """
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.common.context import CITY, Caller
 from services.common.errors import Conflict, NotFound
-from services.funds import ledger, permissions
+from services.funds import ledger, permissions, totals
 from services.funds.contract import SOURCES, TOP_UP, euros
 from services.funds.models import Budget, LedgerEntry, find
 
@@ -76,10 +76,7 @@ def search_statement(caller: Caller, municipio=None, period=None):
 
 
 def by_source(session, budget_id: str) -> dict:
-    found = dict(session.execute(
-        select(LedgerEntry.source, func.sum(LedgerEntry.amount_cents))
-        .where(LedgerEntry.budget_id == budget_id, LedgerEntry.kind == TOP_UP)
-        .group_by(LedgerEntry.source)).all())
+    found = totals.by_source(session, budget_id)
     return {source: int(found.get(source) or 0) for source in SOURCES}
 
 

@@ -15,12 +15,12 @@ undone by cancelling the request).
 """
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.common.context import Caller
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import local_time
-from services.funds import permissions
+from services.funds import permissions, totals
 from services.funds.contract import APPROVED, CANCELLATION, COMMITMENT, PAID, PAYMENT, TOP_UP, euros
 from services.funds.models import Budget, FundRequest, LedgerEntry, find
 
@@ -66,6 +66,7 @@ def post(session, budget: Budget, kind: str, amount_cents: int, caller: Caller, 
                         recorded_by_user_id=caller.user_id, recorded_at=now, **details)
     session.add(entry)
     session.flush()
+    totals.add_entry(session, entry)
     return entry
 
 
@@ -99,7 +100,8 @@ def reverse(tx, caller: Caller, entry_id: str, reason: str, now: datetime) -> Le
                  receipt_reference=original.receipt_reference)
     if request is not None:
         request.paid_cents -= original.amount_cents
-        request.status, request.closed_at = APPROVED, None
+        totals.set_status(tx.session, request, APPROVED)
+        request.closed_at = None
     tx.emit("ledger_entry_reversed", {
         "entry_id": entry.id, "reverses_id": original.id, "kind": entry.kind,
         "amount_cents": entry.amount_cents, "budget_id": budget.id,
@@ -119,20 +121,13 @@ def entries_statement(budget_id: str, kind=None, category=None, request_id=None)
     return statement.order_by(LedgerEntry.position)
 
 
-def sums_by_kind(session, budget_id: str) -> dict:
-    """kind -> the sum of its entries' amounts (the ledger itself, not the running totals)."""
-    found = dict(session.execute(
-        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
-        .where(LedgerEntry.budget_id == budget_id).group_by(LedgerEntry.kind)).all())
-    return {kind: int(found.get(kind) or 0) for kind in EFFECTS}
-
-
 def totals_from_entries(session, budget_id: str) -> dict:
-    """funded, committed, spent and available as the entries add up."""
-    sums = sums_by_kind(session, budget_id)
-    funded = sums[TOP_UP]
-    spent = sums[PAYMENT]
-    committed = sums[COMMITMENT] - sums[CANCELLATION] - sums[PAYMENT]
+    """funded, committed, spent and available as the entries add up (their sums kept in
+    `totals`, apart from the budget's running totals)."""
+    sums = {kind: int(amount or 0) for kind, amount in totals.sums_by_kind(session,
+                                                                           budget_id).items()}
+    funded, spent = sums.get(TOP_UP, 0), sums.get(PAYMENT, 0)
+    committed = sums.get(COMMITMENT, 0) - sums.get(CANCELLATION, 0) - spent
     return {"funded": funded, "committed": committed, "spent": spent,
             "available": funded - committed - spent}
 
@@ -149,8 +144,8 @@ def payments_of(session, request_id: str) -> list:
 
 
 def present(session, caller: Caller, entry: LedgerEntry, corrected=frozenset()) -> dict:
-    """The entry with the caller's actions; `corrected` holds the ids of the budget's entries
-    a correction reverses (`corrected_ids`)."""
+    """The entry with the caller's actions; `corrected` holds the ids of the entries shown
+    that a correction reverses (`corrected_ids`)."""
     return {**{column: getattr(entry, column) for column in (
         "id", "position", "kind", "booked_on", "source", "description", "reference",
         "request_id", "request_code", "request_kind", "category", "action", "paid_on",
@@ -159,9 +154,10 @@ def present(session, caller: Caller, entry: LedgerEntry, corrected=frozenset()) 
         "actions": ["reverse"] if _may_reverse(session, caller, entry, corrected) else []}
 
 
-def corrected_ids(session, budget_id: str) -> set:
+def corrected_ids(session, entry_ids: list) -> set:
+    """Those of these entries that a correction reverses."""
     return set(session.execute(select(LedgerEntry.reverses_id).where(
-        LedgerEntry.budget_id == budget_id, LedgerEntry.reverses_id.is_not(None))).scalars())
+        LedgerEntry.reverses_id.in_(entry_ids))).scalars())
 
 
 def _may_reverse(session, caller: Caller, entry: LedgerEntry, corrected) -> bool:

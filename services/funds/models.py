@@ -11,7 +11,7 @@ requesting organisation), never by name.
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer,
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer,
                         String, Text, UniqueConstraint, event)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -70,11 +70,16 @@ class FundRequest(Base):
     __table_args__ = (
         CheckConstraint("paid_cents + released_cents <= amount_cents",
                         name="ck_fund_requests_within_amount"),
+        # the list's order (the latest first), for the city and within what others see
+        Index("ix_fund_requests_submitted_at_code", "submitted_at", "code"),
+        Index("ix_fund_requests_municipio_submitted_at", "municipio", "submitted_at"),
+        Index("ix_fund_requests_organization_submitted_at", "organization_id", "submitted_at"),
+        Index("ix_fund_requests_requester_submitted_at", "requested_by_user_id", "submitted_at"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     budget_id: Mapped[str] = mapped_column(ForeignKey("budgets.id"), index=True)
-    municipio: Mapped[int] = mapped_column(Integer, index=True)  # the budget's
+    municipio: Mapped[int] = mapped_column(Integer)  # the budget's
     period: Mapped[str] = mapped_column(String(9))
     kind: Mapped[str] = mapped_column(String(12))
     action: Mapped[str | None] = mapped_column(String(200))  # the collective action
@@ -87,7 +92,7 @@ class FundRequest(Base):
     status: Mapped[str] = mapped_column(String(15), index=True)
     requested_by_user_id: Mapped[str] = mapped_column(String(36))
     requested_by_role: Mapped[str] = mapped_column(String(20))
-    organization_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    organization_id: Mapped[str | None] = mapped_column(String(36))
     # set when the municipal coordination approved: did the amount need the city too?
     needs_city: Mapped[bool | None] = mapped_column(Boolean)
     paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -128,6 +133,7 @@ class LedgerEntry(Base):
     __table_args__ = (
         UniqueConstraint("budget_id", "position"),
         CheckConstraint("available_after_cents >= 0", name="ck_ledger_entries_never_overdrawn"),
+        Index("ix_ledger_entries_budget_receipt", "budget_id", "receipt_reference"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     budget_id: Mapped[str] = mapped_column(ForeignKey("budgets.id"), index=True)
@@ -154,6 +160,24 @@ class LedgerEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     recorded_by_user_id: Mapped[str | None] = mapped_column(String(36))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class BudgetTotal(Base):
+    """A budget's figures, added up as its entries and requests are written, in the same
+    transaction: the reports read these, never the entries one by one.
+
+    For the entries, `section` is source (top-ups, by source), category, month (the day it
+    counts for), action (collective costs) or children (children's costs, `item` empty); with
+    the entries' `kind`, their summed `amount_cents` and their `number`. For the requests,
+    `section` is requests, `item` a status, `kind` the request's kind and `number` how many
+    are in that status now."""
+    __tablename__ = "budget_totals"
+    budget_id: Mapped[str] = mapped_column(ForeignKey("budgets.id"), primary_key=True)
+    section: Mapped[str] = mapped_column(String(10), primary_key=True)
+    item: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(15), primary_key=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CodeCounter(Base):

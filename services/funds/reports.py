@@ -1,7 +1,8 @@
 """Reports on the funds, for a municipio's coordination (its own) and the city tier (any):
 funded, committed, spent and available per network and period, by source, by category, by
 month and by collective action. Children's costs appear only as a count (1-4 read "<5") and
-sums, never one by one. Everything is added up from the ledger's entries.
+sums, never one by one. The breakdowns come from the sums the ledger keeps as it is written
+(`totals`): a report reads a few rows per budget, however long its ledger.
 
     by_category, by_action + children: committed and spent, adding up to the totals
     by_month: what was approved (commitments net of cancellations) and spent each month,
@@ -15,9 +16,10 @@ from sqlalchemy import select
 from services.common import csv_cells
 from services.common.privacy import report_scope, shown, shown_counts
 from services.common.vocabulary import DIMENSIONS
-from services.funds.contract import (CANCELLATION, CHILD, COMMITMENT, PAYMENT, SOURCES, STATUSES,
-                                     TOP_UP, euros)
-from services.funds.models import Budget, FundRequest, LedgerEntry
+from services.funds import totals
+from services.funds.contract import (CANCELLATION, COMMITMENT, PAYMENT, SOURCES, STATUSES,
+                                     euros)
+from services.funds.models import Budget
 
 CSV_COLUMNS = ("Municipio", "Periodo", "Sezione", "Voce", "Stanziato", "Impegnato", "Speso",
                "Disponibile", "Approvato nel mese", "Richieste")
@@ -31,7 +33,8 @@ def report(session, caller, municipi=None, period=None) -> dict:
     if period:
         statement = statement.where(Budget.period == period)
     found = session.execute(statement.order_by(Budget.period, Budget.municipio)).scalars().all()
-    networks = [network_report(session, budget) for budget in found]
+    figures = totals.of_budgets(session, [budget.id for budget in found])
+    networks = [network_report(budget, figures[budget.id]) for budget in found]
     by_period = defaultdict(lambda: {"funded": 0, "committed": 0, "spent": 0, "available": 0})
     for network in networks:
         for key in by_period[network["period"]]:
@@ -39,31 +42,35 @@ def report(session, caller, municipi=None, period=None) -> dict:
     return {"networks": networks, "by_period": dict(by_period)}
 
 
-def network_report(session, budget: Budget) -> dict:
-    entries = session.execute(select(LedgerEntry).where(LedgerEntry.budget_id == budget.id)
-                              .order_by(LedgerEntry.position)).scalars().all()
+def network_report(budget: Budget, figures: list) -> dict:
+    """One budget's report from its `totals` rows."""
     by_source = Counter()
     by_category = {category: {"committed": 0, "spent": 0} for category in DIMENSIONS}
     by_month = defaultdict(lambda: {"approved": 0, "spent": 0})
     by_action = defaultdict(lambda: {"committed": 0, "spent": 0})
     children = {"committed": 0, "spent": 0}
-    child_requests = set()
-    for entry in entries:
-        if entry.kind == TOP_UP:
-            by_source[entry.source] += entry.amount_cents
+    child_requests = 0
+    statuses = Counter()
+    for section, item, kind, amount, number in figures:
+        if section == totals.REQUESTS:
+            statuses[item] += number
             continue
-        committed, spent, approved = _moves(entry)
-        month = by_month[entry.booked_on.strftime("%Y-%m")]
-        month["approved"] += approved
-        month["spent"] += spent
-        for bucket in (by_category[entry.category],
-                       children if entry.request_kind == CHILD else by_action[entry.action]):
-            bucket["committed"] += committed
-            bucket["spent"] += spent
-        if entry.request_kind == CHILD and entry.kind == COMMITMENT:
-            child_requests.add(entry.request_id)
-    statuses = Counter(session.execute(select(FundRequest.status).where(
-        FundRequest.budget_id == budget.id)).scalars())
+        if section == totals.SOURCE:
+            by_source[item] += amount
+            continue
+        committed, spent, approved = _moves(kind, amount)
+        if section == totals.MONTH:
+            by_month[item]["approved"] += approved
+            by_month[item]["spent"] += spent
+            continue
+        if section == totals.CHILDREN:
+            bucket = children
+        else:
+            bucket = (by_category if section == totals.CATEGORY else by_action)[item]
+        bucket["committed"] += committed
+        bucket["spent"] += spent
+        if section == totals.CHILDREN and kind == COMMITMENT:
+            child_requests += number  # one commitment per approved request, never reversed
     return {
         "budget_id": budget.id, "municipio": budget.municipio, "period": budget.period,
         "approval_threshold": budget.approval_threshold_cents,
@@ -73,7 +80,7 @@ def network_report(session, budget: Budget) -> dict:
         "by_category": by_category,
         "by_month": dict(sorted(by_month.items())),
         "by_action": dict(sorted(by_action.items())),
-        "children": {"requests": shown(len(child_requests)), **children},
+        "children": {"requests": shown(child_requests), **children},
         "requests": shown_counts({status: statuses.get(status, 0) for status in STATUSES}),
     }
 
@@ -112,25 +119,23 @@ def export_csv(found: dict) -> str:
 def statistics(session, municipi: list) -> dict:
     """For the overview report: per municipio, the requests and the money of every period."""
     budgets = session.execute(select(Budget).where(Budget.municipio.in_(municipi))).scalars()
-    totals = {m: {"funded": 0, "spent": 0, "available": 0} for m in municipi}
+    money = {m: {"funded": 0, "spent": 0, "available": 0} for m in municipi}
     for budget in budgets:
-        totals[budget.municipio]["funded"] += budget.funded_cents
-        totals[budget.municipio]["spent"] += budget.spent_cents
-        totals[budget.municipio]["available"] += budget.available_cents
-    requests = Counter(session.execute(select(FundRequest.municipio).where(
-        FundRequest.municipio.in_(municipi))).scalars())
-    return {str(m): {"funds": {"requests": shown(requests.get(m, 0)),
-                               **{key: euros(value) for key, value in totals[m].items()}}}
+        money[budget.municipio]["funded"] += budget.funded_cents
+        money[budget.municipio]["spent"] += budget.spent_cents
+        money[budget.municipio]["available"] += budget.available_cents
+    requests = totals.requests_per_municipio(session, municipi)
+    return {str(m): {"funds": {"requests": shown(int(requests.get(m) or 0)),
+                               **{key: euros(value) for key, value in money[m].items()}}}
             for m in municipi}
 
 
-def _moves(entry: LedgerEntry) -> tuple:
-    """(committed, spent, approved) that an entry moves."""
-    amount = entry.amount_cents
-    if entry.kind == COMMITMENT:
+def _moves(kind: str, amount: int) -> tuple:
+    """(committed, spent, approved) that entries of a kind adding up to `amount` move."""
+    if kind == COMMITMENT:
         return amount, 0, amount
-    if entry.kind == CANCELLATION:
+    if kind == CANCELLATION:
         return -amount, 0, -amount
-    if entry.kind == PAYMENT:
+    if kind == PAYMENT:
         return -amount, amount, 0
-    raise ValueError(entry.kind)
+    raise ValueError(kind)

@@ -69,9 +69,10 @@ class FundsService(ReportingService):
         with self.db.transaction() as tx:
             budget = budgets.visible(tx.session, self.caller, budget_id)
             ledger.require_ledger_reader(self.caller, budget)
-            corrected = ledger.corrected_ids(tx.session, budget.id)
             found = paged(tx.session, ledger.entries_statement(budget.id, **args), page,
-                          per_page, lambda entry: self._entry(tx, entry, corrected))
+                          per_page, lambda entry: entry)
+            corrected = ledger.corrected_ids(tx.session, [entry.id for entry in found["items"]])
+            found["items"] = [self._entry(tx, entry, corrected) for entry in found["items"]]
             found["totals"] = TOTALS.dump({**ledger.totals_from_entries(tx.session, budget.id),
                                            "entries": budget.entry_count})
             return found

@@ -23,8 +23,8 @@ def budget_seen_by(store, caller, budget_id):
 def ledger_seen_by(store, caller, budget_id):
     """kind, source and amount of each entry -> its actions for the caller."""
     with store.sessions() as session:
-        corrected = ledger.corrected_ids(session, budget_id)
         entries = session.execute(ledger.entries_statement(budget_id)).scalars().all()
+        corrected = ledger.corrected_ids(session, [entry.id for entry in entries])
         return [ledger.present(session, caller, entry, corrected) for entry in entries]
 
 

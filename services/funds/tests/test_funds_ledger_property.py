@@ -11,10 +11,11 @@ from sqlalchemy import select
 from services.common.context import Caller
 from services.common.database import Store
 from services.common.errors import Conflict
+from services.common.privacy import shown, shown_counts
 from services.common.vocabulary import DIMENSIONS
-from services.funds import approvals, budgets, ledger, reports
-from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, COMMITMENT, PAYMENT,
-                                     PENDING, TOP_UP)
+from services.funds import approvals, budgets, ledger, reports, totals
+from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CHILD,
+                                     COMMITMENT, PAID, PAYMENT, PENDING, STATUSES, TOP_UP)
 from services.funds.ledger import REVERSIBLE
 from services.funds.models import Base, Budget, FundRequest, LedgerEntry
 
@@ -138,7 +139,8 @@ def assert_consistent(store, budget_id):
         entries = session.execute(ledger.entries_statement(budget_id)).scalars().all()
         requests = session.execute(select(FundRequest).where(
             FundRequest.budget_id == budget_id)).scalars().all()
-        found = reports.network_report(session, budget)
+        found = reports.network_report(budget, totals.of_budgets(session, [budget.id])[budget.id])
+        from_entries = ledger.totals_from_entries(session, budget_id)
 
     def total(*kinds, request_id=None):
         return sum(e.amount_cents for e in entries if e.kind in kinds
@@ -170,3 +172,11 @@ def assert_consistent(store, budget_id):
     assert sum(m["spent"] for m in found["by_month"].values()) == budget.spent_cents
     assert sum(m["approved"] for m in found["by_month"].values()) == (
         budget.committed_cents + budget.spent_cents)
+    # the counts of requests it keeps as they move are those of the requests themselves
+    assert found["requests"] == shown_counts(
+        {status: sum(1 for r in requests if r.status == status) for status in STATUSES})
+    assert found["children"]["requests"] == shown(sum(
+        1 for r in requests if r.kind == CHILD and r.status in (APPROVED, PAID, CANCELLED)))
+    assert from_entries == {
+        "funded": budget.funded_cents, "committed": budget.committed_cents,
+        "spent": budget.spent_cents, "available": budget.available_cents}
