@@ -1,6 +1,8 @@
 """The gateway under load: 10 concurrent clients (wrk) on a directory search and a referral
 inbox read (one RPC each) and on /healthz (no RPC), beside a no-op RPC loop measured in the
-same run. Needs RabbitMQ at AMQP_URI and `wrk` (Debian package wrk).
+same run; then the liveness probe (the master's, on LIVENESS_PORT, and a worker's /healthz)
+asked by one client while the search load saturates the gateway. Needs RabbitMQ at AMQP_URI
+and `wrk` (Debian package wrk).
 
     .venv/bin/python -m bench.gateway [--seconds 10] [--connections 10]
 """
@@ -10,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import requests
@@ -24,7 +27,8 @@ WARM_UP_SECONDS = 3
 
 
 def wrk(url: str, token: str | None, seconds: int, connections: int) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s",
+               "--latency", url]
     if token:
         command[1:1] = ["-H", f"Authorization: Bearer {token}"]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -40,6 +44,22 @@ def measured(url: str, token: str | None, args) -> dict:
     pooled broker connections, and the services their database connections, on first use."""
     wrk(url, token, WARM_UP_SECONDS, args.connections)
     return wrk(url, token, args.seconds, args.connections)
+
+
+def probed_under_load(load_url: str, probes: dict, args) -> list:
+    """Each probe asked by one client while `args.connections` clients search: (name, figures)
+    of the probes; the load runs a second longer than each probe, on both sides."""
+    found = []
+    for name, url in probes.items():
+        load = threading.Thread(target=wrk, args=(load_url, None, args.seconds + 2,
+                                                  args.connections))
+        load.start()
+        try:
+            threading.Event().wait(1)
+            found.append((name, wrk(url, None, args.seconds, 1)))
+        finally:
+            load.join()
+    return found
 
 
 def _ms(text: str) -> float:
@@ -60,7 +80,8 @@ def measure(args, settings) -> str:
     if shutil.which("wrk") is None:
         sys.exit("bench.gateway needs wrk: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="qubi-gateway-bench-"))
-    platform = Platform({"AMQP_URI": settings.amqp_uri,
+    liveness = free_port()
+    platform = Platform({"AMQP_URI": settings.amqp_uri, "LIVENESS_PORT": str(liveness),
                          "QUBI_VAR_DIR": str(workdir), "GUNICORN_WORKERS": "2",
                          "GUNICORN_THREADS": "8", "LOGIN_RATE_PER_MINUTE": "100000",
                          "WRITE_RATE_PER_MINUTE": "100000"}, port=free_port())
@@ -79,6 +100,13 @@ def measure(args, settings) -> str:
                      "/api/v1/services?municipio=8", False),
                     ("referral inbox, GET /api/v1/referrals?box=inbox",
                      "/api/v1/referrals?box=inbox", True))]
+        search = f"{platform.url}/api/v1/services?municipio=8"
+        rows += [(f"{name}, one client, beside the search load", row) for name, row in
+                 probed_under_load(search, {
+                     "liveness, GET /healthz on LIVENESS_PORT (the master)":
+                         f"http://localhost:{liveness}/healthz",
+                     "GET /healthz on the gateway's port (a worker)":
+                         f"{platform.url}/healthz"}, args)]
     finally:
         platform.stop_all()
     lines = [f"{args.connections} concurrent clients for {args.seconds} s each (wrk), after "

@@ -7,6 +7,7 @@ A request spends most of its time waiting for a service's answer; eventlet's gre
 wait for it at a fraction of the CPU that threads cost (a third less per request, measured
 with bench.gateway), and each worker serves up to 1,000 connections at once.
 
+With LIVENESS_PORT set, the master answers the liveness probe there (gateway/liveness.py).
 An address longer than the gateway reads is answered as a problem (gateway/long_lines.py).
 
 Settings that would be refused (services/common/config.py) stop the master before it binds
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from gunicorn.glogging import Logger
 
+from gateway import liveness
 from gateway.logs import LOGGING
 from gateway.long_lines import LONGEST_REQUEST_LINE, worker_class as long_lines_answered
 from services.common.config import ConfigurationError, load_settings
@@ -48,6 +50,7 @@ limit_request_line = LONGEST_REQUEST_LINE
 workers = _settings.gunicorn_workers
 threads = _settings.gunicorn_threads
 _temporary = []  # the directory made here, if any
+_liveness = []  # the master's liveness server, if LIVENESS_PORT is set
 
 
 def on_starting(server):
@@ -61,6 +64,17 @@ def on_starting(server):
     Path(directory).mkdir(parents=True, exist_ok=True)
     for stale in Path(directory).glob("*.db"):
         stale.unlink()
+
+
+def when_ready(server):
+    if _settings.liveness_port:
+        _liveness.append(liveness.serve(server, _settings.liveness_port))
+
+
+def post_fork(server, worker):
+    """A worker does not answer liveness: it lets go of the master's socket."""
+    for listener in _liveness:
+        listener.socket.close()
 
 
 def post_worker_init(worker):

@@ -73,7 +73,9 @@ def test_infrastructure_and_application_services_exist(services):
         assert name in services, f"no {name} service"
     assert "rabbitmq-diagnostics" in str(services["rabbitmq"]["healthcheck"]["test"])
     assert "pg_isready -U qubi" in str(services["postgres"]["healthcheck"]["test"])
-    assert "/healthz" in str(services["gateway"]["healthcheck"]["test"])
+    liveness = load_settings({**environment(services["gateway"]), "QUBI_ENV": "test"})
+    assert f"localhost:{liveness.liveness_port}/healthz" in str(
+        services["gateway"]["healthcheck"]["test"])
 
 
 def test_every_application_container_builds_from_the_dockerfile(built):

@@ -2,10 +2,13 @@
 process and two gateways under gunicorn (two workers each), on the real RabbitMQ (and
 PostgreSQL when TEST_DATABASE_URL says so)."""
 import json
+import os
 import re
+import signal
 import socket
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,6 +35,7 @@ def logs(tmp_path_factory):
 def platform(vhost_pipeline, request, tmp_path_factory, logs):
     with started_platform(vhost_pipeline, request, tmp_path_factory, "gw", logs,
                           GUNICORN_WORKERS="2", GUNICORN_THREADS="4",
+                          LIVENESS_PORT=str(free_port()),
                           LOGIN_LOCKOUT_SECONDS=str(LOCKOUT_SECONDS),
                           REFRESH_REUSE_SECONDS=str(REFRESH_REUSE_SECONDS)) as running:
         yield running
@@ -40,7 +44,8 @@ def platform(vhost_pipeline, request, tmp_path_factory, logs):
 @pytest.fixture(scope="module")
 def second_gateway(platform, logs):
     """Another gateway process in front of the same services, as a second replica would be."""
-    other = Platform(platform.env, port=free_port(), log_dir=logs / "second")
+    other = Platform({**platform.env, "LIVENESS_PORT": str(free_port())}, port=free_port(),
+                     log_dir=logs / "second")
     other.start_gateway()
     try:
         assert other.wait_ready(), f"not ready; logs in {logs / 'second'}"
@@ -206,6 +211,27 @@ def test_an_address_longer_than_the_gateway_reads_is_a_414_problem_and_a_long_va
     assert answer.headers["Content-Type"] == "application/problem+json"
     assert answer.json()["title"] == "URI too long"
 
+
+
+def test_liveness_is_answered_by_the_master_while_every_worker_is_held(platform):
+    """A probe that waited behind the workers would restart the busiest gateways."""
+    liveness = f"http://localhost:{platform.env['LIVENESS_PORT']}/healthz"
+    assert requests.get(liveness, timeout=5).json() == {"status": "ok", "workers": 2}
+    master = platform.processes["gateway"].pid
+    workers = [int(pid) for pid in
+               Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    assert len(workers) == 2
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        assert requests.get(liveness, timeout=5).status_code == 200
+        assert time.monotonic() - started < 1
+        with pytest.raises(requests.Timeout):
+            requests.get(f"{platform.url}/healthz", timeout=1)
+    finally:
+        for pid in workers:
+            os.kill(pid, signal.SIGCONT)
 
 
 def gateway_lines(logs):

@@ -113,3 +113,15 @@ def test_the_gateways_replicas_count_their_rate_limits_in_one_redis(objects):
     """Otherwise each replica counts alone, and a client gets as many times the limits."""
     secret = by_kind(objects, "Secret")["qubi-secrets"]["stringData"]
     assert secret.get("REDIS_URL", "").startswith("redis://")
+
+
+def test_the_gateways_liveness_probe_asks_the_master_on_its_own_port(objects):
+    """A probe answered by a worker waits behind the requests: a busy gateway would be
+    restarted for being busy (gateway/liveness.py)."""
+    container = by_kind(objects, "Deployment")["qubi-gateway"]["spec"]["template"]["spec"][
+        "containers"][0]
+    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+    environ = {item["name"]: item["value"] for item in container.get("env", [])}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "liveness"}
+    assert load_settings({"QUBI_ENV": "test", **environ}).liveness_port == ports["liveness"]
+    assert ports["liveness"] != ports["http"]

@@ -153,6 +153,7 @@ class Settings:
     gunicorn_workers: int = 2
     gunicorn_threads: int = 8
     prometheus_multiproc_dir: str = ""  # the workers' metrics files; empty: made for a run
+    liveness_port: int = 0  # where the gateway's master answers liveness; 0: nowhere
     # `qubi-admin seed` and `make run`
     demo_password: str = "qubi-demo"
     port: int = 8000
@@ -261,6 +262,7 @@ def load_settings(environ=None) -> Settings:
         gunicorn_workers=int(environ.get("GUNICORN_WORKERS", "2")),
         gunicorn_threads=int(environ.get("GUNICORN_THREADS", "8")),
         prometheus_multiproc_dir=environ.get("PROMETHEUS_MULTIPROC_DIR", ""),
+        liveness_port=int(environ.get("LIVENESS_PORT", "0")),
         demo_password=environ.get("DEMO_PASSWORD", Settings.demo_password),
         port=int(environ.get("PORT", "8000")),
     )
