@@ -88,7 +88,7 @@ class EventOrganizer(Base):
 class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
-        Index("ix_events_municipio_starts_at", "municipio", "starts_at"),
+        Index("ix_events_municipio_starts_at", "municipio", "starts_at", "id"),
         # the statistics, read from the index alone
         Index("ix_events_municipio_status_people", "municipio", "status", "confirmed_people"),
     )

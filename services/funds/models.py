@@ -72,7 +72,7 @@ class FundRequest(Base):
                         name="ck_fund_requests_within_amount"),
         # the list's order (the latest first), for the city and within what others see
         Index("ix_fund_requests_submitted_at_code", "submitted_at", "code"),
-        Index("ix_fund_requests_municipio_submitted_at", "municipio", "submitted_at"),
+        Index("ix_fund_requests_municipio_submitted_at", "municipio", "submitted_at", "code"),
         Index("ix_fund_requests_organization_submitted_at", "organization_id", "submitted_at"),
         Index("ix_fund_requests_requester_submitted_at", "requested_by_user_id", "submitted_at"),
     )

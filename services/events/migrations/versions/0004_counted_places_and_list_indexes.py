@@ -37,7 +37,7 @@ def upgrade():
                                REGISTRATIONS.c.holds_place.is_(True))))
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_municipio')
-        batch_op.create_index('ix_events_municipio_starts_at', ['municipio', 'starts_at'])
+        batch_op.create_index('ix_events_municipio_starts_at', ['municipio', 'starts_at', 'id'])
         batch_op.create_index('ix_events_municipio_status_people',
                               ['municipio', 'status', 'confirmed_people'])
     with op.batch_alter_table('registrations', schema=None) as batch_op:

@@ -40,7 +40,7 @@ def upgrade():
         batch_op.drop_index('ix_fund_requests_organization_id')
         batch_op.create_index('ix_fund_requests_submitted_at_code', ['submitted_at', 'code'])
         batch_op.create_index('ix_fund_requests_municipio_submitted_at',
-                              ['municipio', 'submitted_at'])
+                              ['municipio', 'submitted_at', 'code'])
         batch_op.create_index('ix_fund_requests_organization_submitted_at',
                               ['organization_id', 'submitted_at'])
         batch_op.create_index('ix_fund_requests_requester_submitted_at',
