@@ -7,6 +7,7 @@ from sqlalchemy import select
 from services.common.schemas import local_time
 from services.referrals.models import Referral
 from services.referrals.payloads import event_payload
+from services.referrals.upkeep import keeping_up
 
 WORKING_DAYS = {"high": 2, "normal": 5, "low": 10}
 # national holidays, and Sant'Ambrogio, Milan's patron saint
@@ -48,13 +49,16 @@ def deadline_for(sent_at: datetime, urgency: str) -> datetime:
 
 
 def sweep(tx, now: datetime) -> dict:
-    """Marks unanswered referrals overdue, and escalates those left past a second deadline."""
+    """Marks unanswered referrals overdue, and escalates those left past a second deadline
+    (escalated ones are done with: years of them need not be read every minute)."""
     waiting = tx.session.execute(select(Referral).where(
-        Referral.status == "sent", Referral.deadline_at <= now)).scalars().all()
+        Referral.status == "sent", Referral.deadline_at <= now,
+        Referral.escalated_at.is_(None))).scalars().all()
     counts = {"overdue": 0, "escalated": 0}
     for referral in waiting:
         if referral.overdue_at is None:
-            referral.overdue_at = now
+            with keeping_up(tx.session, referral):
+                referral.overdue_at = now
             tx.emit("referral_overdue", event_payload(referral))
             counts["overdue"] += 1
         second = add_working_days(referral.deadline_at, WORKING_DAYS[referral.urgency])

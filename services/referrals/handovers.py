@@ -7,21 +7,20 @@
 Any other move is a conflict (409). Every move is recorded in the audit and told on the bus.
 """
 from datetime import datetime, timezone
-from functools import cache
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import select
 
-from services.common.context import PARTNER, Caller, abilities
+from services.common.context import PARTNER, Caller
 from services.common.database import next_in_sequence
 from services.common.errors import Conflict, Forbidden, NotFound
-from services.referrals.contract import ABILITIES, SENDERS
+from services.referrals import listing, upkeep
+from services.referrals.contract import SENDERS
 from services.referrals.deadlines import deadline_for
 from services.referrals.models import AuditEntry, CodeCounter, Consent, Family, Note, Referral
 from services.referrals.payloads import event_payload
 from services.referrals.permissions import (AUDIT_READERS, CONSENT_KEEPERS, MOVES, NOTE_WRITERS,
                                             actions)
-from services.referrals.visibility import (RECEIVER, SENDER, present, relation,
-                                           shows_personal_data, view_for)
+from services.referrals.visibility import SENDER, present, relation, shows_personal_data, view_for
 
 
 def utcnow() -> datetime:
@@ -45,6 +44,7 @@ def send(tx, caller: Caller, data: dict, receiver: dict, cipher, now=None) -> Re
         consent=Consent(given_by=cipher.seal(consent["given_by"]), method=consent["method"],
                         obtained_at=consent["obtained_at"], expires_at=consent["expires_at"],
                         scope_organization_id=receiver["id"]))
+    upkeep.file(tx.session, referral)
     tx.session.add(referral)
     tx.session.flush()
     _audit(tx.session, referral, caller, SENDER, "sent")
@@ -62,10 +62,11 @@ def move(tx, caller: Caller, referral_id: str, status: str, now=None, **details)
     if relation_ != allowed:
         raise Forbidden(f"Only the {allowed.replace('_', ' ')} can make this referral {status}.",
                         "referral_move_not_yours", {"role": allowed, "status": status})
-    referral.status = status
-    setattr(referral, f"{status}_at", now)
-    for field, value in details.items():
-        setattr(referral, field, value)
+    with upkeep.keeping_up(tx.session, referral):
+        referral.status = status
+        setattr(referral, f"{status}_at", now)
+        for field, value in details.items():
+            setattr(referral, field, value)
     _audit(tx.session, referral, caller, relation_, status)
     tx.emit(f"referral_{status}", event_payload(referral, **{
         key: value for key, value in details.items() if key in ("decline_reason", "outcome")}))
@@ -125,40 +126,18 @@ def withdraw_consent(tx, caller: Caller, referral_id: str, now=None) -> Referral
     return referral
 
 
-def visible_list(session, caller: Caller, box=None, status=None) -> list:
-    """(referral, view, actions) the caller may see, overdue first, then newest."""
+def visible_page(session, caller: Caller, box=None, status=None, page=1, per_page=50) -> tuple:
+    """(referral, view, actions) of one page of what the caller may see, overdue first, then
+    newest; and how many there are in all."""
     caller.require_authenticated()
-    partner_box = box if "choose_box" in abilities(ABILITIES, caller.roles) else None
     now = utcnow()
-    found = []
-    for referral in session.execute(_list_statement(partner_box, status),
-                                    {"organization_id": caller.organization_id}).scalars():
+    referrals, total = listing.page(session, caller, box, status, page, per_page)
+    entries = []
+    for referral in referrals:
         relation_ = relation(caller, referral)
-        if relation_ is None or (box == "inbox" and relation_ != RECEIVER) or (
-                box == "outbox" and relation_ != SENDER):
-            continue
-        found.append((referral, view_for(caller, relation_, referral, now),
-                      actions(relation_, referral, now)))
-    found.sort(key=lambda entry: (entry[0].overdue_at is None or entry[0].status != "sent",
-                                  -entry[0].sent_at.timestamp()))
-    return found
-
-
-@cache
-def _list_statement(partner_box: str | None, status: str | None) -> Select:
-    """The list query for one box and status (both of closed sets), made once, with the
-    organisation as a parameter: SQLAlchemy works out the cache key of a statement made anew on
-    every run, a third of reading an empty box."""
-    statement = select(Referral)
-    if partner_box == "inbox":
-        statement = statement.where(Referral.to_organization_id == bindparam("organization_id"))
-    elif partner_box == "outbox":
-        statement = statement.where(Referral.from_organization_id == bindparam("organization_id"))
-    if status == "overdue":
-        statement = statement.where(Referral.status == "sent", Referral.overdue_at.is_not(None))
-    elif status:
-        statement = statement.where(Referral.status == status)
-    return statement
+        entries.append((referral, view_for(caller, relation_, referral, now),
+                        actions(relation_, referral, now)))
+    return entries, total
 
 
 def audit_trail(session, caller: Caller, referral_id: str) -> list:

@@ -2,7 +2,7 @@
 zone and children's ages in clear; everything that names or reaches a person is encrypted."""
 from datetime import datetime
 
-from sqlalchemy import (JSON, ForeignKey, Integer, LargeBinary, String, Text,
+from sqlalchemy import (JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -32,14 +32,21 @@ class Family(Base):
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+# the lists' order, after the column a list is chosen by (listing.py walks these backwards)
+LIST_ORDER = ("overdue_waiting", "sent_at")
+
+
 class Referral(Base):
     __tablename__ = "referrals"
+    __table_args__ = tuple(
+        Index(f"ix_referrals_{column}_listed", column, *LIST_ORDER, "id")
+        for column in ("from_user_id", "from_organization_id", "to_organization_id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     family_id: Mapped[str] = mapped_column(ForeignKey("families.id"), index=True)
-    from_organization_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    from_organization_id: Mapped[str | None] = mapped_column(String(36))
     from_user_id: Mapped[str] = mapped_column(String(36))
-    to_organization_id: Mapped[str] = mapped_column(String(36), index=True)
+    to_organization_id: Mapped[str] = mapped_column(String(36))
     to_service_id: Mapped[str | None] = mapped_column(String(36))
     municipio: Mapped[int] = mapped_column(Integer, index=True)  # the family's
     to_municipi: Mapped[list] = mapped_column(JSON, default=list)  # the receiver's networks
@@ -58,15 +65,43 @@ class Referral(Base):
     outcome: Mapped[str | None] = mapped_column(String(30))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     withdraw_reason: Mapped[str | None] = mapped_column(String(300))
+    # sent and overdue, so listed first (upkeep.py keeps it, here and in referral_municipi)
+    overdue_waiting: Mapped[bool] = mapped_column(Boolean, default=False)
     family: Mapped[Family] = relationship(lazy="joined")
     consent: Mapped["Consent"] = relationship(lazy="joined", uselist=False,
                                               cascade="all, delete-orphan")
     notes: Mapped[list["Note"]] = relationship(lazy="selectin", cascade="all, delete-orphan",
                                                order_by="Note.created_at")
 
+    listings: Mapped[list["ReferralMunicipio"]] = relationship(cascade="all, delete-orphan")
+
     @property
     def closed_at(self):
         return self.completed_at or self.declined_at or self.withdrawn_at
+
+
+class ReferralMunicipio(Base):
+    """A municipio whose social workers and coordinators see the referral: the family's and
+    each of the receiver's (`to_municipi`), with the list order's columns, so that a
+    municipio's list is one walk down an index."""
+    __tablename__ = "referral_municipi"
+    __table_args__ = (Index("ix_referral_municipi_listed", "municipio", *LIST_ORDER,
+                            "referral_id"),)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), primary_key=True)
+    municipio: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    overdue_waiting: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Tally(Base):
+    """The overview's counts of one municipio's referrals, kept by every write (upkeep.py):
+    `kind` status, outcome, month (sent, YYYY-MM), overdue, or wait (days to acceptance, in
+    tenths of a day)."""
+    __tablename__ = "referral_tallies"
+    municipio: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(30), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Consent(Base):

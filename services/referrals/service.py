@@ -42,13 +42,13 @@ class ReferralsService(ReportingService):
         args = load(ReferralQuerySchema, query)
         page, per_page = args["page"], args["per_page"]
         with self.db.transaction() as tx:
-            found = handovers.visible_list(tx.session, self.caller, args.get("box"),
-                                           args.get("status"))
+            found, total = handovers.visible_page(tx.session, self.caller, args.get("box"),
+                                                  args.get("status"), page, per_page)
             now = handovers.utcnow()
             items = [REFERRAL.dump(present(referral, view, self.cipher, now, personal=False,
                                            actions=actions))
-                     for referral, view, actions in found[(page - 1) * per_page:page * per_page]]
-        return {"items": items, "page": page, "per_page": per_page, "total": len(found)}
+                     for referral, view, actions in found]
+        return {"items": items, "page": page, "per_page": per_page, "total": total}
 
     @rpc
     def get_referral(self, referral_id):

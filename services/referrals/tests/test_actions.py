@@ -91,5 +91,6 @@ def test_without_the_second_factor_the_moves_stay_and_lists_carry_the_same_actio
     assert shown["view"] == "two_factor_required"
     assert shown["actions"] == ["accept", "decline", "add_note"]
     with store.sessions() as session:
-        [(_referral, _view, actions)] = handovers.visible_list(session, RECEIVER, box="inbox")
+        [(_referral, _view, actions)], _total = handovers.visible_page(session, RECEIVER,
+                                                                       box="inbox")
     assert actions == ["accept", "decline", "add_note"]

@@ -315,8 +315,8 @@ def test_an_unanswered_referral_becomes_overdue_then_escalates(store, cipher, re
         assert deadlines.sweep(tx, NOW + timedelta(days=60)) == {"overdue": 0, "escalated": 0}
     overdue_first = send(store, cipher, family={**request()["family"], "reference": "QO-99"})
     with store.sessions() as session:
-        listed = handovers.visible_list(session, ASC8)
-    assert listed[0][0].id == referral_id and listed[1][0].id == overdue_first
+        listed, total = handovers.visible_page(session, ASC8)
+    assert [entry[0].id for entry in listed] == [referral_id, overdue_first] and total == 2
 
 
 def test_closed_referrals_lose_personal_data_after_the_retention_period(store, cipher, referral_id):

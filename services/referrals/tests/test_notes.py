@@ -67,7 +67,7 @@ def test_lists_say_why_they_carry_no_notes(store, cipher):
     referral_id = send(store, cipher)
     add_note(store, cipher, SENDER, referral_id)
     with store.sessions() as session:
-        (referral, view, actions), = handovers.visible_list(session, SENDER)
+        ((referral, view, actions),), _total = handovers.visible_page(session, SENDER)
         listed = present(referral, view, cipher, handovers.utcnow(), personal=False)
     assert referral.id == referral_id
     assert listed["notes"] == [] and listed["notes_withheld"] == "not_in_lists"

@@ -1,0 +1,152 @@
+"""The referral lists are paged by the database: what a list shows is what `relation` lets the
+caller see, in order (overdue unanswered first, then newest sent), page after page, each read
+with a LIMIT; the overview's counts are the tallies every write keeps."""
+import statistics as stats
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import event, select
+
+from services.common.context import Caller
+from services.common.database import Store
+from services.common.privacy import shown, shown_counts
+from services.common.schemas import load
+from services.common.sealing import Cipher
+from services.referrals import deadlines, handovers, listing, statistics
+from services.referrals.contract import OUTCOMES, STATUSES, ReferralCreateSchema
+from services.referrals.models import Base, Referral
+from services.referrals.tests.test_handovers import NOW, request
+from services.referrals.visibility import RECEIVER, SENDER, relation
+from tests.databases import empty_tables
+
+ORGS = ["0" * 35 + "a", "0" * 35 + "b", "0" * 35 + "c"]
+RECEIVER_MUNICIPI = [[3], [4], [3, 4], [1], []]
+
+
+def partner(user_id, organization, **more):
+    return Caller(mfa=True, user_id=user_id, roles=["partner"], municipi=[],
+                  organization_id=organization, **more)
+
+
+SENDERS = [partner("pa1", ORGS[0]), partner("pa2", ORGS[0]), partner("pb", ORGS[1]),
+           partner("pc", ORGS[2]),
+           Caller(mfa=True, user_id="sw3", roles=["social_worker"], municipi=[3]),
+           Caller(mfa=True, user_id="sw4", roles=["social_worker"], municipi=[4])]
+CALLERS = SENDERS + [
+    Caller(mfa=True, user_id="pa1", roles=["partner"], municipi=[], organization_id=ORGS[2]),
+    Caller(mfa=True, user_id="px", roles=["partner", "social_worker"], municipi=[3],
+           organization_id=ORGS[0]),
+    Caller(user_id="py", roles=["partner", "coordinator"], municipi=[4], organization_id=ORGS[1]),
+    Caller(user_id="pz", roles=["partner"]),
+    Caller(mfa=True, user_id="sw34", roles=["social_worker"], municipi=[3, 4]),
+    Caller(user_id="c3", roles=["coordinator"], municipi=[3]),
+    Caller(user_id="c34", roles=["coordinator"], municipi=[4, 3]),
+    Caller(user_id="c1", roles=["coordinator"], municipi=[1]),
+    Caller(user_id="city", roles=["city"]), Caller()]
+BOXES = {None: lambda relation_: relation_ is not None, "inbox": lambda r: r == RECEIVER,
+         "outbox": lambda r: r == SENDER}
+
+
+@pytest.fixture(scope="module")
+def store(session_databases):
+    empty_tables(session_databases)
+    store = Store(session_databases["referrals"], Base.metadata)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def referrals(store):
+    """90 referrals among three organisations and two social workers, in every state, sent
+    two at a time over six months, some to the sender's own organisation."""
+    cipher = Cipher([Fernet.generate_key()])
+    for number in range(90):
+        sender, receiver = SENDERS[number % 6], ORGS[number * 7 % 3]
+        sent_at = NOW - timedelta(days=number // 2 * 2)
+        family = {**request()["family"], "reference": f"F-{number}",
+                  "municipio": [3, 4, 1, 2][number % 4]}
+        data = load(ReferralCreateSchema(), request(family=family))
+        with store.transaction() as tx:
+            referral = handovers.send(tx, sender, data, {
+                "id": receiver, "municipi": RECEIVER_MUNICIPI[number % 5]}, cipher, now=sent_at)
+        answered = sent_at + timedelta(days=0.1 * (number % 13))
+        moves = {1: [("accepted", {})], 2: [("accepted", {}), ("completed", {
+            "outcome": OUTCOMES[number % 4]})], 3: [("declined", {"decline_reason": "other"})],
+            4: [("withdrawn", {"withdraw_reason": "moved"})]}.get(number % 5, [])
+        if sender.organization_id == receiver:  # its sender, first, cannot answer it
+            moves = []
+        for status, details in moves:
+            mover = sender if status == "withdrawn" else partner("r", receiver)
+            with store.transaction() as tx:
+                handovers.move(tx, mover, referral.id, status, now=answered, **details)
+    with store.transaction() as tx:
+        deadlines.sweep(tx, NOW + timedelta(days=1))
+    with store.sessions() as session:
+        return session.execute(select(Referral)).unique().scalars().all()
+
+
+def in_order(found: list) -> list:
+    return [r.id for r in sorted(found, key=lambda r: (
+        r.status == "sent" and r.overdue_at is not None, r.sent_at, r.id), reverse=True)]
+
+
+def test_the_list_predicate_is_relation(store, referrals):
+    with store.sessions() as session:
+        for caller in CALLERS:
+            for box, shown in BOXES.items():
+                listed = set(session.execute(select(Referral.id).where(
+                    listing.visible(caller, box))).scalars())
+                assert listed == {r.id for r in referrals if shown(relation(caller, r))}, (
+                    caller, box)
+
+
+@pytest.mark.parametrize("status", [None, "sent", "overdue", "accepted"])
+def test_pages_come_in_order_each_read_with_a_limit(store, referrals, status):
+    statements = []
+
+    def record(_connection, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        for caller in CALLERS[:-1]:  # all but the anonymous, who is refused
+            for box, shown in BOXES.items():
+                expected = in_order([r for r in referrals if shown(relation(caller, r)) and (
+                    status in (None, r.status) or status == "overdue" and r.overdue_waiting)])
+                listed, number = [], 1
+                with store.sessions() as session:
+                    while True:
+                        statements.clear()
+                        entries, total = handovers.visible_page(
+                            session, caller, box, status, number, per_page=7)
+                        assert total == len(expected), (caller, box)
+                        assert all("LIMIT" in sql or "count(" in sql or len(parameters) <= 7
+                                   for sql, parameters in statements), statements
+                        if not entries:
+                            break
+                        listed += [referral.id for referral, _view, _actions in entries]
+                        number += 1
+                assert listed == expected, (caller, box)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+
+
+def test_the_overview_counts_what_there_is(store, referrals):
+    with store.sessions() as session:
+        counted = statistics.per_municipio(session, [1, 2, 3, 4, 5])
+    for municipio in (1, 2, 3, 4, 5):
+        mine = [r for r in referrals if r.municipio == municipio]
+        by_status, by_outcome = Counter(r.status for r in mine), Counter(r.outcome for r in mine)
+        waits = [(r.accepted_at - r.sent_at).total_seconds() / 86400 for r in mine
+                 if r.accepted_at]
+        assert counted[str(municipio)]["referrals"] == {
+            "total": shown(len(mine)),
+            "by_status": shown_counts({s: by_status[s] for s in STATUSES}),
+            "by_outcome": shown_counts({o: by_outcome[o] for o in OUTCOMES}),
+            "by_month": shown_counts(dict(sorted(Counter(
+                f"{r.sent_at:%Y-%m}" for r in mine).items()))),
+            "overdue": shown(sum(1 for r in mine if r.status == "sent" and r.overdue_at)),
+            "median_days_to_acceptance": round(stats.median(waits), 1) if len(waits) >= 5
+            else None}, municipio
