@@ -7,7 +7,7 @@ from flask import Response
 from marshmallow import Schema, fields
 
 from gateway.api import Blueprint
-from gateway.api.common import BEARER, answers, call, problems, require_ability
+from gateway.api.common import BEARER, answers, call_each, problems, require_ability
 from services.common import checks, csv_cells
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports")
@@ -66,7 +66,7 @@ class OverviewSchema(Schema):
 def compose(municipi: list | None) -> list:
     """One row per municipio, each service's statistics side by side (the services decide
     which municipi the caller may see)."""
-    parts = [call(service, "statistics", municipi) for service in SOURCES]
+    parts = call_each(*[(service, "statistics", municipi) for service in SOURCES])
     rows = []
     for municipio in sorted(parts[0], key=int):
         row = {"municipio": int(municipio)}
