@@ -19,7 +19,9 @@ def unreachable_message(amqp_uri: str) -> str:
 
 
 def redact(amqp_uri: str) -> str:
-    """amqp://user:secret@host/ -> amqp://user:***@host/"""
+    """amqp://user:secret@host/ -> amqp://user:***@host/ (each of a failover list's)"""
+    if ";" in amqp_uri:
+        return ";".join(redact(uri) for uri in amqp_uri.split(";"))
     scheme, sep, rest = amqp_uri.partition("://")
     credentials, at, host = rest.rpartition("@")
     if not at or ":" not in credentials:
@@ -31,6 +33,10 @@ def redact(amqp_uri: str) -> str:
 def explicit_transport(amqp_uri: str) -> str:
     """`amqp://` named as the py-amqp transport (`pyamqp://`): for a plain `amqp://`, kombu
     looks for the C client librabbitmq each time it makes a connection object, which nameko does
-    for every message it publishes."""
+    for every message it publishes. A failover list (`amqp://node1/;amqp://node2/`, each node
+    of a cluster, tried in turn by kombu) has each of its URIs named so: kombu takes the
+    transport of the URI it fails over to."""
+    if ";" in amqp_uri:
+        return ";".join(explicit_transport(uri) for uri in amqp_uri.split(";"))
     scheme, separator, rest = amqp_uri.partition("://")
     return f"pyamqp://{rest}" if separator and scheme == "amqp" else amqp_uri
