@@ -19,19 +19,21 @@ from functools import partial
 import eventlet
 import kombu.serialization
 from eventlet.semaphore import Semaphore
-from kombu import Connection, Producer
+from kombu import Connection, Producer, Queue
 from kombu.entity import TRANSIENT_DELIVERY_MODE
 from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_RETRY_POLICY,
                               HEADER_PREFIX, LOGIN_METHOD_CONFIG_KEY)
 from nameko.containers import CALL_ID_STACK_CONTEXT_KEY
 from nameko.exceptions import (ContainerBeingKilled, IncorrectSignature, MalformedRequest,
                                UnserializableValueError, serialize)
-from nameko.rpc import Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
+from nameko.rpc import (RPC_QUEUE_TEMPLATE, ReplyListener, Rpc, RpcConsumer, RpcProxy,
+                        get_rpc_exchange)
 from nameko.standalone.rpc import ClusterProxy, ClusterRpcProxy
 
 from services.common.config import Settings
 from services.common.context import ANONYMOUS, REQUEST_ID_KEY, checked_context
 from services.common.errors import AnswerTooLarge, DomainError, NotAuthenticated, Unavailable
+from services.common.events import queue_arguments
 from services.common.signing import ContextSigner
 
 log = logging.getLogger(__name__)
@@ -137,7 +139,15 @@ class AnsweringConsumer(RpcConsumer):
         self._by_routing_key = {}
 
     def setup(self):
-        super().setup()
+        if self.queue is None:
+            # nameko's queue, shared by the service's replicas, as a quorum queue on a cluster
+            # (QUORUM_QUEUES): a classic one lives on one node and goes with it
+            config, name = self.container.config, self.container.service_name
+            self.queue = Queue(RPC_QUEUE_TEMPLATE.format(name), exchange=get_rpc_exchange(config),
+                               routing_key=f"{name}.*", durable=True,
+                               queue_arguments=queue_arguments(config))
+            self.queue_consumer.register_provider(self)
+            self._registered = True
         self.answers = Answers(self.container.config)
         self.signer = ContextSigner(self.container.config.get("CONTEXT_KEYS"))
 
@@ -199,10 +209,25 @@ def rpc(method):
     return QubiRpc.decorator(expected_exceptions=DomainError)(method)
 
 
+class TransientReplies(ReplyListener):
+    """nameko's listener of a service's answers, on a queue that is not durable (nameko's is,
+    by kombu's default): on a cluster a durable classic queue stays bound to its node, and
+    while that node is down the queue can be neither used nor declared again elsewhere, so the
+    service's calls out went unanswered until the node came back; a transient one is dropped
+    with its node and declared again on the node the service reconnects to."""
+
+    def setup(self):
+        super().setup()
+        queue = self.queue
+        self.queue = Queue(queue.name, exchange=queue.exchange, routing_key=queue.routing_key,
+                           durable=False, queue_arguments=queue.queue_arguments)
+
+
 class ServiceRpc(RpcProxy):
     """`<service>_rpc = ServiceRpc("directory")`: like nameko's RpcProxy, with `RPC_TIMEOUT`,
     and each call's context signed by this service: the caller it works for, if its
     entrypoint checked one, and this service as the origin."""
+    rpc_reply_listener = TransientReplies()
 
     def setup(self):
         super().setup()

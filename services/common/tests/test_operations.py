@@ -64,6 +64,12 @@ def test_the_event_flow_works_on_quorum_queues(container_factory, service_config
          {"name": "APS in quorum", "municipi": [8]})
     container_factory(NotificationsService, service_config).start()
     assert wait_for(lambda: coordinator_inbox(service_config, users)["total"] == 1, timeout=20)
+    # the RPC queues too, shared by replicas; a service's own reply queue stays transient, so
+    # that on a cluster it is declared again on another node when its node is lost
+    queues = {q["name"]: q for q in rabbit_manager.get_queues(rabbit_config["vhost"])}
+    assert queues["rpc-directory"]["type"] == queues["rpc-notifications"]["type"] == "quorum"
+    replies = [q for name, q in queues.items() if name.startswith("rpc.reply-notifications-")]
+    assert replies and not any(q["durable"] for q in replies)
 
 
 def test_each_service_shows_its_worker_metrics(container_factory, service_config):
