@@ -20,15 +20,32 @@ BIN = Path(sys.executable).parent
 
 
 class Platform:
-    def __init__(self, env: dict, port: int = 8000, log_dir: Path | None = None):
+    """The services and the gateway as processes. With `replicas`, each of them runs that many
+    times, as on Kubernetes: the first keeps the part's name (`referrals`, `gateway`), the others
+    are `referrals-2`..., and the gateway's second, third... replicas listen on
+    `other_gateway_ports`."""
+
+    def __init__(self, env: dict, port: int = 8000, log_dir: Path | None = None,
+                 replicas: int = 1, other_gateway_ports: tuple = ()):
         self.env = {**os.environ, **env}
         self.port = port
         self.log_dir = log_dir
+        self.replicas = replicas
+        self.gateway_ports = [port, *other_gateway_ports]
+        assert len(self.gateway_ports) >= replicas, "a port for each of the gateway's replicas"
         self.processes = {}
 
     @property
     def url(self) -> str:
         return f"http://localhost:{self.port}"
+
+    @property
+    def urls(self) -> list:
+        """Each of the gateway's replicas' address."""
+        return [f"http://localhost:{port}" for port in self.gateway_ports[:self.replicas]]
+
+    def replica_names(self, part: str) -> list:
+        return [part] + [f"{part}-{number}" for number in range(2, self.replicas + 1)]
 
     def admin(self, *args):
         subprocess.run([BIN / "qubi-admin", *args], env=self.env, check=True)
@@ -39,23 +56,30 @@ class Platform:
         self.admin("seed")
 
     def start_service(self, name: str):
-        self.processes[name] = self._spawn(name, [BIN / "qubi-service", name])
+        """Starts the service `name` (`referrals`), or the replica `name` (`referrals-2`)."""
+        self.processes[name] = self._spawn(name, [BIN / "qubi-service", name.split("-")[0]])
 
-    def start_gateway(self):
-        self.processes["gateway"] = self._spawn("gateway", [
+    def start_gateway(self, name: str = "gateway"):
+        replica = int(name.partition("-")[2] or 1)
+        port = self.gateway_ports[replica - 1]
+        self.processes[name] = self._spawn(name, [
             BIN / "gunicorn", "--config", "python:gateway.serving",
-            "--bind", f"0.0.0.0:{self.port}", "--graceful-timeout", "5",
+            "--bind", f"0.0.0.0:{port}", "--graceful-timeout", "5",
             "gateway.app:create_app()",
         ])
 
     def start(self):
         for name in SERVICE_NAMES:
-            self.start_service(name)
-        self.start_gateway()
+            for replica in self.replica_names(name):
+                self.start_service(replica)
+        for replica in self.replica_names("gateway"):
+            self.start_gateway(replica)
 
     def start_again(self, name: str):
         if name == "gateway":
             self.start_gateway()
+        elif name.startswith("gateway-"):
+            self.start_gateway(name)
         else:
             self.start_service(name)
 
@@ -85,18 +109,25 @@ class Platform:
                 process.wait()
 
     def wait_ready(self, timeout: float = 60) -> bool:
+        """Until every replica of the gateway says the platform is ready."""
         deadline = time.monotonic() + timeout
+        waiting = self.urls
         while time.monotonic() < deadline:
             for name, process in self.processes.items():
                 if process.poll() is not None:
                     raise RuntimeError(f"{name} exited with code {process.returncode}")
-            try:
-                if requests.get(f"{self.url}/readyz", timeout=10).status_code == 200:
-                    return True
-            except requests.RequestException:
-                pass
+            waiting = [url for url in waiting if not self._ready(url)]
+            if not waiting:
+                return True
             time.sleep(0.5)
         return False
+
+    @staticmethod
+    def _ready(url: str) -> bool:
+        try:
+            return requests.get(f"{url}/readyz", timeout=10).status_code == 200
+        except requests.RequestException:
+            return False
 
     def _spawn(self, name, command):
         output = None
