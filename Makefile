@@ -26,7 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 chaos: $(STAMP)
-	$(BIN)/python -m bench.chaos --seconds $${CHAOS_SECONDS:-40}
+	$(BIN)/python -m bench.chaos --seconds $${CHAOS_SECONDS:-40} $${CLUSTER:+--cluster $$CLUSTER}
 
 fuzz: $(STAMP)
 	QUBI_FUZZ_EXAMPLES=$${QUBI_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest -q tests/test_fuzz.py

@@ -8,7 +8,14 @@ duplicated.
 Run it on a machine of its own: it kills the local RabbitMQ. With TEST_DATABASE_URL set to a
 PostgreSQL server, the services' databases are made there (and their connections can be cut).
 
-    .venv/bin/python -m bench.chaos [--seconds 40]
+With `--cluster 3` (`make chaos CLUSTER=3`) the local RabbitMQ is left alone: three RabbitMQ
+nodes of its own are started and joined into one cluster (bench/broker_cluster.py), every
+durable queue is a quorum queue (QUORUM_QUEUES=1), and each service and the gateway run twice,
+connected to every node (kombu fails over). One node is killed (SIGKILL), and the time until
+every gateway's RPCs are answered again is measured (at most 30 s), then it is started again;
+then one replica of each service is killed and started again while the other serves on.
+
+    .venv/bin/python -m bench.chaos [--seconds 40] [--cluster 3]
 """
 import argparse
 import os
@@ -22,11 +29,13 @@ import time
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from itertools import cycle
 from pathlib import Path
 
 import requests
 from sqlalchemy import create_engine, select, text
 
+from bench.broker_cluster import BrokerCluster, Readiness
 from bench.preflight import bench_settings
 from deploy.local import Platform
 from services.common.config import SERVICE_NAMES
@@ -42,13 +51,16 @@ from tests.databases import make_databases
 from tests.platform import free_port
 
 CAPACITY = 15
+RECOVERY_LIMIT = 30  # seconds: RPCs are answered again within it after a broker node's loss
 
 
 class Load:
-    """Referrals from partner8a to partner8b, and registrations to a small event, until told."""
+    """Referrals from partner8a to partner8b, and registrations to a small event, until told;
+    each request to the next of the gateways' `urls` in turn."""
 
-    def __init__(self, url: str):
-        self.url = url
+    def __init__(self, *urls: str):
+        self.url = url = urls[0]
+        self.urls = cycle(urls)
         self.accepted, self.failures = [], Counter()
         self.stopping = threading.Event()
         self.sender = self._token("partner8a")
@@ -85,8 +97,8 @@ class Load:
                             "obtained_at": (now - timedelta(minutes=5)).isoformat(),
                             "expires_at": (now + timedelta(days=30)).isoformat()}}
         try:
-            answer = requests.post(f"{self.url}/api/v1/referrals", json=body, headers=self.sender,
-                                   timeout=15)
+            answer = requests.post(f"{next(self.urls)}/api/v1/referrals", json=body,
+                                   headers=self.sender, timeout=15)
             if answer.status_code == 201:
                 self.accepted.append(answer.json()["id"])
             else:
@@ -96,9 +108,9 @@ class Load:
 
     def _registration(self, number):
         try:
-            requests.post(f"{self.url}/api/v1/events/{self.event_id}/registrations", timeout=15,
-                          json={"name": "Famiglia", "contact": f"famiglia{number}@example.org",
-                                "adults": 1})
+            requests.post(f"{next(self.urls)}/api/v1/events/{self.event_id}/registrations",
+                          timeout=15, json={"name": "Famiglia", "adults": 1,
+                                            "contact": f"famiglia{number}@example.org"})
         except requests.RequestException:
             pass
 
@@ -146,22 +158,36 @@ def settle(stores, seconds=90):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=40)
+    parser.add_argument("--cluster", type=int, default=0, metavar="NODES",
+                        help="a RabbitMQ cluster of NODES nodes of its own (3 or more), quorum "
+                             "queues and two replicas of each part, instead of the local RabbitMQ")
     args = parser.parse_args(argv)
+    if args.cluster:
+        if args.cluster < 3:
+            parser.error("--cluster: a cluster keeps its quorum queues through a node's loss "
+                         "with 3 nodes or more")
+        os.environ["QUBI_ENV"] = os.environ.get("QUBI_ENV") or "development"
+        # the cluster is the run's own: its default vhost is no one else's
+        with BrokerCluster(args.cluster) as cluster:
+            return run(args.seconds, cluster.amqp_uri, cluster)
     # a vhost of its own: beside a running `make run`, neither platform answers the other's RPCs
     with bench_settings("qubi-chaos") as settings:
         return run(args.seconds, settings.amqp_uri)
 
 
-def run(seconds: float, amqp_uri: str) -> int:
+def run(seconds: float, amqp_uri: str, cluster: BrokerCluster | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="qubi-chaos-"))
     # fresh databases: on the PostgreSQL server of TEST_DATABASE_URL when it is set, else SQLite
     urls = make_databases(f"qubi_chaos_{uuid.uuid4().hex[:6]}", workdir)
+    replicas = 2 if cluster else 1
     platform = Platform({**{f"{n.upper()}_DATABASE_URL": u for n, u in urls.items()},
                          "AMQP_URI": amqp_uri, "QUBI_VAR_DIR": str(workdir),
                          "OUTBOX_SWEEP_SECONDS": "1",
                          "RPC_TIMEOUT": "3", "QUIET_HOURS": "", "SMTP_URL": "smtp://127.0.0.1:1",
-                         "WRITE_RATE_PER_MINUTE": "100000", "LOGIN_RATE_PER_MINUTE": "100000"},
-                        port=free_port(), log_dir=workdir / "logs")
+                         "WRITE_RATE_PER_MINUTE": "100000", "LOGIN_RATE_PER_MINUTE": "100000",
+                         **({"QUORUM_QUEUES": "1"} if cluster else {})},
+                        port=free_port(), log_dir=workdir / "logs", replicas=replicas,
+                        other_gateway_ports=[free_port() for _ in range(replicas - 1)])
     platform.prepare()
     platform.start()
     stores = {"referrals": Store(urls["referrals"], ReferralsBase.metadata),
@@ -169,16 +195,20 @@ def run(seconds: float, amqp_uri: str) -> int:
               "events": Store(urls["events"], EventsBase.metadata)}
     try:
         assert platform.wait_ready(), f"the platform did not start; logs in {workdir}/logs"
-        load = Load(platform.url)
+        load = Load(*platform.urls)
         worker = threading.Thread(target=load.run, daemon=True)
         worker.start()
         step = seconds / (3 + len(SERVICE_NAMES))
         time.sleep(step)
-        print("fault: RabbitMQ killed with SIGKILL, then restarted")
-        kill_rabbitmq()
+        if cluster:
+            recovery = lose_a_node(cluster, platform.urls, step)
+        else:
+            print("fault: RabbitMQ killed with SIGKILL, then restarted")
+            kill_rabbitmq()
         time.sleep(step)
         for name in SERVICE_NAMES:
-            print(f"fault: the {name} process killed with SIGKILL, then restarted")
+            print(f"fault: the {name} process killed with SIGKILL, then restarted" +
+                  (" (its other replica serving on)" if cluster else ""))
             platform.stop(name, signal.SIGKILL)
             platform.start_service(name)
             time.sleep(step)
@@ -188,11 +218,48 @@ def run(seconds: float, amqp_uri: str) -> int:
         load.stopping.set()
         worker.join(timeout=30)
         settle(stores)
-        return report(load, stores)
+        broken = report(load, stores)
+        if cluster:
+            return broken | report_recovery(recovery)
+        return broken
     finally:
         platform.stop_all()
         for store in stores.values():
             store.dispose()
+
+
+def lose_a_node(cluster: BrokerCluster, urls: list, step: float) -> float | None:
+    """Kills the first node of the cluster (every connection's first choice, and the leader of
+    the queues declared through it), measures when every gateway's RPCs are answered again, then
+    starts the node again: the seconds it took, or None when they were not answered again."""
+    node = cluster.nodes[0]
+    readiness = Readiness(urls).start()
+    try:
+        time.sleep(1)
+        print(f"fault: RabbitMQ node {node.name} killed with SIGKILL (pid {node.beam_pid()})")
+        killed_at = cluster.kill(node)
+        recovery = readiness.answered_again(killed_at, timeout=max(3 * RECOVERY_LIMIT, step))
+    finally:
+        readiness.stop()
+    if recovery is None:
+        print(f"  RPCs: not answered again within {3 * RECOVERY_LIMIT} s of the node's loss")
+    else:
+        print(f"  RPCs: answered again {recovery:.1f} s after the node's loss")
+    time.sleep(step)
+    print(f"fault: RabbitMQ node {node.name} started again")
+    cluster.restart(node)
+    return recovery
+
+
+def report_recovery(recovery: float | None) -> int:
+    if recovery is None:
+        print(f"RPC RECOVERY: RPCs were not answered again after a broker node's loss "
+              f"(over {RECOVERY_LIMIT} s)")
+        return 1
+    within = recovery <= RECOVERY_LIMIT
+    print(f"RPC RECOVERY: answered again {recovery:.1f} s after a broker node's loss "
+          f"({'within' if within else 'over'} {RECOVERY_LIMIT} s)")
+    return 0 if within else 1
 
 
 def report(load: Load, stores) -> int:
