@@ -4,6 +4,7 @@ import importlib
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import kubernetes_validate
 import pytest
@@ -74,6 +75,22 @@ def test_migrations_run_in_a_job_and_rabbitmq_is_a_three_node_cluster(objects):
     cluster = by_kind(objects, "RabbitmqCluster")["qubi-rabbitmq"]
     assert cluster["spec"]["replicas"] == 3
     assert by_kind(objects, "ConfigMap")["qubi-config"]["data"]["QUORUM_QUEUES"] == "1"
+
+
+def test_two_replicas_of_each_part_talk_to_the_cluster_through_its_service(objects):
+    """Each service and the gateway run twice, connected to the RabbitmqCluster's own Service
+    (named after the cluster by the operator), and every durable queue is a quorum queue: a node
+    or a replica lost, another answers."""
+    for name, deployment in by_kind(objects, "Deployment").items():
+        assert deployment["spec"]["replicas"] >= 2, name
+    for name, autoscaler in by_kind(objects, "HorizontalPodAutoscaler").items():
+        assert autoscaler["spec"]["minReplicas"] >= 2, name
+    [cluster] = by_kind(objects, "RabbitmqCluster").values()
+    assert cluster["spec"]["replicas"] == 3
+    environ = {**by_kind(objects, "ConfigMap")["qubi-config"]["data"],
+               **by_kind(objects, "Secret")["qubi-secrets"]["stringData"]}
+    assert urlsplit(environ["AMQP_URI"]).hostname == cluster["metadata"]["name"]
+    assert load_settings({**environ, "QUBI_ENV": "test"}).nameko_config()["QUORUM_QUEUES"] is True
 
 
 def test_production_runs_in_production_mode_with_the_released_image():
