@@ -1,22 +1,27 @@
 """The referral lists are paged by the database: what a list shows is what `relation` lets the
 caller see, in order (overdue unanswered first, then newest sent), page after page, each read
 with a LIMIT; the overview's counts are the tallies every write keeps."""
+import json
+import os
 import statistics as stats
+import uuid
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import event, select
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import make_url
 
 from services.common.context import Caller
 from services.common.database import Store
+from services.common.migrations import upgrade
 from services.common.privacy import shown, shown_counts
 from services.common.schemas import load
 from services.common.sealing import Cipher
 from services.referrals import deadlines, handovers, listing, statistics
 from services.referrals.contract import OUTCOMES, STATUSES, ReferralCreateSchema
-from services.referrals.models import Base, Referral
+from services.referrals.models import Base, Family, Referral, Tally
 from services.referrals.tests.test_handovers import NOW, request
 from services.referrals.visibility import RECEIVER, SENDER, relation
 from tests.databases import empty_tables
@@ -150,3 +155,67 @@ def test_the_overview_counts_what_there_is(store, referrals):
             "overdue": shown(sum(1 for r in mine if r.status == "sent" and r.overdue_at)),
             "median_days_to_acceptance": round(stats.median(waits), 1) if len(waits) >= 5
             else None}, municipio
+
+
+@pytest.fixture
+def at_0001(tmp_path):
+    """A referrals database migrated to 0001 only, on the tests' server."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        url = f"sqlite:///{tmp_path}/referrals.sqlite3"
+        upgrade("referrals", url, "0001")
+        yield url
+        return
+    name = f"qubi_test_referrals_0001_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    upgrade("referrals", url, "0001")
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_the_migration_lists_and_counts_the_referrals_there_were(at_0001):
+    rows = [dict(status="sent", overdue_at=NOW, to_municipi=[3]),
+            dict(status="accepted", accepted_at=NOW + timedelta(days=2.5), to_municipi=[8]),
+            dict(status="completed", accepted_at=NOW + timedelta(days=1), outcome="enrolled",
+                 completed_at=NOW + timedelta(days=9), to_municipi=[8, 4])]
+    engine = create_engine(at_0001)
+    with engine.begin() as connection:
+        for number, row in enumerate(rows):
+            family = str(uuid.uuid4())
+            connection.execute(Family.__table__.insert().values(
+                id=family, owner_id=ORGS[0], reference=f"F-{number}", municipio=8,
+                children_ages=[5]))
+            connection.execute(text(
+                "INSERT INTO referrals (id, code, family_id, from_organization_id, from_user_id, "
+                "to_organization_id, municipio, to_municipi, needs, urgency, status, sent_at, "
+                "deadline_at, overdue_at, accepted_at, completed_at, outcome) VALUES (:id, :code, "
+                ":family, :org, 'pa1', :to, 8, :to_municipi, '[]', 'normal', :status, :sent_at, "
+                ":sent_at, :overdue_at, :accepted_at, :completed_at, :outcome)"), {
+                "overdue_at": None, "accepted_at": None, "completed_at": None, "outcome": None,
+                **row, "id": f"r{number}", "code": f"R-2026-{number}", "family": family,
+                "org": ORGS[0], "to": ORGS[1], "to_municipi": json.dumps(row["to_municipi"]),
+                "sent_at": NOW - timedelta(days=number)})
+    engine.dispose()
+    upgrade("referrals", at_0001)
+    store = Store(at_0001, Base.metadata)
+    try:
+        with store.sessions() as session:
+            listed, total = handovers.visible_page(
+                session, Caller(user_id="c", roles=["coordinator"], municipi=[3, 4]))
+            assert [referral.id for referral, _view, _actions in listed] == ["r0", "r2"]
+            assert total == 2
+            assert listing.page(session, SENDERS[0], None, "overdue", 1, 50) == (
+                [session.get(Referral, "r0")], 1)
+            kept = {(tally.kind, tally.key): tally.count
+                    for tally in session.execute(select(Tally)).scalars()}
+            assert kept == {("status", "sent"): 1, ("status", "accepted"): 1,
+                            ("status", "completed"): 1, ("month", f"{NOW:%Y-%m}"): 3,
+                            ("overdue", ""): 1, ("outcome", "enrolled"): 1, ("wait", "35"): 1,
+                            ("wait", "30"): 1}  # 3.5 and 3 days
+    finally:
+        store.dispose()
