@@ -9,6 +9,7 @@ long keeps only what names it and its message, cut shorter. A 1 MB upload quoted
 once made a 14 MB line."""
 import json
 import logging
+import re
 import sys
 from datetime import datetime, timezone
 
@@ -17,6 +18,9 @@ from services.common import log_context
 MAX_LINE = 8192
 MAX_FIELD = 2048
 NAMING = ("time", "level", "service", "logger", "request_id", "event_id")
+# user:password@ of a URL: nameko masks the first of a failover list's (AMQP_URI naming every
+# node of a cluster) when it says it cannot connect, and printed the others' as they were
+CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s;]*:)[^@\s;/]+@", re.IGNORECASE)
 
 
 class JsonFormatter(logging.Formatter):
@@ -30,7 +34,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": _without_passwords(record.getMessage()),
         }
         line.update(log_context.current.get())  # the request or event a worker serves
         for key in ("request_id", "event_id"):
@@ -38,7 +42,7 @@ class JsonFormatter(logging.Formatter):
                 line[key] = getattr(record, key)
         line.update(getattr(record, "fields", {}))
         if record.exc_info:
-            line["error"] = self.formatException(record.exc_info)
+            line["error"] = _without_passwords(self.formatException(record.exc_info))
         line = {key: _cut(value, MAX_FIELD) for key, value in line.items()}
         text = json.dumps(line, ensure_ascii=False)
         if len(text) <= MAX_LINE:
@@ -47,6 +51,10 @@ class JsonFormatter(logging.Formatter):
         short["message"] = _cut(line["message"], MAX_LINE // 2)
         short["cut"] = f"a line of {len(text)} characters: its other fields were left out"
         return json.dumps(short, ensure_ascii=False)
+
+
+def _without_passwords(text: str) -> str:
+    return CREDENTIALS.sub(r"\1***@", text) if "://" in text else text
 
 
 def _cut(value, limit: int):

@@ -49,3 +49,11 @@ def _record_with(fields):
     record = logging.LogRecord("qubi", logging.INFO, __file__, 1, "answered", None, None)
     record.fields = fields
     return record
+
+
+def test_no_line_shows_the_password_of_a_brokers_url():
+    said = line("Error connecting to broker at pyamqp://guest:********@127.0.0.1:5673/;"
+                "pyamqp://qubi:s3cret@node2:5672/;pyamqp://qubi:s3cret@node3:5672/qubi")
+    assert "s3cret" not in said["message"]
+    assert "pyamqp://qubi:***@node2:5672/;pyamqp://qubi:***@node3:5672/qubi" in said["message"]
+    assert line("see https://example.org/a:b@c")["message"] == "see https://example.org/a:b@c"
