@@ -3,9 +3,11 @@
 A caller's list is the union of a few sources, each one walk down an index in the list's order
 (overdue unanswered referrals first, then the newest sent): the municipi the caller serves
 (referral_municipi), what its organisation received or sent, what the caller sent. Each source
-leaves out what an earlier one holds, so they are disjoint: a page merges the first
-offset + per_page of each, and the total is the sum of their counts. The municipi, the biggest,
-come first, so the exclusions are checked on the smaller sources.
+leaves out what an earlier one holds, so they are disjoint: the total is the sum of their
+counts, and a page merges the first offset + per_page of each that is not empty (usually one is
+left: what a social worker sent is in its municipio, what a partner sent, its organisation
+sent). The municipi, the biggest, come first, so the exclusions are checked on the smaller
+sources.
 
 `visible(caller, box)` is the same set as one predicate; it equals `visibility.relation`, which
 still decides single reads (a test compares the two on varied referrals and callers).
@@ -110,7 +112,13 @@ def page(session, caller: Caller, box: str | None, status: str | None, number: i
         conditions.append(Referral.status == status)
     walks = [source.walk(sources[:index], conditions, status == "overdue")
              for index, source in enumerate(sources)]
+    counts = session.execute(select(*[
+        select(func.count()).select_from(walk.subquery()).scalar_subquery()
+        for walk in walks])).one()
+    walks = [walk for walk, count in zip(walks, counts) if count]  # most often one is left
     offset = (number - 1) * per_page
+    if offset >= sum(counts):
+        return [], sum(counts)
     if len(walks) == 1:
         ids = _ordered(walks[0].subquery(), per_page, offset)
     else:
@@ -118,15 +126,10 @@ def page(session, caller: Caller, box: str | None, status: str | None, number: i
                   for walk in walks]
         ids = _ordered(union_all(*firsts).subquery(), per_page, offset)
     wanted = session.execute(ids).scalars().all()
-    totals = session.execute(select(*[
-        select(func.count()).select_from(walk.subquery()).scalar_subquery()
-        for walk in walks])).one()
-    if not wanted:
-        return [], sum(totals)
     found = {referral.id: referral for referral in session.execute(
         select(Referral).where(Referral.id.in_(wanted)).options(lazyload(Referral.notes))
     ).unique().scalars()}
-    return [found[referral_id] for referral_id in wanted], sum(totals)
+    return [found[referral_id] for referral_id in wanted], sum(counts)
 
 
 def _ordered(rows, limit: int, offset: int):
