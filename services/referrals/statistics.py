@@ -4,12 +4,13 @@ The counts are tallies (models.Tally) that every write of a referral moves in it
 transaction (upkeep.py), so an overview reads a few rows per municipio, status, outcome and
 month, never the referrals. The median days to acceptance comes from a histogram of the waits
 in tenths of a day: it is the median of the waits rounded to 0.1 day, which can differ from the
-median of the exact waits by up to 0.1 day (the answer is rounded to 0.1 anyway); its cost grows
-with how many distinct waits there are, which a real wait's length bounds, not with the table."""
+median of the exact waits by up to 0.1 day (the answer is rounded to 0.1 anyway). The database
+reads the histogram (as many rows as there are distinct waits, which a real wait's length
+bounds, not the table) and answers the one or two buckets holding its middle."""
 from collections import Counter
 from datetime import timezone
 
-from sqlalchemy import select
+from sqlalchemy import Integer, cast, func, select
 
 from services.common.privacy import shown, shown_counts
 from services.referrals.contract import OUTCOMES, STATUSES
@@ -36,12 +37,13 @@ def per_municipio(session, municipi: list) -> dict:
     tallies = {municipio: {} for municipio in municipi}
     for municipio, kind, key, count in session.execute(
             select(Tally.municipio, Tally.kind, Tally.key, Tally.count).where(
-                Tally.municipio.in_(municipi), Tally.count > 0)):
+                Tally.municipio.in_(municipi), Tally.kind != WAIT, Tally.count > 0)):
         tallies[municipio].setdefault(kind, {})[key] = count
-    return {str(m): {"referrals": _summary(found)} for m, found in tallies.items()}
+    medians = _median_days(session, municipi)
+    return {str(m): {"referrals": _summary(found, medians.get(m))} for m, found in tallies.items()}
 
 
-def _summary(tallies: dict) -> dict:
+def _summary(tallies: dict, median_days: float | None) -> dict:
     by_status = tallies.get(STATUS, {})
     by_outcome = tallies.get(OUTCOME, {})
     return {
@@ -50,18 +52,26 @@ def _summary(tallies: dict) -> dict:
         "by_outcome": shown_counts({outcome: by_outcome.get(outcome, 0) for outcome in OUTCOMES}),
         "by_month": shown_counts(dict(sorted(tallies.get(MONTH, {}).items()))),
         "overdue": shown(tallies.get(OVERDUE, {}).get("", 0)),
-        "median_days_to_acceptance": _median_days(tallies.get(WAIT, {})),
+        "median_days_to_acceptance": median_days,
     }
 
 
-def _median_days(histogram: dict) -> float | None:
-    waits = sorted((int(tenths), count) for tenths, count in histogram.items())
-    total = sum(count for _tenths, count in waits)
-    if total < 5:  # a median of fewer than 5 waits would describe those few families
-        return None
-    middle = [(total - 1) // 2, total // 2]
-    values, seen = [], 0
-    for tenths, count in waits:
-        values += [tenths] * sum(1 for position in middle if seen <= position < seen + count)
-        seen += count
-    return round(sum(values) / 2 / 10, 1)
+def _median_days(session, municipi: list) -> dict:
+    """{municipio: median days to acceptance}, from the one or two buckets of the waits'
+    histogram that hold its middle, found by the database (running sums)."""
+    tenths = cast(Tally.key, Integer)
+    waits = select(
+        Tally.municipio, tenths.label("tenths"), Tally.count,
+        func.sum(Tally.count).over(partition_by=Tally.municipio, order_by=tenths).label("upto"),
+        func.sum(Tally.count).over(partition_by=Tally.municipio).label("total"),
+    ).where(Tally.municipio.in_(municipi), Tally.kind == WAIT, Tally.count > 0).subquery()
+    middle = session.execute(select(waits).where(
+        waits.c.upto > (waits.c.total - 1) / 2, waits.c.upto - waits.c["count"] <= waits.c.total / 2))
+    found = {}
+    for municipio, tenths_, count, upto, total in middle:
+        if total >= 5:  # a median of fewer than 5 waits would describe those few families
+            found.setdefault(municipio, []).extend(
+                tenths_ for position in ((total - 1) // 2, total // 2)
+                if upto - count <= position < upto)
+    return {municipio: round(sum(values) / len(values) / 10, 1)
+            for municipio, values in found.items()}
