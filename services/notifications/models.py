@@ -23,7 +23,9 @@ class Notification(Base):
         UniqueConstraint("event_id", "user_id", "kind"),
         # a page of a person's inbox, all or unread, read from either end without sorting
         Index("ix_notifications_inbox", "user_id", "created_at", "id"),
-        Index("ix_notifications_unread", "user_id", "read_at", "created_at", "id"))
+        Index("ix_notifications_unread", "user_id", "read_at", "created_at", "id"),
+        # what the next digest gathers, without reading what earlier ones did
+        Index("ix_notifications_digest_waiting", "channel", "digest_id", "created_at"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(String(80))
     kind: Mapped[str] = mapped_column(String(60))
@@ -31,8 +33,7 @@ class Notification(Base):
     link: Mapped[str | None] = mapped_column(String(300))
     event_id: Mapped[str] = mapped_column(String(36))
     channel: Mapped[str] = mapped_column(String(10), default="in_app")
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
-                                                 index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     digest_id: Mapped[str | None] = mapped_column(String(36))  # the digest email it went in
 

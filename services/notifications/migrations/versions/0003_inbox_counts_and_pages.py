@@ -1,5 +1,5 @@
-"""each person's inbox counts kept with the person, and indexes that read a page of an inbox
-from either end
+"""each person's inbox counts kept with the person, indexes that read a page of an inbox
+from either end, and one that finds what the next digest gathers
 
 Revision ID: 0003
 Revises: 0002
@@ -27,6 +27,9 @@ def upgrade():
                "AND notifications.read_at IS NULL)")
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_user_id')
+        batch_op.drop_index('ix_notifications_created_at')
+        batch_op.create_index('ix_notifications_digest_waiting',
+                              ['channel', 'digest_id', 'created_at'], unique=False)
         batch_op.create_index('ix_notifications_inbox', ['user_id', 'created_at', 'id'],
                               unique=False)
         batch_op.create_index('ix_notifications_unread',
@@ -37,7 +40,9 @@ def downgrade():
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_unread')
         batch_op.drop_index('ix_notifications_inbox')
+        batch_op.drop_index('ix_notifications_digest_waiting')
         batch_op.create_index('ix_notifications_user_id', ['user_id'], unique=False)
+        batch_op.create_index('ix_notifications_created_at', ['created_at'], unique=False)
     with op.batch_alter_table('recipients', schema=None) as batch_op:
         batch_op.drop_column('unread')
         batch_op.drop_column('notifications')
