@@ -19,7 +19,7 @@ from services.events.models import Event, EventOrganizer
 from services.events.permissions import (default_municipio, is_invited, is_over, may_manage,
                                          organizer_ids, require_manage, require_organises,
                                          require_organizer, visible_events)
-from services.events.places import active_registrations, counts, fill_places, lock
+from services.events.places import counts, fill_places, lock
 
 LOCATION = {"id": "location_id", "name": "place", "address": "address", "zone": "zone"}
 
@@ -122,7 +122,7 @@ def update(tx, caller: Caller, event_id: str, data: dict, now: datetime) -> Even
     _touch(event, now)
     if event.status == PUBLISHED:
         tx.emit("event_updated", {**_event(event), "changed": changed,
-                                  "registrations": active_registrations(tx.session, event.id)})
+                                  "registrations": event.households})
     return event
 
 
@@ -142,7 +142,7 @@ def cancel(tx, caller: Caller, event_id: str, now: datetime) -> Event:
     _touch(event, now)
     if event.published_at is not None:  # a draft was never announced
         tx.emit("event_cancelled", {**_event(event),
-                                    "registrations": active_registrations(tx.session, event.id)})
+                                    "registrations": event.households})
     return event
 
 
@@ -165,13 +165,13 @@ def answer_invitation(tx, caller: Caller, event_id: str, accept: bool, now: date
     return event
 
 
-def shown_to(session, caller: Caller, event: Event) -> dict:
+def shown_to(caller: Caller, event: Event) -> dict:
     """What of an event only some see: the organisations invited (its managers and the invited
     themselves) and the registrations' counts (its managers)."""
     manages = may_manage(caller, event.municipio, event.organizer_ids)
     return {"invited_organizer_ids": event.invited_organizer_ids
             if manages or is_invited(caller, event) else [],
-            "registrations": counts(session, event.id) if manages else None}
+            "registrations": counts(event) if manages else None}
 
 
 def _changeable(session, caller, event_id, now) -> Event:

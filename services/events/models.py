@@ -122,10 +122,14 @@ class Event(Base):
     organizers: Mapped[list[EventOrganizer]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by=EventOrganizer.position,
         collection_class=ordering_list("position"))
-    # people of the confirmed registrations, and of those waiting for their contact in the
-    # places they hold meanwhile: moved with the registrations, under the event's lock
+    # its registrations counted (places.move moves them, under the event's lock): people
+    # confirmed, waiting for their contact in the places they hold meanwhile, waiting for
+    # their contact without places, on the waiting list; and households not cancelled
     confirmed_people: Mapped[int] = mapped_column(Integer, default=0)
     pending_people: Mapped[int] = mapped_column(Integer, default=0)
+    unplaced_pending_people: Mapped[int] = mapped_column(Integer, default=0)
+    waitlisted_people: Mapped[int] = mapped_column(Integer, default=0)
+    households: Mapped[int] = mapped_column(Integer, default=0)
 
     @property
     def organizer_ids(self) -> list:

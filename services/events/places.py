@@ -7,7 +7,7 @@ them without adding up the registrations.
 """
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from services.events.contract import CANCELLED, CONFIRMED, PENDING, WAITLISTED
 from services.events.models import Event, Registration, locked
@@ -18,21 +18,12 @@ def lock(session, event_id: str) -> Event:
     return locked(session, Event, event_id)
 
 
-def active_registrations(session, event_id: str) -> int:
-    return session.execute(select(func.count()).where(
-        Registration.event_id == event_id, Registration.status != CANCELLED)).scalar_one()
-
-
-def counts(session, event_id: str) -> dict:
+def counts(event: Event) -> dict:
     """How many registered, without a name: people confirmed, waiting for their contact's answer
     and on the waiting list; households."""
-    people = func.coalesce(func.sum(Registration.adults + Registration.children), 0)
-    by_status = dict(session.execute(select(Registration.status, people).where(
-        Registration.event_id == event_id).group_by(Registration.status)).all())
-    return {"confirmed_people": int(by_status.get(CONFIRMED, 0)),
-            "pending_people": int(by_status.get(PENDING, 0)),
-            "waitlisted_people": int(by_status.get(WAITLISTED, 0)),
-            "households": active_registrations(session, event_id)}
+    return {"confirmed_people": event.confirmed_people,
+            "pending_people": event.pending_people + event.unplaced_pending_people,
+            "waitlisted_people": event.waitlisted_people, "households": event.households}
 
 
 # waiting for a place: on the waiting list, or pending without places kept for it
@@ -47,27 +38,28 @@ def holds_places(registration: Registration) -> bool:
 
 def move(event: Event, registration: Registration, status: str, holds_place: bool | None = None):
     """Gives a registration (new, or of the locked event) its status, and whether it holds its
-    places, and moves the event's counts of people with it."""
-    confirmed, pending = _people_in_places(registration)
+    places, and moves the event's counts with it."""
+    for counter, value in _counted(registration).items():
+        setattr(event, counter, getattr(event, counter) - value)
     registration.status = status
     if holds_place is not None:
         registration.holds_place = holds_place
-    now_confirmed, now_pending = _people_in_places(registration)
-    event.confirmed_people += now_confirmed - confirmed
-    event.pending_people += now_pending - pending
+    for counter, value in _counted(registration).items():
+        setattr(event, counter, getattr(event, counter) + value)
 
 
-def _people_in_places(registration: Registration) -> tuple:
-    """(confirmed, pending) people in the places it holds"""
-    if not holds_places(registration):
-        return 0, 0
-    return (registration.people, 0) if registration.status == CONFIRMED else (
-        0, registration.people)
+def _counted(registration: Registration) -> dict:
+    """What a registration adds to its event's counts."""
+    if registration.status in (None, CANCELLED):
+        return {}
+    people = {CONFIRMED: "confirmed_people", WAITLISTED: "waitlisted_people"}.get(
+        registration.status,
+        "pending_people" if registration.holds_place else "unplaced_pending_people")
+    return {people: registration.people, "households": 1}
 
 
-def someone_waits(session, event_id: str) -> bool:
-    return session.execute(select(Registration.id).where(
-        Registration.event_id == event_id, WAITING).limit(1)).first() is not None
+def someone_waits(event: Event) -> bool:
+    return event.waitlisted_people + event.unplaced_pending_people > 0
 
 
 def fill_places(tx, event: Event, now: datetime) -> list:

@@ -54,7 +54,7 @@ def register(tx, caller: Caller, event_id: str, data: dict, now: datetime,
             Registration.status != CANCELLED)).first():
         raise Conflict("Someone with this contact is already registered.", "already_registered")
     people = data["adults"] + data["children"]
-    fits = event.capacity is None or (not someone_waits(tx.session, event.id)
+    fits = event.capacity is None or (not someone_waits(event)
                                       and event.taken_people + people <= event.capacity)
     token, confirm_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     registration = Registration(

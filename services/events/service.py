@@ -46,53 +46,52 @@ class EventsService(ReportingService):
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, agenda.search_statement(self.caller, **args), page,
-                         per_page, lambda event: self._event(tx.session, event))
+                         per_page, self._event)
 
     @rpc
     def list_invitations(self, query=None):
         args = load(PageArgs, query)
         with self.db.transaction() as tx:
             return paged(tx.session, agenda.invitations_statement(self.caller), args["page"],
-                         args["per_page"], lambda event: self._event(tx.session, event))
+                         args["per_page"], self._event)
 
     @rpc
     def get_event(self, event_id):
         with self.db.transaction() as tx:
-            return self._event(tx.session, agenda.get_visible(tx.session, self.caller, event_id))
+            return self._event(agenda.get_visible(tx.session, self.caller, event_id))
 
     @rpc
     def create_event(self, data):
         data = load(EventCreateSchema, data)
         with self.db.transaction() as tx:
-            return self._event(tx.session, agenda.create(tx, self.caller, data, utcnow()))
+            return self._event(agenda.create(tx, self.caller, data, utcnow()))
 
     @rpc
     def update_event(self, event_id, data):
         data = load(EventUpdateSchema, data)
         with self.db.transaction() as tx:
-            return self._event(tx.session,
-                               agenda.update(tx, self.caller, event_id, data, utcnow()))
+            return self._event(agenda.update(tx, self.caller, event_id, data, utcnow()))
 
     @rpc
     def publish_event(self, event_id):
         with self.db.transaction() as tx:
-            return self._event(tx.session, agenda.publish(tx, self.caller, event_id, utcnow()))
+            return self._event(agenda.publish(tx, self.caller, event_id, utcnow()))
 
     @rpc
     def cancel_event(self, event_id):
         with self.db.transaction() as tx:
-            return self._event(tx.session, agenda.cancel(tx, self.caller, event_id, utcnow()))
+            return self._event(agenda.cancel(tx, self.caller, event_id, utcnow()))
 
     @rpc
     def accept_invitation(self, event_id):
         with self.db.transaction() as tx:
-            return self._event(tx.session, agenda.answer_invitation(
+            return self._event(agenda.answer_invitation(
                 tx, self.caller, event_id, True, utcnow()))
 
     @rpc
     def decline_invitation(self, event_id):
         with self.db.transaction() as tx:
-            return self._event(tx.session, agenda.answer_invitation(
+            return self._event(agenda.answer_invitation(
                 tx, self.caller, event_id, False, utcnow()))
 
     @rpc
@@ -236,8 +235,8 @@ class EventsService(ReportingService):
         with self.db.transaction() as tx:
             registrations.expire_due(tx, utcnow())
 
-    def _event(self, session, event) -> dict:
-        return {**EVENT.dump(event), **agenda.shown_to(session, self.caller, event),
+    def _event(self, event) -> dict:
+        return {**EVENT.dump(event), **agenda.shown_to(self.caller, event),
                 "actions": event_actions(self.caller, event, utcnow())}
 
     def _drive(self, session, drive) -> dict:

@@ -112,9 +112,9 @@ def test_an_organisation_named_co_organiser_is_invited_and_organises_once_it_acc
                 move(tx)
     assert organised_by(store, ORG8) == []  # not shown as an organiser yet
     with store.sessions() as session:  # the invited sees it, the others do not see who
-        assert agenda.shown_to(session, PARTNER8, session.get(Event, event.id))[
+        assert agenda.shown_to(PARTNER8, session.get(Event, event.id))[
             "invited_organizer_ids"] == [ORG8]
-        assert agenda.shown_to(session, ANONYMOUS, session.get(Event, event.id))[
+        assert agenda.shown_to(ANONYMOUS, session.get(Event, event.id))[
             "invited_organizer_ids"] == []
     with pytest.raises(Forbidden):  # only the organisation invited answers
         with store.transaction() as tx:
@@ -314,7 +314,7 @@ def test_only_the_organisers_see_the_registrants_the_coordinator_and_the_city_co
                 registrations.export_csv(session, caller, event_id)
             with pytest.raises(Forbidden):
                 registrations.search_statement(session, caller, event_id)
-            assert agenda.shown_to(session, caller, session.get(Event, event_id))[
+            assert agenda.shown_to(caller, session.get(Event, event_id))[
                 "registrations"] == {"confirmed_people": 2, "pending_people": 1,
                                      "waitlisted_people": 1, "households": 3}
     with pytest.raises(Forbidden):
@@ -322,7 +322,7 @@ def test_only_the_organisers_see_the_registrants_the_coordinator_and_the_city_co
             registrations.mark_attendance(tx, COORD2, event_id,
                                           _registration(store, event_id, "b@x.it"), True)
     with store.sessions() as session:
-        assert agenda.shown_to(session, ANONYMOUS, session.get(Event, event_id))[
+        assert agenda.shown_to(ANONYMOUS, session.get(Event, event_id))[
             "registrations"] is None
 
 

@@ -1,4 +1,4 @@
-"""an event keeps the count of people in its places; indexes that page the lists in order
+"""an event keeps the counts of its registrations; indexes that page the lists in order
 
 Revision ID: 0004
 Revises: 0003
@@ -12,29 +12,35 @@ down_revision = '0003'
 branch_labels = None
 depends_on = None
 
-EVENTS = sa.table('events', sa.column('id'), sa.column('confirmed_people'),
-                  sa.column('pending_people'))
+COUNTS = ('confirmed_people', 'pending_people', 'unplaced_pending_people', 'waitlisted_people',
+          'households')
+EVENTS = sa.table('events', sa.column('id'), *(sa.column(count) for count in COUNTS))
 REGISTRATIONS = sa.table('registrations', sa.column('event_id'), sa.column('status'),
                          sa.column('holds_place', sa.Boolean()), sa.column('adults'),
                          sa.column('children'))
 
 
-def _people(*where):
-    return sa.select(sa.func.coalesce(sa.func.sum(REGISTRATIONS.c.adults
-                                                  + REGISTRATIONS.c.children), 0)).where(
+def _counted(total, *where):
+    return sa.select(sa.func.coalesce(total, 0)).where(
         REGISTRATIONS.c.event_id == EVENTS.c.id, *where).scalar_subquery()
+
+
+def _people(*where):
+    return _counted(sa.func.sum(REGISTRATIONS.c.adults + REGISTRATIONS.c.children), *where)
 
 
 def upgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('confirmed_people', sa.Integer(), server_default='0',
-                                      nullable=False))
-        batch_op.add_column(sa.Column('pending_people', sa.Integer(), server_default='0',
-                                      nullable=False))
+        for count in COUNTS:
+            batch_op.add_column(sa.Column(count, sa.Integer(), server_default='0',
+                                          nullable=False))
+    pending = REGISTRATIONS.c.status == 'pending'
     op.execute(EVENTS.update().values(
         confirmed_people=_people(REGISTRATIONS.c.status == 'confirmed'),
-        pending_people=_people(REGISTRATIONS.c.status == 'pending',
-                               REGISTRATIONS.c.holds_place.is_(True))))
+        pending_people=_people(pending, REGISTRATIONS.c.holds_place.is_(True)),
+        unplaced_pending_people=_people(pending, REGISTRATIONS.c.holds_place.is_(False)),
+        waitlisted_people=_people(REGISTRATIONS.c.status == 'waitlisted'),
+        households=_counted(sa.func.count(), REGISTRATIONS.c.status != 'cancelled')))
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_municipio')
         batch_op.create_index('ix_events_municipio_starts_at', ['municipio', 'starts_at', 'id'])
@@ -70,5 +76,5 @@ def downgrade():
         batch_op.drop_index('ix_events_municipio_status_people')
         batch_op.drop_index('ix_events_municipio_starts_at')
         batch_op.create_index('ix_events_municipio', ['municipio'])
-        batch_op.drop_column('pending_people')
-        batch_op.drop_column('confirmed_people')
+        for count in reversed(COUNTS):
+            batch_op.drop_column(count)
