@@ -264,7 +264,10 @@ def report_recovery(recovery: float | None) -> int:
 
 def report(load: Load, stores) -> int:
     with stores["referrals"].sessions() as session:
-        stored = Counter(session.execute(select(Referral.id)).scalars())
+        # each referral of the load is of a family of its own: two of one family are one
+        # request handled twice
+        stored = dict(session.execute(select(Referral.id, Referral.family_id)).all())
+    per_family = Counter(stored.values())
     with stores["notifications"].sessions() as session:
         told = Counter(n.params.get("referral_id") for n in session.execute(
             select(Notification).where(Notification.kind == "referral_sent")).scalars())
@@ -275,8 +278,8 @@ def report(load: Load, stores) -> int:
         held = sum(r.people for r in session.execute(select(Registration).where(
             Registration.event_id == load.event_id)).scalars() if holds_places(r))
     accepted = set(load.accepted)
-    lost_referrals = [r for r in accepted if stored[r] == 0]
-    duplicate_referrals = [r for r, n in stored.items() if n > 1]
+    lost_referrals = [r for r in accepted if r not in stored]
+    duplicate_referrals = [family for family, n in per_family.items() if n > 1]
     owed = set(stored)
     lost_notifications = [r for r in owed if told[r] == 0]
     duplicate_notifications = [r for r in owed if told[r] > receivers]
