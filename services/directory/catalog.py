@@ -9,9 +9,9 @@ from services.common.context import Caller
 from services.common.errors import NotFound
 from services.directory import organizations
 from services.directory.contract.catalogue import ACTIVE, WITHDRAWN
+from services.directory.listing import mark_changed
 from services.directory.models import ClosedDate, Location, Phone, Schedule, Service
 from services.directory.permissions import require_manage
-from services.directory.search import mark_changed
 from services.directory.text import fold
 
 NESTED = ("location", "schedules", "closed_dates", "phones")

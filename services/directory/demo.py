@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from services.directory.listing import count, mark_changed
 from services.directory.models import (BodyMember, GovernanceBody, Location, Membership, Network,
                                        Organization, Phone, Project, Schedule, Service, User)
 from services.directory.passwords import hash_password
-from services.directory.search import mark_changed
 from services.directory.text import fold
 
 DEFAULT_DEMO_PASSWORD = "qubi-demo"
@@ -118,6 +118,7 @@ def _organization(session, name, legal_form, network, level, description):
                                     memberships=[Membership(network=network, level=level)])
         session.add(organization)
         session.flush()
+        count(session, organizations={network.municipio: 1})
     return organization
 
 

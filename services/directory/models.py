@@ -2,8 +2,8 @@
 their schedules, closed dates and phones, governance bodies, and the users of the platform."""
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Integer, LargeBinary,
-                        String, Text, UniqueConstraint, false)
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer,
+                        LargeBinary, String, Text, UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
@@ -52,10 +52,12 @@ class Organization(Base):
 
 class Membership(Base):
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("organization_id", "network_id"),)
+    # a network's organisations are read from the second index alone (lists of a municipio)
+    __table_args__ = (UniqueConstraint("organization_id", "network_id"),
+                      Index("ix_memberships_network_organization", "network_id", "organization_id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
-    network_id: Mapped[str] = mapped_column(ForeignKey("networks.id"), index=True)
+    network_id: Mapped[str] = mapped_column(ForeignKey("networks.id"))
     level: Mapped[int] = mapped_column(Integer, default=1)
     organization: Mapped[Organization] = relationship(back_populates="memberships")
     network: Mapped[Network] = relationship(lazy="joined")
@@ -94,6 +96,8 @@ class Service(Base):
     url: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
     revision: Mapped[int] = mapped_column(Integer, default=0, index=True)  # see CatalogRevision
+    # the municipio whose count of listed services holds it (listing.py), None: not counted
+    counted_in: Mapped[int | None] = mapped_column(Integer)
     location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
@@ -113,6 +117,15 @@ class CatalogRevision(Base):
     __tablename__ = "catalog_revision"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MunicipioCount(Base):
+    """A municipio's organisations (memberships of its network) and listed services, counted
+    in the transaction of each change (listing.py), for the overview report."""
+    __tablename__ = "municipio_counts"
+    municipio: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    organizations: Mapped[int] = mapped_column(Integer, default=0)
+    services: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Schedule(Base):

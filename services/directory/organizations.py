@@ -8,10 +8,10 @@ from sqlalchemy import func, or_, select
 from services.common.context import CITY, Caller
 from services.common.errors import NotFound
 from services.directory.contract.catalogue import REGISTRARS
+from services.directory.listing import count, mark_changed
 from services.directory.models import Membership, Network, Organization, Service
 from services.directory.networks import networks_by_municipio
 from services.directory.permissions import require_manage
-from services.directory.search import mark_changed
 
 
 def get(session, organization_id: str) -> Organization:
@@ -47,6 +47,7 @@ def register(tx, caller: Caller, data: dict) -> Organization:
     organization.memberships = [Membership(network=networks[m], level=level) for m in municipi]
     tx.session.add(organization)
     tx.session.flush()
+    count(tx.session, organizations=dict.fromkeys(municipi, 1))
     tx.emit("organization_registered", {
         "organization_id": organization.id, "municipi": municipi, "level": level,
     })
@@ -58,6 +59,9 @@ def update(tx, caller: Caller, organization_id: str, data: dict) -> Organization
     require_manage(caller, organization)
     municipi = data.pop("municipi", None)
     level = data.pop("level", None)
+    # its services are found by its name, and listed while it is active
+    refile = any(getattr(organization, field) != data[field] for field in ("name", "active")
+                 if field in data)
     for field, value in data.items():
         setattr(organization, field, value)
     if municipi is not None or level is not None:
@@ -66,12 +70,14 @@ def update(tx, caller: Caller, organization_id: str, data: dict) -> Organization
         _set_memberships(tx.session, caller, organization, municipi, level)
         after = {(m.network.municipio, m.level) for m in organization.memberships}
         if before != after:
-            tx.emit("membership_changed", {
-                "organization_id": organization.id, "municipi": organization.municipi,
-                "joined": sorted(m for m, _ in after - before if m not in dict(before)),
-                "left": sorted(m for m, _ in before - after if m not in dict(after)),
-            })
-    if "name" in data:  # its services are found by its name too
+            joined = sorted(m for m, _ in after - before if m not in dict(before))
+            left = sorted(m for m, _ in before - after if m not in dict(after))
+            count(tx.session, organizations={**dict.fromkeys(joined, 1),
+                                             **dict.fromkeys(left, -1)})
+            tx.emit("membership_changed", {"organization_id": organization.id,
+                                           "municipi": organization.municipi,
+                                           "joined": joined, "left": left})
+    if refile:
         services = tx.session.execute(
             select(Service).where(Service.organization_id == organization.id)).scalars().all()
         mark_changed(tx.session, *services)

@@ -1,17 +1,13 @@
-"""Directory statistics per municipio, for the reports."""
-from sqlalchemy import func, select
+"""Directory statistics per municipio, for the reports: the counts listing.py keeps."""
+from sqlalchemy import select
 
 from services.common.privacy import shown
-from services.directory.models import Location, Membership, Network, Service
+from services.directory.models import MunicipioCount
 
 
 def per_municipio(session, municipi: list) -> dict:
-    organizations = dict(session.execute(
-        select(Network.municipio, func.count(Membership.id)).join(Membership)
-        .where(Network.municipio.in_(municipi)).group_by(Network.municipio)).all())
-    services = dict(session.execute(
-        select(Location.municipio, func.count(Service.id)).join(Service)
-        .where(Service.status == "active", Location.municipio.in_(municipi))
-        .group_by(Location.municipio)).all())
-    return {str(m): {"organizations": shown(organizations.get(m, 0)),
-                     "services": shown(services.get(m, 0))} for m in municipi}
+    counted = {row.municipio: row for row in session.execute(
+        select(MunicipioCount).where(MunicipioCount.municipio.in_(municipi))).scalars()}
+    return {str(m): {"organizations": shown(counted[m].organizations if m in counted else 0),
+                     "services": shown(counted[m].services if m in counted else 0)}
+            for m in municipi}
