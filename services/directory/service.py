@@ -3,7 +3,7 @@ from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
 from services.common.database import Database
-from services.common.errors import NotAuthenticated
+from services.common.errors import NotAuthenticated, Unavailable
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.sealing import DataCipher
@@ -50,6 +50,14 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
     cipher = DataCipher()
     config = Config()
     count_per_municipio = staticmethod(statistics.per_municipio)
+
+    @rpc
+    def health(self):
+        """Ready once this replica's search index is built: a search would wait for it."""
+        if not self.index.ready:
+            raise Unavailable("The directory is building its search index.",
+                              "search_index_building")
+        return super().health()
 
     @rpc
     def list_networks(self):
