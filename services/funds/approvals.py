@@ -24,7 +24,7 @@ from services.funds import budgets, ledger, permissions, totals
 from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CITY_STAGE,
                                      COMMITMENT, DECIDERS, MUNICIPAL, PAID, PAYMENT, PENDING,
                                      REJECTED, REQUESTERS, SUBMITTED, WITHDRAWN, euros)
-from services.funds.models import Budget, CodeCounter, Decision, FundRequest, LedgerEntry, find
+from services.funds.models import CodeCounter, Decision, FundRequest, LedgerEntry, find
 from services.funds.payloads import request_payload
 
 
@@ -184,9 +184,8 @@ def present(session, caller: Caller, request: FundRequest, payments: bool = True
         "id", "code", "budget_id", "municipio", "period", "kind", "action", "purpose",
         "category", "supplier", "status", "requested_by_user_id", "requested_by_role",
         "organization_id", "submitted_at", "decided_at", "closed_at")}
-    budget = session.get(Budget, request.budget_id)
     shown.update(amount=request.amount_cents, committed=request.committed_cents,
-                 approval_path=approval_path(request, budget.approval_threshold_cents),
+                 approval_path=approval_path(request, request.budget.approval_threshold_cents),
                  paid=request.paid_cents, released=request.released_cents,
                  decisions=[{"stage": d.stage, "outcome": d.outcome, "reason": d.reason,
                              "user_id": d.user_id, "role": d.role, "at": d.at}

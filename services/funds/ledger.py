@@ -124,12 +124,8 @@ def entries_statement(budget_id: str, kind=None, category=None, request_id=None)
 def totals_from_entries(session, budget_id: str) -> dict:
     """funded, committed, spent and available as the entries add up (their sums kept in
     `totals`, apart from the budget's running totals)."""
-    sums = {kind: int(amount or 0) for kind, amount in totals.sums_by_kind(session,
-                                                                           budget_id).items()}
-    funded, spent = sums.get(TOP_UP, 0), sums.get(PAYMENT, 0)
-    committed = sums.get(COMMITMENT, 0) - sums.get(CANCELLATION, 0) - spent
-    return {"funded": funded, "committed": committed, "spent": spent,
-            "available": funded - committed - spent}
+    sums = totals.ledger_sums(session, budget_id)
+    return {**sums, "available": sums["funded"] - sums["committed"] - sums["spent"]}
 
 
 def payments_of(session, request_id: str) -> list:

@@ -102,6 +102,7 @@ class FundRequest(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     decisions: Mapped[list["Decision"]] = relationship(lazy="selectin",
                                                       order_by="Decision.position")
+    budget: Mapped[Budget] = relationship(lazy="selectin")  # a page's budgets in one query
 
     @property
     def committed_cents(self) -> int:
@@ -166,17 +167,19 @@ class BudgetTotal(Base):
     """A budget's figures, added up as its entries and requests are written, in the same
     transaction: the reports read these, never the entries one by one.
 
-    For the entries, `section` is source (top-ups, by source), category, month (the day it
-    counts for), action (collective costs) or children (children's costs, `item` empty); with
-    the entries' `kind`, their summed `amount_cents` and their `number`. For the requests,
-    `section` is requests, `item` a status, `kind` the request's kind and `number` how many
-    are in that status now."""
+    For the entries, `section` is source (top-ups, `item` the source: `funded_cents`),
+    category, month (the day it counts for), action (collective costs) or children (children's
+    costs, `item` empty): what they committed, spent and approved (commitments net of
+    cancellations), and `number`, the requests they committed. For the requests, `section` is
+    requests, `item` a status and `number` how many are in it now."""
     __tablename__ = "budget_totals"
     budget_id: Mapped[str] = mapped_column(ForeignKey("budgets.id"), primary_key=True)
     section: Mapped[str] = mapped_column(String(10), primary_key=True)
     item: Mapped[str] = mapped_column(String(200), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(15), primary_key=True)
-    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    funded_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    committed_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    spent_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    approved_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     number: Mapped[int] = mapped_column(Integer, default=0)
 
 

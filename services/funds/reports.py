@@ -9,7 +9,7 @@ sums, never one by one. The breakdowns come from the sums the ledger keeps as it
               a payment counting for the month it was paid in
 """
 import io
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from sqlalchemy import select
 
@@ -17,8 +17,7 @@ from services.common import csv_cells
 from services.common.privacy import report_scope, shown, shown_counts
 from services.common.vocabulary import DIMENSIONS
 from services.funds import totals
-from services.funds.contract import (CANCELLATION, COMMITMENT, PAYMENT, SOURCES, STATUSES,
-                                     euros)
+from services.funds.contract import SOURCES, STATUSES, euros
 from services.funds.models import Budget
 
 CSV_COLUMNS = ("Municipio", "Periodo", "Sezione", "Voce", "Stanziato", "Impegnato", "Speso",
@@ -44,43 +43,35 @@ def report(session, caller, municipi=None, period=None) -> dict:
 
 def network_report(budget: Budget, figures: list) -> dict:
     """One budget's report from its `totals` rows."""
-    by_source = Counter()
+    by_source = {source: 0 for source in SOURCES}
     by_category = {category: {"committed": 0, "spent": 0} for category in DIMENSIONS}
-    by_month = defaultdict(lambda: {"approved": 0, "spent": 0})
-    by_action = defaultdict(lambda: {"committed": 0, "spent": 0})
-    children = {"committed": 0, "spent": 0}
-    child_requests = 0
-    statuses = Counter()
-    for section, item, kind, amount, number in figures:
-        if section == totals.REQUESTS:
-            statuses[item] += number
-            continue
+    by_month, by_action, statuses = {}, {}, {}
+    children = {"requests": 0, "committed": 0, "spent": 0}
+    for section, item, amounts in figures:
+        shares = {"committed": amounts["committed_cents"], "spent": amounts["spent_cents"]}
         if section == totals.SOURCE:
-            by_source[item] += amount
-            continue
-        committed, spent, approved = _moves(kind, amount)
-        if section == totals.MONTH:
-            by_month[item]["approved"] += approved
-            by_month[item]["spent"] += spent
-            continue
-        if section == totals.CHILDREN:
-            bucket = children
+            by_source[item] = amounts["funded_cents"]
+        elif section == totals.CATEGORY:
+            by_category[item] = shares
+        elif section == totals.MONTH:
+            by_month[item] = {"approved": amounts["approved_cents"],
+                              "spent": amounts["spent_cents"]}
+        elif section == totals.ACTION:
+            by_action[item] = shares
+        elif section == totals.CHILDREN:
+            children = {"requests": amounts["number"], **shares}
         else:
-            bucket = (by_category if section == totals.CATEGORY else by_action)[item]
-        bucket["committed"] += committed
-        bucket["spent"] += spent
-        if section == totals.CHILDREN and kind == COMMITMENT:
-            child_requests += number  # one commitment per approved request, never reversed
+            statuses[item] = amounts["number"]
     return {
         "budget_id": budget.id, "municipio": budget.municipio, "period": budget.period,
         "approval_threshold": budget.approval_threshold_cents,
         "funded": budget.funded_cents, "committed": budget.committed_cents,
         "spent": budget.spent_cents, "available": budget.available_cents,
-        "by_source": {source: by_source.get(source, 0) for source in SOURCES},
+        "by_source": by_source,
         "by_category": by_category,
         "by_month": dict(sorted(by_month.items())),
         "by_action": dict(sorted(by_action.items())),
-        "children": {"requests": shown(child_requests), **children},
+        "children": {**children, "requests": shown(children["requests"])},
         "requests": shown_counts({status: statuses.get(status, 0) for status in STATUSES}),
     }
 
@@ -128,14 +119,3 @@ def statistics(session, municipi: list) -> dict:
     return {str(m): {"funds": {"requests": shown(int(requests.get(m) or 0)),
                                **{key: euros(value) for key, value in money[m].items()}}}
             for m in municipi}
-
-
-def _moves(kind: str, amount: int) -> tuple:
-    """(committed, spent, approved) that entries of a kind adding up to `amount` move."""
-    if kind == COMMITMENT:
-        return amount, 0, amount
-    if kind == CANCELLATION:
-        return -amount, 0, -amount
-    if kind == PAYMENT:
-        return -amount, amount, 0
-    raise ValueError(kind)

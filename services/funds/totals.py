@@ -1,7 +1,8 @@
 """A budget's figures kept added up (`BudgetTotal`) by the writes themselves: each ledger entry
-adds its amount to its source, or to its category, month and action (or the children's costs);
-each change of a request's status moves one request from a status to the next. The reports and
-the ledger's totals read these few rows, however many entries and requests there are.
+adds what it moves to its source, or to its category, month and action (or the children's
+costs); each change of a request's status moves one request from a status to the next. The
+reports and the ledger's totals read these few rows, however many entries and requests there
+are.
 
 Rows are added to with an upsert, so that writers that do not lock the budget (a submission)
 never collide on a row made at the same moment.
@@ -9,21 +10,27 @@ never collide on a row made at the same moment.
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.funds.contract import CHILD, TOP_UP
+from services.funds.contract import CANCELLATION, CHILD, COMMITMENT, PAYMENT, TOP_UP
 from services.funds.models import Budget, BudgetTotal, FundRequest, LedgerEntry
 
 SOURCE, CATEGORY, MONTH, ACTION, CHILDREN, REQUESTS = (
     "source", "category", "month", "action", "children", "requests")
+FIGURES = ("funded_cents", "committed_cents", "spent_cents", "approved_cents", "number")
 
 
 def add_entry(session, entry: LedgerEntry):
+    for section, item, moved in figures(entry):
+        _add(session, entry.budget_id, section, item, moved)
+
+
+def figures(entry: LedgerEntry) -> list:
+    """(section, item, what it moves there) for each row an entry adds to."""
     if entry.kind == TOP_UP:
-        items = [(SOURCE, entry.source)]
-    else:
-        items = [(CATEGORY, entry.category), (MONTH, entry.booked_on.strftime("%Y-%m")),
-                 (CHILDREN, "") if entry.request_kind == CHILD else (ACTION, entry.action)]
-    for section, item in items:
-        _add(session, entry.budget_id, section, item, entry.kind, entry.amount_cents, 1)
+        return [(SOURCE, entry.source, {"funded_cents": entry.amount_cents})]
+    moved = _moves(entry.kind, entry.amount_cents)
+    return [(section, item, moved) for section, item in (
+        (CATEGORY, entry.category), (MONTH, entry.booked_on.strftime("%Y-%m")),
+        (CHILDREN, "") if entry.request_kind == CHILD else (ACTION, entry.action))]
 
 
 def set_status(session, request: FundRequest, status: str):
@@ -31,33 +38,35 @@ def set_status(session, request: FundRequest, status: str):
     if request.status == status:
         return
     if request.status is not None:
-        _add(session, request.budget_id, REQUESTS, request.status, request.kind, 0, -1)
+        _add(session, request.budget_id, REQUESTS, request.status, {"number": -1})
     request.status = status
-    _add(session, request.budget_id, REQUESTS, status, request.kind, 0, 1)
+    _add(session, request.budget_id, REQUESTS, status, {"number": 1})
 
 
 def of_budgets(session, budget_ids: list) -> dict:
-    """budget id -> its rows: (section, item, kind, amount_cents, number)"""
+    """budget id -> its rows: (section, item, {figure: amount})"""
     found = {budget_id: [] for budget_id in budget_ids}
-    for row in session.execute(select(
-            BudgetTotal.budget_id, BudgetTotal.section, BudgetTotal.item, BudgetTotal.kind,
-            BudgetTotal.amount_cents, BudgetTotal.number,
+    columns = [getattr(BudgetTotal, figure) for figure in FIGURES]
+    for budget_id, section, item, *amounts in session.execute(select(
+            BudgetTotal.budget_id, BudgetTotal.section, BudgetTotal.item, *columns,
     ).where(BudgetTotal.budget_id.in_(budget_ids))):
-        found[row[0]].append(tuple(row[1:]))
+        found[budget_id].append((section, item, dict(zip(FIGURES, amounts))))
     return found
 
 
-def sums_by_kind(session, budget_id: str) -> dict:
-    """kind of entry -> the sum of the budget's entries of that kind (each entry is counted once
+def ledger_sums(session, budget_id: str) -> dict:
+    """funded, committed and spent as the budget's entries add up (each entry counted once,
     under its source or its category)."""
-    return dict(session.execute(
-        select(BudgetTotal.kind, func.sum(BudgetTotal.amount_cents))
-        .where(BudgetTotal.budget_id == budget_id, BudgetTotal.section.in_((SOURCE, CATEGORY)))
-        .group_by(BudgetTotal.kind)).all())
+    sums = session.execute(select(
+        *(func.coalesce(func.sum(getattr(BudgetTotal, f"{figure}_cents")), 0)
+          for figure in ("funded", "committed", "spent"))
+    ).where(BudgetTotal.budget_id == budget_id,
+            BudgetTotal.section.in_((SOURCE, CATEGORY)))).one()
+    return dict(zip(("funded", "committed", "spent"), map(int, sums)))
 
 
 def by_source(session, budget_id: str) -> dict:
-    return dict(session.execute(select(BudgetTotal.item, BudgetTotal.amount_cents).where(
+    return dict(session.execute(select(BudgetTotal.item, BudgetTotal.funded_cents).where(
         BudgetTotal.budget_id == budget_id, BudgetTotal.section == SOURCE)).all())
 
 
@@ -69,13 +78,24 @@ def requests_per_municipio(session, municipi: list) -> dict:
         .group_by(Budget.municipio)).all())
 
 
-def _add(session, budget_id: str, section: str, item: str, kind: str, amount_cents: int,
-         number: int):
+def _moves(kind: str, amount: int) -> dict:
+    """What an entry of this kind moves: committed, spent, approved; a commitment is a
+    request committed."""
+    if kind == COMMITMENT:
+        return {"committed_cents": amount, "approved_cents": amount, "number": 1}
+    if kind == CANCELLATION:
+        return {"committed_cents": -amount, "approved_cents": -amount}
+    if kind == PAYMENT:
+        return {"committed_cents": -amount, "spent_cents": amount}
+    raise ValueError(kind)
+
+
+def _add(session, budget_id: str, section: str, item: str, moved: dict):
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(BudgetTotal).values(
-        budget_id=budget_id, section=section, item=item, kind=kind, amount_cents=amount_cents,
-        number=number)
+        budget_id=budget_id, section=section, item=item,
+        **{figure: moved.get(figure, 0) for figure in FIGURES})
     session.execute(statement.on_conflict_do_update(
-        index_elements=["budget_id", "section", "item", "kind"],
-        set_={"amount_cents": BudgetTotal.amount_cents + statement.excluded.amount_cents,
-              "number": BudgetTotal.number + statement.excluded.number}))
+        index_elements=["budget_id", "section", "item"],
+        set_={figure: getattr(BudgetTotal, figure) + getattr(statement.excluded, figure)
+              for figure in FIGURES}))

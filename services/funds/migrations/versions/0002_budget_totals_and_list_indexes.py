@@ -4,8 +4,6 @@ the requests already there); indexes that page the requests in order
 Revision ID: 0002
 Revises: 0001
 """
-from collections import Counter
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -19,8 +17,7 @@ ENTRIES = sa.table('ledger_entries', sa.column('budget_id'), sa.column('kind'),
                    sa.column('amount_cents'), sa.column('booked_on', sa.Date()),
                    sa.column('source'), sa.column('category'), sa.column('request_kind'),
                    sa.column('action'))
-REQUESTS = sa.table('fund_requests', sa.column('budget_id'), sa.column('status'),
-                    sa.column('kind'))
+REQUESTS = sa.table('fund_requests', sa.column('budget_id'), sa.column('status'))
 
 
 def upgrade():
@@ -28,11 +25,13 @@ def upgrade():
         sa.Column('budget_id', sa.String(length=36), nullable=False),
         sa.Column('section', sa.String(length=10), nullable=False),
         sa.Column('item', sa.String(length=200), nullable=False),
-        sa.Column('kind', sa.String(length=15), nullable=False),
-        sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+        sa.Column('funded_cents', sa.BigInteger(), nullable=False),
+        sa.Column('committed_cents', sa.BigInteger(), nullable=False),
+        sa.Column('spent_cents', sa.BigInteger(), nullable=False),
+        sa.Column('approved_cents', sa.BigInteger(), nullable=False),
         sa.Column('number', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['budget_id'], ['budgets.id']),
-        sa.PrimaryKeyConstraint('budget_id', 'section', 'item', 'kind')
+        sa.PrimaryKeyConstraint('budget_id', 'section', 'item')
     )
     _fill(totals)
     with op.batch_alter_table('fund_requests', schema=None) as batch_op:
@@ -50,30 +49,39 @@ def upgrade():
                               ['budget_id', 'receipt_reference'])
 
 
+FIGURES = ('funded_cents', 'committed_cents', 'spent_cents', 'approved_cents', 'number')
+# what an entry of each kind moves (services/funds/totals.py)
+MOVES = {'commitment': {'committed_cents': 1, 'approved_cents': 1},
+         'cancellation': {'committed_cents': -1, 'approved_cents': -1},
+         'payment': {'committed_cents': -1, 'spent_cents': 1}}
+
+
 def _fill(totals):
     """What services/funds/totals.py adds as entries and requests are written."""
     connection = op.get_bind()
-    sums = Counter()
+    sums = {}
+
+    def add(budget_id, section, item, figure, amount):
+        row = sums.setdefault((budget_id, section, item), dict.fromkeys(FIGURES, 0))
+        row[figure] += amount
+
     for entry in connection.execute(sa.select(ENTRIES)):
         if entry.kind == 'top_up':
-            items = [('source', entry.source)]
-        else:
-            items = [('category', entry.category), ('month', entry.booked_on.strftime('%Y-%m')),
-                     ('children', '') if entry.request_kind == 'child'
-                     else ('action', entry.action)]
-        for section, item in items:
-            sums[(entry.budget_id, section, item, entry.kind, 'amount_cents')] += \
-                entry.amount_cents
-            sums[(entry.budget_id, section, item, entry.kind, 'number')] += 1
+            add(entry.budget_id, 'source', entry.source, 'funded_cents', entry.amount_cents)
+            continue
+        for section, item in (('category', entry.category),
+                              ('month', entry.booked_on.strftime('%Y-%m')),
+                              ('children', '') if entry.request_kind == 'child'
+                              else ('action', entry.action)):
+            for figure, sign in MOVES[entry.kind].items():
+                add(entry.budget_id, section, item, figure, sign * entry.amount_cents)
+            if entry.kind == 'commitment':
+                add(entry.budget_id, section, item, 'number', 1)
     for request in connection.execute(sa.select(REQUESTS)):
-        sums[(request.budget_id, 'requests', request.status, request.kind, 'number')] += 1
-    keys = sorted({key[:4] for key in sums})
-    if keys:
-        op.bulk_insert(totals, [
-            {'budget_id': budget_id, 'section': section, 'item': item, 'kind': kind,
-             'amount_cents': sums[(budget_id, section, item, kind, 'amount_cents')],
-             'number': sums[(budget_id, section, item, kind, 'number')]}
-            for budget_id, section, item, kind in keys])
+        add(request.budget_id, 'requests', request.status, 'number', 1)
+    if sums:
+        op.bulk_insert(totals, [{'budget_id': budget_id, 'section': section, 'item': item, **row}
+                                for (budget_id, section, item), row in sums.items()])
 
 
 def downgrade():
