@@ -1,12 +1,18 @@
 """A search right after an edit finds the directory as the edit left it, on every replica: two
 indexes over one database stand for two replicas of the directory, each with its own."""
+from unittest.mock import Mock
+
 import pytest
+from nameko.testing.services import worker_factory
 from sqlalchemy import select
 
 from services.common.context import Caller
+from services.common.database import DatabaseAccess
+from services.common.errors import Unavailable
 from services.directory import catalog, organizations, search
 from services.directory.contract.catalogue import ServiceQuerySchema
 from services.directory.models import Organization
+from services.directory.service import DirectoryService
 
 CITY = Caller(user_id="c", roles=["city"])
 PLACE = {"zone": "Bovisa", "municipio": 9, "latitude": 45.503, "longitude": 9.165}
@@ -128,3 +134,13 @@ def test_services_added_between_the_same_two_keep_the_name_order(store, replicas
         args = ServiceQuerySchema().load({"organization_id": organization_id, "per_page": "100"})
         assert [item["name"] for item in index.search(args)["items"]
                 if item["name"].startswith("Corso")] == expected
+
+
+def test_a_replica_is_ready_once_its_index_is_built(store):
+    index = search.ServiceIndex(store)
+    directory = worker_factory(DirectoryService, db=DatabaseAccess(store, Mock()), index=index)
+    with pytest.raises(Unavailable) as refused:
+        directory.health()
+    assert refused.value.code == "search_index_building"
+    index.refresh()
+    assert directory.health() == {"service": "directory", "status": "ok"}
