@@ -14,7 +14,7 @@ still decides single reads (a test compares the two on varied referrals and call
 """
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, false, func, not_, or_, select, union_all
+from sqlalchemy import and_, exists, false, func, not_, or_, select, true, union_all
 from sqlalchemy.orm import aliased, lazyload
 
 from services.common.context import COORDINATOR, PARTNER, SOCIAL_WORKER, Caller
@@ -50,7 +50,7 @@ class Source:
             getattr(table, self.column) == self.value,
             *[not_(source.holds(referral_id)) for source in earlier])
         if overdue_only:
-            statement = statement.where(table.overdue_waiting.is_(True))
+            statement = statement.where(table.overdue_waiting == true())  # = true: indexable
         if conditions and table is ReferralMunicipio:
             statement = statement.join(Referral, Referral.id == referral_id)
         return statement.where(*conditions)
