@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -83,8 +84,10 @@ def measure_size(size: int, repeat: int, settings, modules: list) -> dict:
                 http = sessions.get(operation.username) or _session(platform.url,
                                                                     operation.username)
                 sessions[operation.username] = http
+                before = operation.before and partial(
+                    operation.before, platform.url, partial(_logged_in, sessions, platform.url))
                 result["timings"][operation.name] = _timed(http, platform.url + operation.path,
-                                                           repeat)
+                                                           repeat, before)
         result["memory_mb"] = {name: _rss_mb(platform.processes[name].pid)
                                for name in (*SERVICE_NAMES, "gateway")}
     finally:
@@ -103,12 +106,18 @@ def _session(url: str, username: str | None) -> requests.Session:
     return http
 
 
-def _timed(http: requests.Session, url: str, repeat: int) -> dict:
+def _logged_in(sessions: dict, url: str, username: str | None) -> requests.Session:
+    if username not in sessions:
+        sessions[username] = _session(url, username)
+    return sessions[username]
+
+
+def _timed(http: requests.Session, url: str, repeat: int, before=None) -> dict:
     def get():
         answer = http.get(url, timeout=60)
         if answer.status_code != 200:
             raise RuntimeError(f"GET {url}: {answer.status_code} {answer.text[:300]}")
-    return summary(url, timings_ms(get, repeat, warmup=5))
+    return summary(url, timings_ms(get, repeat, warmup=5, before=before))
 
 
 def _rss_mb(pid: int) -> float:

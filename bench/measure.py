@@ -3,11 +3,16 @@ import statistics
 import time
 
 
-def timings_ms(call, repeat: int, warmup: int = 20) -> list:
+def timings_ms(call, repeat: int, warmup: int = 20, before=None) -> list:
+    """Milliseconds of each of `repeat` calls; `before`, when given, runs untimed before each."""
     for _ in range(warmup):
+        if before:
+            before()
         call()
     samples = []
     for _ in range(repeat):
+        if before:
+            before()
         started = time.perf_counter()
         call()
         samples.append((time.perf_counter() - started) * 1000)

@@ -6,6 +6,7 @@ A module has `SERVICE` (the service whose database it seeds), `seed(url, scale, 
 context` (a dict of what its operations need: ids, numbers) and `operations(context) ->
 [Operation]`."""
 from dataclasses import dataclass, field
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -28,6 +29,8 @@ class Operation:
     name: str
     path: str  # from the gateway's root, with its query
     username: str | None = None  # a demo account (password qubi-demo); None: anonymous
+    # run untimed before each timed GET: before(gateway_root, login), login(username) a session
+    before: Callable[[str, Callable], None] | None = None
 
 
 @dataclass
