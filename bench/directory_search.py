@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 
+from bench.directory_data import CENTRE, WORDS, load
 from bench.measure import interleaved_timings_ms, summary, table, timings_ms
 from bench.preflight import bench_settings, rpc_config, wait_for_services
 from deploy.local import Platform
@@ -26,53 +27,11 @@ from services.common.database import Store
 from services.common.migrations import upgrade
 from services.common.rpc import SignedClusterRpcProxy
 from services.common.schemas import ROME
-from services.directory.contract.catalogue import CATEGORIES, DIMENSIONS, ServiceQuerySchema
-from services.directory.demo import ZONES, load_demo
-from services.directory.models import (Base, Location, Membership, Network, Organization, Phone,
-                                       Schedule, Service)
+from services.directory.contract.catalogue import DIMENSIONS, ServiceQuerySchema
+from services.directory.demo import ZONES
+from services.directory.models import Base
 from services.directory.search import ServiceIndex
-from services.directory.text import fold
 from tests.platform import free_port
-
-WORDS = ("laboratorio lettura sport calcio nuoto doposcuola compiti musica teatro biblioteca "
-         "spazio mamma bambino orientamento ascolto sostegno famiglie natura uscite museo "
-         "cucina orto gioco ludoteca inglese attività accoglienza").split()
-CENTRE = (45.4642, 9.1900)
-
-
-def load(store, organizations: int, services: int, seed: int = 7):
-    rng = random.Random(seed)
-    with store.transaction() as tx:
-        load_demo(tx.session, "bench")
-        networks = {n.municipio: n for n in tx.session.query(Network)}
-        orgs = []
-        for number in range(organizations):
-            municipio = number % 9 + 1
-            orgs.append(Organization(name=f"ETS bench {number:03d}",
-                                     memberships=[Membership(network=networks[municipio],
-                                                             level=1 + number % 2)]))
-        tx.session.add_all(orgs)
-        tx.session.flush()
-        for number in range(services):
-            organization = orgs[number % organizations]
-            municipio = organization.memberships[0].network.municipio
-            zone = rng.choice(ZONES[municipio])
-            low = rng.randint(0, 12)
-            name = " ".join(rng.sample(WORDS, 2)).capitalize() + f" {number}"
-            service = Service(
-                organization=organization, name=name, status="active",
-                description=" ".join(rng.choices(WORDS, k=12)),
-                category=rng.choice(CATEGORIES), dimension=rng.choice(DIMENSIONS),
-                min_age=low, max_age=low + rng.randint(2, 8), languages=["it"], free=True,
-                location=Location(zone=zone, zone_key=fold(zone), municipio=municipio,
-                                  latitude=CENTRE[0] + rng.uniform(-0.06, 0.06),
-                                  longitude=CENTRE[1] + rng.uniform(-0.08, 0.08)),
-                schedules=[Schedule(weekday=rng.randint(1, 5), opens_at=f"{h:02d}:00",
-                                    closes_at=f"{h + 3:02d}:00")
-                           for h in rng.sample(range(8, 18), 2)],
-                phones=[Phone(number=f"02 {rng.randint(1000000, 9999999)}")],
-            )
-            tx.session.add(service)
 
 
 def queries(rng: random.Random):
