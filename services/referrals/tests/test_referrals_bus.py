@@ -42,3 +42,19 @@ def test_the_audit_names_who_sent_and_who_read_and_answers_without_the_directory
     directory.stop()
     assert [entry[:2] for entry in trail()] == [entry[:2] for entry in named]
     assert {entry[2:] for entry in trail()} == {(None, None)}
+
+
+def test_a_list_answers_one_page_and_how_many_there_are(container_factory, service_config):
+    users = {name: replace(caller, origin=GATEWAY, mfa=True)
+             for name, caller in seed_directory(service_config).items()}
+    container_factory(DirectoryService, service_config).start()
+    container_factory(ReferralsService, service_config).start()
+    sender, receiver = users["partner8a"], users["partner8b"]
+    sent = [call(service_config, sender, "referrals", "send_referral",
+                 referral_body(receiver.organization_id))["id"] for _ in range(3)]
+    pages = [call(service_config, receiver, "referrals", "list_referrals",
+                  {"box": "inbox", "page": page, "per_page": 2}) for page in (1, 2, 3)]
+    assert [[item["id"] for item in page["items"]] for page in pages] == [
+        sent[:0:-1], sent[:1], []]  # newest first
+    assert {(page["page"], page["per_page"], page["total"]) for page in pages} == {
+        (1, 2, 3), (2, 2, 3), (3, 2, 3)}
