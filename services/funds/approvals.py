@@ -14,7 +14,7 @@ and payments on one fund take their turn.
 """
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, union
 
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER, Caller
 from services.common.database import next_in_sequence
@@ -161,16 +161,25 @@ def visible(session, caller: Caller, request_id: str) -> FundRequest:
     return request
 
 
-def search_statement(caller: Caller, status=None, kind=None, category=None, municipio=None,
-                     period=None, budget_id=None):
+def requests_page(session, caller: Caller, page: int, per_page: int, status=None, kind=None,
+                  category=None, municipio=None, period=None, budget_id=None) -> tuple:
+    """A page of the requests the caller sees, the latest first, and how many it sees in all.
+    Each way it sees them is read in the order of its index up to the page's end, and the
+    page is taken from what they found: no sort of everything a coordinator sees."""
     caller.require_authenticated()
-    statement = select(FundRequest).where(permissions.visible_requests(caller))
-    for column, value in ((FundRequest.status, status), (FundRequest.kind, kind),
-                          (FundRequest.category, category), (FundRequest.municipio, municipio),
-                          (FundRequest.period, period), (FundRequest.budget_id, budget_id)):
-        if value is not None:
-            statement = statement.where(column == value)
-    return statement.order_by(FundRequest.submitted_at.desc(), FundRequest.code.desc())
+    where = [column == value for column, value in (
+        (FundRequest.status, status), (FundRequest.kind, kind), (FundRequest.category, category),
+        (FundRequest.municipio, municipio), (FundRequest.period, period),
+        (FundRequest.budget_id, budget_id)) if value is not None]
+    reached = permissions.requests_reached(caller)
+    total = session.execute(select(func.count()).select_from(FundRequest).where(
+        or_(*reached), *where)).scalar_one()
+    latest = (FundRequest.submitted_at.desc(), FundRequest.code.desc())
+    firsts = union(*(select(FundRequest.id).where(reach, *where).order_by(*latest)
+                     .limit(page * per_page).subquery().select() for reach in reached))
+    rows = session.execute(select(FundRequest).where(FundRequest.id.in_(firsts))
+                           .order_by(*latest).limit(per_page).offset((page - 1) * per_page))
+    return rows.scalars().all(), total
 
 
 def approval_path(request: FundRequest, budget_threshold_cents: int) -> list:

@@ -70,11 +70,13 @@ class FundRequest(Base):
     __table_args__ = (
         CheckConstraint("paid_cents + released_cents <= amount_cents",
                         name="ck_fund_requests_within_amount"),
-        # the list's order (the latest first), for the city and within what others see
+        # the list's order (the latest first): for the city, and for each way others see them
         Index("ix_fund_requests_submitted_at_code", "submitted_at", "code"),
         Index("ix_fund_requests_municipio_submitted_at", "municipio", "submitted_at", "code"),
-        Index("ix_fund_requests_organization_submitted_at", "organization_id", "submitted_at"),
-        Index("ix_fund_requests_requester_submitted_at", "requested_by_user_id", "submitted_at"),
+        Index("ix_fund_requests_organization_submitted_at", "organization_id", "submitted_at",
+              "code"),
+        Index("ix_fund_requests_requester_submitted_at", "requested_by_user_id", "submitted_at",
+              "code"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     code: Mapped[str] = mapped_column(String(20), unique=True)

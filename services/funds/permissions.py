@@ -12,7 +12,7 @@
 
 Each answer carries the `actions` the caller may take on what it shows, from these same rules.
 """
-from sqlalchemy import false, or_, true
+from sqlalchemy import false, true
 
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER, Caller
 from services.common.errors import Forbidden
@@ -45,18 +45,19 @@ def may_see_request(caller: Caller, request: FundRequest) -> bool:
                 and caller.organization_id == request.organization_id)
 
 
-def visible_requests(caller: Caller):
-    """`may_see_request` as SQL."""
+def requests_reached(caller: Caller) -> list:
+    """`may_see_request` as SQL: one condition for each way the caller sees requests (its
+    own, its municipi's, its organisation's), each served by an index; none for nobody."""
     if not caller.authenticated:
-        return false()
+        return []
     if caller.has_role(CITY):
-        return true()
+        return [true()]
     conditions = [FundRequest.requested_by_user_id == caller.user_id]
     if caller.has_role(COORDINATOR, SOCIAL_WORKER) and caller.municipi:
         conditions.append(FundRequest.municipio.in_(caller.municipi))
     if caller.has_role(PARTNER) and caller.organization_id:
         conditions.append(FundRequest.organization_id == caller.organization_id)
-    return or_(*conditions)
+    return conditions
 
 
 def shows_child_link(caller: Caller, request: FundRequest) -> bool:

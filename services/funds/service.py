@@ -96,9 +96,12 @@ class FundsService(ReportingService):
         args = load(FundRequestQuerySchema, query)
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
-            return paged(tx.session, approvals.search_statement(self.caller, **args), page,
-                         per_page, lambda request: REQUEST.dump(approvals.present(
-                             tx.session, self.caller, request, payments=False)))
+            found, total = approvals.requests_page(tx.session, self.caller, page, per_page,
+                                                   **args)
+            return {"items": [REQUEST.dump(approvals.present(tx.session, self.caller, request,
+                                                             payments=False))
+                              for request in found],
+                    "page": page, "per_page": per_page, "total": total}
 
     @rpc
     def get_request(self, request_id):

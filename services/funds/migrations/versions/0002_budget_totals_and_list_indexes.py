@@ -41,9 +41,9 @@ def upgrade():
         batch_op.create_index('ix_fund_requests_municipio_submitted_at',
                               ['municipio', 'submitted_at', 'code'])
         batch_op.create_index('ix_fund_requests_organization_submitted_at',
-                              ['organization_id', 'submitted_at'])
+                              ['organization_id', 'submitted_at', 'code'])
         batch_op.create_index('ix_fund_requests_requester_submitted_at',
-                              ['requested_by_user_id', 'submitted_at'])
+                              ['requested_by_user_id', 'submitted_at', 'code'])
     with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
         batch_op.create_index('ix_ledger_entries_budget_receipt',
                               ['budget_id', 'receipt_reference'])
