@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from services.common.database import Store
-from services.common.memory import collector_paused
+from services.common.memory import collector_paused, freeze_what_is_loaded
 from services.common.schemas import local_time
 from services.directory.filing import TEXTS, Entry, Filing, cell_of
 from services.directory.listing import listed
@@ -175,7 +175,11 @@ class SearchIndex(DependencyProvider):
         self.container.spawn_managed_thread(self._warm_up)
 
     def _warm_up(self):
+        """Builds the index, then moves what it holds out of the cycle collector's sight, as
+        what is loaded at start is (memory.py): a full collection would walk its half a million
+        objects (50,000 services) for most of a second, in the middle of a request."""
         self.index.refresh()
+        freeze_what_is_loaded()
 
     def stop(self):
         self.index.store.dispose()
