@@ -3,15 +3,16 @@ import datetime
 import platform
 from pathlib import Path
 
-from bench import (amqp_baseline, directory_search, gateway, login, notifications_fanout,
-                   referral_notification)
+from bench import (amqp_baseline, data_growth, directory_search, gateway, login,
+                   notifications_fanout, referral_notification)
 
 BENCHES = [("AMQP and RPC baselines", amqp_baseline.main),
            ("Referral sent to the receiver's notification", referral_notification.main),
            ("Login with a password, and with a TOTP code", login.main),
            ("Directory search on 10,000 services", directory_search.main),
            ("Notifications fan-out to 1,000 inboxes", notifications_fanout.main),
-           ("Gateway under load", gateway.main)]
+           ("Gateway under load", gateway.main),
+           ("Five years of data: 1x, 10x and 100x", data_growth.main)]
 
 
 def main():
