@@ -9,7 +9,7 @@ over (`close_due`, run by a timer).
 """
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.common import checks
 from services.common.context import Caller
@@ -67,8 +67,7 @@ def pledge(tx, drive_id: str, data: dict, now: datetime) -> Pledge:
     if not is_open(drive, now):
         raise Conflict("This drive is closed.", "drive_closed")
     item = _item(drive, data["item"])
-    pledged, delivered = _totals(tx.session, drive.id).get(item.id, (0, 0))
-    still_needed = item.quantity_needed - max(pledged, delivered)
+    still_needed = item.quantity_needed - max(item.quantity_pledged, item.quantity_delivered)
     if still_needed <= 0:
         raise Invalid({"item": [checks.reason(
             "item_covered", "{item} is already covered: choose another item.", item=item.name)]})
@@ -78,6 +77,7 @@ def pledge(tx, drive_id: str, data: dict, now: datetime) -> Pledge:
             still_needed=still_needed, item=item.name)]})
     pledge = Pledge(drive_id=drive.id, item_id=item.id, quantity=data["quantity"],
                     donor_name=data.get("donor_name"), created_at=now)
+    item.quantity_pledged += pledge.quantity
     tx.session.add(pledge)
     tx.session.flush()
     tx.emit("pledge_received", {"drive_id": drive.id, "pledge_id": pledge.id,
@@ -105,12 +105,13 @@ def cancel_pledge(tx, caller: Caller, drive_id: str, pledge_id: str, now: dateti
     twice changes nothing."""
     drive = get(tx.session, drive_id)
     require_manage(caller, drive)
-    locked(tx.session, Drive, drive.id)
+    drive = locked(tx.session, Drive, drive.id)
     pledge = tx.session.get(Pledge, pledge_id, populate_existing=True)
     if pledge is None or pledge.drive_id != drive.id:
         raise NotFound("No such pledge.", "pledge_not_found")
     if pledge.cancelled_at is None:
         pledge.cancelled_at, pledge.cancelled_by = now, caller.user_id
+        _item(drive, pledge.item_id).quantity_pledged -= pledge.quantity
         tx.emit("pledge_cancelled", {"drive_id": drive.id, "pledge_id": pledge.id,
                                      "item_id": pledge.item_id, "quantity": pledge.quantity})
     return pledge
@@ -124,9 +125,10 @@ def deliver(tx, caller: Caller, drive_id: str, data: dict, now: datetime) -> Del
     item = _item(drive, data["item"])
     delivery = Delivery(drive_id=drive.id, item_id=item.id, quantity=data["quantity"],
                         recorded_by=caller.user_id, created_at=now)
+    item.quantity_delivered += delivery.quantity
     tx.session.add(delivery)
     tx.session.flush()
-    delivered = _totals(tx.session, drive.id)[item.id][1]
+    delivered = item.quantity_delivered
     if item.fulfilled_at is None and delivered >= item.quantity_needed:
         item.fulfilled_at = now
         tx.emit("drive_item_fulfilled", {"drive_id": drive.id, "item_id": item.id,
@@ -151,16 +153,13 @@ def close_due(tx, now: datetime) -> list:
     return due
 
 
-def present(session, drive: Drive) -> dict:
+def present(drive: Drive) -> dict:
     """The drive with its progress: per item the raw totals; overall, each item counted up to
     its need, so an item given twice over does not hide another still missing."""
-    totals = _totals(session, drive.id)
-    items = []
-    for item in drive.items:
-        pledged, delivered = totals.get(item.id, (0, 0))
-        items.append({"id": item.id, "name": item.name, "unit": item.unit,
-                      "quantity_needed": item.quantity_needed, "pledged": pledged,
-                      "delivered": delivered, "fulfilled": item.fulfilled_at is not None})
+    items = [{"id": item.id, "name": item.name, "unit": item.unit,
+              "quantity_needed": item.quantity_needed, "pledged": item.quantity_pledged,
+              "delivered": item.quantity_delivered, "fulfilled": item.fulfilled_at is not None}
+             for item in drive.items]
     progress = {
         "quantity_needed": sum(item["quantity_needed"] for item in items),
         "pledged": sum(min(item["pledged"], item["quantity_needed"]) for item in items),
@@ -198,15 +197,3 @@ def _item(drive: Drive, wanted: str) -> DriveItem:
     names = ", ".join(item.name for item in drive.items)
     raise Invalid({"item": [checks.reason(
         "item_not_asked", "This drive does not ask for it; it asks for: {items}.", items=names)]})
-
-
-def _totals(session, drive_id: str) -> dict:
-    """{item id: (pledged, delivered)}"""
-    def summed(model, *standing) -> dict:
-        return dict(session.execute(select(model.item_id, func.sum(model.quantity)).where(
-            model.drive_id == drive_id, *standing).group_by(model.item_id)).all())
-
-    pledged = summed(Pledge, Pledge.cancelled_at.is_(None))
-    delivered = summed(Delivery)
-    return {item_id: (int(pledged.get(item_id, 0)), int(delivered.get(item_id, 0)))
-            for item_id in pledged.keys() | delivered.keys()}

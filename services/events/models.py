@@ -172,6 +172,9 @@ class DriveItem(Base):
     name: Mapped[str] = mapped_column(String(120))
     unit: Mapped[str] = mapped_column(String(40))
     quantity_needed: Mapped[int] = mapped_column(Integer)
+    # the standing pledges' and the deliveries' quantities, moved with them under the drive's lock
+    quantity_pledged: Mapped[int] = mapped_column(Integer, default=0)
+    quantity_delivered: Mapped[int] = mapped_column(Integer, default=0)
     fulfilled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 

@@ -182,19 +182,19 @@ class EventsService(ReportingService):
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
             return paged(tx.session, drives.search_statement(**args), page, per_page,
-                         lambda drive: self._drive(tx.session, drive))
+                         self._drive)
 
     @rpc
     def get_drive(self, drive_id):
         with self.db.transaction() as tx:
-            return self._drive(tx.session, drives.get(tx.session, drive_id))
+            return self._drive(drives.get(tx.session, drive_id))
 
     @rpc
     def create_drive(self, data):
         data = load(DriveCreateSchema, data)
         with self.db.transaction() as tx:
             drive = drives.create(tx, self.caller, data, utcnow())
-            return self._drive(tx.session, drive)
+            return self._drive(drive)
 
     @rpc
     def pledge(self, drive_id, data):
@@ -239,8 +239,8 @@ class EventsService(ReportingService):
         return {**EVENT.dump(event), **agenda.shown_to(self.caller, event),
                 "actions": event_actions(self.caller, event, utcnow())}
 
-    def _drive(self, session, drive) -> dict:
-        return {**DRIVE.dump(drives.present(session, drive)),
+    def _drive(self, drive) -> dict:
+        return {**DRIVE.dump(drives.present(drive)),
                 "actions": drive_actions(self.caller, drive, utcnow())}
 
     def _pledge(self, drive, pledge) -> dict:

@@ -1,5 +1,6 @@
-"""Upgrading a database that already has registrations: each event starts with their counts."""
-from datetime import datetime, timezone
+"""Upgrading a database that already has registrations and pledges: each event starts with the
+counts of its registrations, each drive's item with its quantities pledged and delivered."""
+from datetime import date, datetime, timezone
 
 from alembic import command
 from sqlalchemy import MetaData, Table, create_engine, select
@@ -18,9 +19,22 @@ def test_upgrading_counts_the_registrations_already_there(databases):
     engine = create_engine(databases["events"])
     try:
         tables = MetaData()
-        events, registrations = (Table(name, tables, autoload_with=engine)
-                                 for name in ("events", "registrations"))
+        events, registrations, drives, items, pledges, deliveries = (
+            Table(name, tables, autoload_with=engine) for name in (
+                "events", "registrations", "drives", "drive_items", "pledges", "deliveries"))
         with engine.begin() as connection:
+            connection.execute(drives.insert().values(
+                id="d" * 36, title="Zaino sospeso", municipio=8, collect_from=date(2026, 8, 24),
+                collect_to=date(2026, 9, 15), status="open", created_at=NOW))
+            connection.execute(items.insert().values(
+                id="i" * 36, drive_id="d" * 36, position=0, name="Quaderni", unit="pezzi",
+                quantity_needed=40))
+            connection.execute(pledges.insert(), [
+                {"id": f"p{n}".ljust(36, "0"), "drive_id": "d" * 36, "item_id": "i" * 36,
+                 "quantity": quantity, "created_at": NOW, "cancelled_at": cancelled}
+                for n, (quantity, cancelled) in enumerate(((5, None), (3, NOW), (7, None)))])
+            connection.execute(deliveries.insert().values(
+                id="v" * 36, drive_id="d" * 36, item_id="i" * 36, quantity=4, created_at=NOW))
             connection.execute(events.insert().values(
                 id="e" * 36, title="Festa", programme=[], starts_at=NOW, ends_at=NOW,
                 municipio=8, visibility="public", registration_required=True,
@@ -35,7 +49,10 @@ def test_upgrading_counts_the_registrations_already_there(databases):
     with engine.connect() as connection:
         counted = connection.execute(select(Table("events", MetaData(), autoload_with=engine))
                                      ).mappings().one()
+        item = connection.execute(select(Table("drive_items", MetaData(),
+                                               autoload_with=engine))).mappings().one()
     engine.dispose()
+    assert (item["quantity_pledged"], item["quantity_delivered"]) == (12, 4)
     assert {key: counted[key] for key in ("confirmed_people", "pending_people",
                                           "unplaced_pending_people", "waitlisted_people",
                                           "households")} == {

@@ -401,7 +401,7 @@ def open_drive(store, caller=PARTNER2):
 
 def progress(store, drive_id):
     with store.sessions() as session:
-        return drives.present(session, drives.get(session, drive_id))
+        return drives.present(drives.get(session, drive_id))
 
 
 def pledge(store, drive_id, item, quantity, **more):

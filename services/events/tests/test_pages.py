@@ -109,3 +109,6 @@ def test_pages_of_drives_and_of_a_drives_pledges_are_read_as_pages(store):
     drives, sent = page_of(store, ANONYMOUS, "list_drives", municipio=2)
     assert drives["total"] == 2
     assert " LIMIT " in [s for s in reading(sent, "drives") if "count(" not in s][0]
+    # each drive's progress comes with its items, the pledges are not read
+    assert sorted(d["progress"]["pledged"] for d in drives["items"]) == [0, 6]
+    assert reading(sent, "pledges") == reading(sent, "deliveries") == []

@@ -1,4 +1,5 @@
-"""an event keeps the counts of its registrations; indexes that page the lists in order
+"""an event keeps the counts of its registrations, a drive's item its quantities pledged and
+delivered; indexes that page the lists in order
 
 Revision ID: 0004
 Revises: 0003
@@ -29,6 +30,18 @@ def _people(*where):
     return _counted(sa.func.sum(REGISTRATIONS.c.adults + REGISTRATIONS.c.children), *where)
 
 
+ITEMS = sa.table('drive_items', sa.column('id'), sa.column('quantity_pledged'),
+                 sa.column('quantity_delivered'))
+PLEDGES = sa.table('pledges', sa.column('item_id'), sa.column('quantity'),
+                   sa.column('cancelled_at'))
+DELIVERIES = sa.table('deliveries', sa.column('item_id'), sa.column('quantity'))
+
+
+def _quantity(table, *where):
+    return sa.select(sa.func.coalesce(sa.func.sum(table.c.quantity), 0)).where(
+        table.c.item_id == ITEMS.c.id, *where).scalar_subquery()
+
+
 def upgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
         for count in COUNTS:
@@ -41,6 +54,13 @@ def upgrade():
         unplaced_pending_people=_people(pending, REGISTRATIONS.c.holds_place.is_(False)),
         waitlisted_people=_people(REGISTRATIONS.c.status == 'waitlisted'),
         households=_counted(sa.func.count(), REGISTRATIONS.c.status != 'cancelled')))
+    with op.batch_alter_table('drive_items', schema=None) as batch_op:
+        for quantity in ('quantity_pledged', 'quantity_delivered'):
+            batch_op.add_column(sa.Column(quantity, sa.Integer(), server_default='0',
+                                          nullable=False))
+    op.execute(ITEMS.update().values(
+        quantity_pledged=_quantity(PLEDGES, PLEDGES.c.cancelled_at.is_(None)),
+        quantity_delivered=_quantity(DELIVERIES)))
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_municipio')
         batch_op.create_index('ix_events_municipio_starts_at', ['municipio', 'starts_at', 'id'])
@@ -61,6 +81,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('drive_items', schema=None) as batch_op:
+        batch_op.drop_column('quantity_delivered')
+        batch_op.drop_column('quantity_pledged')
     with op.batch_alter_table('pledges', schema=None) as batch_op:
         batch_op.drop_index('ix_pledges_drive_created_at')
         batch_op.create_index('ix_pledges_drive_id', ['drive_id'])
