@@ -8,11 +8,12 @@ donations from events and drives (recorded by the city or the municipio's coordi
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.exc import IntegrityError
 
 from services.common.context import CITY, Caller
 from services.common.errors import Conflict, NotFound
-from services.funds import ledger, permissions, totals
+from services.funds import ledger, permissions
 from services.funds.contract import SOURCES, TOP_UP, euros
 from services.funds.models import Budget, LedgerEntry, find
 
@@ -72,20 +73,21 @@ def search_statement(caller: Caller, municipio=None, period=None):
         statement = statement.where(Budget.municipio == municipio)
     if period is not None:
         statement = statement.where(Budget.period == period)
-    return statement.order_by(Budget.period.desc(), Budget.municipio)
+    return statement.options(selectinload(Budget.sources)).order_by(Budget.period.desc(),
+                                                                    Budget.municipio)
 
 
-def by_source(session, budget_id: str) -> dict:
-    found = totals.by_source(session, budget_id)
-    return {source: int(found.get(source) or 0) for source in SOURCES}
+def by_source(budget: Budget) -> dict:
+    found = {row.item: row.funded_cents for row in budget.sources}
+    return {source: found.get(source, 0) for source in SOURCES}
 
 
-def present(session, caller: Caller, budget: Budget) -> dict:
+def present(caller: Caller, budget: Budget) -> dict:
     return {"id": budget.id, "municipio": budget.municipio, "period": budget.period,
             "approval_threshold": budget.approval_threshold_cents,
             "funded": budget.funded_cents, "committed": budget.committed_cents,
             "spent": budget.spent_cents, "available": budget.available_cents,
-            "by_source": by_source(session, budget.id), "created_at": budget.created_at,
+            "by_source": by_source(budget), "created_at": budget.created_at,
             "actions": permissions.budget_actions(caller, budget),
             "top_up_sources": permissions.top_up_sources(caller, budget.municipio)}
 

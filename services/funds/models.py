@@ -58,6 +58,10 @@ class Budget(Base):
     entry_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     created_by_user_id: Mapped[str | None] = mapped_column(String(36))
+    # what its top-ups brought by source (its budget_totals rows of the section "source")
+    sources: Mapped[list["BudgetTotal"]] = relationship(
+        primaryjoin="and_(Budget.id == BudgetTotal.budget_id, BudgetTotal.section == 'source')",
+        viewonly=True)
 
     @property
     def available_cents(self) -> int:

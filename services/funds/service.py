@@ -34,26 +34,26 @@ class FundsService(ReportingService):
         with self.db.transaction() as tx:
             return paged(tx.session, budgets.search_statement(self.caller, **args), page,
                          per_page, lambda budget: BUDGET.dump(
-                             budgets.present(tx.session, self.caller, budget)))
+                             budgets.present(self.caller, budget)))
 
     @rpc
     def get_budget(self, budget_id):
         with self.db.transaction() as tx:
             return BUDGET.dump(budgets.present(
-                tx.session, self.caller, budgets.visible(tx.session, self.caller, budget_id)))
+                self.caller, budgets.visible(tx.session, self.caller, budget_id)))
 
     @rpc
     def create_budget(self, data):
         data = load(BudgetCreateSchema, data)
         with self.db.transaction() as tx:
             return BUDGET.dump(budgets.present(
-                tx.session, self.caller, budgets.create(tx, self.caller, data, utcnow())))
+                self.caller, budgets.create(tx, self.caller, data, utcnow())))
 
     @rpc
     def update_budget(self, budget_id, data):
         threshold = load(BudgetUpdateSchema, data)["approval_threshold"]
         with self.db.transaction() as tx:
-            return BUDGET.dump(budgets.present(tx.session, self.caller, budgets.set_threshold(
+            return BUDGET.dump(budgets.present(self.caller, budgets.set_threshold(
                 tx, self.caller, budget_id, threshold)))
 
     @rpc

@@ -65,11 +65,6 @@ def ledger_sums(session, budget_id: str) -> dict:
     return dict(zip(("funded", "committed", "spent"), map(int, sums)))
 
 
-def by_source(session, budget_id: str) -> dict:
-    return dict(session.execute(select(BudgetTotal.item, BudgetTotal.funded_cents).where(
-        BudgetTotal.budget_id == budget_id, BudgetTotal.section == SOURCE)).all())
-
-
 def requests_per_municipio(session, municipi: list) -> dict:
     return dict(session.execute(
         select(Budget.municipio, func.sum(BudgetTotal.number))

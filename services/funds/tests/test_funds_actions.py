@@ -17,7 +17,7 @@ def actions_of(store, caller, request_id):
 
 def budget_seen_by(store, caller, budget_id):
     with store.sessions() as session:
-        return budgets.present(session, caller, budgets.visible(session, caller, budget_id))
+        return budgets.present(caller, budgets.visible(session, caller, budget_id))
 
 
 def ledger_seen_by(store, caller, budget_id):

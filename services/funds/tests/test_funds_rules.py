@@ -76,7 +76,7 @@ def pay(store, request_id, amount, receipt, caller=COORD8, paid_on="2026-01-20")
 
 def budget_of(store, budget_id):
     with store.sessions() as session:
-        return budgets.present(session, CITY, session.get(Budget, budget_id))
+        return budgets.present(CITY, session.get(Budget, budget_id))
 
 
 def read(store, caller, request_id):
@@ -423,7 +423,7 @@ def test_the_demo_opens_the_networks_budgets_once(store):
         assert load_demo(tx.session) == {"fund budgets": 0}
     with store.sessions() as session:
         budget = session.execute(select(Budget).where(Budget.municipio == 8)).scalar_one()
-        shown = budgets.present(session, CITY, budget)
+        shown = budgets.present(CITY, budget)
     assert (shown["period"], shown["funded"], shown["available"]) == ("2025-2026", 21_240_00,
                                                                       21_240_00)
     assert shown["by_source"]["donation"] == 1_240_00

@@ -92,3 +92,17 @@ def test_a_report_and_the_overview_read_the_kept_figures_and_add_up_right(store)
     overview, _ = call(store, CITY, "statistics", [8])
     assert overview["8"]["funds"] == {"requests": 12, "funded": "1500.00", "spent": "80.00",
                                       "available": "1420.00"}
+
+
+def test_a_page_of_budgets_shows_their_sources_with_as_many_statements_for_few_or_many(store):
+    open_budget(store)
+    few, few_sent = call(store, CITY, "list_budgets", {"per_page": 2})
+    for municipio in (2, 3, 4):
+        open_budget(store, municipio=municipio)
+    many, many_sent = call(store, CITY, "list_budgets", {"per_page": 2})
+    assert (few["total"], many["total"], len(many["items"])) == (1, 4, 2)
+    assert " LIMIT " in [s for s in reading(many_sent, "budgets") if "count(" not in s][0]
+    assert len(many_sent) == len(few_sent)
+    assert all(budget["by_source"] == {"city": "1000.00", "foundation": "500.00",
+                                       "donation": "0.00", "other": "0.00"}
+               for budget in many["items"])
