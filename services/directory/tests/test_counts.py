@@ -112,6 +112,14 @@ def test_an_organisation_counts_in_each_network_it_belongs_to(store, before, org
     assert counts(store) == changed(before, m9=(0, 6), m3=(1, 0), m4=(1, 0))
 
 
+
+def test_a_change_undone_is_not_counted(store, before, organization_id):
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        catalog.create(tx, CITY, {"organization_id": organization_id, "name": "Corso 7",
+                                  "location": place(9)})
+        raise RuntimeError("the rest of the work failed")
+    assert counts(store) == changed(before, m9=(1, 6))
+
 @pytest.fixture
 def at_0005(tmp_path):
     """A directory database migrated to 0005 only, on the tests' server."""
