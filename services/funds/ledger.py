@@ -16,6 +16,7 @@ undone by cancelling the request).
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from services.common.context import Caller
 from services.common.errors import Conflict, Forbidden, NotFound
@@ -118,7 +119,7 @@ def entries_statement(budget_id: str, kind=None, category=None, request_id=None)
         statement = statement.where(LedgerEntry.category == category)
     if request_id:
         statement = statement.where(LedgerEntry.request_id == request_id)
-    return statement.order_by(LedgerEntry.position)
+    return statement.options(selectinload(LedgerEntry.request)).order_by(LedgerEntry.position)
 
 
 def totals_from_entries(session, budget_id: str) -> dict:
@@ -164,7 +165,7 @@ def _may_reverse(session, caller: Caller, entry: LedgerEntry, corrected) -> bool
     if entry.kind == TOP_UP:
         return permissions.may_top_up(caller, municipio, entry.source)
     return permissions.is_fund_manager(caller, municipio) and (
-        session.get(FundRequest, entry.request_id).status in (APPROVED, PAID))
+        entry.request.status in (APPROVED, PAID))
 
 
 def receipt_used(session, budget_id: str, receipt: str) -> bool:

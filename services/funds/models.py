@@ -155,6 +155,7 @@ class LedgerEntry(Base):
     reference: Mapped[str | None] = mapped_column(String(100))
     # commitments, payments, cancellations: the request, and what it is for
     request_id: Mapped[str | None] = mapped_column(ForeignKey("fund_requests.id"), index=True)
+    request: Mapped[FundRequest | None] = relationship(viewonly=True)
     request_code: Mapped[str | None] = mapped_column(String(20))
     request_kind: Mapped[str | None] = mapped_column(String(12))
     category: Mapped[str | None] = mapped_column(String(30))

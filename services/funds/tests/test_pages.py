@@ -70,6 +70,9 @@ def test_pages_of_requests_and_of_a_ledger_are_read_as_pages(store):
     assert (few_ledger[0]["total"], ledger["total"]) == (2 + 3 * 2, 2 + 12 * 2)
     assert " LIMIT " in [s for s in reading(sent, "ledger_entries") if "count(" not in s][0]
     assert len(sent) == len(few_ledger[1])
+    # whether a payment may still be corrected: its requests read in one statement for the page
+    _, sent = call(store, COORD8, "get_ledger", budget_id, {"per_page": 20})
+    assert len(reading(sent, "fund_requests")) == 1
     # the totals shown with the page are the whole ledger's
     assert ledger["totals"] == {"funded": "1500.00", "committed": "0.00", "spent": "80.00",
                                 "available": "1420.00", "entries": 26}
