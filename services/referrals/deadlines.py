@@ -50,10 +50,11 @@ def deadline_for(sent_at: datetime, urgency: str) -> datetime:
 
 def sweep(tx, now: datetime) -> dict:
     """Marks unanswered referrals overdue, and escalates those left past a second deadline
-    (escalated ones are done with: years of them need not be read every minute)."""
+    (escalated ones are done with: years of them need not be read every minute). The rows are
+    locked, so that an answer given meanwhile is not listed or counted as still overdue."""
     waiting = tx.session.execute(select(Referral).where(
         Referral.status == "sent", Referral.deadline_at <= now,
-        Referral.escalated_at.is_(None))).scalars().all()
+        Referral.escalated_at.is_(None)).with_for_update(of=Referral)).scalars().all()
     counts = {"overdue": 0, "escalated": 0}
     for referral in waiting:
         if referral.overdue_at is None:
