@@ -65,7 +65,8 @@ def store(session_databases):
 @pytest.fixture(scope="module")
 def referrals(store):
     """90 referrals among three organisations and two social workers, in every state, sent
-    two at a time over six months, some to the sender's own organisation."""
+    two at a time over six months, some to the sender's own organisation; three withdrawn
+    after they became overdue."""
     cipher = Cipher([Fernet.generate_key()])
     for number in range(90):
         sender, receiver = SENDERS[number % 6], ORGS[number * 7 % 3]
@@ -88,6 +89,13 @@ def referrals(store):
                 handovers.move(tx, mover, referral.id, status, now=answered, **details)
     with store.transaction() as tx:
         deadlines.sweep(tx, NOW + timedelta(days=1))
+    with store.sessions() as session:
+        overdue = session.execute(select(Referral.id, Referral.from_user_id).where(
+            Referral.overdue_at.is_not(None)).order_by(Referral.code).limit(3)).all()
+    for referral_id, user_id in overdue:  # answered late: no longer listed first
+        with store.transaction() as tx:
+            handovers.move(tx, next(s for s in SENDERS if s.user_id == user_id), referral_id,
+                           "withdrawn", now=NOW + timedelta(days=2), withdraw_reason="late")
     with store.sessions() as session:
         return session.execute(select(Referral)).unique().scalars().all()
 
@@ -119,7 +127,8 @@ def test_pages_come_in_order_each_read_with_a_limit(store, referrals, status):
         for caller in CALLERS[:-1]:  # all but the anonymous, who is refused
             for box, shown in BOXES.items():
                 expected = in_order([r for r in referrals if shown(relation(caller, r)) and (
-                    status in (None, r.status) or status == "overdue" and r.overdue_waiting)])
+                    status in (None, r.status) or status == "overdue" and r.status == "sent"
+                    and r.overdue_at is not None)])
                 listed, number = [], 1
                 with store.sessions() as session:
                     while True:
