@@ -263,12 +263,13 @@ class Filing:
             if step >= ROOM:
                 break
             reach *= 2
-        for number, neighbour in enumerate(self.sequence[first:last + 1], start=1):
-            if neighbour is self.sequence[at]:
-                neighbour.position = low + number * step
-                continue
+        window = self.sequence[first:last + 1]
+        moved = [neighbour for neighbour in window if neighbour is not self.sequence[at]]
+        for neighbour in moved:  # all out first: a new position may be another's old one
             self._unfile(neighbour)
+        for number, neighbour in enumerate(window, start=1):
             neighbour.position = low + number * step
+        for neighbour in moved:
             self._file(neighbour)
 
     def _file(self, entry: Entry):

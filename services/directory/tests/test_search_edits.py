@@ -9,7 +9,7 @@ from sqlalchemy import select
 from services.common.context import Caller
 from services.common.database import DatabaseAccess
 from services.common.errors import Unavailable
-from services.directory import catalog, organizations, search
+from services.directory import catalog, filing, organizations, search
 from services.directory.contract.catalogue import ServiceQuerySchema
 from services.directory.models import Organization
 from services.directory.service import DirectoryService
@@ -144,3 +144,27 @@ def test_a_replica_is_ready_once_its_index_is_built(store):
     assert refused.value.code == "search_index_building"
     index.refresh()
     assert directory.health() == {"service": "directory", "status": "ok"}
+
+
+def test_after_many_edits_every_search_answers_as_an_index_made_afresh(store, organization_id,
+                                                                       monkeypatch):
+    """With little room between positions, new names keep spreading their neighbours out."""
+    monkeypatch.setattr(filing, "GAP", 3)
+    monkeypatch.setattr(filing, "ROOM", 2)
+    index = search.ServiceIndex(store)
+    index.refresh()
+    added = []
+    for number in range(1, 31):
+        added.append(add(store, organization_id, "Corso " + "1" * number,
+                         location=PLACE if number % 2 else None, min_age=number % 10,
+                         max_age=number % 10 + 3))
+        found(index, q="corso")
+        if number % 5 == 0:
+            edit(store, added[number // 2], name=f"Corso {number}1")
+        if number % 7 == 0:
+            with store.transaction() as tx:
+                catalog.withdraw(tx, CITY, added[number // 3])
+    afresh = search.ServiceIndex(store)
+    for query in ({"q": "corso"}, {"municipio": 9}, {"age": 5}, {"age": 12},
+                  {"organization_id": organization_id}, {}):
+        assert found(index, per_page=200, **query) == found(afresh, per_page=200, **query)
