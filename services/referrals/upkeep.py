@@ -40,9 +40,10 @@ def keeping_up(session, referral: Referral):
 
 def count(session, municipio: int, changes: Counter):
     """Adds `changes` ((kind, key): n) to the municipio's tallies; an upsert, so that two
-    first referrals of a month written at once both count."""
+    first referrals of a month written at once both count. Rows are written in one order, so
+    two writers never hold each other's tallies (a deadlock on PostgreSQL)."""
     rows = [{"municipio": municipio, "kind": kind, "key": key, "count": change}
-            for (kind, key), change in changes.items() if change]
+            for (kind, key), change in sorted(changes.items()) if change]
     if rows:
         session.execute(_upsert(session.get_bind().dialect.name), rows)
 
