@@ -2,8 +2,8 @@
 
 A registration takes `adults + children` places. Whatever changes them runs with the event
 locked (`lock`), so two registrations never take the same last place, and moves the event's
-counts of people in places with the registration (`move`), so that lists and statistics read
-them without adding up the registrations.
+counts with the registration (`move`), so that lists and statistics read them without adding
+up the registrations.
 """
 from datetime import datetime
 
