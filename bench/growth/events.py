@@ -69,9 +69,9 @@ def seed(url: str, scale: float, demo) -> dict:
 
 
 def operations(context: dict) -> list:
-    # at 1x a municipio has six events: a page of five is full at every size
+    # at 1x anyone sees four events of municipio 8: a page of four is full at every size
     return [Operation("events of a municipio", "/api/v1/events?municipio=8"),
-            Operation("events of a municipio, 5 a page", "/api/v1/events?municipio=8&per_page=5"),
+            Operation("events of a municipio, 4 a page", "/api/v1/events?municipio=8&per_page=4"),
             Operation("registrations of a busy event (its organiser)",
                       f"/api/v1/events/{context['busy_event']}/registrations", ORGANISER)]
 
