@@ -6,13 +6,13 @@ import hashlib
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from bench.growth import Operation, at
 from services.common.database import Store
 from services.events.contract import (ACCEPTED, CANCELLED, CONFIRMED, DRAFT, PENDING, PUBLIC,
                                       PUBLISHED, WAITLISTED)
-from services.events.models import Base, Event, EventOrganizer, Registration
+from services.events.models import Base, Event, EventOrganizer, MunicipioTotal, Registration
 
 SERVICE = "events"
 ORGANISER = "partner8a"
@@ -56,6 +56,8 @@ def seed(url: str, scale: float, demo) -> dict:
                 {"id": str(uuid.uuid4()), "event_id": event["id"], "position": 0,
                  "organization_id": event["organization_id"], "status": ACCEPTED}
                 for event in events])
+        with store.transaction() as tx:  # what the writes of these events would have moved
+            _add_up(tx.session, events)
         rows = []
         for event, size in zip(events, sizes):
             rows += _registrations(event, size)
@@ -131,3 +133,16 @@ def _write(store: Store, registrations: list):
     if registrations:
         with store.transaction() as tx:
             tx.session.execute(insert(Registration), registrations)
+
+
+def _add_up(session, events: list):
+    """The municipi's totals with these events (a bulk insert moves none)."""
+    totals = {row.municipio: row for row in session.execute(select(MunicipioTotal)).scalars()}
+    for event in events:
+        row = totals.get(event["municipio"])
+        if row is None:
+            row = totals[event["municipio"]] = MunicipioTotal(
+                municipio=event["municipio"], published_events=0, confirmed_people=0, drives=0)
+            session.add(row)
+        row.published_events += event["status"] == PUBLISHED
+        row.confirmed_people += event["confirmed_people"]

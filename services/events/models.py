@@ -7,13 +7,16 @@ never reads the directory's tables.
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, select)
+                        UniqueConstraint, event, inspect, select)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, object_session,
+                            relationship)
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
 from services.events.contract import (ACCEPTED, BY_EMAIL, BY_ORGANISER, CANCELLED, CONFIRMED,
-                                       DRAFT, INVITED, OPEN, PENDING, PLEDGED, PUBLIC)
+                                       DRAFT, INVITED, OPEN, PENDING, PLEDGED, PUBLIC,
+                                       PUBLISHED)
 
 
 class Base(DeclarativeBase):
@@ -89,8 +92,6 @@ class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_municipio_starts_at", "municipio", "starts_at", "id"),
-        # the statistics, read from the index alone
-        Index("ix_events_municipio_status_people", "municipio", "status", "confirmed_people"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     title: Mapped[str] = mapped_column(String(200))
@@ -245,3 +246,75 @@ class Drive(Base):
     @property
     def organizer_ids(self) -> list:
         return [organizer.organization_id for organizer in self.organizers]
+
+
+class MunicipioTotal(Base):
+    """A municipio's figures for the overview: its events published, the people confirmed at
+    its events, its drives. Every write of an event or a drive moves them (below), and they are
+    written when its transaction commits: the statistics read nine rows."""
+    __tablename__ = "municipio_totals"
+    municipio: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    published_events: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed_people: Mapped[int] = mapped_column(Integer, default=0)
+    drives: Mapped[int] = mapped_column(Integer, default=0)
+
+
+MOVED = "municipio_totals"  # in session.info: the changes to write when it commits
+UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+@event.listens_for(Event, "after_insert")
+@event.listens_for(Event, "after_update")
+def _event_written(_mapper, _connection, written: Event):
+    state = inspect(written)
+
+    def was(name):  # the value before this flush (none: it was just inserted)
+        history = state.attrs[name].history
+        return (history.deleted or history.unchanged or [None])[0]
+
+    session = object_session(written)
+    _move(session, {"municipio": was("municipio"), "confirmed_people": was("confirmed_people"),
+                    "published_events": int(was("status") == PUBLISHED)}, -1)
+    _move(session, {"municipio": written.municipio, "confirmed_people": written.confirmed_people,
+                    "published_events": int(written.status == PUBLISHED)}, 1)
+
+
+@event.listens_for(Drive, "after_insert")
+def _drive_opened(_mapper, _connection, drive: Drive):
+    _move(object_session(drive), {"municipio": drive.municipio, "drives": 1}, 1)
+
+
+def _move(session, figures: dict, sign: int):
+    """Adds a municipio's `figures`, times `sign`, to what the transaction moved."""
+    if figures["municipio"] is None:
+        return
+    row = session.info.setdefault(MOVED, {}).setdefault(figures["municipio"], dict.fromkeys(
+        ("published_events", "confirmed_people", "drives"), 0))
+    for name, value in figures.items():
+        if name != "municipio":
+            row[name] += sign * value
+
+
+@event.listens_for(Session, "before_commit")
+def _write_totals(session):
+    """After every lock the transaction took, in one order of municipi: no deadlock. (Any
+    session's commit comes here: only one that wrote events or drives has anything to do.)"""
+    if MOVED not in session.info and not any(
+            isinstance(written, (Event, Drive)) for written in (*session.new, *session.dirty)):
+        return
+    session.flush()  # what is still to write moves the totals too
+    moved = session.info.pop(MOVED, {})
+    insert = UPSERT[session.get_bind().dialect.name]
+    for municipio, changes in sorted(moved.items()):
+        if not any(changes.values()):
+            continue
+        statement = insert(MunicipioTotal).values(municipio=municipio, **changes)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[MunicipioTotal.municipio],
+            set_={name: getattr(MunicipioTotal, name) + getattr(statement.excluded, name)
+                  for name in changes}))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_totals(session):
+    session.info.pop(MOVED, None)

@@ -1,5 +1,6 @@
 """Upgrading a database that already has registrations and pledges: each event starts with the
-counts of its registrations, each drive's item with its quantities pledged and delivered."""
+counts of its registrations, each drive's item with its quantities pledged and delivered, each
+municipio with its totals for the overview."""
 from datetime import date, datetime, timezone
 
 from alembic import command
@@ -51,8 +52,12 @@ def test_upgrading_counts_the_registrations_already_there(databases):
                                      ).mappings().one()
         item = connection.execute(select(Table("drive_items", MetaData(),
                                                autoload_with=engine))).mappings().one()
+        municipio = connection.execute(select(Table("municipio_totals", MetaData(),
+                                                    autoload_with=engine))).mappings().one()
     engine.dispose()
     assert (item["quantity_pledged"], item["quantity_delivered"]) == (12, 4)
+    assert dict(municipio) == {"municipio": 8, "published_events": 1, "confirmed_people": 4,
+                               "drives": 1}
     assert {key: counted[key] for key in ("confirmed_people", "pending_people",
                                           "unplaced_pending_people", "waitlisted_people",
                                           "households")} == {

@@ -1,6 +1,7 @@
 """Property: whatever registrations, confirmations, cancellations, expiries and changes of
 capacity an event goes through, the counts it keeps (what its managers see, the places left,
-the overview's statistics) are those of its registrations as they stand."""
+the overview's statistics) are those of its registrations as they stand; and the overview
+follows an event to another municipio."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -17,7 +18,8 @@ from services.events import agenda, registrations, statistics
 from services.events.contract import (CANCELLED, CONFIRMED, PENDING, WAITLISTED,
                                       EventCreateSchema)
 from services.events.models import Base, Event, Registration
-from services.events.tests.registering import confirm, register_pending
+from services.events.tests.registering import confirm, link_token, register_pending
+from services.events.tests.test_events_rules import open_drive
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 # the coordinator organises an event no organisation organises
@@ -124,3 +126,30 @@ def assert_counted(store, event_id):
     assert taken <= event.capacity  # no place is taken twice
     assert overview["registered_people"] == shown(people.get(CONFIRMED, 0))
     assert overview["events"] == shown(1)
+
+
+def test_the_overview_follows_an_event_moved_or_cancelled_and_counts_drives(store):
+    city = Caller(user_id="c", roles=["city"])
+    with store.transaction() as tx:
+        event = agenda.create(tx, city, load(EventCreateSchema(), {
+            "title": "Festa", "capacity": 20, "municipio": 8,
+            "starts_at": "2026-12-20T15:00:00+01:00", "ends_at": "2026-12-20T18:00:00+01:00"}),
+            NOW)
+        agenda.publish(tx, city, event.id, NOW)
+    pending, _token, told = register_pending(store, event.id, "famiglia@example.org", NOW, 3, 2)
+    confirm(store, event.id, pending.id, NOW, token=link_token(told))
+
+    def overview():
+        with store.sessions() as session:
+            return {m: tuple(figures.values())
+                    for m, figures in statistics.per_municipio(session, [3, 8]).items()}
+
+    assert overview() == {"3": (0, 0, 0), "8": ("<5", 5, 0)}  # events, people, drives
+    with store.transaction() as tx:
+        agenda.update(tx, city, event.id, {"municipio": 3}, NOW)
+    assert overview() == {"3": ("<5", 5, 0), "8": (0, 0, 0)}
+    with store.transaction() as tx:
+        agenda.cancel(tx, city, event.id, NOW)
+    assert overview() == {"3": (0, 5, 0), "8": (0, 0, 0)}
+    open_drive(store, caller=Caller(user_id="k3", roles=["coordinator"], municipi=[3]))
+    assert overview() == {"3": (0, 5, "<5"), "8": (0, 0, 0)}
