@@ -36,7 +36,10 @@ def seed(url: str, scale: float, demo) -> dict:
                 title="Festa di Natale QuBì 8", capacity=None, status=PUBLISHED,
                 visibility=PUBLIC, created_at=NOW - timedelta(days=30),
                 starts_at=NOW + timedelta(days=20), ends_at=NOW + timedelta(days=20, hours=4))
-    sizes = [busy_size] + _shares(total - busy_size, len(events) - 1)
+    open_to = [event for event in events[1:] if event["status"] != DRAFT]  # drafts take none
+    shares = iter(_shares(total - busy_size, len(open_to)))
+    sizes = [busy_size] + [0 if event["status"] == DRAFT else next(shares)
+                           for event in events[1:]]
     for event, size in zip(events, sizes):  # the counts each event keeps of its registrations
         for registration in _registrations(event, size):
             if registration["status"] == CANCELLED:
@@ -109,8 +112,6 @@ def _shares(total: int, parts: int) -> list:
 
 
 def _registrations(event: dict, size: int) -> list:
-    if event["status"] == DRAFT:
-        return []
     rows = []
     for position in range(1, size + 1):
         status = FATES[position % len(FATES)]
