@@ -1,17 +1,18 @@
 """The directory: fifty thousand services over five years (one organisation for every ten, in
-the 9 municipi), each with its place, weekly slots and phone, written as bench/directory_data.py
-writes them; and one service of partner8a's organisation in Municipio 8, which partner8a edits
-before each search "right after an edit"."""
+the 9 municipi, each with an administrator's account), each with its place, weekly slots and
+phone, written as bench/directory_data.py writes them; and one service of partner8a's
+organisation in Municipio 8, which partner8a edits before each search "right after an edit"."""
 import itertools
+import uuid
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from bench.directory_data import load
 from bench.growth import Operation, at
 from services.common.database import Store
 from services.common.memory import collector_paused
 from services.directory.listing import mark_changed
-from services.directory.models import Base, Location, Organization, Service
+from services.directory.models import Base, Location, Organization, Service, User
 from services.directory.text import fold
 
 SERVICE = "directory"
@@ -25,7 +26,13 @@ def seed(url: str, scale: float, demo) -> dict:
     store = Store(url, Base.metadata)
     try:
         with collector_paused():
-            load(store, max(1, services // SERVICES_PER_ORGANIZATION), services)
+            organizations = load(store, max(1, services // SERVICES_PER_ORGANIZATION), services)
+        with store.transaction() as tx:  # an administrator of each (none of them logs in)
+            tx.session.execute(insert(User), [
+                {"id": str(uuid.uuid4()), "username": f"bench-admin-{number:05d}",
+                 "password_hash": "-", "roles": ["partner", "partner_admin"], "municipi": [],
+                 "organization_id": organization_id, "language": "it", "active": True}
+                for number, organization_id in enumerate(organizations)])
         with store.transaction() as tx:
             organization = tx.session.get(Organization,
                                           demo.users[EDITOR]["organization_id"])
@@ -64,6 +71,7 @@ def operations(context: dict) -> list:
                   f"/api/v1/services?organization_id={context['organization']}"),
         Operation("HSDS services, a page", "/api/v1/hsds/services?page=3&per_page=20"),
         Operation("HSDS organisations of a municipio", "/api/v1/hsds/organizations?municipio=8"),
+        Operation("people a coordinator manages", "/api/v1/users", "coord8"),
     ]
 
 
