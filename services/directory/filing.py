@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+import orjson
 from orjson import Fragment
 
 from services.common.serialization import encoded
@@ -46,13 +47,12 @@ class Entry:
     point: tuple | None
     slots: list
     closed: set
-    item: dict = field(repr=False)
-    encoded: bytes = field(repr=False)
+    encoded: bytes = field(repr=False)  # its answer, as JSON
     position: int = 0
 
     @classmethod
     def of(cls, service: Service) -> "Entry":
-        location, item = service.location, DUMP(service)
+        location = service.location
         point = None
         if location and location.latitude is not None and location.longitude is not None:
             point = (location.latitude, location.longitude)
@@ -68,12 +68,14 @@ class Entry:
             max_age=service.max_age, point=point,
             slots=[(s.weekday, s.opens_at, s.closes_at, s.valid_from, s.valid_to)
                    for s in service.schedules],
-            closed={c.day for c in service.closed_dates}, item=item, encoded=encoded(item))
+            closed={c.day for c in service.closed_dates}, encoded=encoded(DUMP(service)))
 
     def answer(self, distance_km: float | None, as_json: bool):
-        """The service as a search answers it: a dict, or its JSON made once (`as_json`)."""
+        """The service as a search answers it: its JSON made once (`as_json`), or a dict read
+        from that JSON (not kept as a dict too: 50,000 services' dicts held 150 MB)."""
         if not as_json:
-            return self.item if distance_km is None else dict(self.item, distance_km=distance_km)
+            item = orjson.loads(self.encoded)
+            return item if distance_km is None else dict(item, distance_km=distance_km)
         if distance_km is None:
             return Fragment(self.encoded)
         return Fragment(b"%s,\"distance_km\":%r}" % (self.encoded[:-1], distance_km))
