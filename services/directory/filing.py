@@ -68,7 +68,7 @@ class Entry:
             max_age=service.max_age, point=point,
             slots=[(s.weekday, s.opens_at, s.closes_at, s.valid_from, s.valid_to)
                    for s in service.schedules],
-            closed={c.day for c in service.closed_dates}, encoded=encoded(DUMP(service)))
+            closed={c.day for c in service.closed_dates}, encoded=kept(DUMP(service)))
 
     def answer(self, distance_km: float | None, as_json: bool):
         """The service as a search answers it: its JSON made once (`as_json`), or a dict read
@@ -303,6 +303,12 @@ class Filing:
         self.highest.discard(highest(entry), position)
         for positions in self.ages.values():
             positions.discard(position)
+
+
+def kept(data) -> bytes:
+    """`data` as JSON (serialization.encoded) in bytes of their own size, to keep: the bytes
+    orjson answers hold the whole buffer it wrote them in (8 KB for a service's 1 KB)."""
+    return bytes(memoryview(encoded(data)))
 
 
 def _between(before: int | None, after: int | None) -> int:
