@@ -108,10 +108,10 @@ def in_order(found: list) -> list:
 def test_the_list_predicate_is_relation(store, referrals):
     with store.sessions() as session:
         for caller in CALLERS:
-            for box, shown in BOXES.items():
+            for box, in_box in BOXES.items():
                 listed = set(session.execute(select(Referral.id).where(
                     listing.visible(caller, box))).scalars())
-                assert listed == {r.id for r in referrals if shown(relation(caller, r))}, (
+                assert listed == {r.id for r in referrals if in_box(relation(caller, r))}, (
                     caller, box)
 
 
@@ -125,8 +125,8 @@ def test_pages_come_in_order_each_read_with_a_limit(store, referrals, status):
     event.listen(store.engine, "before_cursor_execute", record)
     try:
         for caller in CALLERS[:-1]:  # all but the anonymous, who is refused
-            for box, shown in BOXES.items():
-                expected = in_order([r for r in referrals if shown(relation(caller, r)) and (
+            for box, in_box in BOXES.items():
+                expected = in_order([r for r in referrals if in_box(relation(caller, r)) and (
                     status in (None, r.status) or status == "overdue" and r.status == "sent"
                     and r.overdue_at is not None)])
                 listed, number = [], 1
