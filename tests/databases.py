@@ -39,3 +39,4 @@ def empty_tables(urls: dict):
                 if table.name in existing:
                     connection.execute(table.delete())
         engine.dispose()
+        engine.dispose()
