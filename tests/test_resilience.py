@@ -40,7 +40,9 @@ def test_a_stopped_service_is_503_while_the_others_keep_working(platform):  # no
     finally:
         platform.start_service("directory")
     assert wait_for(lambda: networks_status(platform) == 200, timeout=30)
-    assert requests.get(f"{platform.url}/readyz", timeout=10).status_code == 200
+    # ready again once the directory's search index is built again
+    assert wait_for(lambda: requests.get(f"{platform.url}/readyz", timeout=10).status_code == 200,
+                    timeout=30)
 
 
 @pytest.mark.skipif(shutil.which("rabbitmqctl") is None, reason="needs the local RabbitMQ's rabbitmqctl")
