@@ -1,9 +1,9 @@
-"""Small helpers the broker tests share."""
+"""Small helpers the tests share."""
 import time
 from contextlib import contextmanager
 
 from kombu import Connection, Queue
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from services.common.context import ANONYMOUS, Caller
 from services.common.database import Store
@@ -69,3 +69,20 @@ def received(bound_queue) -> list:
     while (message := bound_queue.get(no_ack=True)) is not None:
         messages.append(message.payload)
     return messages
+
+
+class Statements:
+    """The SQL a block of code sends."""
+
+    def __init__(self, store):
+        self.engine, self.sent = store.engine, []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self.sent
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def _record(self, _connection, _cursor, statement, *_args):
+        self.sent.append(" ".join(statement.split()))

@@ -4,7 +4,6 @@ from unittest.mock import Mock
 
 import pytest
 from nameko.testing.services import worker_factory
-from sqlalchemy import event as sa_event
 
 from services.common.config import DEVELOPMENT_DATA_KEY
 from services.common.database import DatabaseAccess, Store
@@ -14,6 +13,7 @@ from services.events.service import EventsService
 from services.events.tests.registering import confirm, register_pending
 from services.events.tests.test_events_rules import (ANONYMOUS, COORD2, NOW, PARTNER2, create,
                                                      open_drive, pledge)
+from tests.helpers import Statements
 
 
 @pytest.fixture
@@ -21,23 +21,6 @@ def store(databases):
     store = Store(databases["events"], Base.metadata)
     yield store
     store.dispose()
-
-
-class Statements:
-    """The SQL a block of code sends."""
-
-    def __init__(self, store):
-        self.engine, self.sent = store.engine, []
-
-    def __enter__(self):
-        sa_event.listen(self.engine, "before_cursor_execute", self._record)
-        return self.sent
-
-    def __exit__(self, *_exc):
-        sa_event.remove(self.engine, "before_cursor_execute", self._record)
-
-    def _record(self, _connection, _cursor, statement, *_args):
-        self.sent.append(" ".join(statement.split()))
 
 
 def service(store, caller):

@@ -3,7 +3,6 @@ rows or many), and a report reads the figures the writes keep, never the entries
 from unittest.mock import Mock
 
 from nameko.testing.services import worker_factory
-from sqlalchemy import event as sa_event
 
 from services.common.database import DatabaseAccess
 from services.funds.approvals import approve, cancel
@@ -11,23 +10,7 @@ from services.funds.service import FundsService
 from services.funds.tests.test_funds_rules import (ASC8, CITY, COORD8, PARTNER8, ask, decide,
                                                    open_budget, pay)
 from services.funds.tests.test_funds_rules import store  # noqa: F401  (the fixture)
-
-
-class Statements:
-    """The SQL a block of code sends."""
-
-    def __init__(self, store):
-        self.engine, self.sent = store.engine, []
-
-    def __enter__(self):
-        sa_event.listen(self.engine, "before_cursor_execute", self._record)
-        return self.sent
-
-    def __exit__(self, *_exc):
-        sa_event.remove(self.engine, "before_cursor_execute", self._record)
-
-    def _record(self, _connection, _cursor, statement, *_args):
-        self.sent.append(" ".join(statement.split()))
+from tests.helpers import Statements
 
 
 def call(store, caller, method, *args):
