@@ -7,15 +7,12 @@ read the rows of a newer revision, search.py) and moves its count to the municip
 in now (`Service.counted_in`). A membership that begins or ends counts its organisation in or
 out of its network. So the overview's statistics read nine rows, whatever the rows counted.
 """
-from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
-
 from services.common.database import next_in_sequence
+from services.common.kept_counts import KeptCounts
 from services.directory.contract.catalogue import ACTIVE
 from services.directory.models import CatalogRevision, MunicipioCount, Service
 
-UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-PENDING = "municipio_counts"  # in session.info: the changes to write when it commits
+COUNTS = KeptCounts(MunicipioCount, ("organizations", "services"))
 
 
 def listed(service: Service) -> bool:
@@ -50,31 +47,6 @@ def count(session, organizations: dict | None = None, services: dict | None = No
     """Adds to the counts of each municipio: `{municipio: change}` of memberships (organisations
     in its network) and of listed services; written when the transaction commits, one row per
     municipio however many changes it made (an import of 500 services writes nine at most)."""
-    pending = session.info.get(PENDING)
-    if pending is None:
-        pending = session.info[PENDING] = {}
-        event.listen(session, "before_commit", _write_counts, once=True)
-        event.listen(session, "after_rollback", _forget_counts, once=True)
     for kind, changes in (("organizations", organizations), ("services", services)):
         for municipio, change in (changes or {}).items():
-            key = (municipio, kind)
-            pending[key] = pending.get(key, 0) + change
-
-
-def _forget_counts(session):
-    session.info.pop(PENDING, None)
-
-
-def _write_counts(session):
-    pending = session.info.pop(PENDING, {})
-    insert = UPSERT[session.get_bind().dialect.name]
-    for municipio in sorted({municipio for municipio, _ in pending}):  # one order: no deadlock
-        changes = {kind: pending.get((municipio, kind), 0)
-                   for kind in ("organizations", "services")}
-        if not any(changes.values()):
-            continue
-        statement = insert(MunicipioCount).values(municipio=municipio, **changes)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[MunicipioCount.municipio],
-            set_={name: getattr(MunicipioCount, name) + getattr(statement.excluded, name)
-                  for name in changes}))
+            COUNTS.add(session, municipio, **{kind: change})

@@ -8,13 +8,12 @@ from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint, event, inspect, select)
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import (DeclarativeBase, Mapped, Session, mapped_column, object_session,
-                            relationship)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
-from services.events.contract import (ACCEPTED, BY_EMAIL, BY_ORGANISER, CANCELLED, CONFIRMED,
+from services.common.kept_counts import KeptCounts
+from services.events.contract import (ACCEPTED, BY_EMAIL, BY_ORGANISER, CANCELLED,
                                        DRAFT, INVITED, OPEN, PENDING, PLEDGED, PUBLIC,
                                        PUBLISHED)
 
@@ -259,8 +258,8 @@ class MunicipioTotal(Base):
     drives: Mapped[int] = mapped_column(Integer, default=0)
 
 
-MOVED = "municipio_totals"  # in session.info: the changes to write when it commits
-UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+TOTALS = KeptCounts(MunicipioTotal, ("published_events", "confirmed_people", "drives"),
+                    moved_by=(Event, Drive))
 
 
 @event.listens_for(Event, "after_insert")
@@ -286,35 +285,6 @@ def _drive_opened(_mapper, _connection, drive: Drive):
 
 def _move(session, figures: dict, sign: int):
     """Adds a municipio's `figures`, times `sign`, to what the transaction moved."""
-    if figures["municipio"] is None:
-        return
-    row = session.info.setdefault(MOVED, {}).setdefault(figures["municipio"], dict.fromkeys(
-        ("published_events", "confirmed_people", "drives"), 0))
-    for name, value in figures.items():
-        if name != "municipio":
-            row[name] += sign * value
-
-
-@event.listens_for(Session, "before_commit")
-def _write_totals(session):
-    """After every lock the transaction took, in one order of municipi: no deadlock. (Any
-    session's commit comes here: only one that wrote events or drives has anything to do.)"""
-    if MOVED not in session.info and not any(
-            isinstance(written, (Event, Drive)) for written in (*session.new, *session.dirty)):
-        return
-    session.flush()  # what is still to write moves the totals too
-    moved = session.info.pop(MOVED, {})
-    insert = UPSERT[session.get_bind().dialect.name]
-    for municipio, changes in sorted(moved.items()):
-        if not any(changes.values()):
-            continue
-        statement = insert(MunicipioTotal).values(municipio=municipio, **changes)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[MunicipioTotal.municipio],
-            set_={name: getattr(MunicipioTotal, name) + getattr(statement.excluded, name)
-                  for name in changes}))
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_totals(session):
-    session.info.pop(MOVED, None)
+    municipio = figures.pop("municipio")
+    if municipio is not None:  # none: the event was just inserted
+            TOTALS.add(session, municipio, **{name: sign * value for name, value in figures.items()})

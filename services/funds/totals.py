@@ -8,8 +8,8 @@ Rows are added to with an upsert, so that writers that do not lock the budget (a
 never collide on a row made at the same moment.
 """
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from services.common.kept_counts import upsert
 from services.funds.contract import CANCELLATION, CHILD, COMMITMENT, PAYMENT, TOP_UP
 from services.funds.models import Budget, BudgetTotal, FundRequest, LedgerEntry
 
@@ -86,8 +86,7 @@ def _moves(kind: str, amount: int) -> dict:
 
 
 def _add(session, budget_id: str, section: str, item: str, moved: dict):
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(BudgetTotal).values(
+    statement = upsert(session, BudgetTotal).values(
         budget_id=budget_id, section=section, item=item,
         **{figure: moved.get(figure, 0) for figure in FIGURES})
     session.execute(statement.on_conflict_do_update(

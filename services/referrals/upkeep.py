@@ -6,12 +6,10 @@ from contextlib import contextmanager
 from functools import cache
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from services.common.kept_counts import INSERTS
 from services.referrals.models import Referral, ReferralMunicipio, Tally
 from services.referrals.statistics import facts
-
-UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def file(session, referral: Referral):
@@ -52,7 +50,7 @@ def count(session, municipio: int, changes: Counter):
 def _upsert(dialect: str):
     """Made once per dialect: SQLAlchemy would compile a new one on every write."""
     tallies = Tally.__table__
-    statement = UPSERTS[dialect](tallies)
+    statement = INSERTS[dialect](tallies)
     return statement.on_conflict_do_update(
         index_elements=[tallies.c.municipio, tallies.c.kind, tallies.c.key],
         set_={"count": tallies.c.count + statement.excluded["count"]})
