@@ -1,5 +1,7 @@
 """Test databases: SQLite files by default, PostgreSQL when TEST_DATABASE_URL names a server."""
 import os
+import uuid
+from contextlib import contextmanager
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
@@ -26,6 +28,30 @@ def make_databases(prefix: str, tmp_dir) -> dict:
             urls[service] = f"sqlite:///{tmp_dir}/{prefix}_{service}.sqlite3"
         upgrade(service, urls[service])
     return urls
+
+
+@contextmanager
+def database_at(service: str, revision: str, tmp_dir):
+    """A database of `service` migrated to `revision` only (to test the migrations after it),
+    on the tests' server; dropped afterwards."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        url = f"sqlite:///{tmp_dir}/{service}_{revision}.sqlite3"
+        upgrade(service, url, revision)
+        yield url
+        return
+    name = f"qubi_test_{service}_{revision}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(service, url, revision)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def empty_tables(urls: dict):

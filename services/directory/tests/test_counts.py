@@ -1,11 +1,7 @@
 """The overview's counts per municipio follow every change: services written, moved and
 withdrawn, organisations registered, moved between networks, deactivated."""
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, func, select
 
 from services.common.context import Caller
 from services.common.database import Store
@@ -13,6 +9,7 @@ from services.common.migrations import upgrade
 from services.directory import catalog, organizations, statistics
 from services.directory.models import (Base, Location, Membership, MunicipioCount, Network,
                                        Organization, Service)
+from tests.databases import database_at
 
 CITY = Caller(user_id="c", roles=["city"])
 MUNICIPI = list(range(1, 10))
@@ -122,23 +119,9 @@ def test_a_change_undone_is_not_counted(store, before, organization_id):
 
 @pytest.fixture
 def at_0005(tmp_path):
-    """A directory database migrated to 0005 only, on the tests' server."""
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        url = f"sqlite:///{tmp_path}/directory.sqlite3"
-        upgrade("directory", url, "0005")
+    """A directory database migrated to 0005 only."""
+    with database_at("directory", "0005", tmp_path) as url:
         yield url
-        return
-    name = f"qubi_test_directory_0005_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    upgrade("directory", url, "0005")
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_the_migration_counts_what_the_directory_held(at_0005):

@@ -2,7 +2,6 @@
 caller see, in order (overdue unanswered first, then newest sent), page after page, each read
 with a LIMIT; the overview's counts are the tallies every write keeps."""
 import json
-import os
 import statistics as stats
 import uuid
 from collections import Counter
@@ -11,7 +10,6 @@ from datetime import timedelta
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.engine import make_url
 
 from services.common.context import Caller
 from services.common.database import Store
@@ -24,7 +22,7 @@ from services.referrals.contract import OUTCOMES, STATUSES, ReferralCreateSchema
 from services.referrals.models import Base, Family, Referral, Tally
 from services.referrals.tests.test_handovers import NOW, request
 from services.referrals.visibility import RECEIVER, SENDER, relation
-from tests.databases import empty_tables
+from tests.databases import database_at, empty_tables
 
 ORGS = ["0" * 35 + "a", "0" * 35 + "b", "0" * 35 + "c"]
 RECEIVER_MUNICIPI = [[3], [4], [3, 4], [1], []]
@@ -168,23 +166,9 @@ def test_the_overview_counts_what_there_is(store, referrals):
 
 @pytest.fixture
 def at_0001(tmp_path):
-    """A referrals database migrated to 0001 only, on the tests' server."""
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        url = f"sqlite:///{tmp_path}/referrals.sqlite3"
-        upgrade("referrals", url, "0001")
+    """A referrals database migrated to 0001 only."""
+    with database_at("referrals", "0001", tmp_path) as url:
         yield url
-        return
-    name = f"qubi_test_referrals_0001_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    upgrade("referrals", url, "0001")
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_the_migration_lists_and_counts_the_referrals_there_were(at_0001):
