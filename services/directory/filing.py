@@ -140,13 +140,13 @@ class Vocabulary:
         self.positions[self.numbers[word]].discard(position)
 
     def containing(self, fragment: str) -> set:
-        found, seen = set(), set()
-        for match in re.finditer(re.escape(fragment), self.joined):
-            number = bisect_right(self.starts, match.start()) - 1
-            if number not in seen:
-                seen.add(number)
-                found |= self.positions[number]
-        return found
+        """The positions of the words that contain `fragment` (the vocabulary's own set when
+        one word does: read it, never change it)."""
+        numbers = {bisect_right(self.starts, match.start()) - 1
+                   for match in re.finditer(re.escape(fragment), self.joined)}
+        if len(numbers) == 1:
+            return self.positions[numbers.pop()]
+        return set().union(*(self.positions[number] for number in numbers))
 
 
 class Bounds:

@@ -117,25 +117,29 @@ class ServiceIndex:
         return {"items": items, "page": page, "per_page": per_page, "total": total}
 
     def _matches(self, args, word_hits) -> set:
-        """The positions that match: the sets first, smallest first; then what only an entry
-        can tell (the exact hours, validity and closed dates)."""
-        sets = [self.filing.filed[name].get(value, EMPTY) for name, value in (
+        """The positions that match: the filters first, smallest first, each narrowing what the
+        ones before found (a word matches in any of its texts: narrowed text by text, never
+        joined whole); then what only an entry can tell (the exact hours, validity and closed
+        dates)."""
+        groups = [[self.filing.filed[name].get(value, EMPTY)] for name, value in (
             ("municipio", args.get("municipio")), ("zone", fold(args.get("zone")) or None),
             ("organization_id", args.get("organization_id")), ("kind", args.get("category")))
             if value is not None]
         if args.get("age") is not None:
-            sets.append(self.filing.of_age(args["age"]))
+            groups.append([self.filing.of_age(args["age"])])
         if args.get("open_at") is not None:
             local = local_time(args["open_at"])
-            sets.append(self.filing.filed["hour"].get((local.isoweekday(), local.hour), EMPTY))
+            groups.append([self.filing.filed["hour"].get((local.isoweekday(), local.hour),
+                                                         EMPTY)])
         if args.get("near") is not None:
-            sets.append(self._around(args["near"], args["radius_km"]))
-        for hits in word_hits.values():
-            sets.append(set().union(*hits.values()))
-        if not sets:
+            groups.append([self._around(args["near"], args["radius_km"])])
+        groups += [list(hits.values()) for hits in word_hits.values()]
+        if not groups:
             return self.filing.everything
-        smallest, *others = sorted(sets, key=len)
-        found = smallest.intersection(*others)
+        smallest, *others = sorted(groups, key=lambda group: sum(map(len, group)))
+        found = set().union(*smallest)
+        for group in others:
+            found = set().union(*(found & positions for positions in group))
         if args.get("open_at") is not None:
             moment = (local.isoweekday(), local.strftime("%H:%M"), local.date())
             found = {p for p in found if self.filing.at[p].open_at(*moment)}
