@@ -14,9 +14,8 @@ from services.common.database import Store
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.schemas import load, local_time
 from services.common.sealing import Cipher
-from services.referrals import deadlines, handovers, retention
+from services.referrals import crypto, deadlines, handovers, retention
 from services.referrals.contract import ReferralCreateSchema
-from services.referrals.crypto import rotate_all
 from services.referrals.models import Base, Family, Referral
 
 SENDER_ORG, RECEIVER_ORG, OTHER_ORG = "0" * 35 + "1", "0" * 35 + "2", "0" * 35 + "3"
@@ -340,6 +339,18 @@ def test_a_new_key_reads_old_data_and_rotation_rewrites_it(store, referral_id, k
     both = Cipher([new, key])
     assert read(store, both, SENDER, referral_id)["family"]["guardian_name"] == GUARDIAN
     with store.transaction() as tx:
-        assert rotate_all(tx.session, both) == 3  # the family, the consent, the note
+        assert crypto.rotate_all(tx.session, both) == 3  # the family, the consent, the note
     view = read(store, Cipher([new]), SENDER, referral_id)
     assert view["family"]["guardian_name"] == GUARDIAN and view["notes"][0]["body"] == "Nota"
+
+
+def test_rotation_rewrites_every_row_a_batch_at_a_time(store, cipher, key, monkeypatch):
+    monkeypatch.setattr(crypto, "BATCH", 2)
+    sent = [send(store, cipher, family={**request()["family"], "reference": f"QO-{n}"})
+            for n in range(5)]
+    new = Fernet.generate_key()
+    with store.transaction() as tx:
+        assert crypto.rotate_all(tx.session, Cipher([new, key])) == 10  # families and consents
+    for referral_id in sent:
+        assert read(store, Cipher([new]), SENDER, referral_id)["family"]["guardian_name"] \
+            == GUARDIAN
