@@ -38,9 +38,12 @@ LIST_ORDER = ("overdue_waiting", "sent_at")
 
 class Referral(Base):
     __tablename__ = "referrals"
-    __table_args__ = tuple(
-        Index(f"ix_referrals_{column}_listed", column, *LIST_ORDER, "id")
-        for column in ("from_user_id", "from_organization_id", "to_organization_id"))
+    __table_args__ = (
+        *(Index(f"ix_referrals_{column}_listed", column, *LIST_ORDER, "id")
+          for column in ("from_user_id", "from_organization_id", "to_organization_id")),
+        # an inbox's total, counted in the index: what its senders are decides what it holds
+        Index("ix_referrals_received", "to_organization_id", "status", "from_organization_id",
+              "from_user_id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     family_id: Mapped[str] = mapped_column(ForeignKey("families.id"), index=True)
