@@ -1,14 +1,20 @@
 """Services of the networks' organisations (help desks, workshops, spaces...)."""
 from flask import request
+from marshmallow import fields
 
 from gateway.api import Blueprint
 from gateway.api.common import BEARER, answer, answers, call, page_schema, require_ability
 from gateway.problems import ProblemSchema
-from services.directory.contract.catalogue import (ServiceCreateSchema, ServiceQuerySchema,
-                                                   ServiceSchema, ServiceUpdateSchema)
+from services.directory.contract.catalogue import (OriginSchema, ServiceCreateSchema,
+                                                   ServiceQuerySchema, ServiceSchema,
+                                                   ServiceUpdateSchema)
 
 blp = Blueprint("services", __name__, url_prefix="/api/v1", description="Services")
-ServicePage = page_schema(ServiceSchema, "ServicePage")
+
+
+class ServicePage(page_schema(ServiceSchema, "ServicePageBase")):
+    origin = fields.Nested(OriginSchema, metadata={
+        "description": "With `near` or `place`: where the distances are measured from"})
 
 
 @blp.route("/services")
@@ -16,7 +22,8 @@ ServicePage = page_schema(ServiceSchema, "ServicePage")
 @answers(blp, 200, ServicePage)
 @blp.alt_response(422, schema=ProblemSchema)
 def search_services(_query):
-    """Find services: text, municipio, zone, category, age, open at a moment, near a point."""
+    """Find services: text, municipio, zone, category, age, open at a moment, near a point or a
+    place (a zone, a municipio, an address of a listed service), nearest first."""
     return answer("directory", "search_services", request.args.to_dict())
 
 

@@ -45,6 +45,7 @@ class Entry:
     min_age: int | None
     max_age: int | None
     point: tuple | None
+    address: str | None  # its place's name and address, folded: where a typed place is found
     slots: list
     closed: set
     encoded: bytes = field(repr=False)  # its answer, as JSON
@@ -66,6 +67,7 @@ class Entry:
             municipio=location.municipio if location else None,
             kinds=(service.category, service.dimension), min_age=service.min_age,
             max_age=service.max_age, point=point,
+            address=fold(f"{location.name or ''} {location.address or ''}") if location else None,
             slots=[(s.weekday, s.opens_at, s.closes_at, s.valid_from, s.valid_to)
                    for s in service.schedules],
             closed={c.day for c in service.closed_dates}, encoded=kept(DUMP(service)))
@@ -79,6 +81,12 @@ class Entry:
         if distance_km is None:
             return Fragment(self.encoded)
         return Fragment(b"%s,\"distance_km\":%r}" % (self.encoded[:-1], distance_km))
+
+    @property
+    def place_label(self) -> str:
+        """Its place as people read it: the address, else the place's name."""
+        location = orjson.loads(self.encoded)["location"]
+        return location["address"] or location["name"]
 
     def open_at(self, weekday: int, hhmm: str, day: date) -> bool:
         if day in self.closed:

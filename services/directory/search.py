@@ -30,7 +30,8 @@ from services.common.memory import collector_paused, freeze_what_is_loaded
 from services.common.schemas import local_time
 from services.directory.filing import TEXTS, Entry, Filing, cell_of
 from services.directory.listing import listed
-from services.directory.models import Base, CatalogRevision, Organization, Service
+from services.directory import places
+from services.directory.models import Base, CatalogRevision, Network, Organization, Service
 from services.directory.text import fold, terms
 
 EMPTY = frozenset()
@@ -39,6 +40,7 @@ KM_PER_DEGREE = 111.32
 # how much a word of the query counts for the order of the results, by where it is found
 WEIGHTS = dict(zip(TEXTS, (3, 2, 1, 0)))
 CURRENT_REVISION = select(CatalogRevision.value)
+NETWORK_ZONES = select(Network.zones)
 
 
 class ServiceIndex:
@@ -94,6 +96,9 @@ class ServiceIndex:
         """A page of the services that match `args`. With `as_json` its items are the services'
         JSON as the index keeps it, for an answer that goes on the bus; else dicts."""
         self.refresh()
+        origin = self._origin(args)
+        if origin is not None:
+            args = dict(args, near=(origin["latitude"], origin["longitude"]))
         word_hits = self._word_hits(terms(args.get("q")))
         positions = self._matches(args, word_hits)
         page, per_page = args["page"], args["per_page"]
@@ -114,7 +119,20 @@ class ServiceIndex:
             else:
                 chosen = [self.filing.at[p] for p in sorted(positions)[start:stop]]
             items = [entry.answer(None, as_json) for entry in chosen]
-        return {"items": items, "page": page, "per_page": per_page, "total": total}
+        found = {"items": items, "page": page, "per_page": per_page, "total": total}
+        return found if origin is None else dict(found, origin=origin)
+
+    def _origin(self, args) -> dict | None:
+        """Where distances are measured from: the point given (`near`), or the place typed."""
+        if args.get("place"):
+            with self.store.transaction() as tx:
+                zones = {fold(zone): zone for listed_zones in tx.session.scalars(NETWORK_ZONES)
+                         for zone in listed_zones}
+            return places.origin(self.filing, zones, args["place"])
+        if args.get("near") is not None:
+            latitude, longitude = args["near"]
+            return {"latitude": latitude, "longitude": longitude, "kind": "point", "label": None}
+        return None
 
     def _matches(self, args, word_hits) -> set:
         """The positions that match: the filters first, smallest first, each narrowing what the

@@ -204,8 +204,26 @@ class ServiceQuerySchema(PageArgs):
     open_at = Moment(metadata={
         "description": "Open at that moment (ISO 8601; without an offset, Europe/Rome time)"})
     near = NearField(metadata={"description": "latitude,longitude"})
+    place = fields.String(validate=checks.Length(min=1, max=200), metadata={"description": (
+        "Instead of `near`: a zone (quartiere), a municipio (\"Municipio 8\") or the address or "
+        "name of a listed service's place, resolved by the directory alone (no geocoder); the "
+        "answer's `origin` says where it measured from")})
     radius_km = fields.Float(load_default=3.0, validate=checks.Range(min=0.1, max=50))
     organization_id = fields.String(validate=checks.Length(equal=36))
+
+    @validates_schema
+    def one_origin(self, data, **kwargs):
+        if data.get("near") is not None and data.get("place"):
+            raise checks.refuse("near_and_place", "Give near or place, not both.", "place")
+
+
+class OriginSchema(Schema):
+    """Where a search near a point or a place measured its distances from."""
+    latitude = fields.Float()
+    longitude = fields.Float()
+    kind = fields.String(metadata={"description": "point (near), zone, municipio or address"})
+    label = fields.String(allow_none=True, metadata={
+        "description": "The zone's name, the municipio's number or the place's address"})
 
 
 class HsdsQuerySchema(PageArgs):
