@@ -1,0 +1,144 @@
+"""axe-core, run in headless chromium over the pages people use, at a phone's and a laptop's
+size: no page may have a violation of the rules axe runs by default (WCAG 2.x A and AA, and
+its best practices).
+
+axe-core is vendored from npm at a pinned version (tests/axe/package.json, installed by
+`npm ci` there). A new page joins the check with one `Page` in PAGES: its path may name the
+ids of the things made for these tests (`things`: {event}, {drive}, {referral},
+{accepted_referral}, {service}, {organization}; add what a new page needs), a person to log
+in as, and steps to take first (a form sent, a button pressed)."""
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from tests.platform import Client, referral_body
+from tests.test_web_pages import broker, create_event, needs_chromium, people  # noqa: F401
+
+AXE_DIR = Path(__file__).resolve().parent / "axe"
+AXE = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+NODE_MISSING = ("The accessibility tests run axe-core from npm: install node and npm "
+                "(apt-get install nodejs npm).")
+SIZES = [(390, 844), (1366, 900)]
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]})
+  .then((results) => done(JSON.stringify(results.violations)))
+  .catch((error) => done(JSON.stringify([{id: "axe-error", help: String(error), nodes: []}])));
+"""
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str  # may name the ids of `things`
+    as_user: str | None = None  # None: an anonymous visitor
+    then: Callable | None = None  # steps taken on the opened page before the check
+
+
+PAGES = [
+    # public
+    Page("home", "/"),
+    Page("services", "/services"),
+    Page("services found", "/services?submitted=1&age=3"),
+    Page("a service", "/services/{service}"),
+    Page("an organisation", "/organizations/{organization}"),
+    Page("events", "/events"),
+    Page("an event", "/events/{event}"),
+    Page("drives", "/drives"),
+    Page("a drive", "/drives/{drive}"),
+    Page("login", "/login"),
+    Page("password reset", "/password-reset"),
+    # logged in
+    Page("home, logged in", "/", "partner8a"),
+    Page("services, logged in", "/services", "partner8a"),
+    Page("a service, to its organisation", "/services/{service}", "partner8b"),
+    Page("events, logged in", "/events", "partner8a"),
+    Page("an event, to its organiser", "/events/{event}", "partner8a"),
+    Page("drives, logged in", "/drives", "partner8a"),
+    Page("a drive, to its organiser", "/drives/{drive}", "partner8a"),
+    Page("referrals", "/referrals", "partner8a"),
+    Page("referrals of the municipio", "/referrals", "asc8"),
+    Page("a referral, to its sender", "/referrals/{referral}", "partner8a"),
+    Page("a referral, to its receiver", "/referrals/{referral}", "partner8b"),
+    Page("a referral accepted, to its receiver", "/referrals/{accepted_referral}", "partner8b"),
+    Page("a new referral", "/referrals/new", "partner8a"),
+    Page("notifications", "/notifications", "partner8b"),
+    Page("report", "/reports", "coord8"),
+    Page("my organisation", "/my/organization", "partner8a"),
+]
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        if not (shutil.which("node") and shutil.which("npm")):
+            pytest.fail(NODE_MISSING)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                       cwd=AXE_DIR, check=True)
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="module")
+def things(platform) -> dict:  # noqa: F811
+    """Ids of one of each thing the pages show, made through the API."""
+    sender, receiver = Client(platform, "partner8a"), Client(platform, "partner8b")
+    receiving_org = receiver.get("/me").json()["organization_id"]
+    event = create_event(sender, title="Festa di primavera", capacity=30,
+                         registration_required=True, municipio=8)
+    drive = sender.post("/drives", json={
+        "title": "Zaino sospeso di primavera", "collect_from": "2027-08-24",
+        "collect_to": "2027-09-15", "items": [{"name": "Quaderni", "quantity_needed": 20}],
+        "drop_off_points": [{"name": "La Casa dei Giochi", "address": "Via S. Uguzzone 8",
+                             "schedules": [{"weekday": 6, "opens_at": "10:00",
+                                            "closes_at": "12:30"}]}]})
+    assert drive.status_code == 201, drive.text
+    referrals = [sender.post("/referrals", json=referral_body(receiving_org)) for _ in range(2)]
+    assert all(r.status_code == 201 for r in referrals), [r.text for r in referrals]
+    accepted = referrals[1].json()["id"]
+    assert receiver.post(f"/referrals/{accepted}/accept").status_code == 200
+    service = receiver.post("/services", json={"organization_id": receiving_org,
+                                               "name": "Spazio compiti"})
+    assert service.status_code == 201, service.text
+    return {"event": event["id"], "drive": drive.json()["id"],
+            "referral": referrals[0].json()["id"], "accepted_referral": accepted,
+            "service": service.json()["id"], "organization": receiving_org}
+
+
+def violations(browser, axe_source) -> list:
+    """What axe finds on the page the browser shows: (rule, its help, the elements)."""
+    browser.driver.set_script_timeout(60)
+    browser.driver.execute_script(axe_source)
+    found = json.loads(browser.driver.execute_async_script(RUN_AXE))
+    return [(rule["id"], rule["help"], [node["target"] for node in rule["nodes"][:5]])
+            for rule in found]
+
+
+@broker
+@needs_chromium
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+def test_axe_finds_no_violation(page, people, things, axe_source):
+    browser = people(page.as_user or "visitor", page.as_user)
+    browser.open(page.path.format(**things))
+    if page.then:
+        page.then(browser)
+    found = {}
+    for width, height in SIZES:
+        browser.viewport(width, height)
+        found[f"{width}x{height}"] = violations(browser, axe_source)
+    browser.viewport(*SIZES[-1])
+    assert found == {size: [] for size in found}, browser.path
+
+
+@broker
+@needs_chromium
+def test_axe_finds_an_image_without_words_and_an_input_without_a_label(people, axe_source):
+    browser = people("visitor").open("/")
+    browser.driver.execute_script(
+        "document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<img src=\"/static/favicon.svg\"><input type=\"text\" name=\"nameless\">')")
+    assert {rule for rule, _, _ in violations(browser, axe_source)} >= {"image-alt", "label"}
