@@ -5,6 +5,7 @@ from sqlalchemy import text
 from services.common.context import CallerContext
 from services.common.log_context import LogContext
 from services.common.metrics import ServiceMetrics
+from services.common.periods import Period
 from services.common.privacy import report_scope
 from services.common.rpc import rpc
 
@@ -30,11 +31,13 @@ class QubiService:
 
 class ReportingService(QubiService):
     """A service whose counts go into the reports overview. It names the function that counts,
-    `count_per_municipio = staticmethod(f)` with `f(session, municipi) -> rows`."""
+    `count_per_municipio = staticmethod(f)` with `f(session, municipi, period) -> rows`
+    (`period` a periods.Period, or None for all time)."""
 
     @rpc
-    def statistics(self, municipi=None):
-        """The counts per municipio of the municipi the caller may see (privacy.report_scope)."""
+    def statistics(self, municipi=None, period=None):
+        """The counts per municipio of the municipi the caller may see (privacy.report_scope),
+        over `period` ({"from", "to"}: days in Rome) where a count has a date."""
         scope = report_scope(self.caller, municipi)
         with self.db.transaction() as tx:
-            return self.count_per_municipio(tx.session, scope)
+            return self.count_per_municipio(tx.session, scope, Period.of(period))

@@ -11,14 +11,14 @@ sums, never one by one. The breakdowns come from the sums the ledger keeps as it
 import io
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.common import csv_cells
-from services.common.privacy import report_scope, shown, shown_counts
+from services.common.privacy import report_scope, shown, shown_counts, shown_figures
 from services.common.vocabulary import DIMENSIONS
 from services.funds import totals
 from services.funds.contract import SOURCES, STATUSES, euros
-from services.funds.models import Budget
+from services.funds.models import Budget, FundRequest
 
 CSV_COLUMNS = ("Municipio", "Periodo", "Sezione", "Voce", "Stanziato", "Impegnato", "Speso",
                "Disponibile", "Approvato nel mese", "Richieste")
@@ -107,15 +107,27 @@ def export_csv(found: dict) -> str:
     return out.getvalue()
 
 
-def statistics(session, municipi: list) -> dict:
-    """For the overview report: per municipio, the requests and the money of every period."""
+def statistics(session, municipi: list, period=None) -> dict:
+    """For the overview report: per municipio, the requests (all time, or submitted in
+    `period`) and the money of every project year (what the funds hold today)."""
     budgets = session.execute(select(Budget).where(Budget.municipio.in_(municipi))).scalars()
     money = {m: {"funded": 0, "spent": 0, "available": 0} for m in municipi}
     for budget in budgets:
         money[budget.municipio]["funded"] += budget.funded_cents
         money[budget.municipio]["spent"] += budget.spent_cents
         money[budget.municipio]["available"] += budget.available_cents
-    requests = totals.requests_per_municipio(session, municipi)
-    return {str(m): {"funds": {"requests": shown(int(requests.get(m) or 0)),
-                               **{key: euros(value) for key, value in money[m].items()}}}
-            for m in municipi}
+    requests = _submitted(session, municipi, period) if period else (
+        totals.requests_per_municipio(session, municipi))
+    return {str(m): shown_figures({"funds": {
+        "requests": int(requests.get(m) or 0),
+        **{key: euros(value) for key, value in money[m].items()}}}) for m in municipi}
+
+
+def _submitted(session, municipi: list, period) -> dict:
+    """{municipio: requests submitted in the period}, counted in the index by municipio and
+    submission: the period's rows only."""
+    start, end = period.moments()
+    return dict(session.execute(
+        select(FundRequest.municipio, func.count())
+        .where(FundRequest.municipio.in_(municipi), FundRequest.submitted_at >= start,
+               FundRequest.submitted_at < end).group_by(FundRequest.municipio)).all())

@@ -43,7 +43,9 @@ class Referral(Base):
           for column in ("from_user_id", "from_organization_id", "to_organization_id")),
         # an inbox's total, counted in the index: what its senders are decides what it holds
         Index("ix_referrals_received", "to_organization_id", "status", "from_organization_id",
-              "from_user_id"))
+              "from_user_id"),
+        # a report's part months: the family's municipio's referrals sent in a few days
+        Index("ix_referrals_municipio_sent_at", "municipio", "sent_at"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     family_id: Mapped[str] = mapped_column(ForeignKey("families.id"), index=True)
@@ -99,7 +101,7 @@ class ReferralMunicipio(Base):
 class Tally(Base):
     """The overview's counts of one municipio's referrals, kept by every write (upkeep.py):
     `kind` status, outcome, month (sent, YYYY-MM), overdue, or wait (days to acceptance, in
-    tenths of a day)."""
+    tenths of a day); each but month also per month of sending (statistics.MONTHLY)."""
     __tablename__ = "referral_tallies"
     municipio: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)

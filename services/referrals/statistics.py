@@ -2,27 +2,42 @@
 
 The counts are tallies (models.Tally) that every write of a referral moves in its own
 transaction (upkeep.py), so an overview reads a few rows per municipio, status, outcome and
-month, never the referrals. The median days to acceptance comes from a histogram of the waits
-in tenths of a day: it is the median of the waits rounded to 0.1 day, which can differ from the
-median of the exact waits by up to 0.1 day (the answer is rounded to 0.1 anyway). The database
-reads the histogram (as many rows as there are distinct waits, which a real wait's length
-bounds, not the table) and answers the one or two buckets holding its middle."""
+month, never the referrals. Each fact is kept twice: all time, and for the month (in Rome) the
+referral was sent in (`MONTHLY` kinds, keys "YYYY-MM key"), so that a period reads the tallies
+of its whole months and the referrals of its part months only (periods.Period).
+
+The median days to acceptance comes from a histogram of the waits in tenths of a day: it is the
+median of the waits rounded to 0.1 day, which can differ from the median of the exact waits by
+up to 0.1 day (the answer is rounded to 0.1 anyway). All time, the database reads the histogram
+(as many rows as there are distinct waits, which a real wait's length bounds, not the table)
+and answers the one or two buckets holding its middle."""
 from collections import Counter
 from datetime import timezone
 
 from sqlalchemy import Integer, cast, func, select
 
-from services.common.privacy import shown, shown_counts
+from services.common.periods import Period, month_of
+from services.common.privacy import SMALL_COUNT, shown_figures
 from services.referrals.contract import OUTCOMES, STATUSES
 from services.referrals.models import Referral, Tally
 
 STATUS, OUTCOME, MONTH, OVERDUE, WAIT = "status", "outcome", "month", "overdue", "wait"
+MONTHLY = "m:"  # before a kind: its tallies per month of sending
+MONTHLY_KINDS = tuple(MONTHLY + kind for kind in (STATUS, OUTCOME, OVERDUE, WAIT))
 
 
 def facts(referral: Referral) -> Counter:
     """What one referral adds to its municipio's tallies, as (kind, key): 1."""
     sent_at = referral.sent_at.astimezone(timezone.utc)
-    found = Counter({(STATUS, referral.status): 1, (MONTH, f"{sent_at:%Y-%m}"): 1})
+    found = _facts(referral)
+    month = month_of(referral.sent_at)
+    found.update({(MONTHLY + kind, f"{month} {key}"): n for (kind, key), n in found.items()})
+    found[MONTH, f"{sent_at:%Y-%m}"] += 1
+    return found
+
+
+def _facts(referral) -> Counter:
+    found = Counter({(STATUS, referral.status): 1})
     if referral.outcome:
         found[OUTCOME, referral.outcome] += 1
     if referral.overdue_waiting:
@@ -33,27 +48,80 @@ def facts(referral: Referral) -> Counter:
     return found
 
 
-def per_municipio(session, municipi: list) -> dict:
-    tallies = {municipio: {} for municipio in municipi}
-    for municipio, kind, key, count in session.execute(
-            select(Tally.municipio, Tally.kind, Tally.key, Tally.count).where(
-                Tally.municipio.in_(municipi), Tally.kind != WAIT, Tally.count > 0)):
-        tallies[municipio].setdefault(kind, {})[key] = count
-    medians = _median_days(session, municipi)
-    return {str(m): {"referrals": _summary(found, medians.get(m))} for m, found in tallies.items()}
+def per_municipio(session, municipi: list, period=None) -> dict:
+    if period:
+        tallies, medians = _in_period(session, municipi, period)
+    else:
+        tallies = {municipio: {} for municipio in municipi}
+        for municipio, kind, key, count in session.execute(
+                select(Tally.municipio, Tally.kind, Tally.key, Tally.count).where(
+                    Tally.municipio.in_(municipi), Tally.count > 0,
+                    Tally.kind.in_((STATUS, OUTCOME, MONTH, OVERDUE)))):
+            tallies[municipio].setdefault(kind, {})[key] = count
+        medians = _median_days(session, municipi)
+    return {str(m): shown_figures({"referrals": _summary(found, medians.get(m))})
+            for m, found in tallies.items()}
 
 
 def _summary(tallies: dict, median_days: float | None) -> dict:
     by_status = tallies.get(STATUS, {})
     by_outcome = tallies.get(OUTCOME, {})
     return {
-        "total": shown(sum(by_status.values())),
-        "by_status": shown_counts({status: by_status.get(status, 0) for status in STATUSES}),
-        "by_outcome": shown_counts({outcome: by_outcome.get(outcome, 0) for outcome in OUTCOMES}),
-        "by_month": shown_counts(dict(sorted(tallies.get(MONTH, {}).items()))),
-        "overdue": shown(tallies.get(OVERDUE, {}).get("", 0)),
+        "total": sum(by_status.values()),
+        "by_status": {status: by_status.get(status, 0) for status in STATUSES},
+        "by_outcome": {outcome: by_outcome.get(outcome, 0) for outcome in OUTCOMES},
+        "by_month": dict(sorted(tallies.get(MONTH, {}).items())),
+        "overdue": tallies.get(OVERDUE, {}).get("", 0),
         "median_days_to_acceptance": median_days,
     }
+
+
+def _in_period(session, municipi: list, period) -> tuple:
+    """The tallies of the referrals sent in `period` ({municipio: {kind: {key: n}}}, months in
+    Rome) and their medians: its whole months' tallies, its part months' referrals."""
+    tallies = {municipio: {} for municipio in municipi}
+    waits = {municipio: Counter() for municipio in municipi}
+
+    def add(municipio, kind, key, month, count):
+        if kind == WAIT:
+            waits[municipio][int(key)] += count
+            return
+        found = tallies[municipio]
+        found.setdefault(kind, Counter())[key] += count
+        if kind == STATUS:
+            found.setdefault(MONTH, Counter())[month] += count
+
+    whole = period.whole_months()
+    if whole:
+        for municipio, kind, key, count in session.execute(
+                select(Tally.municipio, Tally.kind, Tally.key, Tally.count).where(
+                    Tally.municipio.in_(municipi), Tally.kind.in_(MONTHLY_KINDS),
+                    Tally.key >= whole[0], Tally.key < whole[1] + "~", Tally.count > 0)):
+            month, _, fact = key.partition(" ")
+            add(municipio, kind.removeprefix(MONTHLY), fact, month, count)
+    for first, last in period.part_months():
+        start, end = Period(first, last).moments()
+        for referral in session.execute(select(
+                Referral.municipio, Referral.status, Referral.outcome, Referral.overdue_waiting,
+                Referral.sent_at, Referral.accepted_at).where(
+                Referral.municipio.in_(municipi), Referral.sent_at >= start,
+                Referral.sent_at < end)):
+            for (kind, key), count in _facts(referral).items():
+                add(referral.municipio, kind, key, month_of(referral.sent_at), count)
+    return tallies, {municipio: _median_of(found) for municipio, found in waits.items()}
+
+
+def _median_of(waits: Counter) -> float | None:
+    """The median of a histogram of waits in tenths of a day, in days; None under 5 waits."""
+    total = sum(waits.values())
+    if total < SMALL_COUNT:
+        return None
+    middle, seen = [], 0
+    for tenths, count in sorted(waits.items()):
+        middle += [tenths for position in ((total - 1) // 2, total // 2)
+                   if seen <= position < seen + count]
+        seen += count
+    return round(sum(middle) / len(middle) / 10, 1)
 
 
 def _median_days(session, municipi: list) -> dict:
@@ -69,7 +137,7 @@ def _median_days(session, municipi: list) -> dict:
         waits.c.upto > (waits.c.total - 1) / 2, waits.c.upto - waits.c["count"] <= waits.c.total / 2))
     found = {}
     for municipio, tenths_, count, upto, total in middle:
-        if total >= 5:  # a median of fewer than 5 waits would describe those few families
+        if total >= SMALL_COUNT:  # a median of fewer than 5 waits would describe those families
             found.setdefault(municipio, []).extend(
                 tenths_ for position in ((total - 1) // 2, total // 2)
                 if upto - count <= position < upto)

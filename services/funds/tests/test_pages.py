@@ -78,6 +78,13 @@ def test_a_report_and_the_overview_read_the_kept_figures_and_add_up_right(store)
     overview, _ = call(store, CITY, "statistics", [8])
     assert overview["8"]["funds"] == {"requests": 12, "funded": "1500.00", "spent": "80.00",
                                       "available": "1420.00"}
+    # over a period: the requests submitted in its days (the money: the funds' today)
+    for first, last, requests in (("2026-01-15", "2026-01-15", 12), ("2026-01-16", "2026-03-31",
+                                                                    0)):
+        overview, sent = call(store, CITY, "statistics", [8], {"from": first, "to": last})
+        assert overview["8"]["funds"]["requests"] == requests
+        assert overview["8"]["funds"]["spent"] == "80.00"
+        assert reading(sent, "ledger_entries") == []
 
 
 def test_a_page_of_budgets_shows_their_sources_with_as_many_statements_for_few_or_many(store):

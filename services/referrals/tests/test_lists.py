@@ -5,7 +5,7 @@ import json
 import statistics as stats
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from cryptography.fernet import Fernet
@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, event, select, text
 from services.common.context import Caller
 from services.common.database import Store
 from services.common.migrations import upgrade
+from services.common.periods import Period, month_of
 from services.common.privacy import shown, shown_counts
 from services.common.schemas import load
 from services.common.sealing import Cipher
@@ -150,18 +151,39 @@ def test_the_overview_counts_what_there_is(store, referrals):
         counted = statistics.per_municipio(session, [1, 2, 3, 4, 5])
     for municipio in (1, 2, 3, 4, 5):
         mine = [r for r in referrals if r.municipio == municipio]
-        by_status, by_outcome = Counter(r.status for r in mine), Counter(r.outcome for r in mine)
-        waits = [(r.accepted_at - r.sent_at).total_seconds() / 86400 for r in mine
-                 if r.accepted_at]
-        assert counted[str(municipio)]["referrals"] == {
-            "total": shown(len(mine)),
-            "by_status": shown_counts({s: by_status[s] for s in STATUSES}),
-            "by_outcome": shown_counts({o: by_outcome[o] for o in OUTCOMES}),
-            "by_month": shown_counts(dict(sorted(Counter(
-                f"{r.sent_at:%Y-%m}" for r in mine).items()))),
-            "overdue": shown(sum(1 for r in mine if r.status == "sent" and r.overdue_at)),
-            "median_days_to_acceptance": round(stats.median(waits), 1) if len(waits) >= 5
-            else None}, municipio
+        assert counted[str(municipio)]["referrals"] == counts_of(
+            mine, lambda r: f"{r.sent_at:%Y-%m}"), municipio
+
+
+@pytest.mark.parametrize("first, last", [
+    (date(2026, 9, 10), date(2026, 11, 20)),  # part, whole and part months
+    (date(2026, 9, 1), date(2026, 10, 31)),  # whole months only
+    (date(2026, 11, 2), date(2026, 11, 19)),  # days of one month
+    (date(2026, 8, 28), date(2026, 8, 30))])  # sent on its last day
+def test_a_period_counts_the_referrals_sent_in_its_days_in_rome(store, referrals, first, last):
+    period = Period(first, last)
+    with store.sessions() as session:
+        counted = statistics.per_municipio(session, [1, 2, 3, 4, 5], period)
+    start, end = period.moments()
+    for municipio in (1, 2, 3, 4, 5):
+        mine = [r for r in referrals if r.municipio == municipio and start <= r.sent_at < end]
+        assert counted[str(municipio)]["referrals"] == counts_of(
+            mine, lambda r: month_of(r.sent_at)), (municipio, first, last)
+
+
+def counts_of(mine: list, month) -> dict:
+    """The overview's counts of these referrals, as a report shows them."""
+    by_status, by_outcome = Counter(r.status for r in mine), Counter(r.outcome for r in mine)
+    waits = [round((r.accepted_at - r.sent_at).total_seconds() / 8640)  # tenths of a day
+             for r in mine if r.accepted_at]
+    return {
+        "total": shown(len(mine)),
+        "by_status": shown_counts({s: by_status[s] for s in STATUSES}),
+        "by_outcome": shown_counts({o: by_outcome[o] for o in OUTCOMES}),
+        "by_month": shown_counts(dict(sorted(Counter(month(r) for r in mine).items()))),
+        "overdue": shown(sum(1 for r in mine if r.status == "sent" and r.overdue_at)),
+        "median_days_to_acceptance": round(stats.median(waits) / 10, 1) if len(waits) >= 5
+        else None}
 
 
 @pytest.fixture
@@ -206,7 +228,14 @@ def test_the_migration_lists_and_counts_the_referrals_there_were(at_0001):
                 [session.get(Referral, "r0")], 1)
             kept = {(tally.kind, tally.key): tally.count
                     for tally in session.execute(select(Tally)).scalars()}
-            assert kept == {("status", "sent"): 1, ("status", "accepted"): 1,
+            month = month_of(NOW)
+            assert {key: n for key, n in kept.items() if key[0].startswith("m:")} == {
+                ("m:status", f"{month} sent"): 1, ("m:status", f"{month} accepted"): 1,
+                ("m:status", f"{month} completed"): 1, ("m:overdue", f"{month} "): 1,
+                ("m:outcome", f"{month} enrolled"): 1, ("m:wait", f"{month} 35"): 1,
+                ("m:wait", f"{month} 30"): 1}
+            assert {key: n for key, n in kept.items() if not key[0].startswith("m:")} == {
+                ("status", "sent"): 1, ("status", "accepted"): 1,
                             ("status", "completed"): 1, ("month", f"{NOW:%Y-%m}"): 3,
                             ("overdue", ""): 1, ("outcome", "enrolled"): 1, ("wait", "35"): 1,
                             ("wait", "30"): 1}  # 3.5 and 3 days
