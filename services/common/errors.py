@@ -95,6 +95,15 @@ class Invalid(DomainError):
     def code(self) -> str:
         return "invalid"
 
+    def joined(self, other: "Invalid") -> "Invalid":
+        """This refusal and `other`'s as one: each field's reasons together."""
+        errors, codes = {}, {}
+        for refusal in (self, other):
+            for field, reasons in refusal.errors.items():
+                errors.setdefault(field, []).extend(reasons)
+                codes.setdefault(field, []).extend(refusal.codes.get(field, []))
+        return Invalid(errors, self.detail, codes)
+
     @property
     def params(self) -> dict:
         return {}

@@ -1,7 +1,7 @@
 """The referrals service's contract."""
 from datetime import datetime, timezone
 
-from marshmallow import Schema, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from services.common import checks
 from services.common.context import COORDINATOR, PARTNER, SOCIAL_WORKER
@@ -55,18 +55,23 @@ class ConsentSchema(Schema):
     obtained_at = Moment(required=True, default_timezone=timezone.utc)
     expires_at = Moment(required=True, default_timezone=timezone.utc)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def valid_now(self, data, **kwargs):
-        now = datetime.now(timezone.utc)
-        if data["obtained_at"] > now:
-            raise checks.refuse("consent_in_future", "Consent cannot be obtained in the future.",
-                                "obtained_at")
-        if data["expires_at"] <= now:
-            raise checks.refuse("consent_expired",
-                                "This consent has expired: ask the guardian again.", "expires_at")
-        if data["expires_at"] <= data["obtained_at"]:
-            raise checks.refuse("consent_expires_before", "Expires after it was obtained.",
-                                "expires_at")
+        """Each date's reasons, beside those of the other fields (a date that did not load is
+        not compared)."""
+        now, errors = datetime.now(timezone.utc), {}
+        obtained, expires = data.get("obtained_at"), data.get("expires_at")
+        if obtained and obtained > now:
+            errors["obtained_at"] = [checks.reason(
+                "consent_in_future", "Consent cannot be obtained in the future.")]
+        if expires and expires <= now:
+            errors["expires_at"] = [checks.reason(
+                "consent_expired", "This consent has expired: ask the guardian again.")]
+        elif expires and obtained and expires <= obtained:
+            errors["expires_at"] = [checks.reason(
+                "consent_expires_before", "Expires after it was obtained.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReferralCreateSchema(Schema):
@@ -83,11 +88,16 @@ class ReferralCreateSchema(Schema):
     consent = fields.Nested(ConsentSchema, required=True, metadata={
         "description": "Without a valid consent of a guardian, no referral (422)"})
 
-    @validates_schema
-    def has_receiver(self, data, **kwargs):
-        if not data.get("to_organization_id") and not data.get("to_service_id"):
-            raise checks.refuse("receiver_missing", "Say who receives the family: to_organization_id or "
-                                  "to_service_id.", "to_organization_id")
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def has_receiver(self, data, original, **kwargs):
+        """A receiver named by an id that is not valid is refused once, for that id."""
+        if not isinstance(original, dict):
+            return
+        named = ("to_organization_id", "to_service_id")
+        refused = any(field in original and field not in data for field in named)
+        if not refused and not any(data.get(field) for field in named):
+            raise checks.refuse("receiver_missing", "Say who receives the family: "
+                                "to_organization_id or to_service_id.", "to_organization_id")
 
 
 class DeclineSchema(Schema):

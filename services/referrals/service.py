@@ -2,17 +2,15 @@
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
-from services.common import checks
 from services.common.database import Database
-from services.common.errors import Invalid, NotFound
 from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load
 from services.common.sealing import DataCipher
 from services.common.service import ReportingService
-from services.referrals import audit, deadlines, handovers, retention, statistics
+from services.referrals import audit, deadlines, handovers, receivers, retention, statistics
 from services.referrals.contract import (AuditEntrySchema, CompleteSchema, DeclineSchema,
-                                         NoteCreateSchema, NoteSchema, ReferralCreateSchema,
-                                         ReferralQuerySchema, ReferralSchema, WithdrawSchema)
+                                         NoteCreateSchema, NoteSchema, ReferralQuerySchema,
+                                         ReferralSchema, WithdrawSchema)
 from services.referrals.models import Base
 from services.referrals.visibility import present
 
@@ -31,8 +29,7 @@ class ReferralsService(ReportingService):
 
     @rpc
     def send_referral(self, data):
-        data = load(ReferralCreateSchema, data)
-        receiver = self._receiver(data)
+        data, receiver = receivers.checked_request(data, self.directory_rpc)
         with self.db.transaction() as tx:
             referral = handovers.send(tx, self.caller, data, receiver, self.cipher)
             return REFERRAL.dump(handovers.read(tx, self.caller, referral.id, self.cipher))
@@ -116,15 +113,3 @@ class ReferralsService(ReportingService):
         with self.db.transaction() as tx:
             handovers.move(tx, self.caller, referral_id, status, **details)
             return REFERRAL.dump(handovers.read(tx, self.caller, referral_id, self.cipher))
-
-    def _receiver(self, data) -> dict:
-        """The receiving organisation (and service) as the directory knows them."""
-        try:
-            if data.get("to_service_id"):
-                service = self.directory_rpc.get_service(data["to_service_id"])
-                data["to_organization_id"] = service["organization_id"]
-            return self.directory_rpc.get_organization(data["to_organization_id"])
-        except NotFound:
-            field = "to_service_id" if data.get("to_service_id") else "to_organization_id"
-            raise Invalid({field: [checks.reason(
-                "receiver_unknown", "No such organisation or service in the directory.")]}) from None
