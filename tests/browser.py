@@ -57,12 +57,15 @@ def available() -> bool:
 
 
 class Browser:
-    def __init__(self, base_url: str, timeout: float = 10.0):
+    def __init__(self, base_url: str, timeout: float = 10.0, camera: Path | None = None):
+        """`camera`: a Y4M video the page's camera films (its permission granted)."""
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
-        for argument in ARGS:
+        camera_args = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                       f"--use-file-for-fake-video-capture={camera}"] if camera else []
+        for argument in ARGS + camera_args:
             options.add_argument(argument)
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
         self.driver.set_page_load_timeout(30)

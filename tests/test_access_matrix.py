@@ -132,6 +132,11 @@ ACCESS = {
         "registration", NOT_OF_MUNICIPIO_8 + ["partner8b"]),
     "POST /api/v1/events/{event_id}/registrations/{registration_id}/attendance": Foreign(
         "registration", NOT_ORGANISERS, {"attended": True}),
+    # the registrant's own view needs the token it was given: nobody reads it without
+    "GET /api/v1/events/{event_id}/registrations/{registration_id}": Foreign(
+        "registration", NOT_ORGANISERS + ["partner8a"]),
+    "POST /api/v1/events/{event_id}/check-ins": Foreign("network_event", NOT_ORGANISERS,
+                                                        {"code": "ZZZZ-ZZZZ"}),
     "GET /api/v1/calendars/municipio/{municipio}.ics": PUBLIC,
     "GET /api/v1/calendars/organizations/{organization_id}.ics": PUBLIC,
     "GET /api/v1/drives": PUBLIC,

@@ -6,8 +6,8 @@ from gateway.api.common import (BEARER, answer, answers, call, page_schema, prob
                                 require_ability, require_login)
 from gateway.problems import ProblemSchema
 from services.common.schemas import PageArgs
-from services.events.contract import (AttendanceSchema, CancelQuerySchema, ConfirmSchema,
-                                      EventCreateSchema,
+from services.events.contract import (AttendanceSchema, CancelQuerySchema, CheckInAnswerSchema,
+                                      CheckInSchema, ConfirmSchema, EventCreateSchema,
                                       EventQuerySchema, EventSchema, EventUpdateSchema,
                                       RegistrationCreateSchema, RegistrationQuerySchema,
                                       RegistrationReceiptSchema, RegistrationSchema)
@@ -142,6 +142,36 @@ def register(_data, event_id):
     list. A pending registration keeps its places until `expires_at`, then it is cancelled.
     Keep the `cancel_token` to cancel."""
     return answer("events", "register", event_id, request.get_json()), 201
+
+
+@blp.route("/events/<event_id>/registrations/<registration_id>")
+@blp.arguments(CancelQuerySchema(), location="query")
+@answers(blp, 200, RegistrationReceiptSchema)
+@blp.alt_response(404, schema=ProblemSchema, description="No such registration, or not its token")
+def own_registration(_query, event_id, registration_id):
+    """A registration as its registrant sees it, with the `token` it was given: once confirmed,
+    its `check_in_code` to show at the door."""
+    return answer("events", "own_registration", event_id, registration_id,
+                  request.args.to_dict())
+
+
+@blp.route("/events/<event_id>/check-ins", methods=["POST"])
+@blp.arguments(CheckInSchema())
+@answers(blp, 200, CheckInAnswerSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema, description="No registration of this event has "
+                  "this code (check_in_code_unknown)")
+@blp.alt_response(409, schema=ProblemSchema, description="The registration is not confirmed "
+                  "(registration_not_confirmed, with its `status`)")
+@blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def check_in(_data, event_id):
+    """Check a household in at the door by its registration's code (typed, or the address its
+    QR code holds; its organisers only). Read again, it answers `first: false` and when it came
+    in."""
+    require_login()
+    return answer("events", "check_in", event_id, request.get_json())
 
 
 @blp.route("/events/<event_id>/registrations/<registration_id>", methods=["DELETE"])

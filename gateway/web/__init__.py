@@ -180,6 +180,10 @@ DONE = {
     "withdrawn": "Invio ritirato.",
     "consent_withdrawn": "Revoca del consenso registrata: chi riceve non vede più i dati.",
     "saved": "Modifiche salvate.",
+    "event_saved": "Modifiche salvate: chi si è iscritto viene avvisato di ciò che cambia.",
+    "attended": "Presenza segnata.",
+    "not_attended": "Segnata come assente.",
+    "registration_confirmed": "Iscrizione confermata.",
     "created": "Creato. Controlla che sia tutto giusto.",
     "published": "Evento pubblicato: ora è nel calendario.",
     "cancelled": "Evento annullato: chi si era iscritto viene avvisato.",
@@ -229,4 +233,5 @@ def favicon():
 
 
 from gateway.web import (account, credentials, funds, manage,  # noqa: E402,F401  (routes)
-                         network, people, public, referrals, single_sign_on)
+                         network, organisers, people, public, referrals, registrants,
+                         single_sign_on)

@@ -1,6 +1,5 @@
 """A person's own access: accepting an invitation, a forgotten password, one's account, and the
 second factor (TOTP with recovery codes). The directory holds the rules; these pages ask it."""
-import segno
 from flask import g, redirect, request, url_for
 
 from gateway.web import bp, session
@@ -9,6 +8,7 @@ from gateway.web.common import call, render, require_login, safe_next
 from gateway.web.forms import Form
 from gateway.web.i18n import gettext as _
 from gateway.web.i18n import reasons_said
+from gateway.web.qr import qr_image
 from services.common.errors import Conflict, Gone, Invalid
 
 
@@ -134,6 +134,6 @@ def _pass_second_factor(account):
 
 
 def _enrolment(account, enrolment, form, status=200):
-    qr = segno.make(enrolment["otpauth_uri"], error="m").svg_data_uri(scale=5, border=2)
+    qr = qr_image(enrolment["otpauth_uri"])
     return render("two_factor.html", status, account=account, enrolment=enrolment, qr=qr,
                   form=form)

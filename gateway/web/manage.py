@@ -1,5 +1,5 @@
-"""A partner's own organisation: its services (edit, add), events (create, publish, cancel)
-and drives (progress, deliveries on the drive's page). Coordinators and the city reach the
+"""A partner's own organisation: its page (services, events, drives, invitations) and its
+services (edit, add); events are managed in organisers.py. Coordinators and the city reach the
 same forms for what they may manage; the services decide who may change what, and their
 answers' `actions` say which buttons to draw."""
 from datetime import datetime, timedelta
@@ -10,9 +10,8 @@ from gateway.web import bp
 from gateway.web.common import (all_zones, call, organization, render, require_ability,
                                 require_login, try_call)
 from gateway.web.forms import Form, nest, number, place_errors, text_or_none
-from gateway.web.i18n import reasons_said, said
-from gateway.web.public import event_context
-from services.common.errors import Conflict, Forbidden, Invalid
+from gateway.web.i18n import reasons_said
+from services.common.errors import Invalid
 from services.common.schemas import ROME
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
@@ -154,82 +153,3 @@ def new_service():
         form = Form(request.form.to_dict(), place_errors(reasons_said(invalid), moved))
         return render("service_form.html", 422, owner=owner, **service_form_context(form))
     return redirect(url_for("web.service", service_id=created["id"], done="created"), 303)
-
-
-# --- events -------------------------------------------------------------------------------------
-
-EVENT_TEXTS = ("title", "description", "price_note", "starts_at", "ends_at")
-
-
-def event_payload(form) -> dict:
-    body = {name: text_or_none(form.get(name)) for name in EVENT_TEXTS}
-    body.update({name: number(form.get(name)) for name in ("capacity", "min_age", "max_age",
-                                                           "municipio")})
-    body["category"] = form.get("category") or None
-    body["visibility"] = form.get("visibility") or "public"
-    body["registration_required"] = bool(form.get("registration_required"))
-    location = {name: text_or_none(form.get(f"location.{name}"))
-                for name in ("name", "address", "zone")}
-    if any(location.values()):
-        body["location"] = {key: value for key, value in location.items() if value}
-    return {key: value for key, value in body.items() if value is not None}
-
-
-@bp.route("/events/new", methods=["GET", "POST"])
-def new_event():
-    caller = require_ability("organize")
-    context = {"categories": CATEGORIES, "zones": all_zones()}
-    if request.method == "GET":
-        municipio = caller.municipi[0] if len(caller.municipi) == 1 else ""
-        return render("event_form.html", form=Form({"municipio": municipio,
-                                                    "visibility": "public"}), **context)
-    try:
-        created = call("events", "create_event", event_payload(request.form))
-    except Invalid as invalid:
-        return render("event_form.html", 422,
-                      form=Form(request.form.to_dict(), reasons_said(invalid)),
-                      **context)
-    except Forbidden as refused:
-        form = Form(request.form.to_dict())
-        form.add_error("municipio", said(refused))
-        return render("event_form.html", 403, form=form, **context)
-    return redirect(url_for("web.event", event_id=created["id"], done="created"), 303)
-
-
-def _event_move(event_id, method, done):
-    require_login()
-    try:
-        call("events", method, event_id)
-    except Conflict as conflict:
-        return render("event.html", 409, form=Form({"adults": 1, "children": 0}),
-                      problem=said(conflict), **event_context(event_id))
-    return redirect(url_for("web.event", event_id=event_id, done=done), 303)
-
-
-@bp.route("/events/<event_id>/publish", methods=["POST"])
-def publish_event(event_id):
-    return _event_move(event_id, "publish_event", "published")
-
-
-@bp.route("/events/<event_id>/cancel", methods=["POST"])
-def cancel_event(event_id):
-    return _event_move(event_id, "cancel_event", "cancelled")
-
-
-def _answer_invitation(event_id, method, done):
-    """Back to "La mia organizzazione", where the invitations are (a draft declined is no
-    longer visible to the organisation)."""
-    require_login()
-    call("events", method, event_id)
-    return redirect(url_for("web.my_organization", done=done), 303)
-
-
-@bp.route("/events/<event_id>/invitation/accept", methods=["POST"])
-def accept_event_invitation(event_id):
-    return _answer_invitation(event_id, "accept_invitation", "invitation_accepted")
-
-
-@bp.route("/events/<event_id>/invitation/decline", methods=["POST"])
-def decline_event_invitation(event_id):
-    return _answer_invitation(event_id, "decline_invitation", "invitation_declined")
-

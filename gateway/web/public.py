@@ -9,6 +9,7 @@ from gateway.web.common import (all_zones, call, networks, organization, page_ar
                                 render, require_login, try_call)
 from gateway.web.forms import Form, number, text_or_none
 from gateway.web.i18n import reasons_said, said
+from gateway.web.qr import check_in_pass
 from services.common.errors import Conflict, Gone, Invalid
 from services.common.schemas import ROME
 
@@ -172,8 +173,9 @@ def cancel_registration(event_id, registration_id):
                           **context)
         return render("cancel_registration.html", token=token, registration_id=registration_id,
                       cancelled=True, **context)
+    own = call("events", "own_registration", event_id, registration_id, {"token": token})
     return render("cancel_registration.html", token=token, registration_id=registration_id,
-                  **context)
+                  own=own, check_in_pass=check_in_pass(event_id, own), **context)
 
 
 @bp.route("/events/<event_id>/registrations/<registration_id>/confirm", methods=["GET", "POST"])
@@ -189,7 +191,8 @@ def confirm_registration(event_id, registration_id):
         except (Conflict, Gone) as refused:
             return render("confirm_registration.html", refused.status, token=token,
                           problem=said(refused), **context)
-        return render("confirm_registration.html", token=token, confirmed=confirmed, **context)
+        return render("confirm_registration.html", token=token, confirmed=confirmed,
+                      check_in_pass=check_in_pass(event_id, confirmed), **context)
     return render("confirm_registration.html", token=token, **context)
 
 

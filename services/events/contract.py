@@ -185,6 +185,11 @@ class RegistrationReceiptSchema(Schema):
     children = fields.Integer()
     cancel_token = fields.String()
     created_at = Timestamp()
+    check_in_code = fields.Method("code_when_confirmed", allow_none=True, metadata={
+        "description": f"While {CONFIRMED}: the code to show at the door (as a QR code)"})
+
+    def code_when_confirmed(self, registration):
+        return registration.check_in_code if registration.status == CONFIRMED else None
 
 
 class RegistrationSchema(Schema):
@@ -203,6 +208,7 @@ class RegistrationSchema(Schema):
     confirmed_at = Timestamp(allow_none=True)
     position = fields.Integer(metadata={"description": "Order of arrival"})
     attended = fields.Boolean(allow_none=True)
+    checked_in_at = Timestamp(allow_none=True, metadata={"description": "Read at the door"})
     created_at = Timestamp()
     promoted_at = Timestamp(allow_none=True)
     cancelled_at = Timestamp(allow_none=True)
@@ -224,6 +230,17 @@ class CancelQuerySchema(Schema):
 
 class AttendanceSchema(Schema):
     attended = fields.Boolean(load_default=True)
+
+
+class CheckInSchema(Schema):
+    code = fields.String(required=True, validate=checks.Length(min=1, max=500), metadata={
+        "description": "The registration's code as typed, or the address its QR code holds"})
+
+
+class CheckInAnswerSchema(Schema):
+    registration = fields.Nested(RegistrationSchema)
+    first = fields.Boolean(metadata={"description": "false: it had come in already, at "
+                                                    "`registration.checked_in_at`"})
 
 
 class RegistrantSchema(Schema):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_sessio
 
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
 from services.common.kept_counts import KeptCounts
+from services.events.codes import new_code
 from services.events.contract import (ACCEPTED, BY_EMAIL, BY_ORGANISER, CANCELLED,
                                        DRAFT, INVITED, OPEN, PENDING, PLEDGED, PUBLIC,
                                        PUBLISHED)
@@ -41,6 +42,7 @@ class Registration(Base):
     __table_args__ = (
         Index("ix_registrations_event_position", "event_id", "position"),  # the list's order
         Index("ix_registrations_event_status", "event_id", "status", "holds_place"),
+        UniqueConstraint("event_id", "check_in_code", name="uq_registrations_check_in_code"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
@@ -58,6 +60,8 @@ class Registration(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     attended: Mapped[bool | None] = mapped_column(Boolean)
+    check_in_code: Mapped[str] = mapped_column(String(8), default=new_code)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     promoted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

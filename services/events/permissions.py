@@ -112,8 +112,8 @@ def event_actions(caller: Caller, event: Event, now: datetime) -> list:
     """What the caller may do with an event it sees: edit, publish, cancel (its managers, while
     it is neither over nor cancelled; publish a draft), accept_invitation and
     decline_invitation (an organisation invited, meanwhile too), register (anyone, when it asks
-    for registration and has not started), list_registrations and mark_attendance (its
-    organisers)."""
+    for registration and has not started), list_registrations, mark_attendance and check_in
+    (its organisers)."""
     allowed = []
     changeable = not is_over(event, now) and event.status != CANCELLED
     if changeable and may_manage(caller, event.municipio, event.organizer_ids):
@@ -124,7 +124,7 @@ def event_actions(caller: Caller, event: Event, now: datetime) -> list:
             and (event.registration_required or event.capacity is not None)):
         allowed.append("register")
     if organises(caller, event):
-        allowed += ["list_registrations", "mark_attendance"]
+        allowed += ["list_registrations", "mark_attendance", "check_in"]
     return allowed
 
 

@@ -128,8 +128,7 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
     if registration is None or registration.event_id != event_id:
         raise NotFound("No such registration.", "registration_not_found")
     if token is not None:
-        if not hmac.compare_digest(_hash(token), registration.cancel_token_hash):
-            raise NotFound("No such registration.", "registration_not_found")
+        own(tx.session, event_id, registration_id, token)
     else:
         agenda.get_organised(tx.session, caller, event_id)
     event = lock(tx.session, event_id)
@@ -144,6 +143,15 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
     registration.cancelled_at, registration.confirm_token_hash = now, None
     if held:
         fill_places(tx, event, now)
+    return registration
+
+
+def own(session, event_id: str, registration_id: str, token: str) -> Registration:
+    """The registration as its registrant reads it, with the token given when it registered."""
+    registration = session.get(Registration, registration_id)
+    if (registration is None or registration.event_id != event_id
+            or not hmac.compare_digest(_hash(token), registration.cancel_token_hash)):
+        raise NotFound("No such registration.", "registration_not_found")
     return registration
 
 

@@ -10,8 +10,9 @@ from services.common.rpc import rpc
 from services.common.schemas import PageArgs, load, local_time, paged
 from services.common.sealing import DataCipher
 from services.common.service import ReportingService
-from services.events import agenda, drives, ical, registrations, statistics
-from services.events.contract import (AttendanceSchema, CancelQuerySchema, ConfirmSchema,
+from services.events import agenda, check_in, drives, ical, registrations, statistics
+from services.events.contract import (AttendanceSchema, CancelQuerySchema, CheckInAnswerSchema,
+                                      CheckInSchema, ConfirmSchema,
                                       DeliveryCreateSchema,
                                       DeliverySchema, DriveCreateSchema, DriveQuerySchema,
                                       DriveSchema, EventCreateSchema, EventQuerySchema, EventSchema,
@@ -26,6 +27,7 @@ EVENT = EventSchema()
 RECEIPT = RegistrationReceiptSchema()
 REGISTRATION = RegistrationSchema()
 REGISTRANTS = RegistrantSchema(many=True)
+CHECK_IN = CheckInAnswerSchema()
 DRIVE = DriveSchema()
 PLEDGE = PledgeSchema()
 DELIVERY = DeliverySchema()
@@ -137,6 +139,21 @@ class EventsService(ReportingService):
         with self.db.transaction() as tx:
             return REGISTRATION.dump(registrations.mark_attendance(
                 tx, self.caller, event_id, registration_id, attended))
+
+    @rpc
+    def check_in(self, event_id, data):
+        code = check_in.normalised(load(CheckInSchema, data)["code"])
+        with self.db.transaction() as tx:
+            registration, first = check_in.check_in(tx, self.caller, event_id, code, utcnow())
+            return CHECK_IN.dump({"registration": registration, "first": first})
+
+    @rpc
+    def own_registration(self, event_id, registration_id, query=None):
+        """The registration as its registrant sees it, by its token (its check-in code once
+        confirmed)."""
+        token = load(CancelQuerySchema, query).get("token") or ""
+        with self.db.transaction() as tx:
+            return RECEIPT.dump(registrations.own(tx.session, event_id, registration_id, token))
 
     @rpc
     def event_brief(self, event_id):

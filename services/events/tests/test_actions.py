@@ -15,7 +15,7 @@ from services.events.tests.test_events_rules import (ANONYMOUS, ASC2, COORD2, CO
                                                      open_drive)
 
 CITY = Caller(user_id="c", roles=["city"])
-MANAGE = ["list_registrations", "mark_attendance"]
+MANAGE = ["list_registrations", "mark_attendance", "check_in"]
 
 
 @pytest.fixture

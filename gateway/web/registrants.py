@@ -1,0 +1,83 @@
+"""Who comes to an event, as its organisers see it: the registrations (confirm a phone's, mark
+who came, export), and check-in at the door from a phone, by the QR code of each confirmed
+registration (read by the page's camera scanner or the phone's own camera) or its code typed.
+The events service decides who may see and do this; the event's `actions` say what to draw."""
+from flask import Response, abort, redirect, request, url_for
+
+from gateway.web import bp
+from gateway.web.common import call, page_args, pages_of, render, require_login
+from gateway.web.forms import Form
+from gateway.web.i18n import code, reasons_said, said
+from gateway.web.public import event_context
+from services.common.errors import Conflict, Invalid, NotFound
+
+STATUSES = ("confirmed", "pending", "waitlisted", "cancelled")
+
+
+def _organised(event_id: str, action: str) -> dict:
+    require_login()
+    context = event_context(event_id)
+    if action not in context["event"]["actions"]:
+        abort(403)
+    return context
+
+
+@bp.route("/events/<event_id>/registrations")
+def event_registrations(event_id):
+    context = _organised(event_id, "list_registrations")
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    query = {**page_args(50), **({"status": status} if status else {})}
+    found = call("events", "list_registrations", event_id, query)
+    return render("event_registrations.html", registrations=found["items"], status=status,
+                  statuses=STATUSES, total=found["total"], pages=pages_of(found), **context)
+
+
+@bp.route("/events/<event_id>/registrations.csv")
+def event_registrations_csv(event_id):
+    _organised(event_id, "list_registrations")
+    text = call("events", "export_registrations_csv", event_id)
+    return Response("\ufeff" + text, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=iscrizioni.csv"})
+
+
+def _back_to_list(event_id, done):
+    return redirect(url_for("web.event_registrations", event_id=event_id, done=done,
+                            status=request.form.get("status") or None,
+                            page=request.form.get("page") or None), 303)
+
+
+@bp.route("/events/<event_id>/registrations/<registration_id>/attendance", methods=["POST"])
+def registration_attendance(event_id, registration_id):
+    require_login()
+    attended = request.form.get("attended") == "1"
+    call("events", "mark_attendance", event_id, registration_id, {"attended": attended})
+    return _back_to_list(event_id, "attended" if attended else "not_attended")
+
+
+@bp.route("/events/<event_id>/registrations/<registration_id>/confirm-by-organiser",
+          methods=["POST"])
+def confirm_by_organiser(event_id, registration_id):
+    require_login()
+    call("events", "confirm_registration", event_id, registration_id, {})
+    return _back_to_list(event_id, "registration_confirmed")
+
+
+@bp.route("/events/<event_id>/check-in", methods=["GET", "POST"])
+def check_in(event_id):
+    """GET only fills the code in (a phone's camera opens the QR code's address): the check-in
+    is made by the button, never by opening a link."""
+    context = _organised(event_id, "check_in")
+    if request.method == "GET":
+        return render("check_in.html", form=Form({"code": request.args.get("code", "")}),
+                      **context)
+    given = request.form.get("code", "")
+    try:
+        answer = call("events", "check_in", event_id, {"code": given})
+    except Invalid as invalid:
+        return render("check_in.html", 422, form=Form({"code": given}, reasons_said(invalid)),
+                      **context)
+    except (NotFound, Conflict) as refused:
+        problem = said(refused, status=lambda status: code("registration", status).lower())
+        return render("check_in.html", refused.status, form=Form({}), refused=problem,
+                      **context)
+    return render("check_in.html", form=Form({}), checked=answer, **context)
