@@ -150,6 +150,8 @@ ACCESS = {
         "drive", ["partner2", "partner8b", "coord3", ANONYMOUS]),
     "POST /api/v1/drives/{drive_id}/pledges/{pledge_id}/cancel": Foreign(
         "pledge", ["partner2", "partner8b", "coord3", ANONYMOUS]),
+    "POST /api/v1/drives/{drive_id}/close": Foreign(
+        "drive", ["partner2", "partner8b", "coord3", ANONYMOUS]),
     "POST /api/v1/drives/{drive_id}/deliveries": Foreign(
         "drive", ["partner2", "partner8b", "coord3", ANONYMOUS], {"item": "Quaderni", "quantity": 1}),
     "GET /api/v1/funds/budgets": OWN,

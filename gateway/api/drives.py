@@ -45,6 +45,17 @@ def get_drive(drive_id):
     return answer("events", "get_drive", drive_id)
 
 
+@blp.route("/drives/<drive_id>/close", methods=["POST"])
+@answers(blp, 200, DriveSchema)
+@problems(blp, 401, 403, 404)
+@blp.doc(security=BEARER)
+def close_drive(drive_id):
+    """Close the drive before its window ends: no more pledges, deliveries are still recorded;
+    closing twice changes nothing (its organisers, the municipio's coordinator, the city)."""
+    require_login()
+    return answer("events", "close_drive", drive_id)
+
+
 @blp.route("/drives/<drive_id>/pledges", methods=["POST"])
 @blp.arguments(PledgeCreateSchema())
 @answers(blp, 201, PledgeSchema)

@@ -273,9 +273,12 @@ class DriveCreateSchema(Schema):
         "description": "Default: the caller's when it has just one"})
     organizer_ids = fields.List(fields.String(validate=ID), validate=checks.Length(max=30))
     items = fields.List(fields.Nested(DriveItemCreateSchema), required=True,
-                        validate=checks.Length(min=1, max=100))
+                        validate=checks.Length(min=1, max=100, code="items_count",
+                                               error="Give from {min} to {max} items."))
     drop_off_points = fields.List(fields.Nested(DropOffPointSchema), required=True,
-                                  validate=checks.Length(min=1, max=50))
+                                  validate=checks.Length(
+                                      min=1, max=50, code="drop_off_points_count",
+                                      error="Give from {min} to {max} drop-off points."))
     collect_from = fields.Date(required=True)
     collect_to = fields.Date(required=True, metadata={"description": "Included"})
 
@@ -335,7 +338,7 @@ class DriveSchema(Schema):
     actions = fields.List(fields.String(), metadata={"description": (
         "What the caller may do now: pledge (anyone, while the drive is open), record_delivery "
         "and list_pledges (its organisers, the municipio's coordinator and the city, also once "
-        "closed)")})
+        "closed), close (the same, while it is open)")})
 
 
 class PledgeCreateSchema(Schema):

@@ -5,7 +5,7 @@ Anyone pledges while the drive is open, up to what an item still needs; the orga
 pledges and cancel those that will not come, which frees their quantity. Organisers record what
 they receive; an item is fulfilled when the deliveries reach its need. A drive's window lies
 from a year ago to two years ahead, and it closes by itself once the last day of its window is
-over (`close_due`, run by a timer).
+over (`close_due`, run by a timer), or earlier when its organisers close it (`close`).
 """
 from datetime import date, datetime, timedelta
 
@@ -14,7 +14,8 @@ from sqlalchemy import select
 from services.common import checks
 from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
-from services.events.contract import CANCELLED, CLOSED, OPEN, PLEDGED
+from services.common.schemas import load
+from services.events.contract import CANCELLED, CLOSED, OPEN, PLEDGED, DriveCreateSchema
 from services.events.models import (Delivery, Drive, DriveItem, DriveOrganizer, DropOffPoint,
                                     Pledge, locked)
 from services.events.permissions import (default_municipio, is_open, organizer_ids,
@@ -41,6 +42,25 @@ def search_statement(municipio=None, status=None, organization_id=None):
         statement = statement.where(Drive.id.in_(select(DriveOrganizer.drive_id).where(
             DriveOrganizer.organization_id == organization_id)))
     return statement
+
+
+def load_new(caller: Caller, body: dict, now: datetime) -> dict:
+    """A new drive's body, loaded. What the schema refuses, a window out of bounds and a
+    missing municipio are said in one answer, so that a form shows every error at once."""
+    given = body if isinstance(body, dict) else {}
+    refused = Invalid(_window_errors(_day(given, "collect_from"), _day(given, "collect_to"),
+                                     today(now)))
+    try:
+        default_municipio(caller, given.get("municipio"))
+    except Invalid as missing:
+        refused = refused.joined(missing)
+    try:
+        data = load(DriveCreateSchema, body)
+    except Invalid as invalid:
+        refused = invalid.joined(refused)
+    if refused.errors:
+        raise refused
+    return data
 
 
 def create(tx, caller: Caller, data: dict, now: datetime) -> Drive:
@@ -145,12 +165,27 @@ def close_due(tx, now: datetime) -> list:
         Drive.status == OPEN, Drive.collect_to < today(now),
     ).with_for_update(skip_locked=True)).scalars().all()
     for drive in due:
-        drive.status, drive.closed_at = CLOSED, now
-        tx.emit("drive_closed", {"drive_id": drive.id, "municipio": drive.municipio,
-                                 "items": len(drive.items),
-                                 "items_fulfilled": sum(1 for item in drive.items
-                                                        if item.fulfilled_at is not None)})
+        _close(tx, drive, now)
     return due
+
+
+def close(tx, caller: Caller, drive_id: str, now: datetime) -> Drive:
+    """Its managers close it before its window ends: it takes no more pledges, deliveries are
+    still recorded. Closing twice changes nothing."""
+    drive = get(tx.session, drive_id)
+    require_manage(caller, drive)
+    drive = locked(tx.session, Drive, drive.id)
+    if drive.status == OPEN:
+        _close(tx, drive, now)
+    return drive
+
+
+def _close(tx, drive: Drive, now: datetime):
+    drive.status, drive.closed_at = CLOSED, now
+    tx.emit("drive_closed", {"drive_id": drive.id, "municipio": drive.municipio,
+                             "items": len(drive.items),
+                             "items_fulfilled": sum(1 for item in drive.items
+                                                    if item.fulfilled_at is not None)})
 
 
 def present(drive: Drive) -> dict:
@@ -175,18 +210,31 @@ def present(drive: Drive) -> dict:
 
 
 def _require_window(collect_from: date, collect_to: date, day: date):
-    """From a year ago to two years ahead, and not over already."""
-    errors = {}
-    if collect_from < day - EARLIEST_START:
-        errors["collect_from"] = [checks.reason("day_too_early", "Give a day from {earliest} on.",
-                                                earliest=day - EARLIEST_START)]
-    if collect_to < day:
-        errors["collect_to"] = [checks.reason("day_past", "This day is already past.")]
-    elif collect_to > day + LATEST_END:
-        errors["collect_to"] = [checks.reason("day_too_late", "Give a day up to {latest}.",
-                                              latest=day + LATEST_END)]
+    errors = _window_errors(collect_from, collect_to, day)
     if errors:
         raise Invalid(errors)
+
+
+def _window_errors(collect_from: date | None, collect_to: date | None, day: date) -> dict:
+    """From a year ago to two years ahead, and not over already (a day not given: no error
+    here, the schema names it)."""
+    errors = {}
+    if collect_from is not None and collect_from < day - EARLIEST_START:
+        errors["collect_from"] = [checks.reason("day_too_early", "Give a day from {earliest} on.",
+                                                earliest=day - EARLIEST_START)]
+    if collect_to is not None and collect_to < day:
+        errors["collect_to"] = [checks.reason("day_past", "This day is already past.")]
+    elif collect_to is not None and collect_to > day + LATEST_END:
+        errors["collect_to"] = [checks.reason("day_too_late", "Give a day up to {latest}.",
+                                              latest=day + LATEST_END)]
+    return errors
+
+
+def _day(body: dict, name: str) -> date | None:
+    try:
+        return date.fromisoformat(body.get(name))
+    except (TypeError, ValueError):
+        return None
 
 
 def _item(drive: Drive, wanted: str) -> DriveItem:

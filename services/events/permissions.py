@@ -130,10 +130,13 @@ def event_actions(caller: Caller, event: Event, now: datetime) -> list:
 
 def drive_actions(caller: Caller, drive: Drive, now: datetime) -> list:
     """pledge (anyone, while the drive is open), record_delivery and list_pledges (its
-    managers, also after)."""
+    managers, also after), close (its managers, while it is open: its window's end closes it
+    by itself)."""
     allowed = ["pledge"] if is_open(drive, now) else []
     if may_manage(caller, drive.municipio, drive.organizer_ids):
         allowed += ["record_delivery", "list_pledges"]
+        if is_open(drive, now):
+            allowed.append("close")
     return allowed
 
 

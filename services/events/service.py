@@ -13,8 +13,7 @@ from services.common.service import ReportingService
 from services.events import agenda, check_in, drives, ical, registrations, statistics
 from services.events.contract import (AttendanceSchema, CancelQuerySchema, CheckInAnswerSchema,
                                       CheckInSchema, ConfirmSchema,
-                                      DeliveryCreateSchema,
-                                      DeliverySchema, DriveCreateSchema, DriveQuerySchema,
+                                      DeliveryCreateSchema, DeliverySchema, DriveQuerySchema,
                                       DriveSchema, EventCreateSchema, EventQuerySchema, EventSchema,
                                       EventUpdateSchema, PledgeCreateSchema, PledgeQuerySchema,
                                       PledgeSchema, RegistrantSchema, RegistrationCreateSchema,
@@ -208,10 +207,15 @@ class EventsService(ReportingService):
 
     @rpc
     def create_drive(self, data):
-        data = load(DriveCreateSchema, data)
+        now = utcnow()
+        data = drives.load_new(self.caller, data, now)
         with self.db.transaction() as tx:
-            drive = drives.create(tx, self.caller, data, utcnow())
-            return self._drive(drive)
+            return self._drive(drives.create(tx, self.caller, data, now))
+
+    @rpc
+    def close_drive(self, drive_id):
+        with self.db.transaction() as tx:
+            return self._drive(drives.close(tx, self.caller, drive_id, utcnow()))
 
     @rpc
     def pledge(self, drive_id, data):

@@ -87,8 +87,9 @@ def test_anyone_pledges_while_a_drive_is_open_its_organisers_record_deliveries(s
         drive = drives.get(session, drive_id)
         assert drive.organizer_ids == [ORG2]
         assert drive_actions(PARTNER2, drive, NOW) == ["pledge", "record_delivery",
-                                                       "list_pledges"]
-        assert drive_actions(COORD2, drive, NOW) == ["pledge", "record_delivery", "list_pledges"]
+                                                       "list_pledges", "close"]
+        assert drive_actions(COORD2, drive, NOW) == ["pledge", "record_delivery", "list_pledges",
+                                                     "close"]
         for stranger in (PARTNER8, COORD3, ANONYMOUS):
             assert drive_actions(stranger, drive, NOW) == ["pledge"], stranger
         after_the_window = NOW.replace(year=2028)
