@@ -40,11 +40,21 @@ class Page:
     then: Callable | None = None  # steps taken on the opened page before the check
 
 
+def send_empty(browser):
+    browser.submit("Continua: vedi l'anteprima")
+
+
+def ask_to_complete(browser):
+    browser.choose("Esito", "Servizio erogato").submit("Concludi…")
+
+
 PAGES = [
     # public
     Page("home", "/"),
     Page("services", "/services"),
     Page("services found", "/services?submitted=1&age=3"),
+    Page("services near a zone, with the map", "/services?place=Gallaratese&radius_km=5"),
+    Page("services near a place unknown", "/services?place=Via+Inesistente"),
     Page("a service", "/services/{service}"),
     Page("an organisation", "/organizations/{organization}"),
     Page("events", "/events"),
@@ -61,12 +71,18 @@ PAGES = [
     Page("an event, to its organiser", "/events/{event}", "partner8a"),
     Page("drives, logged in", "/drives", "partner8a"),
     Page("a drive, to its organiser", "/drives/{drive}", "partner8a"),
+    Page("a new drive", "/drives/new", "partner8a"),
+    Page("a new drive with its errors", "/drives/new", "partner8a",
+         then=lambda browser: browser.submit("Apri la raccolta")),
     Page("referrals", "/referrals", "partner8a"),
     Page("referrals of the municipio", "/referrals", "asc8"),
     Page("a referral, to its sender", "/referrals/{referral}", "partner8a"),
     Page("a referral, to its receiver", "/referrals/{referral}", "partner8b"),
     Page("a referral accepted, to its receiver", "/referrals/{accepted_referral}", "partner8b"),
     Page("a new referral", "/referrals/new", "partner8a"),
+    Page("a new referral sent empty", "/referrals/new", "partner8a", then=send_empty),
+    Page("completing a referral, confirmed first", "/referrals/{accepted_referral}", "partner8b",
+         then=ask_to_complete),
     Page("notifications", "/notifications", "partner8b"),
     Page("report", "/reports", "coord8"),
     Page("my organisation", "/my/organization", "partner8a"),

@@ -18,7 +18,7 @@ from services.common.errors import Conflict, Forbidden, Invalid
 from services.common.schemas import ROME, load
 from services.common.vocabulary import DIMENSIONS
 from services.referrals.contract import (DECLINE_REASONS, OUTCOMES, STATUSES, URGENCIES,
-                                         ReferralCreateSchema)
+                                         CompleteSchema, ReferralCreateSchema)
 
 ALIASES = {"consent": "consent_given", "family.children.*": "children_ages",
            "family": "family.reference", "needs.*": "needs"}
@@ -67,7 +67,9 @@ def _ages(text: str) -> list:
     return [{"age": number(part)} for part in re.split(r"[\s,;]+", text or "") if part]
 
 
-def referral_payload(values: MultiDict) -> dict:
+def referral_payload(values: MultiDict, consent_as_filled: bool = False) -> dict:
+    """The service's request from the form; the consent only when its box is ticked, unless
+    `consent_as_filled` (to check its fields while the box is not ticked yet)."""
     family = {
         "reference": text_or_none(values.get("family.reference")),
         "guardian_name": text_or_none(values.get("family.guardian_name")),
@@ -84,7 +86,7 @@ def referral_payload(values: MultiDict) -> dict:
         "urgency": values.get("urgency") or "normal",
         "family": {key: value for key, value in family.items() if value is not None},
     }
-    if values.get("consent_given"):
+    if values.get("consent_given") or consent_as_filled:
         consent = {"given_by": text_or_none(values.get("consent.given_by")),
                    "method": values.get("consent.method") or None,
                    "obtained_at": _moment(values.get("consent.obtained_at")),
@@ -132,12 +134,24 @@ def form_values(values: MultiDict) -> dict:
     return shown
 
 
-def invalid_form(values: MultiDict, invalid: Invalid) -> Form:
-    errors = place_errors(reasons_said(invalid), aliases=ALIASES)
-    if "consent_given" in errors:  # the whole consent is missing: say what that means here
+def invalid_form(values: MultiDict, invalid: Invalid | None) -> Form:
+    errors = place_errors(reasons_said(invalid), aliases=ALIASES) if invalid else {}
+    if "consent_given" in errors or not values.get("consent_given"):
+        # the whole consent is missing: say what that means here
         errors["consent_given"] = [_("Serve il consenso del genitore: senza, l'invio non si "
                                      "può fare.")]
     return Form(form_values(values), errors)
+
+
+def checked_form(values: MultiDict) -> Form | None:
+    """The form again with every reason the service's own schema gives (None when there is
+    none): the consent's fields are checked even while its box is not ticked, so that one
+    round of corrections is enough."""
+    try:
+        load(ReferralCreateSchema, referral_payload(values, consent_as_filled=True))
+    except Invalid as invalid:
+        return invalid_form(values, invalid)
+    return None if values.get("consent_given") else invalid_form(values, None)
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
@@ -150,11 +164,10 @@ def new_referral():
     action = values.get("action", "preview")
     if action == "edit":
         return render("referral_new.html", **form_context(Form(form_values(values))))
-    if action == "preview":
-        try:  # the gateway checks with the service's own schema before showing the preview
-            load(ReferralCreateSchema(), payload)
-        except Invalid as invalid:
-            return render("referral_new.html", 422, **form_context(invalid_form(values, invalid)))
+    if action == "preview":  # checked with the service's own schema before the preview
+        invalid = checked_form(values)
+        if invalid:
+            return render("referral_new.html", 422, **form_context(invalid))
         hidden = [(key, value) for key, value in values.items(multi=True)
                   if key not in ("csrf_token", "action")]
         return render("referral_preview.html", payload=payload, hidden=hidden,
@@ -231,11 +244,24 @@ def decline_referral(referral_id):
     return _act(referral_id, "decline_referral", body, "decline", "declined")
 
 
-@bp.route("/referrals/<referral_id>/complete", methods=["POST"])
+@bp.route("/referrals/<referral_id>/complete", methods=["GET", "POST"])
 def complete_referral(referral_id):
+    """GET: what completing means, with the outcome chosen, to confirm (it cannot be undone);
+    POST: completes."""
     require_login()
-    return _act(referral_id, "complete_referral", {"outcome": request.form.get("outcome", "")},
-                "complete", "completed")
+    outcome = request.values.get("outcome", "")
+    body = {"outcome": outcome} if outcome else {}  # none chosen: a required field
+    if request.method == "POST":
+        return _act(referral_id, "complete_referral", body, "complete", "completed")
+    try:
+        load(CompleteSchema, body)
+    except Invalid as invalid:
+        form = Form({"outcome": outcome}, reasons_said(invalid))
+        return render("referral.html", 422, **referral_context(referral_id, complete=form))
+    referral = call("referrals", "get_referral", referral_id)
+    if "complete" not in referral["actions"]:  # completed meanwhile, or never the caller's
+        return redirect(url_for("web.referral", referral_id=referral_id) + "#status", 303)
+    return render("referral_complete.html", referral=referral, outcome=outcome)
 
 
 @bp.route("/referrals/<referral_id>/withdraw", methods=["POST"])
