@@ -86,6 +86,11 @@ PAGES = [
     Page("notifications", "/notifications", "partner8b"),
     Page("report", "/reports", "coord8"),
     Page("my organisation", "/my/organization", "partner8a"),
+    Page("my account", "/account", "partner8a"),
+    Page("notification preferences", "/notifications/preferences", "partner8a"),
+    Page("people", "/people", "partner8a"),
+    Page("the network", "/network?municipio=8", "coord8"),
+    Page("community funds", "/funds", "coord8"),
 ]
 
 
