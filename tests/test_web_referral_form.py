@@ -4,7 +4,8 @@ cannot be undone) asks first, and cancelling leaves it as it was."""
 from datetime import date, timedelta
 
 from tests.platform import Client, referral_body
-from tests.test_web_pages import broker, needs_chromium, people  # noqa: F401  (the fixture)
+from tests.test_web_pages import (broker, log_in_as_partner, needs_chromium,  # noqa: F401
+                                  people, web)  # (the fixtures)
 
 CONSENT = "Il genitore (o chi ne fa le veci) ha dato il consenso a questo invio."
 FOCUSED_ID = "return document.activeElement && document.activeElement.id"
@@ -95,3 +96,16 @@ def test_completing_asks_first_and_cancelling_leaves_the_referral_as_it_was(plat
     assert "Servizio erogato" in receiver.text
     done = receiver_api.get(f"/referrals/{sent['id']}").json()
     assert (done["status"], done["outcome"]) == ("completed", "service_provided")
+
+
+def test_the_confirmation_is_offered_only_while_the_service_lets_the_caller_complete(web):
+    log_in_as_partner(web)
+    asked = "/referrals/r-1/complete?outcome=enrolled"
+    web.services.referral_actions = ["add_note"]  # completed meanwhile
+    answer = web.get(asked, base_url="https://localhost")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/referrals/r-1#status"
+    web.services.referral_actions = ["complete"]
+    page = web.get(asked, base_url="https://localhost").get_data(as_text=True)
+    assert 'method="post" action="/referrals/r-1/complete"' in page
+    assert 'name="outcome" value="enrolled"' in page and "Iscritta al servizio" in page
+    assert not [call for call in web.services.calls if call[1] == "complete_referral"]
