@@ -98,8 +98,11 @@ def test_a_childs_cost_and_a_summer_camp_go_their_ways_to_the_ledger_and_the_rep
     exported = coordinator.get("/funds/report", params={"period": "2026-2027", "format": "csv"})
     assert exported.headers["Content-Type"].startswith("text/csv")
     text = exported.content.decode("utf-8-sig")
-    assert text.startswith("Municipio,Periodo,Sezione,Voce,Stanziato,Impegnato,Speso")
-    assert "8,2026-2027,totale,fondo,1500.00,800.00,120.50,579.50" in text
+    assert text.startswith("Municipio;Periodo;Sezione;Voce;Stanziato (€);Impegnato (€);Speso")
+    assert "8;2026-2027;totale;fondo;1500,00;800,00;120,50;579,50" in text
+    english = coordinator.get("/funds/report", params={
+        "period": "2026-2027", "format": "csv", "lang": "en"}).content.decode("utf-8-sig")
+    assert "8,2026-2027,total,fund,1500.00,800.00,120.50,579.50" in english
     assert "R-2026-0042" not in text
     assert Client(platform, "coord3").get("/funds/report",
                                           params={"municipio": 8}).status_code == 403

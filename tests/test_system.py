@@ -1,10 +1,12 @@
 """The whole platform as a user meets it: five service processes and the gateway under
 gunicorn, over HTTP, on the real RabbitMQ (and PostgreSQL when TEST_DATABASE_URL says so)."""
 import time
+from datetime import datetime
 
 import pytest
 import requests
 
+from services.common.periods import ROME
 from tests.helpers import wait_for
 from tests.platform import Client, referral_body
 from tests.smtp import text_of
@@ -287,7 +289,16 @@ def test_the_overview_report_gives_each_tier_its_municipi_with_small_counts_hidd
     sheet = city.get("/reports/overview", params={"municipio": 8, "format": "csv"})
     assert sheet.headers["Content-Type"].startswith("text/csv")
     header, line = sheet.content.decode("utf-8-sig").splitlines()
-    columns = header.split(",")
-    assert {"municipio", "services", "referrals.total", "referrals.by_status.sent",
-            "funds.available"} <= set(columns)
-    assert dict(zip(columns, line.split(",")))["municipio"] == "8"
+    columns = header.split(";")  # Italian: as Excel set to Italian splits it
+    assert {"Municipio", "Servizi", "Invii", "Invii in attesa di risposta",
+            "Fondo disponibile (€)"} <= set(columns)
+    assert dict(zip(columns, line.split(";")))["Municipio"] == "8"
+
+    today = datetime.now(ROME).date().isoformat()
+    period = city.get("/reports/overview", params={"municipio": 8, "from": today, "to": today})
+    [row] = period.json()["municipi"]
+    assert period.json()["period"] == {"from": today, "to": today}
+    assert row["referrals"]["total"] not in (0, None)  # the one sent today, at least
+    earlier = city.get("/reports/overview", params={
+        "municipio": 8, "from": "2020-01-01", "to": "2020-12-31"}).json()["municipi"][0]
+    assert earlier["referrals"]["total"] == 0 and earlier["events"] == 0

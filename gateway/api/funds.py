@@ -2,12 +2,13 @@
 and the reports. The funds service holds every rule; amounts are euros as strings ("120.50").
 Endpoints on one budget, request or entry only ask for a login here: the service answers 404
 for what the caller may not see and 403 for what it sees but may not do."""
-from flask import Response, request
+from flask import request
 from marshmallow import fields
 
 from gateway.api import Blueprint
 from gateway.api.common import (BEARER, answer, answers, call, page_schema, problems,
                                 require_ability, require_login)
+from gateway.api.sheets import CSV_ANSWER, csv_answer, language
 from services.funds.contract import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
                                      BudgetUpdateSchema, DecisionReasonSchema,
                                      FundPaymentCreateSchema, FundReportQuerySchema,
@@ -210,19 +211,18 @@ def record_payment(_data, request_id):
 @blp.route("/report")
 @blp.arguments(FundReportQuerySchema(), location="query")
 @answers(blp, 200, FundReportSchema)
-@blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+@blp.doc(responses=CSV_ANSWER)
 @problems(blp, 401, 403, 422)
 @blp.doc(security=BEARER)
 def report(query):
     """Funded, committed, spent and available per network and project year, by source,
     category, month and collective action; children's costs only as a count ("<5" under 5)
-    and sums. `format=csv` for a spreadsheet. The coordination sees its municipio, the city
-    tier any."""
+    and sums. `from` and `to` keep the months the period touches. `format=csv` for a
+    spreadsheet, one line per figure, in `lang`. The coordination sees its municipio, the
+    city tier any."""
     require_ability("read_fund_report")
     args = request.args.to_dict()
     if query["format"] == "csv":
-        text = call("funds", "report_csv", args)
-        # the BOM lets spreadsheet programs read the accents as UTF-8
-        return Response("\ufeff" + text, mimetype="text/csv", headers={
-            "Content-Disposition": "attachment; filename=fondo-di-comunita.csv"})
+        return csv_answer(call("funds", "report_csv", {**args, "lang": language(args.get(
+            "lang"))}), "fondo-di-comunita")
     return answer("funds", "report", args)

@@ -1,18 +1,19 @@
-"""The overview report: what the networks do, as counts (small ones shown as "<5"), per
-municipio side by side. Composed from each service's statistics; no personal data."""
-import io
+"""The overview report: what the networks do, as counts (small counts of people shown as
+"<5"), per municipio side by side, all time or over a period. Composed from each service's
+statistics; no personal data."""
 from datetime import datetime, timezone
 
-from flask import Response
 from marshmallow import Schema, fields
 
 from gateway.api import Blueprint
 from gateway.api.common import BEARER, answers, call_each, problems, require_ability
-from services.common import checks, csv_cells
+from gateway.api.overview_sheet import overview_csv
+from gateway.api.sheets import CSV_ANSWER, ReportQuerySchema, csv_answer, language, period_of
+from services.common import checks
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports")
 SOURCES = ("directory", "events", "referrals", "funds")  # each answers `statistics`
-COUNT = {"description": "A count; 1 to 4 read \"<5\"",
+COUNT = {"description": "A count of people; 1 to 4 read \"<5\"",
          "oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}]}
 
 
@@ -20,14 +21,18 @@ def count(**kwargs):
     return fields.Raw(metadata=COUNT, **kwargs)
 
 
+def number(description: str):
+    """A count of things (organisations, services...): always a number."""
+    return fields.Integer(metadata={"description": description})
+
+
 def counts(description: str):
     return fields.Dict(keys=fields.String(), values=count(), metadata={"description": description})
 
 
-class OverviewQuerySchema(Schema):
+class OverviewQuerySchema(ReportQuerySchema):
     municipio = fields.Integer(validate=checks.Range(min=1, max=9), metadata={
         "description": "One municipio; without it, the city sees all 9 and a coordinator its own"})
-    format = fields.String(load_default="json", validate=checks.OneOf(("json", "csv")))
 
 
 class ReferralCountsSchema(Schema):
@@ -49,24 +54,31 @@ class FundCountsSchema(Schema):
 
 class OverviewRowSchema(Schema):
     municipio = fields.Integer()
-    organizations = count()
-    services = count()
-    events = count()
+    organizations = number("Organisations listed today")
+    services = number("Services listed today")
+    events = number("Published events (in the period: starting in it)")
     registered_people = count()
-    drives = count()
+    drives = number("Donation drives (in the period: those whose collection starts in it)")
     referrals = fields.Nested(ReferralCountsSchema)
     funds = fields.Nested(FundCountsSchema)
 
 
+class ReportPeriodSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+
+
 class OverviewSchema(Schema):
     generated_at = fields.String()
+    period = fields.Nested(ReportPeriodSchema, allow_none=True, metadata={
+        "description": "The period asked for (days in Europe/Rome, both included); null: all time"})
     municipi = fields.List(fields.Nested(OverviewRowSchema))
 
 
-def compose(municipi: list | None) -> list:
+def compose(municipi: list | None, period: dict | None = None) -> list:
     """One row per municipio, each service's statistics side by side (the services decide
-    which municipi the caller may see)."""
-    parts = call_each(*[(service, "statistics", municipi) for service in SOURCES])
+    which municipi the caller may see), over `period` ({"from", "to"}) where a count has a date."""
+    parts = call_each(*[(service, "statistics", municipi, period) for service in SOURCES])
     rows = []
     for municipio in sorted(parts[0], key=int):
         row = {"municipio": int(municipio)}
@@ -79,37 +91,23 @@ def compose(municipi: list | None) -> list:
 @blp.route("/reports/overview")
 @blp.arguments(OverviewQuerySchema(), location="query")
 @answers(blp, 200, OverviewSchema)
-@blp.doc(responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}})
+@blp.doc(responses=CSV_ANSWER)
 @problems(blp, 401, 403, 422, 503)
 @blp.doc(security=BEARER)
 def overview(query):
     """Counts per municipio: organisations, services, events, registrations, referrals by
     status and outcome, median days to acceptance, the community fund's requests and money.
-    `format=csv` for a spreadsheet, one column per count ("referrals.by_status.sent")."""
+    With `from` and `to`, the counts that have a day are those of the period: referrals sent
+    in it, published events starting in it and the people registered at them, drives
+    collecting from it, fund requests submitted in it; organisations, services and the fund's
+    money are today's. Counts of people (referrals, registrations, requests) from 1 to 4 read
+    "<5"; counts of organisations, services, events and drives are numbers. `format=csv` for
+    a spreadsheet, one line per municipio, in `lang`."""
     require_ability("read_overview")
-    rows = compose([query["municipio"]] if query.get("municipio") else None)
+    period = period_of(query)
+    rows = compose([query["municipio"]] if query.get("municipio") else None, period)
     if query["format"] == "csv":
-        return csv_file(rows)
-    return {"generated_at": datetime.now(timezone.utc).isoformat(), "municipi": rows}
-
-
-def csv_file(rows) -> Response:
-    flat = [_flatten(row) for row in rows]
-    columns = list(dict.fromkeys(key for row in flat for key in row))
-    out = io.StringIO()
-    writer = csv_cells.Writer(out)
-    writer.writerow(columns)
-    writer.writerows([row.get(column, "") for column in columns] for row in flat)
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=rete-qubi-panoramica.csv"})
-
-
-def _flatten(row: dict, prefix: str = "") -> dict:
-    flat = {}
-    for key, value in row.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
+        return csv_answer(overview_csv(rows, language(query.get("lang")), period),
+                          "rete-qubi-panoramica")
+    return {"generated_at": datetime.now(timezone.utc).isoformat(), "period": period,
+            "municipi": rows}

@@ -1,12 +1,19 @@
 """For the social workers, the coordinators and the city: the network's members and the
-overview report with charts and its CSV (composed as GET /api/v1/reports/overview is)."""
-from flask import abort, request
+overview report with charts, over a period, and its CSV files (composed as
+GET /api/v1/reports/overview is)."""
+from flask import abort, g, request
+from marshmallow import ValidationError
 
-from gateway.api.reports import compose, csv_file
+from gateway.api.overview_sheet import overview_csv
+from gateway.api.reports import compose
+from gateway.api.sheets import csv_answer, language, period_of
 from gateway.web import bp
 from gateway.web.common import call, render, require_ability, try_call
-from gateway.web.i18n import code
+from gateway.web.forms import Form
+from gateway.web.i18n import code, reasons_said
 from gateway.web.i18n import gettext as _
+from services.common.errors import Invalid
+from services.common.periods import PeriodArgs
 from services.referrals.contract import STATUSES
 
 
@@ -50,11 +57,22 @@ def _report_municipi(caller):
     return list(caller.municipi)
 
 
+def _period_asked() -> tuple:
+    """(the period asked for, as the services take it, or None; the form showing it)."""
+    values = {name: request.args.get(name, "") for name in ("from", "to")}
+    try:
+        period = period_of(PeriodArgs().load({k: v for k, v in values.items() if v}))
+    except ValidationError as error:
+        return None, Form(values, reasons_said(Invalid(error.messages)))
+    return period, Form(values)
+
+
 @bp.route("/reports")
 def report():
     caller = require_ability("read_overview")
     municipi = _report_municipi(caller)
-    rows = compose(municipi)
+    period, form = _period_asked()
+    rows = compose(municipi, period)
     for row in rows:
         referrals = row["referrals"]
         row["status_bars"] = [(code("status", status), (referrals.get("by_status") or {}).get(
@@ -73,10 +91,11 @@ def report():
                            ("organizations", _("Organizzazioni")), ("services", _("Servizi"))):
             comparisons.append((label, [(_("Mun. {n}", n=row["municipio"]), _dig(row, key))
                                         for row in rows]))
-    csv_args = {"municipio": municipi[0]} if municipi and len(municipi) == 1 else {}
-    return render("report.html", rows=rows, drives=drives, city_view=city_view,
-                  comparisons=comparisons, csv_args=csv_args,
-                  chosen=municipi[0] if municipi and len(municipi) == 1 else None)
+    chosen = municipi[0] if municipi and len(municipi) == 1 else None
+    asked = {**({"municipio": chosen} if chosen else {}), **(period or {})}
+    return render("report.html", 422 if form.errors else 200, rows=rows, drives=drives,
+                  city_view=city_view, comparisons=comparisons, asked=asked, period=period,
+                  form=form, chosen=chosen)
 
 
 def _dig(row, path):
@@ -88,7 +107,12 @@ def _dig(row, path):
 
 @bp.route("/reports/overview.csv")
 def report_csv():
-    """The same file as GET /api/v1/reports/overview?format=csv, for the logged-in browser."""
+    """The same file as GET /api/v1/reports/overview?format=csv, for the logged-in browser:
+    in the language `sheet` names, else the page's (`?lang=` would change the page's)."""
     caller = require_ability("read_overview")
-    return csv_file(compose(_report_municipi(caller)))
-
+    period, form = _period_asked()
+    if form.errors:
+        abort(422)
+    return csv_answer(overview_csv(compose(_report_municipi(caller), period),
+                                   language(request.args.get("sheet") or g.get("lang")), period),
+                      "rete-qubi-panoramica")

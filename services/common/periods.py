@@ -5,9 +5,29 @@ months it holds whole and counts only its first and last part months (`part_mont
 rows, so that a year's report reads twelve tallies however many years the platform holds."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-ROME = ZoneInfo("Europe/Rome")
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from services.common import checks
+from services.common.schemas import ROME, Day
+ENDS_BEFORE = checks.reason("ends_before_start", "The end comes after the start.")
+
+
+class PeriodArgs(Schema):
+    """A report's period in its query: both days or neither, the last not before the first."""
+    from_ = Day(data_key="from", metadata={
+        "description": "The period's first day (YYYY-MM-DD, in Europe/Rome), with `to`"})
+    to = Day(metadata={
+        "description": "The period's last day, included (YYYY-MM-DD, in Europe/Rome), with `from`"})
+
+    @validates_schema
+    def _both_in_order(self, data, **_kwargs):
+        given = [name for name in ("from_", "to") if data.get(name)]
+        if len(given) == 1:
+            raise ValidationError(fields.Field.default_error_messages["required"],
+                                  "to" if given == ["from_"] else "from")
+        if given and data["to"] < data["from_"]:
+            raise ValidationError(ENDS_BEFORE, "to")
 
 
 def month_of(moment: datetime) -> str:
@@ -24,6 +44,11 @@ def start_of(day: date) -> datetime:
 class Period:
     first: date
     last: date
+
+    @classmethod
+    def of_args(cls, args: dict) -> "Period | None":
+        """From the query PeriodArgs loaded."""
+        return cls(args["from_"], args["to"]) if args.get("from_") else None
 
     @classmethod
     def of(cls, given: dict | None) -> "Period | None":

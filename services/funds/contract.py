@@ -8,7 +8,9 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from services.common import checks
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
+from services.common.periods import PeriodArgs
 from services.common.schemas import ID, MUNICIPIO, ROME, PageArgs, Timestamp
+from services.common.spreadsheets import SheetArgs
 from services.common.vocabulary import DIMENSIONS
 
 # request kinds
@@ -322,11 +324,13 @@ class LedgerTotalsSchema(Schema):
 
 # --- reports -----------------------------------------------------------------------------------
 
-class FundReportQuerySchema(Schema):
+class FundReportQuerySchema(PeriodArgs, SheetArgs):
+    """`from` and `to` keep, of each network's months (`by_month`), those the period touches:
+    the ledger is summed per month."""
     municipio = fields.Integer(validate=MUNICIPIO, metadata={
         "description": "One municipio; without it, the city sees all 9 and a coordinator its own"})
-    period = fields.String(validate=_period)
-    format = fields.String(load_default="json", validate=checks.OneOf(("json", "csv")))
+    period = fields.String(validate=_period, metadata={
+        "description": "One project year, such as 2025-2026"})
 
 
 class FundAmountsSchema(Schema):
@@ -358,7 +362,9 @@ class FundNetworkReportSchema(Schema):
     available = Euros()
     by_source = fields.Dict(keys=fields.String(), values=Euros())
     by_category = fields.Dict(keys=fields.String(), values=fields.Nested(FundAmountsSchema))
-    by_month = fields.Dict(keys=fields.String(), values=fields.Nested(FundMonthSchema))
+    by_month = fields.Dict(keys=fields.String(), values=fields.Nested(FundMonthSchema), metadata={
+        "description": "Approved and spent each month (YYYY-MM); with `from` and `to`, the "
+                       "months the period touches"})
     by_action = fields.Dict(keys=fields.String(), values=fields.Nested(FundAmountsSchema))
     children = fields.Nested(ChildrenCostsSchema)
     requests = fields.Dict(keys=fields.String(), values=fields.Raw(), metadata={

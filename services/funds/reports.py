@@ -8,25 +8,32 @@ sums, never one by one. The breakdowns come from the sums the ledger keeps as it
     by_month: what was approved (commitments net of cancellations) and spent each month,
               a payment counting for the month it was paid in
 """
-import io
 from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from services.common import csv_cells
 from services.common.privacy import report_scope, shown, shown_counts, shown_figures
+from services.common.spreadsheets import Sheet
 from services.common.vocabulary import DIMENSIONS
 from services.funds import totals
 from services.funds.contract import SOURCES, STATUSES, euros
 from services.funds.models import Budget, FundRequest
 
-CSV_COLUMNS = ("Municipio", "Periodo", "Sezione", "Voce", "Stanziato", "Impegnato", "Speso",
-               "Disponibile", "Approvato nel mese", "Richieste")
-SECTIONS_IT = {"total": "totale", "source": "fonte", "category": "categoria", "month": "mese",
-               "action": "azione", "children": "costi dei minori", "status": "richieste"}
+CSV_COLUMNS = {
+    "it": ("Municipio", "Periodo", "Sezione", "Voce", "Stanziato (€)", "Impegnato (€)",
+           "Speso (€)", "Disponibile (€)", "Approvato nel mese (€)", "Richieste"),
+    "en": ("Municipio", "Project year", "Section", "Item", "Funded (€)", "Committed (€)",
+           "Spent (€)", "Available (€)", "Approved in the month (€)", "Requests")}
+SECTIONS = {"total": ("totale", "total"), "source": ("fonte", "source"),
+            "category": ("categoria", "category"), "month": ("mese", "month"),
+            "action": ("azione", "action"), "children": ("costi dei minori", "children's costs"),
+            "status": ("richieste", "requests")}
+FUND = {"it": "fondo", "en": "fund"}
 
 
-def report(session, caller, municipi=None, period=None) -> dict:
+def report(session, caller, municipi=None, period=None, days=None) -> dict:
+    """The networks of `period` (a project year) or of every one; `days` (periods.Period)
+    keeps, of their months, those it touches."""
     scope = report_scope(caller, municipi)
     statement = select(Budget).where(Budget.municipio.in_(scope))
     if period:
@@ -34,6 +41,11 @@ def report(session, caller, municipi=None, period=None) -> dict:
     found = session.execute(statement.order_by(Budget.period, Budget.municipio)).scalars().all()
     figures = totals.of_budgets(session, [budget.id for budget in found])
     networks = [network_report(budget, figures[budget.id]) for budget in found]
+    if days:
+        first, last = f"{days.first:%Y-%m}", f"{days.last:%Y-%m}"
+        for network in networks:
+            network["by_month"] = {month: amounts for month, amounts in network["by_month"].items()
+                                   if first <= month <= last}
     by_period = defaultdict(lambda: {"funded": 0, "committed": 0, "spent": 0, "available": 0})
     for network in networks:
         for key in by_period[network["period"]]:
@@ -76,20 +88,18 @@ def network_report(budget: Budget, figures: list) -> dict:
     }
 
 
-def export_csv(found: dict) -> str:
-    """The report for a spreadsheet: one line per figure, Italian headings, euros with a
-    decimal point."""
-    out = io.StringIO()
-    writer = csv_cells.Writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+def export_csv(found: dict, sheet: Sheet) -> str:
+    """The report for a spreadsheet in the sheet's language: one line per figure."""
+    said = 1 if sheet.lang == "en" else 0
+    lines = []
     for network in found["networks"]:
         def row(section, item, funded="", committed="", spent="", available="", approved="",
                 count=""):
-            writer.writerow([network["municipio"], network["period"], SECTIONS_IT[section], item,
-                             *(euros(v) if isinstance(v, int) else v
-                               for v in (funded, committed, spent, available, approved)), count])
+            lines.append([network["municipio"], network["period"], SECTIONS[section][said], item,
+                          *(sheet.decimal(euros(v)) if isinstance(v, int) else v
+                            for v in (funded, committed, spent, available, approved)), count])
 
-        row("total", "fondo", network["funded"], network["committed"], network["spent"],
+        row("total", FUND[sheet.lang], network["funded"], network["committed"], network["spent"],
             network["available"])
         for source, amount in network["by_source"].items():
             row("source", source, funded=amount)
@@ -100,11 +110,11 @@ def export_csv(found: dict) -> str:
         for action, amounts in network["by_action"].items():
             row("action", action, committed=amounts["committed"], spent=amounts["spent"])
         children = network["children"]
-        row("children", "costi dei minori", committed=children["committed"],
+        row("children", SECTIONS["children"][said], committed=children["committed"],
             spent=children["spent"], count=children["requests"])
         for status, count in network["requests"].items():
             row("status", status, count=count)
-    return out.getvalue()
+    return sheet.text(CSV_COLUMNS[sheet.lang], lines)
 
 
 def statistics(session, municipi: list, period=None) -> dict:

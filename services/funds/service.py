@@ -1,9 +1,11 @@
 """The funds service: each network's fondo di comunità, the requests to spend it, their
 approvals and the ledger."""
 from services.common.database import Database, utcnow
+from services.common.periods import Period
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.service import ReportingService
+from services.common.spreadsheets import Sheet
 from services.funds import approvals, budgets, ledger, reports
 from services.funds.contract import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
                                      BudgetUpdateSchema, DecisionReasonSchema,
@@ -137,15 +139,18 @@ class FundsService(ReportingService):
     def report(self, query=None):
         args = load(FundReportQuerySchema, query)
         with self.db.transaction() as tx:
-            found = reports.report(tx.session, self.caller, _municipi(args), args.get("period"))
+            found = reports.report(tx.session, self.caller, _municipi(args), args.get("period"),
+                                   Period.of_args(args))
         return REPORT.dump({**found, "generated_at": utcnow()})
 
     @rpc
     def report_csv(self, query=None):
+        """The report as a CSV file's text in the query's `lang` (Italian without it)."""
         args = load(FundReportQuerySchema, query)
         with self.db.transaction() as tx:
-            return reports.export_csv(reports.report(tx.session, self.caller, _municipi(args),
-                                                     args.get("period")))
+            found = reports.report(tx.session, self.caller, _municipi(args), args.get("period"),
+                                   Period.of_args(args))
+        return reports.export_csv(found, Sheet(args.get("lang", "it")))
 
     def _decide(self, move, request_id, data):
         reason = load(DecisionReasonSchema, data)["reason"]

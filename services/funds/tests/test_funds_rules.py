@@ -11,6 +11,7 @@ from services.common.context import Caller
 from services.common.database import Store
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.schemas import load
+from services.common.spreadsheets import Sheet
 from services.funds import approvals, budgets, ledger, reports
 from services.funds.contract import (BudgetCreateSchema, DecisionReasonSchema,
                                      FundPaymentCreateSchema, FundRequestCreateSchema,
@@ -393,7 +394,7 @@ def test_reports_add_up_by_category_month_and_action_with_children_as_counts(sto
         with pytest.raises(Forbidden):
             reports.report(session, COORD3, [8])
         found = reports.report(session, COORD8)
-        text = reports.export_csv(found)
+        text = reports.export_csv(found, Sheet("it"))
     [network] = found["networks"]
     assert (network["funded"], network["committed"], network["spent"], network["available"]) == (
         1500_00, 350_00 + 80_00, 290_00, 780_00)
@@ -406,11 +407,11 @@ def test_reports_add_up_by_category_month_and_action_with_children_as_counts(sto
     assert network["requests"]["approved"] == "<5" and network["requests"]["rejected"] == 0
     assert found["by_period"] == {"2025-2026": {"funded": 1500_00, "committed": 430_00,
                                                 "spent": 290_00, "available": 780_00}}
-    lines = text.splitlines()
-    assert lines[0] == ("Municipio,Periodo,Sezione,Voce,Stanziato,Impegnato,Speso,Disponibile,"
-                        "Approvato nel mese,Richieste")
-    assert "8,2025-2026,totale,fondo,1500.00,430.00,290.00,780.00,," in lines
-    assert "8,2025-2026,costi dei minori,costi dei minori,,80.00,40.00,,,<5" in lines
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0] == ("Municipio;Periodo;Sezione;Voce;Stanziato (€);Impegnato (€);Speso (€);"
+                        "Disponibile (€);Approvato nel mese (€);Richieste")
+    assert "8;2025-2026;totale;fondo;1500,00;430,00;290,00;780,00;;" in lines
+    assert "8;2025-2026;costi dei minori;costi dei minori;;80,00;40,00;;;<5" in lines
     assert "R-2026" not in text and "QO-" not in text
 
 
