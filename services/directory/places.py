@@ -31,10 +31,10 @@ def origin(filing, zones: dict, place: str) -> dict:
     if municipio:
         number = int(municipio.group(1))
         return _centre(filing, filing.filed["municipio"].get(number, ()), "municipio",
-                       str(number), place)
+                       str(number), f"Municipio {number}")
     if text in filing.filed["zone"] or text in zones:
-        return _centre(filing, filing.filed["zone"].get(text, ()), "zone",
-                       zones.get(text, place.strip()), place)
+        zone = zones.get(text, place.strip())
+        return _centre(filing, filing.filed["zone"].get(text, ()), "zone", zone, zone)
     words = terms(text)
     for entry in filing.sequence:  # in name order: the first listed place that is called so
         if entry.point is not None and entry.address and all(w in entry.address for w in words):
@@ -43,10 +43,12 @@ def origin(filing, zones: dict, place: str) -> dict:
     raise unknown(place)
 
 
-def _centre(filing, positions, kind: str, label: str, place: str) -> dict:
+def _centre(filing, positions, kind: str, label: str, named: str) -> dict:
     points = [filing.at[p].point for p in positions if filing.at[p].point is not None]
     if not points:
-        raise unknown(place)
+        raise Invalid({"place": [checks.reason(
+            "place_not_located", "No listed service in {place} has a position yet: choose "
+            "another zone or give your position.", place=named)]})
     return {"latitude": round(sum(p[0] for p in points) / len(points), 6),
             "longitude": round(sum(p[1] for p in points) / len(points), 6),
             "kind": kind, "label": label}

@@ -56,14 +56,18 @@ def test_a_point_given_is_the_origin_as_it_came(index):  # noqa: F811
     assert "origin" not in found(index, q="sportello")
 
 
-@pytest.mark.parametrize("place", ["Via Inesistente 12", "Brera", "Municipio 1"])
-def test_a_place_unknown_or_without_a_position_is_refused_naming_the_field(index, place):  # noqa: F811
-    # Brera is a zone of Municipio 1's network, but no listed service there has a position
+@pytest.mark.parametrize("place, code, said", [
+    ("Via Inesistente 12", "place_unknown", "Via Inesistente 12"),
+    # a zone of Municipio 1's network, and the municipio, where no listed service has a position
+    ("brera", "place_not_located", "Brera"), ("municipio 1", "place_not_located", "Municipio 1"),
+])
+def test_a_place_unknown_or_without_a_position_is_refused_naming_the_field(index, place, code,  # noqa: F811
+                                                                          said):
     with pytest.raises(Invalid) as refused:
         found(index, place=place)
     assert list(refused.value.errors) == ["place"]
-    assert refused.value.codes["place"][0][0] == "place_unknown"
-    assert place in refused.value.errors["place"][0]
+    assert refused.value.codes["place"][0][0] == code
+    assert said in refused.value.errors["place"][0]
 
 
 @pytest.mark.parametrize("query, field, code", [
