@@ -5,7 +5,7 @@ import pytest
 from services.common.errors import Invalid
 from services.common.schemas import load
 from services.directory.contract.catalogue import ServiceQuerySchema
-from services.directory.tests.test_search import CITY, add, index, organization_id, store  # noqa: F401
+from services.directory.tests.test_search import index, store  # noqa: F401  (fixtures)
 
 GALLARATESE, VILLAPIZZONE, QUARTO_OGGIARO = (f"Sportello QuBì {zone}" for zone in (
     "Gallaratese", "Villapizzone", "Quarto Oggiaro"))
@@ -61,8 +61,7 @@ def test_a_point_given_is_the_origin_as_it_came(index):  # noqa: F811
     # a zone of Municipio 1's network, and the municipio, where no listed service has a position
     ("brera", "place_not_located", "Brera"), ("municipio 1", "place_not_located", "Municipio 1"),
 ])
-def test_a_place_unknown_or_without_a_position_is_refused_naming_the_field(index, place, code,  # noqa: F811
-                                                                          said):
+def test_a_place_unknown_or_without_a_position_is_refused(index, place, code, said):  # noqa: F811
     with pytest.raises(Invalid) as refused:
         found(index, place=place)
     assert list(refused.value.errors) == ["place"]
