@@ -85,6 +85,13 @@ def test_an_organiser_edits_an_event_and_the_registrants_are_told(platform, orga
 
     organiser.follow("Iscritti")
     assert organiser.heading() == "Iscritti"
+    organiser.find("details.card summary").click()
+    organiser.fill("Messaggio", "Portate una merenda da condividere!")
+    organiser.submit("Invia il messaggio")
+    assert "Messaggio inviato a ogni iscrizione." in organiser.text
+    written = wait_for(lambda: [m for m in platform.smtp.messages() if m["To"] == address
+                                and "Portate una merenda da condividere!" in text_of(m)], 30)
+    assert written, f"the organisers' message did not reach {address}"
     row = organiser.find("table.registrants tbody tr")
     assert f"Famiglia {address.split('@')[0]}" in row.text and "2 adulti, 1 bambini" in row.text
     organiser.submit("Segna presente")

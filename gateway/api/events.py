@@ -8,6 +8,7 @@ from gateway.problems import ProblemSchema
 from services.common.schemas import PageArgs
 from services.events.contract import (AttendanceSchema, CancelQuerySchema, CheckInAnswerSchema,
                                       CheckInSchema, ConfirmSchema, EventCreateSchema,
+                                      EventMessageCreateSchema, EventMessageSchema,
                                       EventQuerySchema, EventSchema, EventUpdateSchema,
                                       RegistrationCreateSchema, RegistrationQuerySchema,
                                       RegistrationReceiptSchema, RegistrationSchema)
@@ -15,6 +16,7 @@ from services.events.contract import (AttendanceSchema, CancelQuerySchema, Check
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="Events")
 EventPage = page_schema(EventSchema, "EventPage")
 RegistrationPage = page_schema(RegistrationSchema, "RegistrationPage")
+EventMessagePage = page_schema(EventMessageSchema, "EventMessagePage")
 
 
 @blp.route("/events")
@@ -172,6 +174,35 @@ def check_in(_data, event_id):
     in."""
     require_login()
     return answer("events", "check_in", event_id, request.get_json())
+
+
+@blp.route("/events/<event_id>/messages", methods=["POST"])
+@blp.arguments(EventMessageCreateSchema())
+@answers(blp, 201, EventMessageSchema)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.alt_response(409, schema=ProblemSchema, description="A draft: nobody is registered")
+@blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def message_registrants(_data, event_id):
+    """Write to every registration of the event (its organisers only): each is reached by the
+    contact it left."""
+    require_login()
+    return answer("events", "message_registrants", event_id, request.get_json()), 201
+
+
+@blp.route("/events/<event_id>/messages")
+@blp.arguments(PageArgs(), location="query")
+@answers(blp, 200, EventMessagePage)
+@blp.alt_response(401, schema=ProblemSchema)
+@blp.alt_response(403, schema=ProblemSchema)
+@blp.alt_response(404, schema=ProblemSchema)
+@blp.doc(security=BEARER)
+def event_messages(_query, event_id):
+    """The messages written to the registrants, newest first (its organisers only)."""
+    require_login()
+    return answer("events", "event_messages", event_id, request.args.to_dict())
 
 
 @blp.route("/events/<event_id>/registrations/<registration_id>", methods=["DELETE"])

@@ -184,6 +184,7 @@ DONE = {
     "attended": "Presenza segnata.",
     "not_attended": "Segnata come assente.",
     "registration_confirmed": "Iscrizione confermata.",
+    "message_sent": "Messaggio inviato a ogni iscrizione.",
     "created": "Creato. Controlla che sia tutto giusto.",
     "published": "Evento pubblicato: ora è nel calendario.",
     "cancelled": "Evento annullato: chi si era iscritto viene avvisato.",

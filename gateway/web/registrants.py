@@ -29,7 +29,31 @@ def event_registrations(event_id):
     query = {**page_args(50), **({"status": status} if status else {})}
     found = call("events", "list_registrations", event_id, query)
     return render("event_registrations.html", registrations=found["items"], status=status,
-                  statuses=STATUSES, total=found["total"], pages=pages_of(found), **context)
+                  statuses=STATUSES, total=found["total"], pages=pages_of(found),
+                  form=Form({}), **_messages(event_id), **context)
+
+
+def _messages(event_id) -> dict:
+    sent = call("events", "event_messages", event_id, {"per_page": 5})
+    return {"messages": sent["items"], "messages_total": sent["total"]}
+
+
+@bp.route("/events/<event_id>/messages", methods=["POST"])
+def message_registrants(event_id):
+    text = request.form.get("text", "")
+    try:
+        call("events", "message_registrants", event_id, {"text": text})
+    except (Invalid, Conflict) as refused:
+        context = _organised(event_id, "list_registrations")
+        found = call("events", "list_registrations", event_id, page_args(50))
+        errors = (reasons_said(refused) if isinstance(refused, Invalid)
+                  else {"text": [said(refused)]})
+        return render("event_registrations.html", refused.status,
+                      registrations=found["items"], status=None, statuses=STATUSES,
+                      total=found["total"], pages=pages_of(found),
+                      form=Form({"text": text}, errors), **_messages(event_id), **context)
+    return redirect(url_for("web.event_registrations", event_id=event_id, done="message_sent"),
+                    303)
 
 
 @bp.route("/events/<event_id>/registrations.csv")

@@ -243,6 +243,17 @@ class CheckInAnswerSchema(Schema):
                                                     "`registration.checked_in_at`"})
 
 
+class EventMessageCreateSchema(Schema):
+    text = fields.String(required=True, validate=checks.Length(min=1, max=1000))
+
+
+class EventMessageSchema(Schema):
+    id = fields.String()
+    text = fields.String()
+    sent_at = Timestamp()
+    households = fields.Integer(metadata={"description": "The registrations it went to"})
+
+
 class RegistrantSchema(Schema):
     """Internal: whom to tell when an event changes."""
     registration_id = fields.String(attribute="id")

@@ -134,6 +134,7 @@ class Event(Base):
     unplaced_pending_people: Mapped[int] = mapped_column(Integer, default=0)
     waitlisted_people: Mapped[int] = mapped_column(Integer, default=0)
     households: Mapped[int] = mapped_column(Integer, default=0)
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the day before
 
     @property
     def organizer_ids(self) -> list:
@@ -220,6 +221,18 @@ class Delivery(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     recorded_by: Mapped[str | None] = mapped_column(String(36))  # the organiser's user id
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class EventMessage(Base):
+    """What an event's organisers wrote to its registrants (each reached by its contact)."""
+    __tablename__ = "event_messages"
+    __table_args__ = (Index("ix_event_messages_event_sent_at", "event_id", "sent_at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
+    text: Mapped[str] = mapped_column(Text)
+    sent_by: Mapped[str] = mapped_column(String(36))  # a user's id
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    households: Mapped[int] = mapped_column(Integer)  # registrations it went to
 
 
 class Drive(Base):

@@ -10,9 +10,11 @@ from services.common.rpc import rpc
 from services.common.schemas import PageArgs, load, local_time, paged
 from services.common.sealing import DataCipher
 from services.common.service import ReportingService
-from services.events import agenda, check_in, drives, ical, registrations, statistics
+from services.events import (agenda, check_in, drives, ical, messages, registrations,
+                             statistics)
 from services.events.contract import (AttendanceSchema, CancelQuerySchema, CheckInAnswerSchema,
-                                      CheckInSchema, ConfirmSchema,
+                                      CheckInSchema, ConfirmSchema, EventMessageCreateSchema,
+                                      EventMessageSchema,
                                       DeliveryCreateSchema, DeliverySchema, DriveQuerySchema,
                                       DriveSchema, EventCreateSchema, EventQuerySchema, EventSchema,
                                       EventUpdateSchema, PledgeCreateSchema, PledgeQuerySchema,
@@ -27,11 +29,13 @@ RECEIPT = RegistrationReceiptSchema()
 REGISTRATION = RegistrationSchema()
 REGISTRANTS = RegistrantSchema(many=True)
 CHECK_IN = CheckInAnswerSchema()
+MESSAGE = EventMessageSchema()
 DRIVE = DriveSchema()
 PLEDGE = PledgeSchema()
 DELIVERY = DeliverySchema()
 CLOSE_DRIVES_EVERY_SECONDS = 60
 EXPIRE_REGISTRATIONS_EVERY_SECONDS = 60
+REMIND_EVERY_SECONDS = 300
 
 
 class EventsService(ReportingService):
@@ -147,6 +151,19 @@ class EventsService(ReportingService):
             return CHECK_IN.dump({"registration": registration, "first": first})
 
     @rpc
+    def message_registrants(self, event_id, data):
+        text = load(EventMessageCreateSchema, data)["text"]
+        with self.db.transaction() as tx:
+            return MESSAGE.dump(messages.send(tx, self.caller, event_id, text, utcnow()))
+
+    @rpc
+    def event_messages(self, event_id, query=None):
+        args = load(PageArgs, query)
+        with self.db.transaction() as tx:
+            return paged(tx.session, messages.sent_statement(tx.session, self.caller, event_id),
+                         args["page"], args["per_page"], MESSAGE.dump)
+
+    @rpc
     def own_registration(self, event_id, registration_id, query=None):
         """The registration as its registrant sees it, by its token (its check-in code once
         confirmed)."""
@@ -250,6 +267,11 @@ class EventsService(ReportingService):
     def close_due_drives(self):
         with self.db.transaction() as tx:
             drives.close_due(tx, utcnow())
+
+    @timer(interval=REMIND_EVERY_SECONDS)
+    def remind_registrants(self):
+        with self.db.transaction() as tx:
+            messages.remind_due(tx, utcnow())
 
     @timer(interval=EXPIRE_REGISTRATIONS_EVERY_SECONDS)
     def expire_registrations(self):

@@ -86,12 +86,18 @@ def promoted_registrant(peers, payload) -> list:
     return _registered(peers, payload, payload["registration_id"])
 
 
-def _registered(peers, payload, registration_id=None) -> list:
+def confirmed_registrants(peers, payload) -> list:
+    """The people registered to an event whose places are confirmed: whoever is to come."""
+    return _registered(peers, payload, statuses=("confirmed",))
+
+
+def _registered(peers, payload, registration_id=None, statuses=None) -> list:
     return [{"user_id": f"registration:{person['registration_id']}",
              "email": person["contact"] if "@" in person["contact"] else None,
              "language": "it", "roles": []}
             for person in peers.events.registrants(payload["event_id"])
-            if registration_id in (None, person["registration_id"])]
+            if registration_id in (None, person["registration_id"])
+            and (statuses is None or person["status"] in statuses)]
 
 
 def _only(user_id, people) -> list:

@@ -35,6 +35,12 @@ def event(peers, payload) -> tuple:
             f"/events/{brief['id']}")
 
 
+def event_message(peers, payload) -> tuple:
+    """An event's, with the message its organisers wrote."""
+    params, link = event(peers, payload)
+    return {**params, "message": payload["text"]}, link
+
+
 def drive_item(peers, payload) -> tuple:
     drive = peers.events.get_drive(payload["drive_id"])
     item = next(i["name"] for i in drive["items"] if i["id"] == payload["item_id"])
