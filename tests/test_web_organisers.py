@@ -100,6 +100,25 @@ def test_an_organiser_edits_an_event_and_the_registrants_are_told(platform, orga
     assert csv_link.endswith(f"/events/{event['id']}/registrations.csv")
 
 
+def test_a_family_larger_than_the_places_left_is_told_before_it_sends(platform):
+    event = create_event(Client(platform, ORGANISER), title="Laboratorio piccolo", capacity=2,
+                         registration_required=True)
+    family = Browser(platform.url).viewport(390, 844)
+    try:
+        family.open(f"/events/{event['id']}")
+        assert "2 posti liberi" in family.text and "una famiglia di tre occupa tre posti" in family.text
+        assert not family.find("[data-places-warning]").is_displayed()
+        family.fill("Adulti", 1).fill("Bambini e ragazzi", 2)
+        warning = family.find("[data-places-warning]")
+        assert warning.is_displayed()
+        assert "Siete in 3, ma restano 2 posti" in warning.text
+        family.screenshot("event-places-are-people", sizes=((390, 844),))
+        family.fill("Bambini e ragazzi", 1)
+        assert not family.find("[data-places-warning]").is_displayed()
+    finally:
+        family.quit()
+
+
 def test_a_family_is_checked_in_by_the_qr_code_of_its_pass_on_a_phone(platform, organiser,
                                                                       tmp_path):
     event = create_event(Client(platform, ORGANISER), title="Festa di quartiere", capacity=3,

@@ -30,6 +30,23 @@
       results.focus();
     }
 
+    // Places are people: a family larger than the places left is told before it sends.
+    var registration = document.querySelector("form[data-places-left]");
+    if (registration) {
+      var warning = registration.querySelector("[data-places-warning]");
+      var left = parseInt(registration.getAttribute("data-places-left"), 10);
+      var check = function () {
+        var people = ["adults", "children"].reduce(function (sum, name) {
+          return sum + (parseInt(registration.elements[name].value, 10) || 0);
+        }, 0);
+        warning.hidden = people <= left;
+        warning.textContent = warning.hidden ? "" : warning.getAttribute("data-template")
+          .replace("{people}", people).replace("{left}", left);
+      };
+      registration.addEventListener("input", check);
+      check();
+    }
+
     // Search: the day and time fields only matter for "a day and a time".
     var dayFields = document.querySelector("[data-when-day]");
     if (dayFields) {
