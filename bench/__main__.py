@@ -3,7 +3,7 @@ import datetime
 import platform
 from pathlib import Path
 
-from bench import (amqp_baseline, data_growth, directory_search, gateway, login,
+from bench import (amqp_baseline, check_in, data_growth, directory_search, gateway, login,
                    notifications_fanout, referral_notification)
 
 BENCHES = [("AMQP and RPC baselines", amqp_baseline.main),
@@ -12,6 +12,7 @@ BENCHES = [("AMQP and RPC baselines", amqp_baseline.main),
            ("Directory search on 10,000 services", directory_search.main),
            ("Notifications fan-out to 1,000 inboxes", notifications_fanout.main),
            ("Gateway under load", gateway.main),
+           ("Check-in at the door", check_in.main),
            ("Five years of data: 1x, 10x and 100x", data_growth.main)]
 
 
