@@ -83,8 +83,12 @@ def tiles_origin(tiles_url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc.replace('SUBDOMAIN.', '*.')}"
 
 
-def map_policy(policy: str) -> str:
-    """The pages' Content-Security-Policy, with the map's tiles allowed as images."""
+def page_headers(query: dict, policy: str) -> dict:
+    """The search page's Content-Security-Policy, with the map's tiles allowed as images; and,
+    when the page answers a position, that no cache (the browser's, a proxy's) keeps it."""
     origin = tiles_origin(current_app.config["QUBI_SETTINGS"].map_tiles_url)
-    return policy if origin is None else policy.replace("img-src 'self' data:",
-                                                        f"img-src 'self' data: {origin}")
+    headers = {"Content-Security-Policy": policy if origin is None else policy.replace(
+        "img-src 'self' data:", f"img-src 'self' data: {origin}")}
+    if "near" in query:
+        headers["Cache-Control"] = "no-store"
+    return headers
