@@ -27,6 +27,8 @@ def origin(filing, zones: dict, place: str) -> dict:
     `zones` are the networks' zones ({folded name: name}). Invalid when nothing known is
     called so, or what it names has no position."""
     text = fold(place)
+    if not text:  # spaces, or marks alone
+        raise unknown(place)
     municipio = MUNICIPIO.match(text)
     if municipio:
         number = int(municipio.group(1))

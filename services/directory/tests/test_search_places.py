@@ -58,6 +58,7 @@ def test_a_point_given_is_the_origin_as_it_came(index):  # noqa: F811
 
 @pytest.mark.parametrize("place, code, said", [
     ("Via Inesistente 12", "place_unknown", "Via Inesistente 12"),
+    ("  ", "place_unknown", "  "), ("\u0301", "place_unknown", "\u0301"),
     # a zone of Municipio 1's network, and the municipio, where no listed service has a position
     ("brera", "place_not_located", "Brera"), ("municipio 1", "place_not_located", "Municipio 1"),
 ])
