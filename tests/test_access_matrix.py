@@ -37,6 +37,8 @@ class RoleGated:
 REFERRAL_OUTSIDERS = ["partner2", "coord3", "asc4", "citta", ANONYMOUS]
 # partner8b's account: partner8a administers another organisation
 PEOPLE_OUTSIDERS = ["partner2", "coord3", "partner8a", "asc8", ANONYMOUS]
+# a report's period and file refuse what the report itself refuses
+A_YEAR_AS_CSV = {"from": "2026-01-01", "to": "2026-12-31", "format": "csv", "lang": "en"}
 ACCESS = {
     "POST /api/v1/auth/token": PUBLIC,
     "POST /api/v1/auth/refresh": PUBLIC,
@@ -107,7 +109,7 @@ ACCESS = {
     "POST /api/v1/notifications/{notification_id}/read": Foreign(
         "notification", ["coord3", "partner8a", "citta", ANONYMOUS]),
     "GET /api/v1/reports/overview": RoleGated(["coord3", "partner8a", "asc8", ANONYMOUS],
-                                              query={"municipio": 8}),
+                                              query={"municipio": 8, **A_YEAR_AS_CSV}),
     "GET /api/v1/events": PUBLIC,
     "POST /api/v1/events": RoleGated(["asc8", ANONYMOUS], body=lambda owned: {
         "title": "Non ammesso", "municipio": 8, "starts_at": "2030-01-10T10:00:00+01:00",
@@ -188,7 +190,7 @@ ACCESS = {
         "fund_request", NOT_OF_MUNICIPIO_8 + ["partner8b", "partner8a", "asc8"],
         {"amount": "1", "paid_on": "2025-01-10", "receipt_reference": "X-1"}),
     "GET /api/v1/funds/report": RoleGated(["coord3", "partner8a", "asc8", ANONYMOUS],
-                                          query={"municipio": 8}),
+                                          query={"municipio": 8, **A_YEAR_AS_CSV}),
 }
 
 
