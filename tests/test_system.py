@@ -273,8 +273,8 @@ def test_the_overview_report_gives_each_tier_its_municipi_with_small_counts_hidd
     rows = own.json()["municipi"]
     assert [row["municipio"] for row in rows] == [8]
     row = rows[0]
-    assert {"organizations", "services", "events", "registered_people", "drives", "referrals",
-            "funds"} <= set(row)
+    assert {"organizations", "services", "events", "registered_people", "attended_people",
+            "drives", "referrals", "funds"} <= set(row)
     assert {"total", "by_status", "by_outcome", "overdue"} <= set(row["referrals"])
     assert {"requests", "funded", "spent", "available"} <= set(row["funds"])
     assert row["referrals"]["total"] == "<5" or row["referrals"]["total"] >= 5

@@ -9,6 +9,7 @@ COLUMNS = (
     ("services", "Servizi", "Services"),
     ("events", "Eventi pubblicati", "Published events"),
     ("registered_people", "Persone iscritte agli eventi", "People registered at events"),
+    ("attended_people", "Persone presenti agli eventi", "People who came to events"),
     ("drives", "Raccolte solidali", "Donation drives"),
     ("referrals.total", "Invii", "Referrals"),
     ("referrals.by_status.sent", "Invii in attesa di risposta", "Referrals awaiting an answer"),

@@ -58,6 +58,8 @@ class OverviewRowSchema(Schema):
     services = number("Services listed today")
     events = number("Published events (in the period: starting in it)")
     registered_people = count()
+    attended_people = fields.Raw(metadata={**COUNT, "description": (
+        "People who came to the events (marked, or checked in at the door); 1 to 4 read \"<5\"")})
     drives = number("Donation drives (in the period: those whose collection starts in it)")
     referrals = fields.Nested(ReferralCountsSchema)
     funds = fields.Nested(FundCountsSchema)

@@ -11,7 +11,7 @@ from gateway.tests.support import COORDINATOR, SECRET, bearer, make_app
 
 STATISTICS = {
     "directory": {"8": {"organizations": 3, "services": 12}},
-    "events": {"8": {"events": 2, "registered_people": "<5", "drives": 1}},
+    "events": {"8": {"events": 2, "registered_people": "<5", "attended_people": 0, "drives": 1}},
     "referrals": {"8": {"referrals": {
         "total": 9, "by_status": {"sent": "<5", "accepted": 6, "declined": 0, "completed": 0,
                                   "withdrawn": 0},

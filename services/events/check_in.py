@@ -12,6 +12,7 @@ from services.common.errors import Conflict, NotFound
 from services.events import agenda
 from services.events.contract import CONFIRMED
 from services.events.models import Registration
+from services.events.places import attend, lock
 
 MISREAD = str.maketrans("OIL", "011", " -")
 
@@ -38,5 +39,6 @@ def check_in(tx, caller: Caller, event_id: str, code: str, now: datetime) -> tup
                        "registration_not_confirmed", {"status": registration.status})
     first = registration.checked_in_at is None
     if first:
-        registration.checked_in_at, registration.attended = now, True
+        registration.checked_in_at = now
+        attend(lock(tx.session, event_id), registration, True)
     return registration, first

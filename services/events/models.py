@@ -134,6 +134,7 @@ class Event(Base):
     unplaced_pending_people: Mapped[int] = mapped_column(Integer, default=0)
     waitlisted_people: Mapped[int] = mapped_column(Integer, default=0)
     households: Mapped[int] = mapped_column(Integer, default=0)
+    attended_people: Mapped[int] = mapped_column(Integer, default=0)  # marked as come
     reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the day before
 
     @property
@@ -273,9 +274,11 @@ class MunicipioTotal(Base):
     published_events: Mapped[int] = mapped_column(Integer, default=0)
     confirmed_people: Mapped[int] = mapped_column(Integer, default=0)
     drives: Mapped[int] = mapped_column(Integer, default=0)
+    attended_people: Mapped[int] = mapped_column(Integer, default=0)
 
 
-TOTALS = KeptCounts(MunicipioTotal, ("published_events", "confirmed_people", "drives"),
+TOTALS = KeptCounts(MunicipioTotal, ("published_events", "confirmed_people", "drives",
+                                     "attended_people"),
                     moved_by=(Event, Drive))
 
 
@@ -290,8 +293,10 @@ def _event_written(_mapper, _connection, written: Event):
 
     session = object_session(written)
     _move(session, {"municipio": was("municipio"), "confirmed_people": was("confirmed_people"),
+                    "attended_people": was("attended_people"),
                     "published_events": int(was("status") == PUBLISHED)}, -1)
     _move(session, {"municipio": written.municipio, "confirmed_people": written.confirmed_people,
+                    "attended_people": written.attended_people,
                     "published_events": int(written.status == PUBLISHED)}, 1)
 
 

@@ -48,6 +48,14 @@ def move(event: Event, registration: Registration, status: str, holds_place: boo
         setattr(event, counter, getattr(event, counter) + value)
 
 
+def attend(event: Event, registration: Registration, attended: bool | None):
+    """Marks whether a registration (of the locked event) came, and counts its people among
+    those who came to the event."""
+    change = bool(attended) - bool(registration.attended)
+    registration.attended = attended
+    event.attended_people += change * registration.people
+
+
 def _counted(registration: Registration) -> dict:
     """What a registration adds to its event's counts."""
     if registration.status in (None, CANCELLED):

@@ -29,7 +29,7 @@ from services.events import agenda
 from services.events.contract import BY_EMAIL, CANCELLED, CONFIRMED, PENDING, PUBLISHED, WAITLISTED
 from services.events.models import Registration
 from services.events.permissions import has_started
-from services.events.places import (fill_places, holds_places, lock, move,
+from services.events.places import (attend, fill_places, holds_places, lock, move,
                                     registration_event, someone_waits)
 
 CSV_COLUMNS = ("Nome", "Contatto", "Adulti", "Bambini", "Stato", "Ordine di arrivo", "Presente",
@@ -186,7 +186,7 @@ def mark_attendance(tx, caller: Caller, event_id: str, registration_id: str,
         raise NotFound("No such registration.", "registration_not_found")
     if registration.status == CANCELLED:
         raise Conflict("This registration was cancelled.", "registration_cancelled")
-    registration.attended = attended
+    attend(lock(tx.session, event_id), registration, attended)
     return registration
 
 

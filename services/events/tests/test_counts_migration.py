@@ -43,7 +43,8 @@ def test_upgrading_counts_the_registrations_already_there(databases):
             connection.execute(registrations.insert(), [
                 {"id": f"{n}" * 36, "event_id": "e" * 36, "name": "Famiglia", "contact": f"{n}",
                  "adults": adults, "children": children, "status": status, "position": n,
-                 "cancel_token_hash": "x", "holds_place": holds, "created_at": NOW}
+                 "cancel_token_hash": "x", "holds_place": holds, "created_at": NOW,
+                 "attended": n == 1}
                 for n, (status, holds, adults, children) in enumerate(REGISTRATIONS, 1)])
     finally:
         command.upgrade(config, "head")
@@ -57,7 +58,8 @@ def test_upgrading_counts_the_registrations_already_there(databases):
     engine.dispose()
     assert (item["quantity_pledged"], item["quantity_delivered"]) == (12, 4)
     assert dict(municipio) == {"municipio": 8, "published_events": 1, "confirmed_people": 4,
-                               "drives": 1}
+                               "drives": 1, "attended_people": 3}
+    assert counted["attended_people"] == 3  # the first came, two adults and a child
     assert {key: counted[key] for key in ("confirmed_people", "pending_people",
                                           "unplaced_pending_people", "waitlisted_people",
                                           "households")} == {

@@ -32,6 +32,7 @@ OPERATIONS = st.lists(st.one_of(
     st.tuples(st.just("confirm"), pick),
     st.tuples(st.just("confirm"), pick),
     st.tuples(st.just("cancel"), pick),
+    st.tuples(st.just("attend"), pick, st.booleans()),
     st.tuples(st.just("expire"), st.integers(1, 30)),
     st.tuples(st.just("capacity"), st.integers(0, 12)),
 ), min_size=10, max_size=30)
@@ -97,7 +98,10 @@ def apply(store, event_id, contacts, now, name, *args):
     if not meant:
         return now
     registration = meant[args[0] % len(meant)]
-    if name == "confirm":
+    if name == "attend":
+        with store.transaction() as tx:
+            registrations.mark_attendance(tx, COORD8, event_id, registration.id, args[1])
+    elif name == "confirm":
         confirm(store, event_id, registration.id, now, caller=COORD8)
     else:
         with store.transaction() as tx:
@@ -115,6 +119,10 @@ def assert_counted(store, event_id):
             select(func.coalesce(func.sum(Registration.adults + Registration.children), 0))
             .where(Registration.event_id == event_id, Registration.status == PENDING,
                    Registration.holds_place.is_(True))).scalar_one()
+        came = session.execute(
+            select(func.coalesce(func.sum(Registration.adults + Registration.children), 0))
+            .where(Registration.event_id == event_id, Registration.attended.is_(True))
+        ).scalar_one()
         households = session.execute(select(func.count()).where(
             Registration.event_id == event_id, Registration.status != CANCELLED)).scalar_one()
         seen = agenda.shown_to(COORD8, event)["registrations"]
@@ -126,6 +134,8 @@ def assert_counted(store, event_id):
     assert event.places_left == max(event.capacity - taken, 0)
     assert taken <= event.capacity  # no place is taken twice
     assert overview["registered_people"] == shown(people.get(CONFIRMED, 0))
+    assert event.attended_people == came
+    assert overview["attended_people"] == shown(came)
     assert overview["events"] == 1  # events are not people: their count is never "<5"
 
 
@@ -145,15 +155,18 @@ def test_the_overview_follows_an_event_moved_or_cancelled_and_counts_drives(stor
             return {m: tuple(figures.values())
                     for m, figures in statistics.per_municipio(session, [3, 8]).items()}
 
-    assert overview() == {"3": (0, 0, 0), "8": (1, 5, 0)}  # events, people, drives
+    assert overview() == {"3": (0, 0, 0, 0), "8": (1, 5, 0, 0)}  # events, people, came, drives
+    with store.transaction() as tx:
+        registrations.mark_attendance(tx, COORD8, event.id, pending.id, True)
+    assert overview() == {"3": (0, 0, 0, 0), "8": (1, 5, 5, 0)}
     with store.transaction() as tx:
         agenda.update(tx, city, event.id, {"municipio": 3}, NOW)
-    assert overview() == {"3": (1, 5, 0), "8": (0, 0, 0)}
+    assert overview() == {"3": (1, 5, 5, 0), "8": (0, 0, 0, 0)}
     with store.transaction() as tx:
         agenda.cancel(tx, city, event.id, NOW)
-    assert overview() == {"3": (0, 5, 0), "8": (0, 0, 0)}
+    assert overview() == {"3": (0, 5, 5, 0), "8": (0, 0, 0, 0)}
     open_drive(store, caller=Caller(user_id="k3", roles=["coordinator"], municipi=[3]))
-    assert overview() == {"3": (0, 5, 1), "8": (0, 0, 0)}
+    assert overview() == {"3": (0, 5, 5, 1), "8": (0, 0, 0, 0)}
 
 
 def test_a_period_counts_the_events_starting_and_the_drives_collecting_from_its_days(store):
@@ -174,8 +187,8 @@ def test_a_period_counts_the_events_starting_and_the_drives_collecting_from_its_
                 session, [8], Period(date.fromisoformat(first), date.fromisoformat(last)))["8"]
                 .values())
 
-    assert in_period("2026-12-01", "2026-12-20") == (1, 0, 0)  # days in Rome
-    assert in_period("2026-12-21", "2026-12-31") == (1, 5, 0)
-    assert in_period("2026-12-20", "2026-12-21") == (2, 5, 0)
-    assert in_period("2027-08-24", "2027-08-24") == (0, 0, 1)  # the drive collects from then
-    assert in_period("2027-01-01", "2027-08-23") == (0, 0, 0)
+    assert in_period("2026-12-01", "2026-12-20") == (1, 0, 0, 0)  # days in Rome
+    assert in_period("2026-12-21", "2026-12-31") == (1, 5, 0, 0)
+    assert in_period("2026-12-20", "2026-12-21") == (2, 5, 0, 0)
+    assert in_period("2027-08-24", "2027-08-24") == (0, 0, 0, 1)  # the drive collects from then
+    assert in_period("2027-01-01", "2027-08-23") == (0, 0, 0, 0)
