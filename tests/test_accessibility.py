@@ -5,7 +5,8 @@ its best practices).
 axe-core is vendored from npm at a pinned version (tests/axe/package.json, installed by
 `npm ci` there). A new page joins the check with one `Page` in PAGES: its path may name the
 ids of the things made for these tests (`things`: {event}, {drive}, {referral},
-{accepted_referral}, {service}, {organization}; add what a new page needs), a person to log
+{accepted_referral}, {service}, {organization}, {registration} with its {registration_token};
+add what a new page needs), a person to log
 in as, and steps to take first (a form sent, a button pressed)."""
 import json
 import shutil
@@ -17,6 +18,7 @@ from typing import Callable
 import pytest
 
 from tests.platform import Client, referral_body
+from tests.test_web_organisers import register
 from tests.test_web_pages import broker, create_event, needs_chromium, people  # noqa: F401
 
 AXE_DIR = Path(__file__).resolve().parent / "axe"
@@ -44,6 +46,10 @@ def send_empty(browser):
     browser.submit("Continua: vedi l'anteprima")
 
 
+def type_an_unknown_pass(browser):
+    browser.fill("Codice del pass", "ZZZZ-ZZZZ").submit("Registra l'ingresso")
+
+
 def ask_to_complete(browser):
     browser.choose("Esito", "Servizio erogato").submit("Concludi…")
 
@@ -69,6 +75,13 @@ PAGES = [
     Page("a service, to its organisation", "/services/{service}", "partner8b"),
     Page("events, logged in", "/events", "partner8a"),
     Page("an event, to its organiser", "/events/{event}", "partner8a"),
+    Page("an event's form, to edit it", "/events/{event}/edit", "partner8a"),
+    Page("an event's registrations", "/events/{event}/registrations", "partner8a"),
+    Page("check-in at the door", "/events/{event}/check-in", "partner8a"),
+    Page("check-in at the door, a pass refused", "/events/{event}/check-in", "partner8a",
+         then=type_an_unknown_pass),
+    Page("a registration's page, with its pass",
+         "/events/{event}/registrations/{registration}/cancel?token={registration_token}"),
     Page("drives, logged in", "/drives", "partner8a"),
     Page("a drive, to its organiser", "/drives/{drive}", "partner8a"),
     Page("a new drive", "/drives/new", "partner8a"),
@@ -125,7 +138,10 @@ def things(platform) -> dict:  # noqa: F811
     service = receiver.post("/services", json={"organization_id": receiving_org,
                                                "name": "Spazio compiti"})
     assert service.status_code == 201, service.text
+    registration = register(platform, event["id"], "axe-pass@example.org", adults=2)
     return {"event": event["id"], "drive": drive.json()["id"],
+            "registration": registration["id"],
+            "registration_token": registration["cancel_token"],
             "referral": referrals[0].json()["id"], "accepted_referral": accepted,
             "service": service.json()["id"], "organization": receiving_org}
 
