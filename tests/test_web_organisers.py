@@ -167,3 +167,30 @@ def test_a_family_is_checked_in_by_the_qr_code_of_its_pass_on_a_phone(platform, 
     listed = Client(platform, ORGANISER).get(f"/events/{event['id']}/registrations").json()
     checked = {r["id"]: (r["attended"], bool(r["checked_in_at"])) for r in listed["items"]}
     assert checked[came["id"]] == (True, True) and checked[waiting["id"]] == (None, False)
+
+
+def test_a_family_promoted_from_the_waiting_list_gets_the_link_to_its_pass(platform):
+    event = create_event(Client(platform, ORGANISER), title="Cinema all'aperto", capacity=1,
+                         registration_required=True)
+    first = register(platform, event["id"], f"first-{uuid.uuid4().hex[:8]}@example.org")
+    address = f"then-{uuid.uuid4().hex[:8]}@example.org"
+    waiting = register(platform, event["id"], address)
+    assert waiting["status"] == "waitlisted"
+    cancelled = requests.delete(f"{Client(platform).base}/events/{event['id']}/registrations/"
+                                f"{first['id']}", params={"token": first["cancel_token"]},
+                                timeout=10)
+    assert cancelled.status_code == 204, cancelled.text
+    promoted = wait_for(lambda: [m for m in platform.smtp.messages() if m["To"] == address
+                                 and "/pass?code=" in text_of(m)], 30)
+    assert promoted, f"no link to its pass reached {address}"
+    link = re.search(r"http\S+/pass\?code=\w+", text_of(promoted[0])).group(0)
+    family = Browser(platform.url)
+    try:
+        family.driver.get(link)
+        assert family.heading() == "Il tuo pass" and "Confermata" in family.text
+        code = re.search(r"Codice: (\w{4}-\w{4})", family.text).group(1)
+        assert link.endswith(code.replace("-", ""))
+        family.open(f"/events/{event['id']}/registrations/{waiting['id']}/pass?code=ZZZZZZZZ")
+        assert family.heading() != "Il tuo pass"  # a wrong code shows nothing
+    finally:
+        family.quit()

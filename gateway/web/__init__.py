@@ -26,7 +26,7 @@ bp.record_once(lambda state: catalogues.init_app(state.app, i18n.lang))
 
 # pages that carry a one-time link's token or a password on its way (the login's code step)
 SECRET_PAGES = {"web.login", "web.accept_invitation", "web.password_reset_confirm",
-                "web.confirm_registration"}
+                "web.confirm_registration", "web.cancel_registration", "web.registration_pass"}
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                            "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
                            "base-uri 'self'; object-src 'none'")

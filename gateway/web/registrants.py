@@ -1,17 +1,27 @@
-"""Who comes to an event, as its organisers see it: the registrations (confirm a phone's, mark
-who came, export), and check-in at the door from a phone, by the QR code of each confirmed
-registration (read by the page's camera scanner or the phone's own camera) or its code typed.
-The events service decides who may see and do this; the event's `actions` say what to draw."""
+"""Who comes to an event: the registrations as its organisers see them (confirm a phone's, mark
+who came, export, write to everyone), check-in at the door from a phone, by the QR code of each
+confirmed registration (read by the page's camera scanner or the phone's own camera) or its
+code typed; and the pass a family shows there, at the link its confirmation carries. The events
+service decides who may see and do this; the event's `actions` say what to draw."""
 from flask import Response, abort, redirect, request, url_for
 
 from gateway.web import bp
 from gateway.web.common import call, page_args, pages_of, render, require_login
 from gateway.web.forms import Form
 from gateway.web.i18n import code, reasons_said, said
+from gateway.web.qr import check_in_pass
 from gateway.web.public import event_context
 from services.common.errors import Conflict, Invalid, NotFound
 
 STATUSES = ("confirmed", "pending", "waitlisted", "cancelled")
+
+
+@bp.route("/events/<event_id>/registrations/<registration_id>/pass")
+def registration_pass(event_id, registration_id):
+    found = call("events", "registration_pass", event_id, registration_id,
+                 {"code": request.args.get("code", "")})
+    return render("registration_pass.html", own=found,
+                  check_in_pass=check_in_pass(event_id, found), **event_context(event_id))
 
 
 def _organised(event_id: str, action: str) -> dict:

@@ -26,6 +26,25 @@ def normalised(given: str) -> str:
     return text.upper().translate(MISREAD)
 
 
+def by_code(session, event_id: str, registration_id: str, code: str) -> Registration:
+    """A confirmed registration shown as its pass, to whoever holds its code (the link sent to
+    the family carries it): its status and party, never its name or contact."""
+    registration = session.get(Registration, registration_id)
+    if (registration is None or registration.event_id != event_id
+            or registration.check_in_code != normalised(code)
+            or registration.status != CONFIRMED):
+        raise NotFound("No such pass.", "registration_not_found")
+    return registration
+
+
+def code_of(session, event_id: str, registration_id: str) -> str | None:
+    """Internal, for the message that confirms a registration: the code of its pass."""
+    registration = session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event_id:
+        return None
+    return registration.check_in_code if registration.status == CONFIRMED else None
+
+
 def check_in(tx, caller: Caller, event_id: str, code: str, now: datetime) -> tuple:
     """(the registration, whether it came in now): a second reading of the same code answers
     when it first came in, and changes nothing."""

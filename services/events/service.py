@@ -164,6 +164,20 @@ class EventsService(ReportingService):
                          args["page"], args["per_page"], MESSAGE.dump)
 
     @rpc
+    def registration_pass(self, event_id, registration_id, query=None):
+        """A confirmed registration's pass, to whoever holds its code."""
+        code = load(CheckInSchema, query)["code"]
+        with self.db.transaction() as tx:
+            return RECEIPT.dump(check_in.by_code(tx.session, event_id, registration_id, code))
+
+    @rpc
+    def pass_code(self, event_id, registration_id):
+        """Internal: the code of a confirmed registration's pass (notifications link it)."""
+        self.caller.require_internal()
+        with self.db.transaction() as tx:
+            return check_in.code_of(tx.session, event_id, registration_id)
+
+    @rpc
     def own_registration(self, event_id, registration_id, query=None):
         """The registration as its registrant sees it, by its token (its check-in code once
         confirmed)."""

@@ -35,6 +35,16 @@ def event(peers, payload) -> tuple:
             f"/events/{brief['id']}")
 
 
+def registration_pass(peers, payload) -> tuple:
+    """An event's, linking the registration's pass (to show at the door) once confirmed."""
+    params, link = event(peers, payload)
+    code = peers.events.pass_code(payload["event_id"], payload["registration_id"])
+    if code:
+        link = (f"/events/{payload['event_id']}/registrations/{payload['registration_id']}"
+                f"/pass?code={code}")
+    return params, link
+
+
 def event_message(peers, payload) -> tuple:
     """An event's, with the message its organisers wrote."""
     params, link = event(peers, payload)

@@ -73,3 +73,18 @@ def test_a_registrant_reads_its_own_registration_only_with_its_token(store):  # 
         assert registrations.own(session, event_id, registration.id, token).id == registration.id
         with pytest.raises(NotFound):
             registrations.own(session, event_id, registration.id, "not-the-token")
+
+
+def test_a_pass_is_shown_to_whoever_holds_its_code_once_confirmed(store):  # noqa: F811
+    event_id = create(store, capacity=1)
+    confirmed, _token, _told = register(store, event_id, "gina@example.org")
+    waitlisted, _token, _told = register(store, event_id, "ida@example.org")
+    with store.sessions() as session:
+        assert check_in.by_code(session, event_id, confirmed.id,
+                                spaced(confirmed.check_in_code).lower()).id == confirmed.id
+        assert check_in.code_of(session, event_id, confirmed.id) == confirmed.check_in_code
+        assert check_in.code_of(session, event_id, waitlisted.id) is None
+        for registration, code in ((confirmed, "ZZZZZZZZ"),
+                                   (waitlisted, waitlisted.check_in_code)):
+            with pytest.raises(NotFound):
+                check_in.by_code(session, event_id, registration.id, code)
