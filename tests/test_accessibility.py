@@ -5,7 +5,8 @@ its best practices).
 axe-core is vendored from npm at a pinned version (tests/axe/package.json, installed by
 `npm ci` there). A new page joins the check with one `Page` in PAGES: its path may name the
 ids of the things made for these tests (`things`: {event}, {drive}, {referral},
-{accepted_referral}, {service}, {organization}, {registration} with its {registration_token};
+{accepted_referral}, {service}, {organization}, {registration} with its {registration_token}
+and {registration_code};
 add what a new page needs), a person to log
 in as, and steps to take first (a form sent, a button pressed)."""
 import json
@@ -82,6 +83,8 @@ PAGES = [
          then=type_an_unknown_pass),
     Page("a registration's page, with its pass",
          "/events/{event}/registrations/{registration}/cancel?token={registration_token}"),
+    Page("a registration's pass", "/events/{event}/registrations/{registration}/pass"
+         "?code={registration_code}"),
     Page("drives, logged in", "/drives", "partner8a"),
     Page("a drive, to its organiser", "/drives/{drive}", "partner8a"),
     Page("a new drive", "/drives/new", "partner8a"),
@@ -142,6 +145,7 @@ def things(platform) -> dict:  # noqa: F811
     return {"event": event["id"], "drive": drive.json()["id"],
             "registration": registration["id"],
             "registration_token": registration["cancel_token"],
+            "registration_code": registration["check_in_code"],
             "referral": referrals[0].json()["id"], "accepted_referral": accepted,
             "service": service.json()["id"], "organization": receiving_org}
 
