@@ -62,6 +62,8 @@ PAGES = [
     Page("services found", "/services?submitted=1&age=3"),
     Page("services near a zone, with the map", "/services?place=Gallaratese&radius_km=5"),
     Page("services near a place unknown", "/services?place=Via+Inesistente"),
+    Page("a service with its map", "/services?place=Gallaratese",
+         then=lambda browser: browser.follow("Sportello QuBì Gallaratese")),
     Page("a service", "/services/{service}"),
     Page("an organisation", "/organizations/{organization}"),
     Page("events", "/events"),
