@@ -93,7 +93,7 @@ def test_an_organiser_edits_an_event_and_the_registrants_are_told(platform, orga
                                 and "Portate una merenda da condividere!" in text_of(m)], 30)
     assert written, f"the organisers' message did not reach {address}"
     row = organiser.find("table.registrants tbody tr")
-    assert f"Famiglia {address.split('@')[0]}" in row.text and "2 adulti, 1 bambini" in row.text
+    assert f"Famiglia {address.split('@')[0]}" in row.text and "2 adulti, 1 bambino" in row.text
     organiser.submit("Segna presente")
     assert "Presenza segnata." in organiser.text and "Presente" in organiser.text
     csv_link = [href for text, href in organiser.links() if text == "Scarica l'elenco (CSV)"][0]
@@ -153,7 +153,7 @@ def test_a_family_is_checked_in_by_the_qr_code_of_its_pass_on_a_phone(platform, 
         assert door.heading() == "Ingresso: Festa di quartiere"
         door.submit("Inquadra il codice QR")
         door.wait_for(lambda: door.has("#check-in-result"), "the pass read by the camera")
-        assert "Benvenuti!" in door.text and "1 adulti, 2 bambini" in door.text
+        assert "Benvenuti!" in door.text and "1 adulto, 2 bambini" in door.text
         door.screenshot("check-in", sizes=((390, 844),))
     finally:
         door.quit()

@@ -38,14 +38,15 @@
   }
 
   start.addEventListener("click", function () {
+    start.hidden = true;
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
       .then(function (stream) {
         video.srcObject = stream;
         video.hidden = false;
-        start.hidden = true;
         return video.play().then(function () { look(stream); });
       })
       .catch(function () {
+        start.hidden = false;
         status.textContent = status.getAttribute("data-no-camera") || "";
       });
   });
