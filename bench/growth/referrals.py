@@ -35,6 +35,8 @@ URGENCIES = ["normal"] * 6 + ["high"] * 2 + ["low"] * 2
 FATES = (["completed"] * 30 + ["declined"] * 7 + ["withdrawn"] * 4 + ["accepted"] * 8
          + ["sent"])
 RECENT_FATES = ["accepted"] * 5 + ["declined"] + ["withdrawn"] + ["sent"] * 3
+# a year with part months at both ends: tallies for its whole months, referrals for the rest
+LAST_YEAR = f"from={(NOW - timedelta(days=364)).date()}&to={NOW.date()}"
 
 
 def seed(url: str, scale: float, demo) -> dict:
@@ -93,6 +95,10 @@ def operations(context: dict) -> list:
         Operation("referrals: one referral (its sender, partner8a)",
                   f"/api/v1/referrals/{context['referral']}", SENDER),
         Operation("reports: the city's overview (citta)", "/api/v1/reports/overview", "citta"),
+        Operation("reports: the city's overview of the last 365 days (citta)",
+                  f"/api/v1/reports/overview?{LAST_YEAR}", "citta"),
+        Operation("reports: the city's overview of the last 365 days, CSV (citta)",
+                  f"/api/v1/reports/overview?{LAST_YEAR}&format=csv", "citta"),
     ]
 
 

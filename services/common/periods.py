@@ -74,10 +74,13 @@ class Period:
         return f"{first:%Y-%m}", f"{after - timedelta(days=1):%Y-%m}"
 
     def part_months(self) -> list:
-        """The period's days outside its whole months, as [first, last] day ranges (0 to 2)."""
+        """The period's days outside its whole months, as [first, last] day ranges: 0 to 2,
+        each within one month."""
         whole = self.whole_months()
         if whole is None:
-            return [(self.first, self.last)]
+            ends = _next_month(self.first) - timedelta(days=1)
+            return [(self.first, min(self.last, ends))] + (
+                [(ends + timedelta(days=1), self.last)] if self.last > ends else [])
         starts = date.fromisoformat(whole[0] + "-01")
         after = _next_month(date.fromisoformat(whole[1] + "-01"))
         return [(first, last) for first, last in ((self.first, starts - timedelta(days=1)),

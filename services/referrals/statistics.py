@@ -23,7 +23,7 @@ from services.referrals.models import Referral, Tally
 
 STATUS, OUTCOME, MONTH, OVERDUE, WAIT = "status", "outcome", "month", "overdue", "wait"
 MONTHLY = "m:"  # before a kind: its tallies per month of sending
-MONTHLY_KINDS = tuple(MONTHLY + kind for kind in (STATUS, OUTCOME, OVERDUE, WAIT))
+MONTHLY_COUNTS = tuple(MONTHLY + kind for kind in (STATUS, OUTCOME, OVERDUE))
 
 
 def facts(referral: Referral) -> Counter:
@@ -37,15 +37,24 @@ def facts(referral: Referral) -> Counter:
 
 
 def _facts(referral) -> Counter:
-    found = Counter({(STATUS, referral.status): 1})
-    if referral.outcome:
-        found[OUTCOME, referral.outcome] += 1
-    if referral.overdue_waiting:
-        found[OVERDUE, ""] += 1
+    found = _counted(referral.status, referral.outcome, referral.overdue_waiting)
     if referral.accepted_at:
-        wait = (referral.accepted_at - referral.sent_at).total_seconds() / 86400
-        found[WAIT, str(round(wait * 10))] += 1
+        found[WAIT, str(_tenths(referral.sent_at, referral.accepted_at))] += 1
     return found
+
+
+def _counted(status: str, outcome: str | None, overdue: bool, count: int = 1) -> Counter:
+    found = Counter({(STATUS, status): count})
+    if outcome:
+        found[OUTCOME, outcome] += count
+    if overdue:
+        found[OVERDUE, ""] += count
+    return found
+
+
+def _tenths(sent_at, accepted_at) -> int:
+    """The wait to acceptance in tenths of a day."""
+    return round((accepted_at - sent_at).total_seconds() / 86400 * 10)
 
 
 def per_municipio(session, municipi: list, period=None) -> dict:
@@ -93,21 +102,33 @@ def _in_period(session, municipi: list, period) -> tuple:
 
     whole = period.whole_months()
     if whole:
+        months = (Tally.municipio.in_(municipi), Tally.key >= whole[0],
+                  Tally.key < whole[1] + "~", Tally.count > 0)
         for municipio, kind, key, count in session.execute(
                 select(Tally.municipio, Tally.kind, Tally.key, Tally.count).where(
-                    Tally.municipio.in_(municipi), Tally.kind.in_(MONTHLY_KINDS),
-                    Tally.key >= whole[0], Tally.key < whole[1] + "~", Tally.count > 0)):
+                    Tally.kind.in_(MONTHLY_COUNTS), *months)):
             month, _, fact = key.partition(" ")
             add(municipio, kind.removeprefix(MONTHLY), fact, month, count)
-    for first, last in period.part_months():
+        # the waits' histogram of those months, summed by the database: a row per wait
+        tenths = func.substr(Tally.key, len("YYYY-MM ") + 1)
+        for municipio, wait, count in session.execute(
+                select(Tally.municipio, tenths, func.sum(Tally.count))
+                .where(Tally.kind == MONTHLY + WAIT, *months).group_by(Tally.municipio, tenths)):
+            add(municipio, WAIT, wait, None, int(count))
+    for first, last in period.part_months():  # each within one month
         start, end = Period(first, last).moments()
-        for referral in session.execute(select(
-                Referral.municipio, Referral.status, Referral.outcome, Referral.overdue_waiting,
-                Referral.sent_at, Referral.accepted_at).where(
-                Referral.municipio.in_(municipi), Referral.sent_at >= start,
-                Referral.sent_at < end)):
-            for (kind, key), count in _facts(referral).items():
-                add(referral.municipio, kind, key, month_of(referral.sent_at), count)
+        month = f"{first:%Y-%m}"
+        sent = (Referral.municipio.in_(municipi), Referral.sent_at >= start,
+                Referral.sent_at < end)
+        facts_ = (Referral.municipio, Referral.status, Referral.outcome, Referral.overdue_waiting)
+        for municipio, *fact, count in session.execute(
+                select(*facts_, func.count()).where(*sent).group_by(*facts_)):
+            for (kind, key), n in _counted(*fact, count).items():
+                add(municipio, kind, key, month, n)
+        for municipio, sent_at, accepted_at in session.execute(
+                select(Referral.municipio, Referral.sent_at, Referral.accepted_at)
+                .where(*sent, Referral.accepted_at.is_not(None))):
+            add(municipio, WAIT, _tenths(sent_at, accepted_at), month, 1)
     return tallies, {municipio: _median_of(found) for municipio, found in waits.items()}
 
 

@@ -13,6 +13,9 @@ def test_a_period_splits_into_its_whole_months_and_the_days_around_them():
     assert year.whole_months() == ("2025-01", "2025-12") and year.part_months() == []
     days = Period(date(2026, 2, 3), date(2026, 2, 20))
     assert days.whole_months() is None and days.part_months() == [(days.first, days.last)]
+    across = Period(date(2026, 1, 20), date(2026, 2, 10))
+    assert across.whole_months() is None and across.part_months() == [
+        (date(2026, 1, 20), date(2026, 1, 31)), (date(2026, 2, 1), date(2026, 2, 10))]
     february = Period(date(2024, 2, 1), date(2024, 2, 29))
     assert february.whole_months() == ("2024-02", "2024-02") and february.part_months() == []
 
