@@ -288,9 +288,22 @@ def test_staff_see_the_municipio_referrals_network_and_report(people):
     assert staff.heading() == "Report del Municipio 8"
     assert "Invii per stato" in staff.text and "Giorni mediani all'accettazione" in staff.text
     assert "Fondo disponibile" in staff.text
-    csv_link = [href for text, href in staff.links() if text == "Scarica CSV"][0]
-    assert csv_link.endswith("/reports/overview.csv?municipio=8")
+    assert "Periodo: dall'inizio a oggi" in staff.text
+    files = {text: href for text, href in staff.links() if "CSV" in text}
+    assert files["Scarica CSV per Excel in italiano"].endswith(
+        "/reports/overview.csv?sheet=it&municipio=8")
+    assert files["Scarica CSV in inglese"].endswith("/reports/overview.csv?sheet=en&municipio=8")
     staff.screenshot("report-municipio")
+    staff.viewport(390, 844)  # a coordinator's phone at the coordination's table
+    staff.fill("Dal", "2026-12-31").fill("Al", "2026-01-01").submit("Mostra il periodo")
+    assert "La fine viene dopo l'inizio." in staff.error_for("Al")
+    staff.fill("Dal", "2026-01-01").fill("Al", "2026-12-31").submit("Mostra il periodo")
+    assert "Periodo: dal 1 gen 2026 al 31 dic 2026" in staff.text
+    assert staff.driver.execute_script("return document.documentElement.scrollWidth") <= 390
+    files = {text: href for text, href in staff.links() if "CSV" in text}
+    assert files["Scarica CSV in inglese"].endswith(
+        "/reports/overview.csv?sheet=en&municipio=8&from=2026-01-01&to=2026-12-31")
+    staff.screenshot("report-period", sizes=[(390, 844)])
 
     staff = people("staff", "citta").open("/reports")
     assert staff.heading() == "Report: tutti i municipi"
