@@ -100,8 +100,8 @@ def overview(query):
     """Counts per municipio: organisations, services, events, registrations, referrals by
     status and outcome, median days to acceptance, the community fund's requests and money.
     With `from` and `to`, the counts that have a day are those of the period: referrals sent
-    in it, published events starting in it and the people registered at them, drives
-    collecting from it, fund requests submitted in it; organisations, services and the fund's
+    in it, published events starting in it and the people registered at them, drives whose
+    collection starts in it, fund requests submitted in it; organisations, services and the fund's
     money are today's. Counts of people (referrals, registrations, requests) from 1 to 4 read
     "<5"; counts of organisations, services, events and drives are numbers. `format=csv` for
     a spreadsheet, one line per municipio, in `lang`."""
