@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from services.common import checks
-from services.common.schemas import ROME, Day
+from services.common.schemas import ROME, Day, load
 ENDS_BEFORE = checks.reason("ends_before_start", "The end comes after the start.")
 
 
@@ -52,13 +52,9 @@ class Period:
 
     @classmethod
     def of(cls, given: dict | None) -> "Period | None":
-        """From the `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}` a report is asked with."""
-        if not given:
-            return None
-        return cls(date.fromisoformat(given["from"]), date.fromisoformat(given["to"]))
-
-    def as_dict(self) -> dict:
-        return {"from": self.first.isoformat(), "to": self.last.isoformat()}
+        """From the `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}` a report is asked with (an
+        `Invalid` naming the field when it is not a period)."""
+        return cls.of_args(load(PeriodArgs, given)) if given else None
 
     def moments(self) -> tuple:
         """[start, end): the period's moments, end excluded."""

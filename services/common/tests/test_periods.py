@@ -1,6 +1,9 @@
 """A report's period: its whole months (read from monthly tallies) and the days outside them."""
 from datetime import date, datetime, timezone
 
+import pytest
+
+from services.common.errors import Invalid
 from services.common.periods import Period, month_of
 
 
@@ -25,3 +28,12 @@ def test_a_period_and_its_months_are_days_in_rome():
     assert start.astimezone(timezone.utc) == datetime(2026, 6, 30, 22, tzinfo=timezone.utc)
     assert end.astimezone(timezone.utc) == datetime(2026, 7, 31, 22, tzinfo=timezone.utc)
     assert month_of(datetime(2026, 6, 30, 22, 30, tzinfo=timezone.utc)) == "2026-07"
+
+
+@pytest.mark.parametrize("given, field", [
+    ({"from": "2026-03-01"}, "to"), ({"from": "2026-03-02", "to": "2026-03-01"}, "to"),
+    ({"from": "1999-12-31", "to": "2026-03-01"}, "from"), ({"from": 3, "to": "2026-03-01"}, "from")])
+def test_what_is_not_a_period_is_refused_naming_its_field(given, field):
+    with pytest.raises(Invalid) as refused:
+        Period.of(given)
+    assert list(refused.value.errors) == [field]
