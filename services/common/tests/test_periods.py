@@ -32,7 +32,8 @@ def test_a_period_and_its_months_are_days_in_rome():
 
 @pytest.mark.parametrize("given, field", [
     ({"from": "2026-03-01"}, "to"), ({"from": "2026-03-02", "to": "2026-03-01"}, "to"),
-    ({"from": "1999-12-31", "to": "2026-03-01"}, "from"), ({"from": 3, "to": "2026-03-01"}, "from")])
+    ({"from": "1999-12-31", "to": "2026-03-01"}, "from"),
+    ({"from": 3, "to": "2026-03-01"}, "from")])
 def test_what_is_not_a_period_is_refused_naming_its_field(given, field):
     with pytest.raises(Invalid) as refused:
         Period.of(given)
