@@ -6,7 +6,6 @@ development a directory where each email is kept as `<delivery id>.eml`.
 """
 import logging
 import smtplib
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from services.common import files
 from services.common.config import MailTransport
 from services.common.schemas import local_time
 from services.notifications.models import Delivery
@@ -105,21 +105,8 @@ def _deliver(settings: MailSettings, delivery_id: str, message: EmailMessage):
 
 
 def _keep(directory: Path, delivery_id: str, message: EmailMessage):
-    """Written whole under a temporary name, then renamed: a reader of the directory never
-    sees half an email, and a resend replaces the file rather than adding one."""
-    temporary = None
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".", suffix=".tmp",
-                                         delete=False) as file:
-            temporary = Path(file.name)
-            file.write(bytes(message))
-        temporary.replace(directory / f"{delivery_id}.eml")
-        return "sent", None
-    except OSError as error:
-        if temporary:
-            temporary.unlink(missing_ok=True)
-        return "retry", f"{type(error).__name__}: {error}"[:500]
+    error = files.keep(directory, f"{delivery_id}.eml", bytes(message))
+    return ("sent", None) if error is None else ("retry", error)
 
 
 def _send(transport: MailTransport, timeout: float, message: EmailMessage):
