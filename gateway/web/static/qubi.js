@@ -24,8 +24,13 @@
     // phone, search results start below the form: go to them.
     var summary = document.getElementById("error-summary");
     var results = document.getElementById("results-title");
+    // After an action, its confirmation (?done=...) is where the eye and the focus are.
+    var confirmation = document.querySelector("main > .notice[role=status]");
     if (summary) {
       summary.focus();
+    } else if (confirmation) {
+      confirmation.setAttribute("tabindex", "-1");
+      confirmation.focus();
     } else if (results && window.matchMedia("(max-width: 40rem)").matches) {
       results.focus();
     }
