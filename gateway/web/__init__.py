@@ -193,6 +193,8 @@ DONE = {
     "invitation_accepted": "Invito accettato: ora organizzate anche voi questo evento.",
     "invitation_declined": "Invito rifiutato: la vostra organizzazione non è tra chi lo organizza.",
     "delivered": "Consegna registrata.",
+    "drive_created": "Raccolta aperta: da ora chiunque può promettere un dono.",
+    "drive_closed": "Raccolta chiusa: non si accettano più promesse; le consegne sì.",
     "invited": "Invito spedito: la persona riceve un'email con il suo link.",
     "invitation_revoked": "Invito revocato: il suo link non vale più.",
     "access_changed": "Ruolo cambiato: le sue sessioni sono state chiuse.",
@@ -233,6 +235,6 @@ def favicon():
     return redirect(url_for("web.static", filename="favicon.svg"))
 
 
-from gateway.web import (account, credentials, funds, manage,  # noqa: E402,F401  (routes)
-                         network, organisers, people, public, referrals, registrants,
+from gateway.web import (account, credentials, drives_manage, funds,  # noqa: E402,F401  (routes)
+                         manage, network, organisers, people, public, referrals, registrants,
                          single_sign_on)

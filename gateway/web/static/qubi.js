@@ -31,6 +31,11 @@
     } else if (confirmation) {
       confirmation.setAttribute("tabindex", "-1");
       confirmation.focus();
+      // an address's #fragment moves the page and the focus once it has loaded: back to it
+      window.addEventListener("load", function () {
+        confirmation.focus();
+        confirmation.scrollIntoView({block: "nearest"});
+      });
     } else if (results && window.matchMedia("(max-width: 40rem)").matches) {
       results.focus();
     }
