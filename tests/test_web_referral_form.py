@@ -9,6 +9,8 @@ from tests.test_web_pages import (broker, log_in_as_partner, needs_chromium,  # 
 
 CONSENT = "Il genitore (o chi ne fa le veci) ha dato il consenso a questo invio."
 FOCUSED_ID = "return document.activeElement && document.activeElement.id"
+LABEL_TOP = ("return document.querySelector(`label[for='${arguments[0]}']`)"
+             ".getBoundingClientRect().top")
 IN_THE_FORMS_ORDER = """
 const controls = [...document.querySelectorAll("#referral-form input, #referral-form select")];
 return controls.filter((control) => arguments[0].includes(control.id)
@@ -48,6 +50,10 @@ def test_a_form_sent_empty_shows_every_error_at_once_the_first_field_first(peopl
     sender.screenshot("referral-new-every-error", sizes=[(390, 844)])
     sender.find(".error-summary a").click()
     assert sender.driver.execute_script(FOCUSED_ID) == "f-to_organization_id"
+    sender.viewport(390, 844)  # on a phone, a field far down comes with its label and error
+    sender.find(".error-summary a[href='#f-consent-given_by']").click()
+    assert sender.driver.execute_script(FOCUSED_ID) == "f-consent-given_by"
+    assert sender.driver.execute_script(LABEL_TOP, "f-consent-given_by") >= 0
 
     # what was checked only once the rest passed (the receiver, the consent's dates) is said
     # in the same round as the rest
