@@ -65,8 +65,8 @@
     var bounds = [];
     places.forEach(function (item) {
       var at = point(item.getAttribute("data-place"));
-      var link = document.createElement("a");
-      link.href = item.getAttribute("data-href");
+      var link = document.createElement(item.hasAttribute("data-href") ? "a" : "strong");
+      if (item.hasAttribute("data-href")) { link.href = item.getAttribute("data-href"); }
       link.textContent = item.getAttribute("data-name");
       var distance = item.querySelector(".distance");
       var popup = document.createElement("p");
