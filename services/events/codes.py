@@ -7,8 +7,3 @@ LENGTH = 8  # 40 bits: not guessed at a door, short enough to read out and type
 
 def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-
-
-def spaced(code: str) -> str:
-    """As shown to people: "7K2M-Q9TD"."""
-    return f"{code[:4]}-{code[4:]}"

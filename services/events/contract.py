@@ -186,10 +186,12 @@ class RegistrationReceiptSchema(Schema):
     cancel_token = fields.String()
     created_at = Timestamp()
     check_in_code = fields.Method("code_when_confirmed", allow_none=True, metadata={
-        "description": f"While {CONFIRMED}: the code to show at the door (as a QR code)"})
+        "description": f"While {CONFIRMED}: the code to show at the door (as a QR code), as "
+                       "people read it: \"7K2M-Q9TD\""})
 
     def code_when_confirmed(self, registration):
-        return registration.check_in_code if registration.status == CONFIRMED else None
+        code = registration.check_in_code
+        return f"{code[:4]}-{code[4:]}" if registration.status == CONFIRMED else None
 
 
 class RegistrationSchema(Schema):

@@ -48,7 +48,8 @@ PEERS = SimpleNamespace(
         event_brief=lambda i: {"id": i, "title": "Festa", "starts_at": "2027-06-01T15:00:00+02:00",
                                "municipio": 8},
         get_drive=lambda i: {"id": i, "title": "Raccolta", "items": [{"id": "1",
-                                                                       "name": "pasta"}]}))
+                                                                       "name": "pasta"}]},
+        pass_code=lambda event_id, registration_id: "7K2MQ9TD"))
 
 
 def test_both_catalogues_say_the_same_messages_all_translated():
