@@ -191,6 +191,27 @@ def test_a_drive_page_offers_closing_only_when_the_service_says_so(web):
     assert ("events", "close_drive", ("d-1",)) in [call[:3] for call in web.services.calls]
 
 
+def test_a_delivery_refused_says_why_next_to_the_delivery_s_own_inputs(web):
+    from services.common import checks
+    from services.common.errors import Invalid
+
+    web.services.answers["get_drive"] = {**DRIVE, "actions": ["pledge", "record_delivery"]}
+    web.services.answers["record_delivery"] = Invalid({"quantity": [checks.reason(
+        "between", "Must be greater than or equal to 1 and less than or equal to 100000.",
+        min=1, max=100000)]})
+    token = csrf_of(web.get("/drives/d-1", base_url="https://localhost"))
+    answer = web.post("/drives/d-1/deliveries", data={
+        "csrf_token": token, "delivered.item": "Quaderni", "delivered.quantity": "0"},
+        base_url="https://localhost")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert error_of(page, "f-delivered-quantity") == "Errore: Deve essere tra 1 e 100000."
+    assert error_of(page, "f-quantity") == ""  # the pledge's own input, on the same page
+    assert page.count('id="f-quantity"') == page.count('id="f-delivered-quantity"') == 1
+    sent = [call[2] for call in web.services.calls if call[1] == "record_delivery"]
+    assert sent == [("d-1", {"item": "Quaderni", "quantity": 0})]
+
+
 def test_a_share_of_the_need_is_never_said_as_nothing_when_something_came(web):
     from flask import g
 
@@ -271,8 +292,7 @@ def test_an_organiser_opens_a_drive_a_neighbour_pledges_and_the_organiser_record
     organiser.open(drive_path)
     pledges = organiser.find("#pledges").text
     assert "Biscotti" in pledges and "Marta" in pledges
-    organiser.set("#delivery select[name=item]", "Biscotti")
-    organiser.set("#delivery input[name=quantity]", 5)
+    organiser.choose("Articolo ricevuto", "Biscotti").fill("Quantità ricevuta", 5)
     organiser.viewport(*PHONE)
     organiser.submit("Registra")
     assert "Consegna registrata." in organiser.find(".notice").text

@@ -1,5 +1,6 @@
 """Donation drives as their organisers run them: a new drive with its items and its drop-off
-points and their hours, and closing it early from its page. The events service decides who may do what: the drive's `actions`
+points and their hours; on the drive's page, the deliveries received, the pledges that will not
+come, and closing it early. The events service decides who may do what: the drive's `actions`
 say which forms to draw, and its refusals land next to the inputs they name.
 
 Rows (items, drop-off points, a point's hours) are inputs named by their API path
@@ -16,6 +17,7 @@ from gateway.web.common import call, render, require_ability, require_login
 from gateway.web.forms import Form, nest, number, place_errors, text_or_none
 from gateway.web.i18n import gettext as _
 from gateway.web.i18n import reasons_said, said
+from gateway.web.public import delivery_form, drive_context
 from services.common.errors import Forbidden, Invalid
 
 ITEM_ROWS = 3  # on a new form
@@ -24,6 +26,7 @@ SLOT_ROWS = 3  # weekly hours of each drop-off point
 MOST_ROWS = 100  # the service's limit on items: more rows than that are not read
 DRIVE_TEXTS = ("title", "description", "collect_from", "collect_to")
 UNITS = ("pezzi", "confezioni", "set", "kg", "litri")
+DELIVERY_INPUTS = {"item": "delivered.item", "quantity": "delivered.quantity"}
 
 
 def rows_given(form, prefix: str) -> list:
@@ -110,6 +113,28 @@ def share(done, needed) -> str:
 
 
 bp.add_app_template_global(share, "share")
+
+
+@bp.route("/drives/<drive_id>/deliveries", methods=["POST"])
+def record_delivery(drive_id):
+    values = request.form.to_dict()
+    body = {"item": values.get("delivered.item", ""),
+            "quantity": number(values.get("delivered.quantity"))}
+    try:
+        call("events", "record_delivery", drive_id,
+             {key: value for key, value in body.items() if value is not None})
+    except Invalid as invalid:
+        errors = place_errors(reasons_said(invalid), aliases=DELIVERY_INPUTS)
+        return render("drive.html", 422, form=Form({"quantity": 1}),
+                      delivery=delivery_form(values, errors), **drive_context(drive_id))
+    return redirect(url_for("web.drive", drive_id=drive_id, done="delivered"), 303)
+
+
+@bp.route("/drives/<drive_id>/pledges/<pledge_id>/cancel", methods=["POST"])
+def cancel_pledge(drive_id, pledge_id):
+    require_login()
+    call("events", "cancel_pledge", drive_id, pledge_id)
+    return redirect(url_for("web.drive", drive_id=drive_id, done="pledge_cancelled"), 303)
 
 
 @bp.route("/drives/<drive_id>/close", methods=["POST"])

@@ -1,12 +1,13 @@
 """Public pages: what families and neighbours find without an account. Services and their
-hours, events with registration and calendars, donation drives with pledges."""
+hours, events with registration and calendars, donation drives with pledges (what their
+organisers do on a drive's page: drives_manage.py)."""
 from datetime import datetime, timedelta
 
 from flask import abort, current_app, redirect, request, url_for
 
 from gateway.web import bp
 from gateway.web.common import (all_zones, call, networks, organization, page_args, pages_of,
-                                render, require_login, try_call)
+                                render, try_call)
 from gateway.web.forms import Form, number, text_or_none
 from gateway.web.i18n import reasons_said, said
 from gateway.web.qr import check_in_pass
@@ -223,9 +224,15 @@ def drive_context(drive_id):
     return {"drive": drive, "organizers": [o for o in organizers if o], "pledges": pledges}
 
 
+def delivery_form(values=None, errors=None) -> Form:
+    """The organisers' form for a delivery: its inputs are named apart from the pledge's on
+    the same page (`delivered.item`, not `item`), so that each label has its own input."""
+    return Form(values or {"delivered.quantity": 1}, errors)
+
+
 @bp.route("/drives/<drive_id>")
 def drive(drive_id):
-    return render("drive.html", form=Form({"quantity": 1}), delivery=Form({"quantity": 1}),
+    return render("drive.html", form=Form({"quantity": 1}), delivery=delivery_form(),
                   done=request.args.get("done"), **drive_context(drive_id))
 
 
@@ -239,32 +246,11 @@ def pledge(drive_id):
         call("events", "pledge", drive_id, body)
     except Invalid as invalid:
         return render("drive.html", 422, form=Form(values, reasons_said(invalid)),
-                      delivery=Form({"quantity": 1}), **drive_context(drive_id))
+                      delivery=delivery_form(), **drive_context(drive_id))
     except Conflict as conflict:
         form = Form(values)
         form.add_error("_form", said(conflict))
-        return render("drive.html", 409, form=form, delivery=Form({"quantity": 1}),
+        return render("drive.html", 409, form=form, delivery=delivery_form(),
                       **drive_context(drive_id))
-    return redirect(url_for("web.drive", drive_id=drive_id, done="pledged") + "#pledge")
-
-
-@bp.route("/drives/<drive_id>/pledges/<pledge_id>/cancel", methods=["POST"])
-def cancel_pledge(drive_id, pledge_id):
-    require_login()
-    call("events", "cancel_pledge", drive_id, pledge_id)
-    return redirect(url_for("web.drive", drive_id=drive_id, done="pledge_cancelled") + "#pledges",
-                    303)
-
-
-@bp.route("/drives/<drive_id>/deliveries", methods=["POST"])
-def record_delivery(drive_id):
-    values = request.form.to_dict()
-    body = {"item": values.get("item", ""), "quantity": number(values.get("quantity"))}
-    try:
-        call("events", "record_delivery", drive_id,
-             {key: value for key, value in body.items() if value is not None})
-    except Invalid as invalid:
-        return render("drive.html", 422, form=Form({"quantity": 1}),
-                      delivery=Form(values, reasons_said(invalid)), **drive_context(drive_id))
-    return redirect(url_for("web.drive", drive_id=drive_id, done="delivered") + "#progress")
-
+    # the page from its top: the thanks and the bar that moved are the first things in view
+    return redirect(url_for("web.drive", drive_id=drive_id, done="pledged"), 303)
