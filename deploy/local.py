@@ -203,6 +203,7 @@ def main():
               f"  API:      {platform.url}/api/v1/networks\n"
               f"  API docs: {platform.url}/api/v1/docs\n"
               f"  Mail:     {settings.mail_transport.where}\n"
+              f"  SMS:      {settings.sms_where}\n"
               f"  Demo logins (password '{settings.demo_password}'): {', '.join(DEMO_USERS)}\n"
               f"Press Ctrl-C to stop.\n", flush=True)
         keeper = Keeper(platform, say=lambda line: print(line, file=sys.stderr, flush=True))

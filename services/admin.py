@@ -10,6 +10,7 @@
     qubi-admin outbox                  events written but not yet published, per service
     qubi-admin dead-letters SERVICE [--replay]   list (or replay) what failed for good
     qubi-admin emails [--status failed]  emails that could not be delivered (failed, bounced)
+    qubi-admin sms [--status held]     SMS that did not reach a phone (failed; held, and why)
     qubi-admin new-key                 print a new key for PERSONAL_DATA_KEYS
     qubi-admin new-secret              print a new secret for QUBI_SECRET_KEY or CONTEXT_KEYS
     qubi-admin rotate-keys             re-encrypt families' data and two-factor secrets with the first key
@@ -155,6 +156,27 @@ def emails(settings, statuses):
     print(f"{len(found)} email(s) {'/'.join(statuses)}", file=sys.stderr)
 
 
+def sms(settings, statuses):
+    """Without the numbers: the event and the registration each SMS was about say whose."""
+    from sqlalchemy import select
+
+    from services.notifications.models import Base, Sms
+
+    store = Store(settings.databases["notifications"], Base.metadata)
+    with store.sessions() as session:
+        found = session.execute(select(Sms).where(Sms.status.in_(statuses))
+                                .order_by(Sms.created_at)).scalars().all()
+        for owed in found:
+            print(json.dumps({"id": owed.id, "status": owed.status, "reason": owed.reason,
+                              "kind": owed.kind, "event_id": owed.event_id,
+                              "registration_id": owed.registration_id,
+                              "attempts": owed.attempts, "last_error": owed.last_error,
+                              "report_status": owed.report_status,
+                              "created_at": owed.created_at.isoformat()}))
+    store.dispose()
+    print(f"{len(found)} SMS {'/'.join(statuses)}", file=sys.stderr)
+
+
 def new_key():
     from cryptography.fernet import Fernet
 
@@ -205,6 +227,8 @@ def main(argv=None):
     letters.add_argument("--replay", action="store_true")
     commands.add_parser("emails").add_argument(
         "--status", action="append", choices=["failed", "bounced", "pending", "sent"])
+    commands.add_parser("sms").add_argument(
+        "--status", action="append", choices=["failed", "held", "pending", "sent", "delivered"])
     commands.add_parser("new-key")
     commands.add_parser("new-secret")
     commands.add_parser("rotate-keys")
@@ -231,6 +255,8 @@ def main(argv=None):
         rotate_keys(settings)
     elif args.command == "emails":
         emails(settings, args.status or ["failed", "bounced"])
+    elif args.command == "sms":
+        sms(settings, args.status or ["failed", "held"])
     else:
         dead_letters(settings, args.service, args.replay)
 

@@ -113,6 +113,18 @@ class Settings:
     mail_poll_seconds: float = 10.0
     digest_hour: int = 7
     quiet_hours: str = "20:00-08:00"
+    # SMS to families who registered with a phone: Kannel's smsbox (its sendsms URL), or for
+    # development, without it, a directory that keeps each SMS as a file
+    kannel_sendsms_url: str = ""
+    kannel_username: str = ""
+    kannel_password: str = ""
+    sms_sender: str = ""  # the sender shown on the phone (up to 11 letters), or Kannel's own
+    sms_directory: str = ""
+    sms_report_url: str = ""  # how Kannel reaches the gateway for delivery reports: PUBLIC_URL
+    sms_inbound_token: str = ""  # what Kannel's get-url carries for a "STOP"; empty: refused
+    sms_max_per_phone_per_day: int = 5
+    sms_max_per_event: int = 8  # to one phone about one event
+    sms_max_attempts: int = 4
     quorum_queues: bool = False
     metrics_port: int = 0
     invitation_ttl_days: int = 7
@@ -166,6 +178,11 @@ class Settings:
     def mail_transport(self) -> MailTransport:
         return MailTransport.from_url(self.smtp_url)
 
+    @property
+    def sms_where(self) -> str:
+        """Where the SMS go, without the password."""
+        return self.kannel_sendsms_url or f"{self.sms_directory} (one .txt file per SMS)"
+
     def nameko_config(self) -> dict:
         """The config dict a nameko container of any QuBì service is built with."""
         return {
@@ -188,6 +205,16 @@ class Settings:
             "MAIL_POLL_SECONDS": self.mail_poll_seconds,
             "DIGEST_HOUR": self.digest_hour,
             "QUIET_HOURS": self.quiet_hours,
+            "KANNEL_SENDSMS_URL": self.kannel_sendsms_url,
+            "KANNEL_USERNAME": self.kannel_username,
+            "KANNEL_PASSWORD": self.kannel_password,
+            "SMS_SENDER": self.sms_sender,
+            "SMS_DIRECTORY": self.sms_directory,
+            "SMS_REPORT_URL": self.sms_report_url or self.public_url,
+            "SMS_INBOUND_TOKEN": self.sms_inbound_token,
+            "SMS_MAX_PER_PHONE_PER_DAY": self.sms_max_per_phone_per_day,
+            "SMS_MAX_PER_EVENT": self.sms_max_per_event,
+            "SMS_MAX_ATTEMPTS": self.sms_max_attempts,
             "QUORUM_QUEUES": self.quorum_queues,
             "METRICS_PORT": self.metrics_port,
             "INVITATION_TTL_DAYS": self.invitation_ttl_days,
@@ -220,6 +247,16 @@ def load_settings(environ=None) -> Settings:
         mail_poll_seconds=float(environ.get("MAIL_POLL_SECONDS", "10")),
         digest_hour=int(environ.get("DIGEST_HOUR", "7")),
         quiet_hours=environ.get("QUIET_HOURS", Settings.quiet_hours),
+        kannel_sendsms_url=environ.get("KANNEL_SENDSMS_URL", ""),
+        kannel_username=environ.get("KANNEL_USERNAME", ""),
+        kannel_password=environ.get("KANNEL_PASSWORD", ""),
+        sms_sender=environ.get("SMS_SENDER", ""),
+        sms_directory=environ.get("SMS_DIRECTORY") or str(_var_dir(environ) / "sms"),
+        sms_report_url=environ.get("SMS_REPORT_URL", "").rstrip("/"),
+        sms_inbound_token=environ.get("SMS_INBOUND_TOKEN", ""),
+        sms_max_per_phone_per_day=int(environ.get("SMS_MAX_PER_PHONE_PER_DAY", "5")),
+        sms_max_per_event=int(environ.get("SMS_MAX_PER_EVENT", "8")),
+        sms_max_attempts=int(environ.get("SMS_MAX_ATTEMPTS", "4")),
         quorum_queues=environ.get("QUORUM_QUEUES", "").lower() in ("1", "true", "yes"),
         metrics_port=int(environ.get("METRICS_PORT", "0")),
         invitation_ttl_days=int(environ.get("INVITATION_TTL_DAYS", "7")),

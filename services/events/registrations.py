@@ -1,11 +1,11 @@
 """Registrations to an event: pending until their contact confirms them, then confirmed while
 places remain, else waitlisted in order.
 
-A new registration is pending. An email contact is sent a one-time link to confirm it (only the
-link token's digest is kept); a phone contact cannot be reached by a message yet, so one of the
-organisers confirms it. Meanwhile it keeps the places it found free (or its turn for them) until
-it expires (REGISTRATION_CONFIRM_HOURS after, or at the event's start when sooner), when it is
-cancelled and its places go to whoever waits: nobody holds places without answering.
+A new registration is pending. Its contact is sent a one-time link to confirm it, by email or by
+SMS (only the link token's digest is kept); a phone's may be confirmed by an organiser too, who
+can call it. Meanwhile it keeps the places it found free (or its turn for them) until it expires
+(REGISTRATION_CONFIRM_HOURS after, or at the event's start when sooner), when it is cancelled
+and its places go to whoever waits: nobody holds places without answering.
 
 Anyone who can see a published event registers until it starts, once per contact. The answer
 carries a cancel token (only its hash is kept), with which the registrant cancels without an
@@ -41,8 +41,8 @@ ATTENDED_IT = {True: "sì", False: "no", None: ""}
 
 def register(tx, caller: Caller, event_id: str, data: dict, now: datetime,
              confirm_within: timedelta, cipher):
-    """The new pending registration and its cancel token (given once, never stored); an email
-    contact's confirmation link crosses the bus sealed, for the notifications service."""
+    """The new pending registration and its cancel token (given once, never stored); the
+    contact and its confirmation link cross the bus sealed, for the notifications service."""
     event = lock(tx.session, agenda.get_visible(tx.session, caller, event_id).id)
     if event.status != PUBLISHED:
         raise Conflict("This event does not take registrations: it is not published.",
@@ -65,13 +65,14 @@ def register(tx, caller: Caller, event_id: str, data: dict, now: datetime,
     move(event, registration, PENDING, holds_place=fits)
     tx.session.add(registration)
     tx.session.flush()
-    if registration.confirmation == BY_EMAIL:
-        tx.emit("registration_requested", {
-            **registration_event(event, registration), "title": event.title,
-            "starts_at": local_time(event.starts_at).isoformat(),
-            "expires_at": registration.expires_at.isoformat(), "language": caller.language,
-            "sealed": cipher.seal_text({"email": registration.contact, "token": confirm_token,
-                                        "name": registration.name})})
+    # the link goes by email, or by SMS to a phone (an organiser may confirm that one too)
+    channel = "email" if registration.confirmation == BY_EMAIL else "phone"
+    tx.emit("registration_requested", {
+        **registration_event(event, registration), "title": event.title,
+        "starts_at": local_time(event.starts_at).isoformat(),
+        "expires_at": registration.expires_at.isoformat(), "language": caller.language,
+        "sealed": cipher.seal_text({channel: registration.contact, "token": confirm_token,
+                                    "name": registration.name})})
     return registration, token
 
 

@@ -77,7 +77,8 @@ def organisers(peers, payload) -> list:
 
 
 def registrants(peers, payload) -> list:
-    """The people registered to an event, reached by the contact they left (by email only)."""
+    """The people registered to an event, reached by the contact they left: an email, or a
+    phone (by SMS, sms.py)."""
     return _registered(peers, payload)
 
 
@@ -93,7 +94,9 @@ def confirmed_registrants(peers, payload) -> list:
 
 def _registered(peers, payload, registration_id=None, statuses=None) -> list:
     return [{"user_id": f"registration:{person['registration_id']}",
+             "registration_id": person["registration_id"],
              "email": person["contact"] if "@" in person["contact"] else None,
+             "phone": None if "@" in person["contact"] else person["contact"],
              "language": "it", "roles": []}
             for person in peers.events.registrants(payload["event_id"])
             if registration_id in (None, person["registration_id"])

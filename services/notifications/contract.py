@@ -39,3 +39,21 @@ class PreferencesSchema(Schema):
     mandatory = fields.List(fields.String(), dump_only=True)
     names = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True, metadata={
         "description": "Per kind of notification: its name, in the caller's language"})
+
+
+class DeliveryReportSchema(Schema):
+    """What Kannel's dlr-url brings back of one SMS."""
+    status = fields.Integer(required=True, validate=checks.Range(min=0, max=255), metadata={
+        "description": "Kannel's delivery report: 1 delivered, 2 not delivered, 8 taken by the "
+                       "SMSC, 16 refused by the SMSC"})
+    token = fields.String(required=True, validate=checks.Length(min=1, max=64), metadata={
+        "description": "The token sent with that SMS"})
+
+
+class ReceivedSmsSchema(Schema):
+    """An SMS a family sent, as Kannel's get-url passes it on."""
+    sender = fields.String(required=True, data_key="from", validate=checks.Length(max=40),
+                           metadata={"description": "The number it came from"})
+    text = fields.String(load_default="", validate=checks.Length(max=2000))
+    token = fields.String(required=True, validate=checks.Length(min=1, max=200), metadata={
+        "description": "SMS_INBOUND_TOKEN, as Kannel's get-url is configured with"})

@@ -1,5 +1,6 @@
 """The notifications service's tables: each person's inbox, their preferences, and the emails
-owed (one row per email, with its delivery status)."""
+owed (one row per email, with its delivery status), the SMS owed to families who registered
+to an event with a phone, the numbers that said STOP, and the short links of the SMS."""
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
@@ -82,3 +83,49 @@ class Delivery(Base):
     # an invitation or reset link: its text is dropped once the email is sent or given up
     one_time_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notification: Mapped[Notification | None] = relationship()
+
+
+class Sms(Base):
+    """One SMS owed to the phone a family gave when registering to an event, about that event
+    alone: pending -> sent (the gateway took it) -> delivered, or failed (after its last
+    attempt, or a report of failure past it); held when it was never to go (`reason`: the
+    number said STOP, or a cap was reached)."""
+    __tablename__ = "sms"
+    __table_args__ = (
+        Index("ix_sms_due", "status", "next_attempt_at"),
+        # the caps: what one number was sent today, and about one event
+        Index("ix_sms_number_day", "to_number", "created_at"),
+        Index("ix_sms_number_event", "to_number", "event_id"))
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(60))
+    event_id: Mapped[str] = mapped_column(String(36))  # the event the number was given for
+    registration_id: Mapped[str] = mapped_column(String(36))
+    to_number: Mapped[str] = mapped_column(String(20))  # E.164
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    reason: Mapped[str | None] = mapped_column(String(20))  # why held
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    report_token: Mapped[str] = mapped_column(String(64))  # what a delivery report carries
+    report_status: Mapped[int | None] = mapped_column(Integer)  # Kannel's last (1, 2, 8, 16)
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class SmsOptOut(Base):
+    """A number that answered STOP: nothing more is sent to it."""
+    __tablename__ = "sms_opt_outs"
+    to_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    opted_out_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ShortLink(Base):
+    """A link short enough for an SMS: /s/<code> leads to `target`, a page of the site, until
+    it expires."""
+    __tablename__ = "short_links"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    target: Mapped[str] = mapped_column(String(300))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -12,12 +12,14 @@ from services.common.schemas import load
 from services.common.sealing import DataCipher
 from services.common.service import QubiService
 from services.notifications import (account_mail, digest, inbox, mailer, preferences,
-                                    registration_mail)
+                                    registration_mail, sms, sms_sending)
 from services.notifications.audiences import Peers
-from services.notifications.contract import (InboxQuerySchema, NotificationSchema,
-                                             PreferencesSchema)
+from services.notifications.contract import (DeliveryReportSchema, InboxQuerySchema,
+                                             NotificationSchema, PreferencesSchema,
+                                             ReceivedSmsSchema)
 from services.notifications.kinds import KINDS
 from services.notifications.models import Base
+from services.notifications.sms import SmsRules
 
 NOTIFICATION = NotificationSchema()
 
@@ -35,9 +37,14 @@ def _handler(kind):
         peers = Peers(directory=self.directory_rpc, events=self.events_rpc)
         recipients = kind.audience(peers, event["payload"])
         params, link = kind.subject(peers, event["payload"])
-        return lambda tx: inbox.deliver(
-            tx, recipients, kind.event_type, params, event["event_id"], link,
-            self.config["PUBLIC_URL"], quiet_hours=self.config["QUIET_HOURS"])
+
+        def write(tx):
+            inbox.deliver(tx, recipients, kind.event_type, params, event["event_id"], link,
+                          self.config["PUBLIC_URL"], quiet_hours=self.config["QUIET_HOURS"])
+            sms.owe_to_registrants(tx, SmsRules.from_config(self.config), kind.event_type,
+                                   event["payload"].get("event_id"), recipients, params, link,
+                                   _now())
+        return write
 
     tell.__name__ = tell.__qualname__ = kind.handler
     return bus_handler(kind.source, kind.event_type)(tell)
@@ -63,12 +70,42 @@ class NotificationsService(QubiService):
     @bus_handler("events", "registration_requested")
     def on_registration_requested(self, event):
         return lambda tx: registration_mail.owe(tx, event, self.cipher,
-                                                self.config["PUBLIC_URL"])
+                                                self.config["PUBLIC_URL"],
+                                                SmsRules.from_config(self.config), _now())
 
     @timer(interval=2)
     def send_mail(self):
         settings = mailer.MailSettings.from_url(self.config["SMTP_URL"], self.config["MAIL_FROM"])
         mailer.send_due(self.db.store, settings, _now(), int(self.config["MAIL_MAX_ATTEMPTS"]))
+
+    @timer(interval=2)
+    def send_sms(self):
+        sms_sending.send_due(self.db.store, sms_sending.SmsGateway.from_config(self.config),
+                             _now(), SmsRules.from_config(self.config).max_attempts)
+
+    @rpc
+    def sms_delivery_report(self, sms_id, query=None):
+        """From the SMS gateway (Kannel's dlr-url), with the token given with that SMS."""
+        report = load(DeliveryReportSchema, query)
+        with self.db.transaction() as tx:
+            sms.record_report(tx.session, SmsRules.from_config(self.config), sms_id,
+                              report["token"], report["status"], _now())
+
+    @rpc
+    def sms_received(self, query=None):
+        """From the SMS gateway (Kannel's get-url), with the token it was configured with: an
+        SMS a family sent, "STOP" opting its number out."""
+        received = load(ReceivedSmsSchema, query)
+        sms.require_token(self.config["SMS_INBOUND_TOKEN"], received["token"])
+        with self.db.transaction() as tx:
+            return {"stopped": sms.receive(tx.session, received["sender"], received["text"],
+                                           _now())}
+
+    @rpc
+    def follow_short_link(self, code):
+        """The page of the site a short link of an SMS leads to."""
+        with self.db.transaction() as tx:
+            return {"target": sms.follow(tx.session, code, _now())}
 
     @timer(interval=300)
     def build_digests(self):

@@ -7,7 +7,7 @@ import pytest
 from services.common.errors import Conflict, Forbidden, Gone, Invalid, NotAuthenticated, NotFound
 from services.events import agenda, registrations
 from services.events.models import Event
-from services.events.tests.registering import (CONFIRM_WITHIN, confirm, link_token,
+from services.events.tests.registering import (CIPHER, CONFIRM_WITHIN, confirm, link_token,
                                                register_pending)
 from services.events.tests.test_events_rules import (  # noqa: F401 (the store fixture)
     COORD2, NOW, PARTNER2, at, create, store)
@@ -83,17 +83,23 @@ def test_a_pending_registration_that_waits_gets_the_places_freed_and_keeps_them(
                    - timedelta(minutes=1), token=link_token(told))[0].status == "confirmed"
 
 
-def test_a_phone_registration_waits_for_an_organiser_until_its_time(store):
+def test_a_phone_registration_is_sent_its_link_by_sms_or_confirmed_by_an_organiser(store):
     event_id = create(store, capacity=10, starts_at=at("2026-11-25", "15:00"),
                       ends_at=at("2026-11-25", "18:00"))
     pending, _, told = register_pending(store, event_id, "333 444 5555", NOW)
-    assert (pending.status, pending.confirmation, told) == ("pending", "organiser", [])
+    assert (pending.status, pending.confirmation) == ("pending", "organiser")
+    [requested] = told
+    assert "3334445555" not in str(requested["payload"])  # the number crosses the bus sealed
+    assert CIPHER.open_text(requested["payload"]["sealed"])["phone"] == "+393334445555"
     assert pending.expires_at == NOW + timedelta(hours=2)  # the event starts sooner than 24 h
     with pytest.raises(NotAuthenticated):
         confirm(store, event_id, pending.id, NOW)
     assert confirm(store, event_id, pending.id, NOW, caller=PARTNER2)[0].status == "confirmed"
     with pytest.raises(Conflict):
         confirm(store, event_id, pending.id, NOW, caller=PARTNER2)
+    by_sms, _, told = register_pending(store, event_id, "333 444 6666", NOW)
+    assert confirm(store, event_id, by_sms.id, NOW,
+                   token=link_token(told))[0].status == "confirmed"
 
 
 def test_a_cancelled_events_pending_registration_cannot_be_confirmed(store):
