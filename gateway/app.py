@@ -174,8 +174,8 @@ def _register_blueprints(api):
     from gateway.api import auth as auth_api
     from gateway.api import (calendars, drives, events, funds, governance, health, hsds,
                              networks, notifications, organizations, people, referrals, reports,
-                             services)
+                             services, sms)
 
     for module in (health, auth_api, people, networks, organizations, services, hsds, governance,
-                   referrals, notifications, events, calendars, drives, reports, funds):
+                   referrals, notifications, events, calendars, drives, reports, funds, sms):
         api.register_blueprint(module.blp)

@@ -13,6 +13,7 @@ from tests.platform import Client, referral_body
 
 PUBLIC = "public"      # anyone, and nothing in it belongs to someone
 OWN = "own"            # acts on the caller's own things only (their inbox, their token...)
+SMS_GATEWAY = "sms_gateway"  # Kannel's calls: taken only with the tokens it was given
 ANONYMOUS = None
 NOT_OF_MUNICIPIO_8 = ["partner2", "coord3", "asc4", ANONYMOUS]
 # the registrants' names and contacts are the organisers' alone (partner8a's organisation)
@@ -189,6 +190,9 @@ ACCESS = {
     "POST /api/v1/funds/requests/{request_id}/payments": Foreign(
         "fund_request", NOT_OF_MUNICIPIO_8 + ["partner8b", "partner8a", "asc8"],
         {"amount": "1", "paid_on": "2025-01-10", "receipt_reference": "X-1"}),
+    "GET /api/v1/sms/delivery-reports/{sms_id}": SMS_GATEWAY,
+    "GET /api/v1/sms/inbound": SMS_GATEWAY,
+    "GET /s/{code}": PUBLIC,
     "GET /api/v1/funds/report": RoleGated(["coord3", "partner8a", "asc8", ANONYMOUS],
                                           query={"municipio": 8, **A_YEAR_AS_CSV}),
 }
@@ -277,7 +281,7 @@ def call_as(platform, username, method, path, body=None, query=None):  # noqa: F
 def test_no_role_reads_or_changes_what_is_not_theirs(platform, owned):  # noqa: F811
     refused = []
     for operation, rule in ACCESS.items():
-        if rule in (PUBLIC, OWN):
+        if rule in (PUBLIC, OWN, SMS_GATEWAY):
             continue
         method, template = operation.split(" ", 1)
         path, body = template, rule.body(owned) if callable(rule.body) else rule.body
@@ -292,6 +296,16 @@ def test_no_role_reads_or_changes_what_is_not_theirs(platform, owned):  # noqa: 
             if answer.status_code not in allowed | ({404} if outsider is ANONYMOUS else set()):
                 refused.append(f"{operation} as {outsider}: {answer.status_code}")
     assert refused == [], "\n".join(refused)
+
+
+@pytest.mark.broker
+def test_the_sms_gateways_calls_are_refused_to_anyone_without_its_tokens(platform):  # noqa: F811
+    for username in ("partner8a", "citta", ANONYMOUS):
+        report = call_as(platform, username, "GET", "/api/v1/sms/delivery-reports/forged",
+                         query={"status": 1, "token": "forged"})
+        stop = call_as(platform, username, "GET", "/api/v1/sms/inbound",
+                       query={"from": "+393331234567", "text": "STOP", "token": "forged"})
+        assert (report.status_code, stop.status_code) == (404, 403), username
 
 
 @pytest.mark.broker
