@@ -132,7 +132,7 @@ def test_a_family_registers_for_an_event_and_is_waitlisted_when_it_is_full(
     family.fill("Email o telefono", "3331234567").fill("Adulti", 1).fill("Bambini e ragazzi", 1)
     family.submit("Iscrivimi")
     assert family.heading() == "Manca la conferma"
-    assert "ti chiameranno al numero che hai dato" in family.text
+    assert "Ti abbiamo mandato un SMS al numero che hai dato" in family.text
     assert "una volta confermata, l'iscrizione va in lista d'attesa" in family.text
     assert family.has("#cancel-link")
     family.screenshot("registration-waitlisted")
