@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import abort, current_app, redirect, request, url_for
 
-from gateway.web import bp
+from gateway.web import CONTENT_SECURITY_POLICY, bp, near
 from gateway.web.common import (all_zones, call, networks, organization, page_args, pages_of,
                                 render, try_call)
 from gateway.web.forms import Form, number, text_or_none
@@ -55,24 +55,26 @@ def open_at(args, today: datetime):
 @bp.route("/services")
 def services():
     args = request.args
-    form = Form(args.to_dict())
+    form = Form({"radius_km": near.DEFAULT_RADIUS_KM, **args.to_dict()})
     query = {name: args[name].strip() for name in SEARCH_FIELDS if args.get(name, "").strip()}
+    query.update(near.origin_args(args))
     moment = open_at(args, now_in_rome())
     if moment:
         query["open_at"] = moment
-    results = None
+    results, status = None, 200
     searched = bool(query) or "submitted" in args
     if searched:
         try:
             results = call("directory", "search_services", {**query, **page_args(20)})
         except Invalid as invalid:
-            errors = reasons_said(invalid)
+            errors = near.field_errors(reasons_said(invalid))
             if "open_at" in errors:
                 errors["time"] = errors.pop("open_at")
-            form = Form(args.to_dict(), errors)
-    return render("services.html", form=form, results=results,
-                  pages=pages_of(results) if results else None, zones=all_zones(),
-                  searched=searched)
+            form, status = Form(form.values, errors), 422
+    page, status = render("services.html", status, form=form, results=results,
+                          pages=pages_of(results) if results else None, zones=all_zones(),
+                          searched=searched, **near.page_context(args))
+    return page, status, near.page_headers(query, CONTENT_SECURITY_POLICY)
 
 
 @bp.route("/services/<service_id>")
@@ -80,7 +82,8 @@ def service(service_id):
     found = call("directory", "get_service", service_id)
     found["schedules"] = sorted(found.get("schedules") or [],
                                 key=lambda slot: (slot["weekday"], slot["opens_at"]))
-    return render("service.html", service=found)
+    page, status = render("service.html", service=found, **near.page_context(request.args))
+    return page, status, near.page_headers({}, CONTENT_SECURITY_POLICY)
 
 
 @bp.route("/organizations/<organization_id>")

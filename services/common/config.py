@@ -166,6 +166,12 @@ class Settings:
     gunicorn_threads: int = 8
     prometheus_multiproc_dir: str = ""  # the workers' metrics files; empty: made for a run
     liveness_port: int = 0  # where the gateway's master answers liveness; 0: nowhere
+    # the services' map: its tiles (Leaflet's {z}/{x}/{y}; empty: markers on a blank map, the
+    # list as ever) and their attribution; a place's directions ({lat} and {lon}, e.g.
+    # geo:{lat},{lon} for the phone's own map app)
+    map_tiles_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_attribution: str = "© OpenStreetMap contributors"
+    directions_url: str = "https://www.openstreetmap.org/directions?to={lat}%2C{lon}"
     # `qubi-admin seed` and `make run`
     demo_password: str = "qubi-demo"
     port: int = 8000
@@ -300,6 +306,9 @@ def load_settings(environ=None) -> Settings:
         gunicorn_threads=int(environ.get("GUNICORN_THREADS", "8")),
         prometheus_multiproc_dir=environ.get("PROMETHEUS_MULTIPROC_DIR", ""),
         liveness_port=int(environ.get("LIVENESS_PORT", "0")),
+        map_tiles_url=environ.get("MAP_TILES_URL", Settings.map_tiles_url).strip(),
+        map_attribution=environ.get("MAP_ATTRIBUTION", Settings.map_attribution),
+        directions_url=environ.get("DIRECTIONS_URL", Settings.directions_url).strip(),
         demo_password=environ.get("DEMO_PASSWORD", Settings.demo_password),
         port=int(environ.get("PORT", "8000")),
     )
