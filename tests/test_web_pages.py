@@ -353,6 +353,8 @@ def test_every_main_page_speaks_italian_and_english(platform, people):  # noqa: 
 
     staff = people("staff", "citta").open("/reports?lang=en")
     assert staff.heading() == "Report: all municipi" and "Referrals" in staff.text
+    assert "Period: from the start until today" in staff.text
+    assert "Download CSV in English" in [text for text, _href in staff.links()]
     staff.open("/network?municipio=8")
     assert staff.heading() == "The network of Municipio 8"
     staff.open("/reports?lang=it")
