@@ -139,42 +139,39 @@ def dead_letters(settings, service, replay=False):
 
 
 def emails(settings, statuses):
-    from sqlalchemy import select
+    from services.notifications.models import Delivery
 
-    from services.notifications.models import Base, Delivery
-
-    store = Store(settings.databases["notifications"], Base.metadata)
-    with store.sessions() as session:
-        found = session.execute(select(Delivery).where(Delivery.status.in_(statuses))
-                                .order_by(Delivery.created_at)).scalars().all()
-        for delivery in found:
-            print(json.dumps({"id": delivery.id, "status": delivery.status,
-                              "to": delivery.to_address, "subject": delivery.subject,
-                              "attempts": delivery.attempts, "last_error": delivery.last_error,
-                              "created_at": delivery.created_at.isoformat()}, ensure_ascii=False))
-    store.dispose()
-    print(f"{len(found)} email(s) {'/'.join(statuses)}", file=sys.stderr)
+    _outgoing(settings, Delivery, statuses, "email(s)", lambda delivery: {
+        "to": delivery.to_address, "subject": delivery.subject})
 
 
 def sms(settings, statuses):
     """Without the numbers: the event and the registration each SMS was about say whose."""
+    from services.notifications.models import Sms
+
+    _outgoing(settings, Sms, statuses, "SMS", lambda owed: {
+        "reason": owed.reason, "kind": owed.kind, "event_id": owed.event_id,
+        "registration_id": owed.registration_id, "report_status": owed.report_status})
+
+
+def _outgoing(settings, model, statuses, noun: str, described):
+    """One JSON line per message of `model` in `statuses`, oldest first: what `described` says
+    of it, beside its id, status, attempts and last error."""
     from sqlalchemy import select
 
-    from services.notifications.models import Base, Sms
+    from services.notifications.models import Base
 
     store = Store(settings.databases["notifications"], Base.metadata)
     with store.sessions() as session:
-        found = session.execute(select(Sms).where(Sms.status.in_(statuses))
-                                .order_by(Sms.created_at)).scalars().all()
-        for owed in found:
-            print(json.dumps({"id": owed.id, "status": owed.status, "reason": owed.reason,
-                              "kind": owed.kind, "event_id": owed.event_id,
-                              "registration_id": owed.registration_id,
-                              "attempts": owed.attempts, "last_error": owed.last_error,
-                              "report_status": owed.report_status,
-                              "created_at": owed.created_at.isoformat()}))
+        found = session.execute(select(model).where(model.status.in_(statuses))
+                                .order_by(model.created_at)).scalars().all()
+        for message in found:
+            print(json.dumps({"id": message.id, "status": message.status, **described(message),
+                              "attempts": message.attempts, "last_error": message.last_error,
+                              "created_at": message.created_at.isoformat()},
+                             ensure_ascii=False))
     store.dispose()
-    print(f"{len(found)} SMS {'/'.join(statuses)}", file=sys.stderr)
+    print(f"{len(found)} {noun} {'/'.join(statuses)}", file=sys.stderr)
 
 
 def new_key():
