@@ -1,7 +1,8 @@
 """SMS to a family that registered with a phone only, through a real SMS gateway: Kannel, with
-its fake SMSC (fakesmsc, which stands for the phones). The family is asked to confirm by SMS, is
-told by SMS when a place frees up for it, Kannel's delivery report is recorded, and after the
-family answers STOP nothing more is sent to its number."""
+its fake SMSC (fakesmsc, which stands for the phones). The family registers on the event's page
+from a phone (chromium at 390x844), is asked by SMS to confirm and confirms at its link, is told
+by SMS when a place frees up for it, with the link to its pass, Kannel's delivery report is
+recorded, and after the family answers STOP nothing more is sent to its number."""
 import re
 
 import pytest
@@ -10,12 +11,14 @@ from sqlalchemy import select
 
 from services.common.database import Store
 from services.notifications.models import Base, Sms, SmsOptOut
+from tests.browser import Browser, available
 from tests.helpers import wait_for
 from tests.kannel import PASSWORD, USERNAME, Kannel
 from tests.platform import Client, free_port, started_platform
 from tests.test_events_system import create_event
 
-pytestmark = pytest.mark.broker
+pytestmark = [pytest.mark.broker, pytest.mark.skipif(not available(), reason=(
+    "needs Debian's chromium and chromedriver: apt-get install chromium chromium-driver"))]
 INBOUND_TOKEN = "kannel-inbound-test-token"
 FAMILY = "+393331234567"
 
@@ -77,9 +80,23 @@ def test_a_phone_only_family_promoted_from_the_waiting_list_hears_it_by_sms(sms_
                                                "adults": 2}, timeout=10).json()
     assert organiser.post(f"/events/{event['id']}/registrations/{first['id']}/confirm"
                           ).status_code == 200  # an organiser called them
-    family = requests.post(registrations, json={"name": "Rossi", "contact": "333 1234567",
-                                                "adults": 1}, timeout=10).json()
-    assert (family["status"], family["holds_place"]) == ("pending", False)
+    phone = Browser(platform.url).viewport(390, 844)
+    try:
+        _a_family_on_its_phone(platform, phone, organiser, event, first)
+    finally:
+        phone.quit()
+
+
+def _a_family_on_its_phone(platform, phone, organiser, event, first):
+    """The family's steps, on its phone's browser; `first`'s registration makes way for it."""
+    registrations = f"{organiser.base}/events/{event['id']}/registrations"
+    phone.open(f"/events/{event['id']}")
+    phone.fill("Nome e cognome (o della famiglia)", "Rossi").fill("Email o telefono",
+                                                                  "333 1234567")
+    phone.fill("Adulti", 1).fill("Bambini e ragazzi", 0).submit("Iscrivimi")
+    assert phone.heading() == "Manca la conferma" and "Ti abbiamo mandato un SMS" in phone.text
+    mine = phone.find("#cancel-link").get_attribute("href")
+    family_id = re.search(r"/registrations/([\w-]+)/cancel", mine).group(1)
 
     asked = received(platform, FAMILY, 1)[0]
     assert asked.startswith("Rete QuBì: conferma l'iscrizione a Festa di quartiere "
@@ -89,17 +106,18 @@ def test_a_phone_only_family_promoted_from_the_waiting_list_hears_it_by_sms(sms_
     opened = requests.get(short, allow_redirects=False, timeout=10)
     assert (opened.status_code, opened.headers["Cache-Control"]) == (302, "no-store")
     assert opened.headers["Location"].startswith(
-        f"/events/{event['id']}/registrations/{family['id']}/confirm?token=")
-    token = opened.headers["Location"].rsplit("=", 1)[1]
-    confirmed = requests.post(f"{registrations}/{family['id']}/confirm", json={"token": token},
-                              timeout=10).json()
-    assert confirmed["status"] == "waitlisted"
+        f"/events/{event['id']}/registrations/{family_id}/confirm?token=")
+    phone.driver.get(short)
+    phone.submit("Sì, confermo la mia iscrizione")
+    assert "Iscrizione confermata, in lista d'attesa" in phone.text
 
     assert requests.delete(f"{registrations}/{first['id']}", params={
         "token": first["cancel_token"]}, timeout=10).status_code == 204
     promoted = received(platform, FAMILY, 2)[1]
     assert promoted.startswith("Rete QuBì: si è liberato un posto, la tua iscrizione a Festa "
                                "di quartiere (sab 10/5 ore 15:00) è confermata. Il tuo pass: ")
+    phone.driver.get(re.search(r"http://localhost:\d+/s/[\w-]+", promoted).group(0))
+    assert phone.heading() == "Il tuo pass" and "Codice:" in phone.text
     # Kannel reports it delivered (8: taken by the SMSC, then 1: delivered to the phone)
     assert wait_for(lambda: sms_rows(platform, FAMILY)[-1] == (
         "registration_promoted", "delivered", None, 1), 30), sms_rows(platform, FAMILY)
