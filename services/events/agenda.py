@@ -117,6 +117,8 @@ def update(tx, caller: Caller, event_id: str, data: dict, now: datetime) -> Even
     changed = sorted(name for name, value in _snapshot(event).items() if before[name] != value)
     if not changed:
         return event
+    if "starts_at" in changed:
+        event.reminded_at = None  # the day before the new day
     if "capacity" in changed:
         _fit_capacity(tx, event, now)
     _touch(event, now)
@@ -224,7 +226,7 @@ def _columns(data: dict, location: dict | None) -> dict:
 def _snapshot(event: Event) -> dict:
     values = {column.key: getattr(event, column.key) for column in Event.__table__.columns
               if column.key not in ("id", "status", "sequence", "created_at", "updated_at",
-                                    "published_at", "cancelled_at")}
+                                    "published_at", "cancelled_at", "reminded_at")}
     values["organizer_ids"] = event.organizer_ids
     return values
 

@@ -49,15 +49,17 @@ def check_in(tx, caller: Caller, event_id: str, code: str, now: datetime) -> tup
     """(the registration, whether it came in now): a second reading of the same code answers
     when it first came in, and changes nothing."""
     agenda.get_organised(tx.session, caller, event_id)
+    event = lock(tx.session, event_id)  # two phones at one door read each family once
     registration = tx.session.execute(select(Registration).where(
-        Registration.event_id == event_id, Registration.check_in_code == code)).scalar()
+        Registration.event_id == event_id, Registration.check_in_code == code)
+        .execution_options(populate_existing=True)).scalar()
     if registration is None:
         raise NotFound("No registration of this event has this code.", "check_in_code_unknown")
     if registration.status != CONFIRMED:
         raise Conflict(f"This registration is {registration.status}, not confirmed.",
                        "registration_not_confirmed", {"status": registration.status})
-    first = registration.checked_in_at is None
+    first = registration.checked_in_at is None or not registration.attended
     if first:
         registration.checked_in_at = now
-        attend(lock(tx.session, event_id), registration, True)
+        attend(event, registration, True)
     return registration, first

@@ -46,7 +46,7 @@ def remind_due(tx, now: datetime) -> int:
     due = tx.session.execute(select(Event).where(
         Event.status == PUBLISHED, Event.reminded_at.is_(None),
         Event.starts_at >= tomorrow, Event.starts_at < tomorrow + timedelta(days=1),
-        Event.households > 0)).scalars().all()
+        Event.households > 0).with_for_update(skip_locked=True)).scalars().all()  # one worker
     for event in due:
         event.reminded_at = now
         tx.emit("event_reminder", {"event_id": event.id, "municipio": event.municipio})

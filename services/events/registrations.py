@@ -140,6 +140,7 @@ def cancel(tx, caller: Caller, event_id: str, registration_id: str, token: str |
         raise Conflict("The event has started: its registrations no longer change.",
                        "event_started")
     held = holds_places(registration)
+    attend(event, registration, None)  # who cancels has not come
     move(event, registration, CANCELLED)
     registration.cancelled_at, registration.confirm_token_hash = now, None
     if held:
@@ -182,12 +183,13 @@ def export_csv(session, caller: Caller, event_id: str) -> str:
 def mark_attendance(tx, caller: Caller, event_id: str, registration_id: str,
                     attended: bool) -> Registration:
     agenda.get_organised(tx.session, caller, event_id)
-    registration = tx.session.get(Registration, registration_id)
+    event = lock(tx.session, event_id)
+    registration = tx.session.get(Registration, registration_id, populate_existing=True)
     if registration is None or registration.event_id != event_id:
         raise NotFound("No such registration.", "registration_not_found")
     if registration.status == CANCELLED:
         raise Conflict("This registration was cancelled.", "registration_cancelled")
-    attend(lock(tx.session, event_id), registration, attended)
+    attend(event, registration, attended)
     return registration
 
 

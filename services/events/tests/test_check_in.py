@@ -7,6 +7,7 @@ from services.events import check_in, registrations
 from services.events.codes import ALPHABET, LENGTH
 from services.events.tests.test_events_rules import (NOW, PARTNER2, PARTNER8, create, register,
                                                       store)  # noqa: F401
+from services.events.models import Event
 from services.events.tests.registering import register_pending
 from services.events.service import RECEIPT
 
@@ -90,3 +91,17 @@ def test_a_pass_is_shown_to_whoever_holds_its_code_once_confirmed(store):  # noq
                                    (waitlisted, waitlisted.check_in_code)):
             with pytest.raises(NotFound):
                 check_in.by_code(session, event_id, registration.id, code)
+
+
+def test_a_family_that_came_and_then_cancels_leaves_the_count_and_unmarked_comes_in_again(
+        store):  # noqa: F811
+    event_id = create(store, capacity=10)
+    came, token, _told = register(store, event_id, "lia@example.org", adults=2)
+    read_at_door(store, event_id, came.check_in_code)
+    with store.transaction() as tx:
+        registrations.mark_attendance(tx, PARTNER2, event_id, came.id, False)
+    assert read_at_door(store, event_id, came.check_in_code)[3] is True  # in again
+    with store.transaction() as tx:
+        registrations.cancel(tx, None, event_id, came.id, token, NOW)
+    with store.sessions() as session:
+        assert session.get(Event, event_id).attended_people == 0

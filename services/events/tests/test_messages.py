@@ -7,7 +7,7 @@ import pytest
 
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import ROME
-from services.events import messages
+from services.events import agenda, messages
 from services.events.tests.test_events_rules import (NOW, PARTNER2, PARTNER8, at, create,
                                                       register, store)  # noqa: F401
 
@@ -56,3 +56,15 @@ def test_the_reminder_goes_once_the_day_before_from_ten_in_milan(store):  # noqa
     assert remind(store, ten) == [("event_reminder", tomorrow)]
     assert remind(store, ten + timedelta(hours=5)) == []  # once
     assert nobody not in str(remind(store, ten + timedelta(hours=6)))
+
+
+def test_an_event_moved_after_its_reminder_is_reminded_again_before_its_new_day(store):  # noqa: F811
+    event_id = create(store, starts_at=at("2026-11-26", "15:00"), ends_at=at("2026-11-26", "18:00"))
+    register(store, event_id, "eva@example.org")
+    ten = datetime(2026, 11, 25, 10, 0, tzinfo=ROME)
+    assert remind(store, ten) == [("event_reminder", event_id)]
+    with store.transaction() as tx:
+        agenda.update(tx, PARTNER2, event_id, {
+            "starts_at": datetime.fromisoformat(at("2026-11-28", "15:00")),
+            "ends_at": datetime.fromisoformat(at("2026-11-28", "18:00"))}, NOW)
+    assert remind(store, ten + timedelta(days=2)) == [("event_reminder", event_id)]
