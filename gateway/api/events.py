@@ -153,8 +153,10 @@ def register(_data, event_id):
 def own_registration(_query, event_id, registration_id):
     """A registration as its registrant sees it, with the `token` it was given: once confirmed,
     its `check_in_code` to show at the door."""
-    return answer("events", "own_registration", event_id, registration_id,
-                  request.args.to_dict())
+    found = answer("events", "own_registration", event_id, registration_id,
+                   request.args.to_dict())
+    found.headers["Cache-Control"] = "no-store"  # asked with its token, answering its code
+    return found
 
 
 @blp.route("/events/<event_id>/check-ins", methods=["POST"])

@@ -6,7 +6,7 @@ rounded by the page's script to about 100 m) as `near`, or a place typed as `pla
 is kept: not in the session or any cookie, not in the logs (the access line names the route,
 never the query), and the directions link leaves this site without a referrer that holds it.
 """
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from babel.numbers import format_decimal
 from flask import current_app, url_for
@@ -24,7 +24,7 @@ def page_context(args) -> dict:
     kept = {key: value for key, value in args.items() if key not in ORIGIN_ARGS and value}
     return {"radii": RADII_KM, "distance": distance, "directions_url": directions_url,
             "map_tiles_url": settings.map_tiles_url, "map_attribution": settings.map_attribution,
-            "without_origin": url_for("web.services", **kept)}
+            "without_origin": f"{url_for('web.services')}?{urlencode(kept)}"}
 
 
 def origin_args(args) -> dict:
@@ -85,10 +85,11 @@ def tiles_origin(tiles_url: str) -> str | None:
 
 def page_headers(query: dict, policy: str) -> dict:
     """The search page's Content-Security-Policy, with the map's tiles allowed as images; and,
-    when the page answers a position, that no cache (the browser's, a proxy's) keeps it."""
+    when the page answers a position or a place typed, that no cache (the browser's, a proxy's)
+    keeps it."""
     origin = tiles_origin(current_app.config["QUBI_SETTINGS"].map_tiles_url)
     headers = {"Content-Security-Policy": policy if origin is None else policy.replace(
         "img-src 'self' data:", f"img-src 'self' data: {origin}")}
-    if "near" in query:
+    if "near" in query or "place" in query:  # a position, or a place that may be a home
         headers["Cache-Control"] = "no-store"
     return headers

@@ -33,9 +33,10 @@ def event_payload(form) -> tuple[dict, dict]:
     body["category"] = form.get("category") or None
     body["visibility"] = form.get("visibility") or "public"
     body["registration_required"] = bool(form.get("registration_required"))
-    body["organizer_ids"] = [form[f"organizer_ids.{index}"]
-                             for index in _rows(form, "organizer_ids", "") if
-                             form[f"organizer_ids.{index}"]]
+    if form.get("organizers_drawn"):  # else the organisations could not be listed: unchanged
+        body["organizer_ids"] = [form[f"organizer_ids.{index}"]
+                                 for index in _rows(form, "organizer_ids", "") if
+                                 form[f"organizer_ids.{index}"]]
     location = {name: text_or_none(form.get(f"location.{name}")) for name in LOCATION_TEXTS}
     body["location"] = location if any(location.values()) else None
     return body, moved
