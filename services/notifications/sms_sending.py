@@ -8,11 +8,11 @@ Without it (development), each SMS is kept as a file, `<id>.txt` under SMS_DIREC
 """
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services.common import files
 from services.notifications import sms, sms_texts
@@ -39,13 +39,22 @@ class SmsGateway:
                    Path(config["SMS_DIRECTORY"]), config["SMS_REPORT_URL"])
 
 
+CLAIM = timedelta(minutes=5)
+
+
 def send_due(store, gateway: SmsGateway, now: datetime, max_attempts: int,
              limit: int = 100) -> dict:
+    """Sends the SMS due, each claimed for CLAIM first: another replica's loop skips them (an
+    SMS costs, and counts against the family's caps), and takes them up after it if this
+    process died before it said how the sending went."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     with store.transaction() as tx:
         due = tx.session.execute(select(Sms.id, Sms.to_number, Sms.text, Sms.report_token).where(
             Sms.status == sms.PENDING, Sms.next_attempt_at <= now)
-            .order_by(Sms.next_attempt_at).limit(limit)).all()
+            .order_by(Sms.next_attempt_at).limit(limit).with_for_update(skip_locked=True)).all()
+        if due:
+            tx.session.execute(update(Sms).where(Sms.id.in_([row.id for row in due]))
+                               .values(next_attempt_at=now + CLAIM))
     for row in due:
         error = _deliver(gateway, row)
         with store.transaction() as tx:

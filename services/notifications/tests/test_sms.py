@@ -130,6 +130,23 @@ def test_in_development_each_sms_is_a_file_to_read(store, tmp_path):
     assert sms_sending.send_due(store, gateway, NOW, 2)["sent"] == 0  # sent once
 
 
+def test_an_sms_one_loop_is_sending_is_not_sent_by_another_replicas(store, tmp_path,
+                                                                    monkeypatch):
+    owe(store)
+    gateway = sms_sending.SmsGateway("", "", "", "", tmp_path / "sms", "https://qubi.example")
+    deliver, other_loop = sms_sending._deliver, []
+
+    def deliver_while_another_loop_runs(*args):
+        monkeypatch.setattr(sms_sending, "_deliver", deliver)
+        other_loop.append(sms_sending.send_due(store, gateway, NOW, 2))
+        return deliver(*args)
+
+    monkeypatch.setattr(sms_sending, "_deliver", deliver_while_another_loop_runs)
+    assert sms_sending.send_due(store, gateway, NOW, 2)["sent"] == 1
+    assert other_loop == [{"sent": 0, "retry": 0, "failed": 0}]
+    assert len(list((tmp_path / "sms").iterdir())) == 1
+
+
 def test_a_gateway_that_does_not_answer_is_tried_again_later_then_given_up(store):
     sms_id = owe(store)[0]
     gateway = sms_sending.SmsGateway("http://127.0.0.1:9/cgi-bin/sendsms", "u", "p", "", Path(),
