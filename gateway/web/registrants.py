@@ -3,8 +3,9 @@ who came, export, write to everyone), check-in at the door from a phone, by the 
 confirmed registration (read by the page's camera scanner or the phone's own camera) or its
 code typed; and the pass a family shows there, at the link its confirmation carries. The events
 service decides who may see and do this; the event's `actions` say what to draw."""
-from flask import Response, abort, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 
+from gateway.api.sheets import csv_answer
 from gateway.web import bp
 from gateway.web.common import call, page_args, pages_of, render, require_login
 from gateway.web.forms import Form
@@ -69,9 +70,7 @@ def message_registrants(event_id):
 @bp.route("/events/<event_id>/registrations.csv")
 def event_registrations_csv(event_id):
     _organised(event_id, "list_registrations")
-    text = call("events", "export_registrations_csv", event_id)
-    return Response("\ufeff" + text, mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=iscrizioni.csv"})
+    return csv_answer(call("events", "export_registrations_csv", event_id), "iscrizioni")
 
 
 def _back_to_list(event_id, done):

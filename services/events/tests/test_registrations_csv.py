@@ -18,4 +18,4 @@ def test_a_registrant_named_as_a_formula_reaches_the_spreadsheet_as_text(store):
     with store.sessions() as session:
         lines = registrations.export_csv(session, PARTNER2, event_id).splitlines()
     assert lines[1].startswith(
-        '"\'=HYPERLINK(""http://phish.example/x"",""Conferma"")",a@x.it,1,1,')
+        '"\'=HYPERLINK(""http://phish.example/x"",""Conferma"")";a@x.it;1;1;')
