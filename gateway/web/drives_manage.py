@@ -8,13 +8,12 @@ Rows (items, drop-off points, a point's hours) are inputs named by their API pat
 dropped. "Add an item" and "Add a drop-off point" send the form back with one more row, so the
 form works without a script.
 """
-import re
-
 from flask import redirect, request, url_for
 
 from gateway.web import bp
 from gateway.web.common import call, render, require_ability, require_login
-from gateway.web.forms import Form, nest, number, place_errors, text_or_none
+from gateway.web.forms import (Form, nest, number, place_errors, rows_after, rows_given,
+                               text_or_none)
 from gateway.web.i18n import gettext as _
 from gateway.web.i18n import reasons_said, said
 from gateway.web.public import delivery_form, drive_context
@@ -23,18 +22,9 @@ from services.common.errors import Forbidden, Invalid
 ITEM_ROWS = 3  # on a new form
 POINT_ROWS = 1
 SLOT_ROWS = 3  # weekly hours of each drop-off point
-MOST_ROWS = 100  # the service's limit on items: more rows than that are not read
 DRIVE_TEXTS = ("title", "description", "collect_from", "collect_to")
 UNITS = ("pezzi", "confezioni", "set", "kg", "litri")
 DELIVERY_INPUTS = {"item": "delivered.item", "quantity": "delivered.quantity"}
-
-
-def rows_given(form, prefix: str) -> list:
-    """The row numbers of `prefix` (e.g. "items." or "drop_off_points.0.schedules.") that the
-    form has inputs for, in order."""
-    pattern = re.compile(re.escape(prefix) + r"(\d+)\.")
-    found = {int(match.group(1)) for name in form if (match := pattern.match(name))}
-    return sorted(row for row in found if row < MOST_ROWS)
 
 
 def drive_payload(form) -> tuple[dict, dict]:
@@ -65,16 +55,11 @@ def form_rows(form: Form, add: str | None = None) -> dict:
     """How many rows of each list to draw: those given (at least the defaults), and one more
     of the list the organiser asked to add to."""
     values = form.values
-    items = max(ITEM_ROWS, _after_last(values, "items.")) + (add == "item")
-    points = max(POINT_ROWS, _after_last(values, "drop_off_points.")) + (add == "point")
-    slots = [max(SLOT_ROWS, _after_last(values, f"drop_off_points.{point}.schedules."))
+    items = max(ITEM_ROWS, rows_after(values, "items.")) + (add == "item")
+    points = max(POINT_ROWS, rows_after(values, "drop_off_points.")) + (add == "point")
+    slots = [max(SLOT_ROWS, rows_after(values, f"drop_off_points.{point}.schedules."))
              for point in range(points)]
     return {"item_rows": range(items), "point_rows": range(points), "slot_rows": slots}
-
-
-def _after_last(values, prefix: str) -> int:
-    rows = rows_given(values, prefix)
-    return rows[-1] + 1 if rows else 0
 
 
 def drive_form(form: Form, status: int = 200, add: str | None = None):

@@ -6,7 +6,11 @@ so that the services' errors, said in the page's language by i18n.reasons_said, 
 the right input without a table per form. Rows of a list left wholly empty are dropped, and the
 errors of the rows after them are moved back to the inputs they came from.
 """
+import re
+
 from gateway.web.i18n import gettext as _
+
+MOST_ROWS = 100  # rows of one list a form is read for (the services' own limits are lower)
 
 
 class Form:
@@ -56,6 +60,20 @@ class Form:
 
 def field_id(name: str) -> str:
     return "f-" + str(name).replace(".", "-")
+
+
+def rows_given(form, prefix: str) -> list:
+    """The row numbers of `prefix` (e.g. "items." or "drop_off_points.0.schedules.") that the
+    form has inputs for, in order."""
+    pattern = re.compile(re.escape(prefix) + r"(\d+)(?:\.|$)")
+    found = {int(match.group(1)) for name in form if (match := pattern.match(name))}
+    return sorted(row for row in found if row < MOST_ROWS)
+
+
+def rows_after(form, prefix: str) -> int:
+    """How many rows of `prefix` to draw again: up to the last the form has."""
+    rows = rows_given(form, prefix)
+    return rows[-1] + 1 if rows else 0
 
 
 def number(text):

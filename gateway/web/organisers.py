@@ -6,7 +6,8 @@ from flask import abort, redirect, request, url_for
 from gateway.web import bp
 from gateway.web.common import (all_zones, call, render, require_ability, require_login,
                                 try_call)
-from gateway.web.forms import Form, nest, number, place_errors, text_or_none
+from gateway.web.forms import (Form, nest, number, place_errors, rows_after, rows_given,
+                               text_or_none)
 from gateway.web.i18n import reasons_said, said
 from gateway.web.public import event_context
 from services.common.errors import Conflict, Forbidden, Invalid
@@ -23,7 +24,7 @@ def event_payload(form) -> tuple[dict, dict]:
     """Every field of the form (empty ones as null) and where compacted rows came from."""
     pairs = [(name, text_or_none(form.get(name))) for name in EVENT_TEXTS]
     pairs += [(name, number(form.get(name))) for name in EVENT_NUMBERS]
-    for index in _rows(form, "programme", "time"):
+    for index in rows_given(form, "programme."):
         pairs += [(f"programme.{index}.{name}", text_or_none(form.get(f"programme.{index}.{name}")))
                   for name in ("time", "activity")]
     body, moved = nest(pairs)
@@ -35,19 +36,11 @@ def event_payload(form) -> tuple[dict, dict]:
     body["registration_required"] = bool(form.get("registration_required"))
     if form.get("organizers_drawn"):  # else the organisations could not be listed: unchanged
         body["organizer_ids"] = [form[f"organizer_ids.{index}"]
-                                 for index in _rows(form, "organizer_ids", "") if
+                                 for index in rows_given(form, "organizer_ids.") if
                                  form[f"organizer_ids.{index}"]]
     location = {name: text_or_none(form.get(f"location.{name}")) for name in LOCATION_TEXTS}
     body["location"] = location if any(location.values()) else None
     return body, moved
-
-
-def _rows(form, prefix: str, first: str) -> list:
-    """The numbers of the rows the form has: `prefix.N.first` (or `prefix.N` without `first`)."""
-    suffix = f".{first}" if first else ""
-    return sorted(int(name.split(".")[1]) for name in form
-                  if name.startswith(f"{prefix}.") and name.endswith(suffix)
-                  and name.split(".")[1].isdigit())
 
 
 def event_values(event: dict) -> dict:
@@ -75,8 +68,8 @@ def event_form_context(form: Form, event: dict | None = None) -> dict:
     organizations = try_call("directory", "list_organizations",
                              {"municipio": municipio, "per_page": 100},
                              default={"items": []})["items"] if isinstance(municipio, int) else []
-    chosen = len(_rows(form.values, "organizer_ids", ""))
-    programme = len(_rows(form.values, "programme", "time"))
+    chosen = rows_after(form.values, "organizer_ids.")
+    programme = rows_after(form.values, "programme.")
     return {"form": form, "event": event, "categories": CATEGORIES, "zones": all_zones(),
             "organizations": organizations,
             "programme_rows": range(programme + PROGRAMME_ROWS),
