@@ -88,6 +88,10 @@ ACCESS = {
         "service", ["partner2", "partner8a", "coord3", ANONYMOUS], {"name": "Presa"}),
     "DELETE /api/v1/services/{service_id}": Foreign(
         "service", ["partner2", "partner8a", "coord3", ANONYMOUS]),
+    # the service's own organisation alone: its coordinator and the city neither
+    "PUT /api/v1/services/{service_id}/capacity": Foreign(
+        "service", ["partner2", "partner8a", "coord3", "coord8", "citta", "asc8", ANONYMOUS],
+        {"available": 2, "waiting_list": 0}),
     "POST /api/v1/referrals": RoleGated(["coord8", "citta", ANONYMOUS],
                                         body=lambda owned: referral_body(owned["org_b"])),
     "GET /api/v1/referrals": OWN,

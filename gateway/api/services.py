@@ -3,9 +3,11 @@ from flask import request
 from marshmallow import fields
 
 from gateway.api import Blueprint
-from gateway.api.common import BEARER, answer, answers, call, page_schema, require_ability
+from gateway.api.common import (BEARER, answer, answers, call, page_schema, problems,
+                                require_ability, require_login)
 from gateway.problems import ProblemSchema
-from services.directory.contract.catalogue import (OriginSchema, ServiceCreateSchema,
+from services.directory.contract.catalogue import (CapacitySchema, CapacityUpdateSchema,
+                                                   OriginSchema, ServiceCreateSchema,
                                                    ServiceQuerySchema, ServiceSchema,
                                                    ServiceUpdateSchema)
 
@@ -74,3 +76,16 @@ def withdraw_service(service_id):
     require_ability("manage_services")
     call("directory", "withdraw_service", service_id)
     return "", 204
+
+
+@blp.route("/services/<service_id>/capacity", methods=["PUT"])
+@blp.arguments(CapacityUpdateSchema())
+@answers(blp, 200, CapacitySchema)
+@problems(blp, 401, 403, 404, 422)
+@blp.doc(security=BEARER)
+def update_capacity(_data, service_id):
+    """Say the service's places free and families waiting (its own organisation's partners
+    alone). Said again with the same numbers, it is dated anew; after 14 days without, the
+    service's answers say `stale` and give no numbers."""
+    require_login()
+    return answer("directory", "update_capacity", service_id, request.get_json())

@@ -72,15 +72,15 @@ class Entry:
                    for s in service.schedules],
             closed={c.day for c in service.closed_dates}, encoded=kept(DUMP(service)))
 
-    def answer(self, distance_km: float | None, as_json: bool):
-        """The service as a search answers it: its JSON made once (`as_json`), or a dict read
-        from that JSON (not kept as a dict too: 50,000 services' dicts held 150 MB)."""
+    def answer(self, extra: dict, as_json: bool):
+        """The service as a search answers it, with the `extra` fields of this answer (its
+        distance, its capacity): its JSON made once, completed (`as_json`), or a dict read from
+        that JSON (not kept as a dict too: 50,000 services' dicts held 150 MB)."""
         if not as_json:
-            item = orjson.loads(self.encoded)
-            return item if distance_km is None else dict(item, distance_km=distance_km)
-        if distance_km is None:
+            return {**orjson.loads(self.encoded), **extra}
+        if not extra:
             return Fragment(self.encoded)
-        return Fragment(b"%s,\"distance_km\":%r}" % (self.encoded[:-1], distance_km))
+        return Fragment(b"%s,%s" % (self.encoded[:-1], encoded(extra)[1:]))
 
     @property
     def place_label(self) -> str:

@@ -1,5 +1,6 @@
 """The directory as HSDS 3.0 (Open Referral's Human Services Data Specification) API bodies:
-services, organizations and the paged envelope of the list endpoints.
+services, organizations and the paged envelope of the list endpoints. A full service also
+carries its known capacity as HSDS 3.1's `capacities` (`service_capacity`, counted in places).
 
 Plain functions over the models: no nameko, no I/O. Keys whose value would be None are left
 out (no HSDS field allows null). Every id is a UUID: a row's own id where there is a row, else
@@ -16,10 +17,13 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 from services.common.schemas import ROME, local_time
+from services.directory.capacity import is_known
 
 # The namespace of ids that belong to no row: our taxonomies and their terms.
 NAMESPACE = uuid.UUID("68f354c2-9a62-47be-91da-5a6e3c6b882a")
 
+PLACE_UNIT = {"id": str(uuid.uuid5(NAMESPACE, "unit:place")), "name": "posto",
+              "identifier": "place"}  # a place for one child or family in the service
 HSDS_STATUS = {"active": "active", "withdrawn": "inactive"}
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKDAY_NAMES = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
@@ -56,13 +60,15 @@ TERMS = {
 }
 
 
-def service_to_hsds(service, *, full: bool = True, today: date | None = None) -> dict:
+def service_to_hsds(service, *, full: bool = True, today: date | None = None,
+                    capacity=None) -> dict:
     """An HSDS `service` for a `Service` row.
 
     `full` gives the fully nested service (`GET /services/{id}`, validating against
     `service.json`); `full=False` only the one-to-one fields and the organization, as the list
     endpoint's `service_list.json` wants. `today` (default: today in Milan) picks each slot's
-    UTC offset and which closed dates are still ahead.
+    UTC offset and which closed dates are still ahead. `capacity`, the service's last
+    statement of its places, is published while it is known (capacity.py).
     """
     if not service.id:
         raise ValueError("The service has no id yet: flush the session first.")
@@ -96,6 +102,7 @@ def service_to_hsds(service, *, full: bool = True, today: date | None = None) ->
                                     if service.location is not None else [])
     body["attributes"] = [_attribute(service.id, kind, getattr(service, kind))
                           for kind in TAXONOMIES if getattr(service, kind)]
+    body["capacities"] = [_capacity(service.id, capacity)] if is_known(capacity) else []
     return body
 
 
@@ -258,6 +265,22 @@ def _location(location, location_id: str) -> dict:
             "description": location.accessibility,
         }]
     return body
+
+
+def _capacity(service_id: str, stated) -> dict:
+    """HSDS 3.1's `service_capacity`: the places free; the families waiting, which HSDS has no
+    field for, and the organisation's note in its description."""
+    waiting = ("nessuna famiglia in attesa" if not stated.waiting_list else
+               "1 famiglia in attesa" if stated.waiting_list == 1 else
+               f"{stated.waiting_list} famiglie in attesa")
+    return {
+        "id": _derived(service_id, "capacity"),
+        "service_id": service_id,
+        "unit": PLACE_UNIT,
+        "available": stated.available,
+        "description": f"Posti liberi; {waiting}." + (f" {stated.note}" if stated.note else ""),
+        "updated": _timestamp(stated.updated_at),
+    }
 
 
 def _attribute(service_id: str, kind: str, code: str) -> dict:

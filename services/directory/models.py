@@ -157,6 +157,18 @@ class Phone(Base):
     description: Mapped[str | None] = mapped_column(String(200))
 
 
+class ServiceCapacity(Base):
+    """What a service's own organisation last said of its places (capacity.py): one row per
+    service that ever said it, replaced at each statement."""
+    __tablename__ = "service_capacities"
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    available: Mapped[int] = mapped_column(Integer)
+    waiting_list: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_by: Mapped[str] = mapped_column(String(36))  # the user who said it
+
+
 class Project(Base):
     """A progetto unitario: one per municipio, and one for the city-wide system actions."""
     __tablename__ = "projects"

@@ -92,9 +92,11 @@ class ServiceIndex:
             return {service.id: Entry.of(service) if listed(service) else None
                     for service in changed}
 
-    def search(self, args: dict, as_json: bool = False) -> dict:
+    def search(self, args: dict, as_json: bool = False, added=None) -> dict:
         """A page of the services that match `args`. With `as_json` its items are the services'
-        JSON as the index keeps it, for an answer that goes on the bus; else dicts."""
+        JSON as the index keeps it, for an answer that goes on the bus; else dicts. `added`,
+        given the page's ids, says what else each item carries ({id: {field: value}}): what
+        changes without a new revision (a capacity grows stale), read for the page alone."""
         self.refresh()
         origin = self._origin(args)
         if origin is not None:
@@ -107,18 +109,21 @@ class ServiceIndex:
         if near is not None:
             ranked = sorted(self._within(near, args["radius_km"], positions))
             total = len(ranked)
-            items = [self.filing.at[p].answer(round(distance, 3), as_json)
-                     for distance, p in ranked[start:stop]]
+            chosen = [(self.filing.at[p], {"distance_km": round(distance, 3)})
+                      for distance, p in ranked[start:stop]]
         else:
             total = len(positions)
             if word_hits:
-                chosen = [self.filing.at[p] for p in by_relevance(positions, word_hits,
-                                                                  start, stop)]
+                entries = [self.filing.at[p] for p in by_relevance(positions, word_hits,
+                                                                   start, stop)]
             elif positions is self.filing.everything:  # all of them: already in name order
-                chosen = self.filing.sequence[start:stop]
+                entries = self.filing.sequence[start:stop]
             else:
-                chosen = [self.filing.at[p] for p in sorted(positions)[start:stop]]
-            items = [entry.answer(None, as_json) for entry in chosen]
+                entries = [self.filing.at[p] for p in sorted(positions)[start:stop]]
+            chosen = [(entry, {}) for entry in entries]
+        more = added([entry.id for entry, _ in chosen]) if added else {}
+        items = [entry.answer({**extra, **more.get(entry.id, {})}, as_json)
+                 for entry, extra in chosen]
         found = {"items": items, "page": page, "per_page": per_page, "total": total}
         return found if origin is None else dict(found, origin=origin)
 

@@ -8,10 +8,11 @@ from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.sealing import DataCipher
 from services.common.service import ReportingService
-from services.directory import (catalog, governance, hsds, networks, onboarding, organizations,
-                                people, single_sign_on, statistics, users)
-from services.directory.contract.catalogue import (GovernanceBodySchema, GovernanceQuerySchema,
-                                                   HsdsQuerySchema, NetworkSchema,
+from services.directory import (capacity, catalog, governance, hsds, networks, onboarding,
+                                organizations, people, single_sign_on, statistics, users)
+from services.directory.contract.catalogue import (CapacityUpdateSchema, GovernanceBodySchema,
+                                                   GovernanceQuerySchema, HsdsQuerySchema,
+                                                   NetworkSchema,
                                                    OrganizationCreateSchema,
                                                    OrganizationQuerySchema, OrganizationSchema,
                                                    OrganizationUpdateSchema, ServiceCreateSchema,
@@ -19,7 +20,7 @@ from services.directory.contract.catalogue import (GovernanceBodySchema, Governa
                                                    ServiceUpdateSchema)
 from services.directory.contract.people import (CredentialsSchema, GrantSchema, RecipientSchema,
                                                 SingleSignOnSchema)
-from services.directory.models import Base
+from services.directory.models import Base, ServiceCapacity
 from services.directory.people_entrypoints import PeopleEntrypoints
 from services.directory.permissions import organization_actions, service_actions
 from services.directory.search import SearchIndex
@@ -116,29 +117,41 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
 
     @rpc
     def search_services(self, query=None):
-        return self.index.search(load(ServiceQuerySchema, query), as_json=True)
+        return self.index.search(load(ServiceQuerySchema, query), as_json=True,
+                                 added=self._capacities)
+
+    def _capacities(self, service_ids) -> dict:
+        with self.db.transaction() as tx:
+            return capacity.answers(tx.session, service_ids)
 
     @rpc
     def get_service(self, service_id):
         with self.db.transaction() as tx:
-            return self._service(catalog.get(tx.session, service_id))
+            return self._service(tx.session, catalog.get(tx.session, service_id))
 
     @rpc
     def create_service(self, data):
         data = load(ServiceCreateSchema, data)
         with self.db.transaction() as tx:
-            return self._service(catalog.create(tx, self.caller, data))
+            return self._service(tx.session, catalog.create(tx, self.caller, data))
 
     @rpc
     def update_service(self, service_id, data):
         data = load(ServiceUpdateSchema, data)
         with self.db.transaction() as tx:
-            return self._service(catalog.update(tx, self.caller, service_id, data))
+            return self._service(tx.session, catalog.update(tx, self.caller, service_id, data))
 
     @rpc
     def withdraw_service(self, service_id):
         with self.db.transaction() as tx:
-            return self._service(catalog.withdraw(tx, self.caller, service_id))
+            return self._service(tx.session, catalog.withdraw(tx, self.caller, service_id))
+
+    @rpc
+    def update_capacity(self, service_id, data):
+        """The service's own organisation says its places free and families waiting."""
+        data = load(CapacityUpdateSchema, data)
+        with self.db.transaction() as tx:
+            return capacity.answer(capacity.state(tx, self.caller, service_id, data))
 
     @rpc
     def hsds_services(self, query=None):
@@ -152,13 +165,19 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
         found = self.index.search(search_args)
         with self.db.transaction() as tx:
             services = catalog.get_many(tx.session, [item["id"] for item in found["items"]])
-            contents = [hsds.service_to_hsds(service, full=args["full"]) for service in services]
+            stated = capacity.of_services(tx.session, [service.id for service in services]
+                                          if args["full"] else ())
+            contents = [hsds.service_to_hsds(service, full=args["full"],
+                                             capacity=stated.get(service.id))
+                        for service in services]
         return hsds.hsds_page(contents, found["total"], args["page"], args["per_page"])
 
     @rpc
     def hsds_service(self, service_id):
         with self.db.transaction() as tx:
-            return hsds.service_to_hsds(catalog.get(tx.session, service_id))
+            service = catalog.get(tx.session, service_id)
+            return hsds.service_to_hsds(service, capacity=tx.session.get(
+                ServiceCapacity, service.id))
 
     @rpc
     def hsds_organizations(self, query=None):
@@ -243,5 +262,7 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
         with self.db.transaction() as tx:
             return people.describe(tx.session, user_ids)
 
-    def _service(self, service) -> dict:
-        return {**SERVICE.dump(service), "actions": service_actions(self.caller, service)}
+    def _service(self, session, service) -> dict:
+        stated = session.get(ServiceCapacity, service.id)
+        return {**SERVICE.dump(service), "capacity": capacity.answer(stated),
+                "actions": service_actions(self.caller, service)}

@@ -147,6 +147,30 @@ class ServiceUpdateSchema(PartialSchema, ServiceCreateSchema):
         exclude = ("organization_id",)
 
 
+PLACES = checks.Range(min=0, max=100_000)  # places free, or families waiting
+STALE_AFTER_DAYS = 14  # a capacity said longer ago than this is no longer known
+
+
+class CapacityUpdateSchema(Schema):
+    """What a service's own organisation says of its places (all of it, each time)."""
+    available = fields.Integer(required=True, validate=PLACES,
+                               metadata={"description": "Places free now"})
+    waiting_list = fields.Integer(required=True, validate=PLACES,
+                                  metadata={"description": "Families waiting for a place"})
+    note = fields.String(allow_none=True, load_default=None, validate=checks.Length(max=300))
+
+
+class CapacitySchema(Schema):
+    available = fields.Integer(allow_none=True, metadata={
+        "description": "Places free; null when stale (unknown)"})
+    waiting_list = fields.Integer(allow_none=True, metadata={
+        "description": "Families waiting; null when stale (unknown)"})
+    note = fields.String(allow_none=True)
+    updated_at = Timestamp(metadata={"description": "When the organisation last said it"})
+    stale = fields.Boolean(metadata={
+        "description": f"Said more than {STALE_AFTER_DAYS} days ago: the numbers are unknown"})
+
+
 class ServiceSchema(Schema):
     id = fields.String()
     organization_id = fields.String()
@@ -169,11 +193,13 @@ class ServiceSchema(Schema):
     closed_dates = fields.List(fields.Nested(ClosedDateSchema))
     phones = fields.List(fields.Nested(PhoneSchema))
     distance_km = fields.Float(metadata={"description": "With `near`: distance from that point"})
+    capacity = fields.Nested(CapacitySchema, allow_none=True, metadata={
+        "description": "Its places as its organisation said them; null when it never did"})
     created_at = Timestamp()
     updated_at = Timestamp()
     actions = fields.List(fields.String(), metadata={"description": (
         "On one service (not in search results, the same for everyone), what the caller may "
-        "do: edit, withdraw")})
+        "do: edit, withdraw, update_capacity (its own organisation)")})
 
 
 class NearField(fields.String):

@@ -1,5 +1,6 @@
 """Strict validators for HSDS 3.0 bodies, from the copies of Open Referral's schemas in
-`data/hsds` (see its README for the licence).
+`data/hsds` (see its README for the licence); a service's `capacities` validate against HSDS
+3.1's `service_capacity` (`data/hsds/3.1`), which a 3.0 service declares here as 3.1 does.
 
 The schemas allow any extra key and leave dates and times to descriptions, so these validate
 strictly: every object refuses keys the schema does not declare, the declared formats (uuid,
@@ -17,6 +18,10 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 HSDS = Path(__file__).parent / "data" / "hsds"
+# HSDS 3.1's service.json declares `capacities`; the 3.0 service and its compiled form do not
+CAPACITIES = {"name": "capacities", "type": "array", "title": "Capacities",
+              "items": {"$ref": "service_capacity.json"}}
+WITH_CAPACITIES = ("service.json", "service_with_definitions.json")
 SLOT_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9][+-][0-9]{2}:[0-9]{2}$")
 
 # ---------------------------------------------------------------------------------------------
@@ -65,9 +70,11 @@ def _format_checker() -> FormatChecker:
 
 def _registry() -> Registry:
     resources = []
-    for folder in ("schema", "compiled"):
+    for folder in ("schema", "compiled", "3.1"):
         for path in sorted((HSDS / folder).glob("*.json")):
             contents = json.loads(path.read_text())
+            if path.name in WITH_CAPACITIES:
+                contents["properties"]["capacities"] = CAPACITIES
             if path.name != "openapi.json":  # its Page is extended with `contents` below
                 contents = _strict(contents)
             resources.append((path.name, Resource.from_contents(

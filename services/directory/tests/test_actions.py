@@ -21,7 +21,9 @@ def test_a_service_held_in_another_municipio_is_changed_by_its_organisations_man
         service = catalog.create(tx, people["partner8b"], {
             "organization_id": owner.id, "name": "Laboratorio al parco",
             "location": {"name": "Parco", "municipio": 3}})
-        for manager in ("partner8b", "coord8", "citta"):
+        assert service_actions(people["partner8b"], service) == [
+            "edit", "withdraw", "update_capacity"]  # its places: its own organisation's word
+        for manager in ("coord8", "citta"):
             assert service_actions(people[manager], service) == ["edit", "withdraw"], manager
         # the coordinator of where it takes place does not manage the organisation
         for outsider in ("partner8a", "coord3", "asc8"):
