@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
+from services.common.codes import typed
 from services.common.context import Caller
 from services.common.errors import Conflict, NotFound
 from services.events import agenda
@@ -14,16 +15,13 @@ from services.events.contract import CONFIRMED
 from services.events.models import Registration
 from services.events.places import attend, lock
 
-MISREAD = str.maketrans("OIL", "011", " -")
-
-
 def normalised(given: str) -> str:
     """The code as typed ("abcd-efgh", O for 0) or as read from the QR code (the check-in
     page's address, which carries it as `code`)."""
     text = given.strip()
     if "code=" in text:
         text = parse_qs(urlsplit(text).query).get("code", [""])[0]
-    return text.upper().translate(MISREAD)
+    return typed(text)
 
 
 def by_code(session, event_id: str, registration_id: str, code: str) -> Registration:

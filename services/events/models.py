@@ -11,12 +11,15 @@ from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String,
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
+from services.common.codes import new_code
 from services.common.database import UtcDateTime, define_bus_tables, new_id, utcnow
 from services.common.kept_counts import KeptCounts
-from services.events.codes import new_code
 from services.events.contract import (ACCEPTED, BY_EMAIL, BY_ORGANISER, CANCELLED,
                                        DRAFT, INVITED, OPEN, PENDING, PLEDGED, PUBLIC,
                                        PUBLISHED)
+
+
+CHECK_IN_CODE_LENGTH = 8
 
 
 class Base(DeclarativeBase):
@@ -60,7 +63,9 @@ class Registration(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     attended: Mapped[bool | None] = mapped_column(Boolean)
-    check_in_code: Mapped[str] = mapped_column(String(8), default=new_code)
+    # 40 bits: not guessed at a door, short enough to read out and type
+    check_in_code: Mapped[str] = mapped_column(String(CHECK_IN_CODE_LENGTH),
+                                               default=lambda: new_code(CHECK_IN_CODE_LENGTH))
     checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     promoted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -4,7 +4,8 @@ import pytest
 
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.events import check_in, registrations
-from services.events.codes import ALPHABET, LENGTH
+from services.common.codes import ALPHABET
+from services.events.models import CHECK_IN_CODE_LENGTH as LENGTH
 from services.events.tests.test_events_rules import (NOW, PARTNER2, PARTNER8, create, register,
                                                       store)  # noqa: F401
 from services.events.models import Event
