@@ -1,16 +1,22 @@
 """The referrals service's contract."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from services.common import checks
 from services.common.context import COORDINATOR, PARTNER, SOCIAL_WORKER
+from services.common.periods import PeriodArgs
 from services.common.schemas import ID, MUNICIPIO, Moment, PageArgs, Timestamp
 from services.common.vocabulary import DIMENSIONS
 
 URGENCIES = ("low", "normal", "high")
-STATUSES = ("sent", "accepted", "declined", "completed", "withdrawn")
+STATUSES = ("sent", "accepted", "on_hold", "in_progress", "declined", "completed", "withdrawn",
+            "forwarded")
+OPEN = ("sent", "accepted", "on_hold", "in_progress")  # still waiting for its outcome
 DECLINE_REASONS = ("no_capacity", "not_eligible", "service_not_provided", "other")
+FORWARD_REASONS = ("no_capacity", "service_not_provided", "better_fit", "other")
+FAMILY_ANSWERS = ("met", "not_contacted")
+CARD_CHANNELS = ("print", "sms")
 OUTCOMES = ("enrolled", "service_provided", "family_declined", "could_not_contact")
 CONSENT_METHODS = ("written", "verbal")
 SENDERS = (PARTNER, SOCIAL_WORKER)
@@ -48,6 +54,17 @@ class FamilySchema(Schema):
                                                         error="At least one child."))
 
 
+def require_receiver(data: dict, original):
+    """A receiver named by an id that is not valid is refused once, for that id."""
+    if not isinstance(original, dict):
+        return
+    named = ("to_organization_id", "to_service_id")
+    refused = any(field in original and field not in data for field in named)
+    if not refused and not any(data.get(field) for field in named):
+        raise checks.refuse("receiver_missing", "Say who receives the family: "
+                            "to_organization_id or to_service_id.", "to_organization_id")
+
+
 class ConsentSchema(Schema):
     given_by = fields.String(required=True, validate=checks.Length(min=1, max=200),
                              metadata={"description": "The guardian who gave it"})
@@ -74,6 +91,12 @@ class ConsentSchema(Schema):
             raise ValidationError(errors)
 
 
+class ForwardConsentSchema(ConsentSchema):
+    organization_id = fields.String(required=True, validate=ID, metadata={
+        "description": "The organisation the guardian agreed to share the family's data with: "
+                       "the new receiver's"})
+
+
 class ReferralCreateSchema(Schema):
     to_organization_id = fields.String(validate=ID)
     to_service_id = fields.String(validate=ID)
@@ -90,20 +113,66 @@ class ReferralCreateSchema(Schema):
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def has_receiver(self, data, original, **kwargs):
-        """A receiver named by an id that is not valid is refused once, for that id."""
-        if not isinstance(original, dict):
-            return
-        named = ("to_organization_id", "to_service_id")
-        refused = any(field in original and field not in data for field in named)
-        if not refused and not any(data.get(field) for field in named):
-            raise checks.refuse("receiver_missing", "Say who receives the family: "
-                                "to_organization_id or to_service_id.", "to_organization_id")
+        require_receiver(data, original)
 
 
 class DeclineSchema(Schema):
     reason = fields.String(required=True, validate=checks.OneOf(DECLINE_REASONS))
     note = fields.String(validate=checks.Length(max=1000), metadata={
         "description": "For the sender: joins the referral's notes"})
+
+
+class HoldSchema(Schema):
+    until = fields.Date(required=True, metadata={
+        "description": "Until when the family waits on the receiver's list (YYYY-MM-DD)"})
+    reason = fields.String(required=True, validate=checks.Length(min=1, max=300))
+
+    @validates_schema
+    def ahead(self, data, **kwargs):
+        today = datetime.now(timezone.utc).date()
+        if not today <= data["until"] <= today + timedelta(days=366):
+            raise checks.refuse("hold_until_window", "A date from today to a year ahead.",
+                                "until")
+
+
+class ForwardSchema(Schema):
+    to_organization_id = fields.String(validate=ID)
+    to_service_id = fields.String(validate=ID)
+    reason = fields.String(required=True, validate=checks.OneOf(FORWARD_REASONS))
+    note = fields.String(validate=checks.Length(max=1000), metadata={
+        "description": "For the sender and the social worker: joins the referral's notes"})
+    consent = fields.Nested(ForwardConsentSchema, required=True, metadata={
+        "description": "The guardian's consent for the new receiver, naming it"})
+
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def has_receiver(self, data, original, **kwargs):
+        require_receiver(data, original)
+
+
+class RefuseForwardSchema(Schema):
+    reason = fields.String(required=True, validate=checks.Length(min=1, max=300))
+
+
+class FamilyCardCreateSchema(Schema):
+    channel = fields.String(load_default="print", validate=checks.OneOf(CARD_CHANNELS),
+                            metadata={"description": "print: a card to hand over; sms: sent to "
+                                                     "the phone the family gave"})
+
+
+class FamilyCardSchema(Schema):
+    code = fields.String(metadata={"description": "Shown once: only its hash is kept"})
+    url = fields.String()
+    channel = fields.String()
+    expires_at = Timestamp()
+
+
+class FamilyAnswerSchema(Schema):
+    answer = fields.String(required=True, validate=checks.OneOf(FAMILY_ANSWERS))
+
+
+class FamilyAnswerOutSchema(Schema):
+    answer = fields.String()
+    answered_at = Timestamp()
 
 
 class CompleteSchema(Schema):
@@ -122,6 +191,46 @@ class ReferralQuerySchema(PageArgs):
     box = fields.String(validate=checks.OneOf(("inbox", "outbox")), metadata={
         "description": "inbox: sent to your organisation; outbox: sent by it"})
     status = fields.String(validate=checks.OneOf(STATUSES + ("overdue",)))
+
+
+class OpenReferralsQuerySchema(Schema):
+    reference = fields.String(required=True, validate=checks.Length(min=1, max=60))
+
+
+class UnmetNeedsQuerySchema(PeriodArgs):
+    municipio = fields.Integer(validate=MUNICIPIO, metadata={
+        "description": "One municipio; without it, the city sees all 9 and the others their own"})
+    format = fields.String(validate=checks.OneOf(("json", "csv")), metadata={
+        "description": "csv: the spreadsheet for the coordination's meeting"})
+    lang = fields.String(validate=checks.OneOf(("it", "en")))
+
+
+RADAR_COUNT = {"description": "Referrals; 1 to 4 read \"<5\"",
+               "oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}]}
+
+
+class UnmetNeedsRowSchema(Schema):
+    municipio = fields.Integer(allow_none=True, metadata={
+        "description": "null in the city's totals across the municipi"})
+    month = fields.String(metadata={"description": "YYYY-MM, in Europe/Rome"})
+    need = fields.String(metadata={"description": "One of the referral's needs (a referral "
+                                                  "with two needs counts under each)"})
+    zone = fields.String(metadata={"description": "The family's zone; empty when not given"})
+    no_capacity = fields.Raw(metadata=RADAR_COUNT)
+    service_not_provided = fields.Raw(metadata=RADAR_COUNT)
+    overdue = fields.Raw(metadata=RADAR_COUNT)
+    on_hold = fields.Raw(metadata=RADAR_COUNT)
+    not_contacted = fields.Raw(metadata=RADAR_COUNT)
+
+
+class UnmetNeedsSchema(Schema):
+    period = fields.Dict(metadata={"description": "from, to: the days counted (Europe/Rome)"})
+    municipi = fields.List(fields.Integer())
+    items = fields.List(fields.Nested(UnmetNeedsRowSchema), metadata={
+        "description": "By municipio, month, need and zone"})
+    totals = fields.List(fields.Nested(UnmetNeedsRowSchema(exclude=("need", "zone"))), metadata={
+        "description": "Each municipio's months (a referral once, whatever its needs), and the "
+                       "city's when more than one municipio is covered"})
 
 
 class ChildOutSchema(Schema):
@@ -158,6 +267,39 @@ class NoteSchema(Schema):
     created_at = Timestamp()
 
 
+class ForwardProposalOutSchema(Schema):
+    to_organization_id = fields.String()
+    to_service_id = fields.String(allow_none=True)
+    reason = fields.String()
+    proposed_at = Timestamp()
+
+
+class ChainLinkSchema(Schema):
+    id = fields.String()
+    code = fields.String()
+    status = fields.String()
+    from_organization_id = fields.String(allow_none=True)
+    to_organization_id = fields.String()
+    to_service_id = fields.String(allow_none=True)
+    sent_at = Timestamp()
+    forwarded_at = Timestamp(allow_none=True)
+    forward_reason = fields.String(allow_none=True, metadata={
+        "description": "Why the receiver passed the family on"})
+
+
+class FamilyCardOutSchema(Schema):
+    channel = fields.String()
+    issued_at = Timestamp()
+    expires_at = Timestamp()
+
+
+class FamilyWordSchema(Schema):
+    answer = fields.String()
+    answered_at = Timestamp()
+    escalated = fields.Boolean(metadata={"description": (
+        "A 'nobody called us' left without the receiver's answer, told to the coordinators")})
+
+
 class ReferralSchema(Schema):
     """What a caller sees of a referral; parts are left out by role (see visibility.py)."""
     id = fields.String()
@@ -191,12 +333,29 @@ class ReferralSchema(Schema):
     outcome = fields.String(allow_none=True)
     withdrawn_at = Timestamp(allow_none=True)
     withdraw_reason = fields.String(allow_none=True)
+    held_until = fields.Date(allow_none=True)
+    hold_reason = fields.String(allow_none=True)
+    started_at = Timestamp(allow_none=True)
+    forwarded_at = Timestamp(allow_none=True)
+    forward_proposal = fields.Nested(ForwardProposalOutSchema, allow_none=True, metadata={
+        "description": "A forward the receiver proposed, waiting for the sender's or the "
+                       "social worker's word; null when none is"})
+    chain = fields.List(fields.Nested(ChainLinkSchema), metadata={"description": (
+        "The referrals a forwarded family went through, first to last (this one among them); "
+        "empty when it was never forwarded")})
+    open_elsewhere = fields.List(fields.Nested(ChainLinkSchema), metadata={"description": (
+        "Other open referrals of the same family to other organisations (the sender and the "
+        "social worker see them)")})
+    family_card = fields.Nested(FamilyCardOutSchema, allow_none=True)
+    family_word = fields.Nested(FamilyWordSchema, allow_none=True, metadata={"description": (
+        "What the family answered on its card: met, or not_contacted (nobody called us)")})
     view = fields.String(metadata={"description": (
         "full, before_acceptance, metadata, or two_factor_required (log in with the second "
         "factor to see personal data)")})
     actions = fields.List(fields.String(), metadata={"description": (
-        "What the caller may do now: accept, decline, complete (the receiver), withdraw (the "
-        "sender), withdraw_consent (the sender or the social worker, while the consent is "
+        "What the caller may do now: accept, decline, hold, start, complete, forward (the "
+        "receiver), withdraw (the sender), agree_forward, refuse_forward, family_card (the "
+        "sender or the social worker), withdraw_consent (the sender or the social worker, while the consent is "
         "valid), add_note (sender, receiver, social worker), audit (read the audit trail: "
         "the social worker and the coordinator)")})
 

@@ -2,7 +2,7 @@
 from sqlalchemy import bindparam, select, update
 
 from services.common.sealing import Cipher
-from services.referrals.models import Consent, Family, Note
+from services.referrals.models import Consent, Family, ForwardProposal, Note
 
 BATCH = 500
 
@@ -12,7 +12,8 @@ def rotate_all(session, cipher: Cipher) -> int:
     how many. Rows are read a batch at a time in the order of their ids, so five years of
     families are never held at once."""
     rotated = 0
-    for model, column in ((Family, "personal"), (Consent, "given_by"), (Note, "body")):
+    for model, column in ((Family, "personal"), (Consent, "given_by"), (Note, "body"),
+                          (ForwardProposal, "consent_given_by")):
         table = model.__table__
         sealed = table.c[column]
         rewrite = (update(table).where(table.c.id == bindparam("row_id"))

@@ -1,8 +1,8 @@
 """The referrals service's tables. Families are pseudonymous: a reference code, municipio,
 zone and children's ages in clear; everything that names or reaches a person is encrypted."""
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -70,7 +70,21 @@ class Referral(Base):
     outcome: Mapped[str | None] = mapped_column(String(30))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     withdraw_reason: Mapped[str | None] = mapped_column(String(300))
-    # sent and overdue, so listed first (upkeep.py keeps it, here and in referral_municipi)
+    held_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    held_until: Mapped[date | None] = mapped_column(Date)
+    hold_reason: Mapped[str | None] = mapped_column(String(300))
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    forwarded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # a forward proposed by the receiver, waiting for the sender's or social worker's word
+    forward_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a forwarded family's chain: the first referral's id (its own for a first), the one
+    # before, and the organisation that passed it on
+    chain_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    previous_referral_id: Mapped[str | None] = mapped_column(String(36))
+    forwarded_by_organization_id: Mapped[str | None] = mapped_column(String(36))
+    family_answer: Mapped[str | None] = mapped_column(String(15))  # the card's latest word
+    # waiting on the receiver past its deadline, so listed first (upkeep.py keeps it, here and
+    # in referral_municipi)
     overdue_waiting: Mapped[bool] = mapped_column(Boolean, default=False)
     family: Mapped[Family] = relationship(lazy="joined")
     consent: Mapped["Consent"] = relationship(lazy="joined", uselist=False,
@@ -82,7 +96,7 @@ class Referral(Base):
 
     @property
     def closed_at(self):
-        return self.completed_at or self.declined_at or self.withdrawn_at
+        return self.completed_at or self.declined_at or self.withdrawn_at or self.forwarded_at
 
 
 class ReferralMunicipio(Base):
@@ -141,6 +155,60 @@ class AuditEntry(Base):
     role: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ForwardProposal(Base):
+    """A receiver's proposal to pass the family on, with the guardian's consent for the new
+    receiver; the sender or the municipio's social worker agrees or refuses."""
+    __tablename__ = "forward_proposals"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    to_organization_id: Mapped[str] = mapped_column(String(36))
+    to_service_id: Mapped[str | None] = mapped_column(String(36))
+    to_municipi: Mapped[list] = mapped_column(JSON, default=list)
+    reason: Mapped[str] = mapped_column(String(30))
+    proposed_by_user_id: Mapped[str] = mapped_column(String(36))
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    consent_given_by: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    consent_method: Mapped[str] = mapped_column(String(10))
+    consent_obtained_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    consent_expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(10), default="proposed")  # agreed, refused
+    decided_by_user_id: Mapped[str | None] = mapped_column(String(36))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    refuse_reason: Mapped[str | None] = mapped_column(String(300))
+    new_referral_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class FamilyCard(Base):
+    """The card a family answers with, by its code alone: only the code's hash is kept."""
+    __tablename__ = "family_cards"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(10))  # print, sms
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    answer: Mapped[str | None] = mapped_column(String(15))  # met, not_contacted
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # a "nobody called us" waits for the receiver until `due_at`, then is escalated
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class UnmetNeed(Base):
+    """One sign of a need the network could not meet, when it happened: a decline or forward
+    for no capacity or a service not provided, an overdue wait, a hold, a family's "nobody
+    called us" (the radar, radar.py, counts them by the referral's needs and zone)."""
+    __tablename__ = "unmet_needs"
+    __table_args__ = (Index("ix_unmet_needs_municipio_at", "municipio", "at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    municipio: Mapped[int] = mapped_column(Integer)  # the family's
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class CodeCounter(Base):

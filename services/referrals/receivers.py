@@ -9,12 +9,12 @@ from services.referrals.contract import ReferralCreateSchema
 RECEIVER_FIELDS = ("to_service_id", "to_organization_id")
 
 
-def checked_request(data, directory) -> tuple[dict, dict]:
+def checked_request(data, directory, schema=ReferralCreateSchema) -> tuple[dict, dict]:
     """(the request loaded, the receiving organisation as the directory knows it); Invalid
     with every reason. A receiver named by a valid id is looked up even when other fields
-    are not valid."""
+    are not valid. `schema`: a referral's, or a forward's."""
     try:
-        loaded = load(ReferralCreateSchema, data)
+        loaded = load(schema, data)
     except Invalid as invalid:
         named = {field: data[field] for field in RECEIVER_FIELDS
                  if isinstance(data, dict) and data.get(field) and field not in invalid.errors}

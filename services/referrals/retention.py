@@ -6,7 +6,7 @@ from sqlalchemy import exists, func, not_, or_, select
 
 from services.referrals.models import AuditEntry, Family, Referral
 
-CLOSED = ("completed", "declined", "withdrawn")
+CLOSED = ("completed", "declined", "withdrawn", "forwarded")
 
 
 def erase_expired(tx, now: datetime, months: int) -> int:
@@ -17,7 +17,8 @@ def erase_expired(tx, now: datetime, months: int) -> int:
     cutoff = now - timedelta(days=round(months * 30.44))
     kept = exists().where(Referral.family_id == Family.id, or_(
         Referral.status.not_in(CLOSED),
-        func.coalesce(Referral.completed_at, Referral.declined_at, Referral.withdrawn_at) > cutoff))
+        func.coalesce(Referral.completed_at, Referral.declined_at, Referral.withdrawn_at,
+                      Referral.forwarded_at) > cutoff))
     erased = 0
     for family in tx.session.execute(select(Family).where(
             Family.erased_at.is_(None), not_(kept))).scalars().all():

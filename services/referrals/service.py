@@ -4,19 +4,27 @@ from nameko.timer import timer
 
 from services.common.database import Database
 from services.common.rpc import ServiceRpc, rpc
-from services.common.schemas import load
+from services.common.schemas import ROME, load
 from services.common.sealing import DataCipher
 from services.common.service import ReportingService
-from services.referrals import audit, deadlines, handovers, receivers, retention, statistics
+from services.common.periods import Period
+from services.referrals import (audit, deadlines, family_cards, forwards, handovers, radar,
+                                receivers, retention, statistics)
 from services.referrals.contract import (AuditEntrySchema, CompleteSchema, DeclineSchema,
-                                         NoteCreateSchema, NoteSchema, ReferralQuerySchema,
-                                         ReferralSchema, WithdrawSchema)
+                                         FamilyAnswerOutSchema, FamilyAnswerSchema,
+                                         FamilyCardCreateSchema, FamilyCardSchema, ForwardSchema,
+                                         HoldSchema, NoteCreateSchema, NoteSchema,
+                                         ReferralQuerySchema, ReferralSchema, RefuseForwardSchema,
+                                         UnmetNeedsQuerySchema, UnmetNeedsSchema, WithdrawSchema)
 from services.referrals.models import Base
 from services.referrals.visibility import present
 
 REFERRAL = ReferralSchema()
 AUDIT = AuditEntrySchema(many=True)
 NOTE = NoteSchema()
+FAMILY_CARD = FamilyCardSchema()
+FAMILY_ANSWER = FamilyAnswerOutSchema()
+UNMET_NEEDS = UnmetNeedsSchema()
 
 
 class ReferralsService(ReportingService):
@@ -75,6 +83,64 @@ class ReferralsService(ReportingService):
         return self._move(referral_id, "withdrawn", withdraw_reason=data["reason"])
 
     @rpc
+    def hold_referral(self, referral_id, data):
+        data = load(HoldSchema, data)
+        return self._move(referral_id, "on_hold", held_until=data["until"],
+                          hold_reason=data["reason"])
+
+    @rpc
+    def start_referral(self, referral_id):
+        return self._move(referral_id, "in_progress")
+
+    @rpc
+    def forward_referral(self, referral_id, data):
+        data, receiver = receivers.checked_request(data, self.directory_rpc, ForwardSchema)
+        with self.db.transaction() as tx:
+            forwards.propose(tx, self.caller, referral_id, data, receiver, self.cipher,
+                             handovers.utcnow())
+            return REFERRAL.dump(handovers.read(tx, self.caller, referral_id, self.cipher))
+
+    @rpc
+    def agree_forward(self, referral_id):
+        """The new referral, sent to the forward's receiver."""
+        with self.db.transaction() as tx:
+            new = forwards.agree(tx, self.caller, referral_id, self.cipher, handovers.utcnow())
+            return REFERRAL.dump(handovers.read(tx, self.caller, new.id, self.cipher))
+
+    @rpc
+    def refuse_forward(self, referral_id, data):
+        data = load(RefuseForwardSchema, data)
+        with self.db.transaction() as tx:
+            forwards.refuse(tx, self.caller, referral_id, data["reason"], handovers.utcnow())
+            return REFERRAL.dump(handovers.read(tx, self.caller, referral_id, self.cipher))
+
+    @rpc
+    def give_family_card(self, referral_id, data=None):
+        data = load(FamilyCardCreateSchema, data or {})
+        with self.db.transaction() as tx:
+            code, card = handovers.give_card(tx, self.caller, referral_id, data["channel"],
+                                             self.cipher)
+            return FAMILY_CARD.dump({"code": code, "channel": card.channel,
+                                     "expires_at": card.expires_at})
+
+    @rpc
+    def family_answer(self, code, data):
+        """Anyone holding the card's code: no account, no name."""
+        data = load(FamilyAnswerSchema, data)
+        with self.db.transaction() as tx:
+            card = family_cards.answer(tx, code, data["answer"], handovers.utcnow())
+            return FAMILY_ANSWER.dump(card)
+
+    @rpc
+    def unmet_needs(self, query=None):
+        args = load(UnmetNeedsQuerySchema, query or {})
+        municipi = radar.scope(self.caller, args.get("municipio"))
+        period = Period.of_args(args) or radar.default_period(
+            handovers.utcnow().astimezone(ROME).date())
+        with self.db.transaction() as tx:
+            return UNMET_NEEDS.dump(radar.report(tx.session, municipi, period))
+
+    @rpc
     def withdraw_consent(self, referral_id):
         with self.db.transaction() as tx:
             handovers.withdraw_consent(tx, self.caller, referral_id)
@@ -102,6 +168,7 @@ class ReferralsService(ReportingService):
     def sweep_deadlines(self):
         with self.db.transaction() as tx:
             deadlines.sweep(tx, handovers.utcnow())
+            family_cards.escalate_unanswered(tx, handovers.utcnow())
 
     @timer(interval=3600)
     def erase_expired_personal_data(self):

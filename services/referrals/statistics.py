@@ -18,12 +18,13 @@ from sqlalchemy import Integer, cast, func, select
 
 from services.common.periods import Period, month_of
 from services.common.privacy import SMALL_COUNT, shown_figures
-from services.referrals.contract import OUTCOMES, STATUSES
+from services.referrals.contract import FAMILY_ANSWERS, OUTCOMES, STATUSES
 from services.referrals.models import Referral, Tally
 
 STATUS, OUTCOME, MONTH, OVERDUE, WAIT = "status", "outcome", "month", "overdue", "wait"
+FAMILY = "family"  # the family's latest word on its card
 MONTHLY = "m:"  # before a kind: its tallies per month of sending
-MONTHLY_COUNTS = tuple(MONTHLY + kind for kind in (STATUS, OUTCOME, OVERDUE))
+MONTHLY_COUNTS = tuple(MONTHLY + kind for kind in (STATUS, OUTCOME, OVERDUE, FAMILY))
 
 
 def facts(referral: Referral) -> Counter:
@@ -37,18 +38,22 @@ def facts(referral: Referral) -> Counter:
 
 
 def _facts(referral) -> Counter:
-    found = _counted(referral.status, referral.outcome, referral.overdue_waiting)
+    found = _counted(referral.status, referral.outcome, referral.overdue_waiting,
+                     referral.family_answer)
     if referral.accepted_at:
         found[WAIT, str(_tenths(referral.sent_at, referral.accepted_at))] += 1
     return found
 
 
-def _counted(status: str, outcome: str | None, overdue: bool, count: int = 1) -> Counter:
+def _counted(status: str, outcome: str | None, overdue: bool, family_answer: str | None,
+             count: int = 1) -> Counter:
     found = Counter({(STATUS, status): count})
     if outcome:
         found[OUTCOME, outcome] += count
     if overdue:
         found[OVERDUE, ""] += count
+    if family_answer:
+        found[FAMILY, family_answer] += count
     return found
 
 
@@ -65,7 +70,7 @@ def per_municipio(session, municipi: list, period=None) -> dict:
         for municipio, kind, key, count in session.execute(
                 select(Tally.municipio, Tally.kind, Tally.key, Tally.count).where(
                     Tally.municipio.in_(municipi), Tally.count > 0,
-                    Tally.kind.in_((STATUS, OUTCOME, MONTH, OVERDUE)))):
+                    Tally.kind.in_((STATUS, OUTCOME, MONTH, OVERDUE, FAMILY)))):
             tallies[municipio].setdefault(kind, {})[key] = count
         medians = _median_days(session, municipi)
     return {str(m): shown_figures({"referrals": _summary(found, medians.get(m))})
@@ -82,6 +87,8 @@ def _summary(tallies: dict, median_days: float | None) -> dict:
         "by_month": dict(sorted(tallies.get(MONTH, {}).items())),
         "overdue": tallies.get(OVERDUE, {}).get("", 0),
         "median_days_to_acceptance": median_days,
+        "family_answers": {answer: tallies.get(FAMILY, {}).get(answer, 0)
+                           for answer in FAMILY_ANSWERS},
     }
 
 
@@ -120,7 +127,8 @@ def _in_period(session, municipi: list, period) -> tuple:
         month = f"{first:%Y-%m}"
         sent = (Referral.municipio.in_(municipi), Referral.sent_at >= start,
                 Referral.sent_at < end)
-        facts_ = (Referral.municipio, Referral.status, Referral.outcome, Referral.overdue_waiting)
+        facts_ = (Referral.municipio, Referral.status, Referral.outcome, Referral.overdue_waiting,
+                  Referral.family_answer)
         for municipio, *fact, count in session.execute(
                 select(*facts_, func.count()).where(*sent).group_by(*facts_)):
             for (kind, key), n in _counted(*fact, count).items():

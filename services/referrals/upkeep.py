@@ -11,6 +11,8 @@ from services.common.kept_counts import INSERTS
 from services.referrals.models import Referral, ReferralMunicipio, Tally
 from services.referrals.statistics import facts
 
+WAITING = ("sent", "accepted", "on_hold")  # states in which a referral waits on its receiver
+
 
 def file(session, referral: Referral):
     """A new referral: listed in the family's municipio and the receiver's, and counted."""
@@ -26,7 +28,7 @@ def keeping_up(session, referral: Referral):
     """Around a change of `referral`'s status or deadlines."""
     before = facts(referral)
     yield referral
-    waiting = referral.status == "sent" and referral.overdue_at is not None
+    waiting = referral.status in WAITING and referral.overdue_at is not None
     if waiting != referral.overdue_waiting:
         referral.overdue_waiting = waiting
         session.execute(update(ReferralMunicipio).where(

@@ -24,7 +24,8 @@ FULL, BEFORE_ACCEPTANCE, METADATA = "full", "before_acceptance", "metadata"
 TWO_FACTOR_REQUIRED = "two_factor_required"
 NOTES_NOT_IN_LISTS, NOTES_NOT_ACCEPTED, NOTES_CONSENT_NOT_VALID = (
     "not_in_lists", "not_accepted", "consent_not_valid")
-ACCEPTED = ("accepted", "completed")
+# the receiver took the family on: it sees who they are (while the consent holds)
+ACCEPTED = ("accepted", "on_hold", "in_progress", "completed")
 PERSONAL_FIELDS = ("guardian_name", "phone", "email", "contact", "address", "notes")
 
 
@@ -75,13 +76,15 @@ def present(referral: Referral, view: str, cipher, now: datetime, personal: bool
         "deadline_at": referral.deadline_at, "overdue": referral.overdue_at is not None,
         "accepted_at": referral.accepted_at, "declined_at": referral.declined_at,
         "decline_reason": referral.decline_reason, "completed_at": referral.completed_at,
-        "outcome": referral.outcome, "withdrawn_at": referral.withdrawn_at, "view": view,
-        "actions": list(actions),
+        "outcome": referral.outcome, "withdrawn_at": referral.withdrawn_at,
+        "held_until": referral.held_until, "started_at": referral.started_at, "forwarded_at": referral.forwarded_at,
+        "view": view, "actions": list(actions),
     }
     if view == METADATA:
         return shown
     family = referral.family
-    shown.update(needs=referral.needs, summary=referral.summary, family={
+    shown.update(needs=referral.needs, summary=referral.summary,
+                 hold_reason=referral.hold_reason, family={
         "municipio": family.municipio, "zone": family.zone,
         "children": [{"age": age} for age in family.children_ages]})
     shown["notes"] = [{"id": n.id, "author_user_id": n.author_user_id,

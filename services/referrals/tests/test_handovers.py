@@ -1,6 +1,7 @@
 """Referrals' rules on a real database, without a broker: moves, who sees what, consent,
 audit, deadlines, retention and encryption at rest."""
 import dataclasses
+import itertools
 import logging
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -76,10 +77,16 @@ def referral_id(store, cipher):
     return send(store, cipher)
 
 
-def send(store, cipher, caller=SENDER, **changes):
-    data = load(ReferralCreateSchema(), request(**changes))
+FAMILIES = itertools.count(1)
+
+
+def send(store, cipher, caller=SENDER, receiver=RECEIVER_ORG, **changes):
+    """A referral of a family of its own, unless `family` is given (the same family twice at
+    one organisation is a conflict)."""
+    changes.setdefault("family", {**request()["family"], "reference": f"QO-17-{next(FAMILIES)}"})
+    data = load(ReferralCreateSchema(), request(to_organization_id=receiver, **changes))
     with store.transaction() as tx:
-        return handovers.send(tx, caller, data, {"id": RECEIVER_ORG, "municipi": [4]}, cipher,
+        return handovers.send(tx, caller, data, {"id": receiver, "municipi": [4]}, cipher,
                               now=NOW).id
 
 
@@ -281,8 +288,9 @@ def test_the_database_holds_no_personal_data_in_clear(store, cipher, databases, 
 
 
 def test_the_same_family_referred_twice_is_one_family(store, cipher):
-    first = send(store, cipher)
-    second = send(store, cipher, needs=["health"])
+    family = request()["family"]
+    first = send(store, cipher, family=family)
+    second = send(store, cipher, receiver=OTHER_ORG, family=family, needs=["health"])
     with store.sessions() as session:
         assert session.get(Referral, first).family_id == session.get(Referral, second).family_id
         assert len(session.execute(select(Family)).scalars().all()) == 1

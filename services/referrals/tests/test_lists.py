@@ -22,6 +22,7 @@ from services.referrals import deadlines, handovers, listing, statistics
 from services.referrals.contract import OUTCOMES, STATUSES, ReferralCreateSchema
 from services.referrals.models import Base, Family, Referral, Tally
 from services.referrals.tests.test_handovers import NOW, request
+from services.referrals.upkeep import WAITING
 from services.referrals.visibility import RECEIVER, SENDER, relation
 from tests.databases import database_at, empty_tables
 
@@ -101,7 +102,7 @@ def referrals(store):
 
 def in_order(found: list) -> list:
     return [r.id for r in sorted(found, key=lambda r: (
-        r.status == "sent" and r.overdue_at is not None, r.sent_at, r.id), reverse=True)]
+        r.status in WAITING and r.overdue_at is not None, r.sent_at, r.id), reverse=True)]
 
 
 def test_the_list_predicate_is_relation(store, referrals):
@@ -126,7 +127,7 @@ def test_pages_come_in_order_each_read_with_a_limit(store, referrals, status):
         for caller in CALLERS[:-1]:  # all but the anonymous, who is refused
             for box, in_box in BOXES.items():
                 expected = in_order([r for r in referrals if in_box(relation(caller, r)) and (
-                    status in (None, r.status) or status == "overdue" and r.status == "sent"
+                    status in (None, r.status) or status == "overdue" and r.status in WAITING
                     and r.overdue_at is not None)])
                 listed, number = [], 1
                 with store.sessions() as session:
@@ -181,9 +182,11 @@ def counts_of(mine: list, month) -> dict:
         "by_status": shown_counts({s: by_status[s] for s in STATUSES}),
         "by_outcome": shown_counts({o: by_outcome[o] for o in OUTCOMES}),
         "by_month": shown_counts(dict(sorted(Counter(month(r) for r in mine).items()))),
-        "overdue": shown(sum(1 for r in mine if r.status == "sent" and r.overdue_at)),
+        "overdue": shown(sum(1 for r in mine if r.status in WAITING and r.overdue_at)),
         "median_days_to_acceptance": round(stats.median(waits) / 10, 1) if len(waits) >= 5
-        else None}
+        else None,
+        "family_answers": shown_counts({answer: sum(1 for r in mine if r.family_answer == answer)
+                                        for answer in ("met", "not_contacted")})}
 
 
 @pytest.fixture
