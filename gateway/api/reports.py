@@ -43,6 +43,8 @@ class ReferralCountsSchema(Schema):
     overdue = count()
     median_days_to_acceptance = fields.Float(allow_none=True, metadata={
         "description": "Days from sending to acceptance; null with fewer than 5 accepted"})
+    family_answers = counts("What families answered on their cards (the latest word of each "
+                            "referral): met, not_contacted (nobody called us)")
 
 
 class FundCountsSchema(Schema):
