@@ -1,6 +1,7 @@
 """The notifications service's tables: each person's inbox, their preferences, and the emails
 owed (one row per email, with its delivery status), the SMS owed to families who registered
-to an event with a phone, the numbers that said STOP, and the short links of the SMS."""
+to an event with a phone or whose card was sent by SMS, the numbers that said STOP, and the
+short links of the SMS."""
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
@@ -86,10 +87,10 @@ class Delivery(Base):
 
 
 class Sms(Base):
-    """One SMS owed to the phone a family gave when registering to an event, about that event
-    alone: pending -> sent (the gateway took it) -> delivered, or failed (after its last
-    attempt, or a report of failure past it); held when it was never to go (`reason`: the
-    number said STOP, or a cap was reached)."""
+    """One SMS owed to the phone a family gave, about what it gave it for alone (the event it
+    registered to, or the referral whose card it is sent): pending -> sent (the gateway took
+    it) -> delivered, or failed (after its last attempt, or a report of failure past it); held
+    when it was never to go (`reason`: the number said STOP, or a cap was reached)."""
     __tablename__ = "sms"
     __table_args__ = (
         Index("ix_sms_due", "status", "next_attempt_at"),
@@ -98,8 +99,10 @@ class Sms(Base):
         Index("ix_sms_number_event", "to_number", "event_id"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(60))
-    event_id: Mapped[str] = mapped_column(String(36))  # the event the number was given for
-    registration_id: Mapped[str] = mapped_column(String(36))
+    # what the number was given for: an event's registration, or a referral
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    registration_id: Mapped[str | None] = mapped_column(String(36))
+    referral_id: Mapped[str | None] = mapped_column(String(36))
     to_number: Mapped[str] = mapped_column(String(20))  # E.164
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")

@@ -11,8 +11,8 @@ from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import load
 from services.common.sealing import DataCipher
 from services.common.service import QubiService
-from services.notifications import (account_mail, digest, inbox, mailer, preferences,
-                                    registration_mail, sms, sms_sending)
+from services.notifications import (account_mail, digest, family_card_sms, inbox, mailer,
+                                    preferences, registration_mail, sms, sms_sending)
 from services.notifications.audiences import Peers
 from services.notifications.contract import (DeliveryReportSchema, InboxQuerySchema,
                                              NotificationSchema, PreferencesSchema,
@@ -72,6 +72,11 @@ class NotificationsService(QubiService):
         return lambda tx: registration_mail.owe(tx, event, self.cipher,
                                                 self.config["PUBLIC_URL"],
                                                 SmsRules.from_config(self.config), _now())
+
+    @bus_handler("referrals", "referral_family_card")
+    def on_referral_family_card(self, event):
+        return lambda tx: family_card_sms.owe(tx, event, self.cipher,
+                                              SmsRules.from_config(self.config), _now())
 
     @timer(interval=2)
     def send_mail(self):

@@ -1,8 +1,9 @@
-"""SMS to families who registered to an event with a phone: what is owed, what is held back, and
-what the gateway reports back.
+"""SMS to families who registered to an event with a phone, or whose card (referrals' family
+cards) is sent to the phone they gave: what is owed, what is held back, and what the gateway
+reports back.
 
-A number is used only for the event it was given for: each `Sms` names that event and that
-registration, and its number comes from that registration alone (sealed on the bus, as the
+A number is used only for what it was given for: each `Sms` names that event and that
+registration, or that referral, and its number comes from them alone (sealed on the bus, as the
 email's address is). Before one is owed, the number's STOP and the caps are read: at most
 SMS_MAX_PER_PHONE_PER_DAY to one number a day (Milan's day) and SMS_MAX_PER_EVENT about one
 event; one over them is kept `held`, with the reason, and never sent.
@@ -51,17 +52,21 @@ class SmsRules:
 
 def owe(tx, rules: SmsRules, kind: str, about: dict, phone: str, now: datetime,
         link: str | None = None, link_expires: datetime | None = None) -> Sms:
-    """One SMS of `kind` to `phone` about the event `about` (`event_id`, `registration_id`,
-    `title`, `starts_at`, and `until` for a confirmation), linking to the page `link` through a
-    short link that lasts until `link_expires`; held instead when it may not go."""
-    reason = _held_because(tx.session, rules, phone, about["event_id"], now)
-    short = None
+    """One SMS of `kind` to `phone` (E.164) about the event `about` (`event_id`,
+    `registration_id`, `title`, `starts_at`, and `until` for a confirmation) or the referral
+    `about` (`referral_id`), linking to the page `link`: through a short link that lasts until
+    `link_expires`, or as it is when it has no end (an address short already). Held instead
+    when it may not go."""
+    reason = _held_because(tx.session, rules, phone, about.get("event_id"), now)
+    url = None
     if link and reason is None:
-        short = rules.public_url + LINK_PATH.format(code=_short_link(tx.session, link,
-                                                                     link_expires))
-    sms = Sms(kind=kind, event_id=about["event_id"], registration_id=about["registration_id"],
+        url = rules.public_url + (LINK_PATH.format(code=_short_link(tx.session, link,
+                                                                    link_expires))
+                                  if link_expires else link)
+    sms = Sms(kind=kind, event_id=about.get("event_id"),
+              registration_id=about.get("registration_id"), referral_id=about.get("referral_id"),
               to_number=phone, status=HELD if reason else PENDING, reason=reason,
-              text=sms_texts.text(kind, about["title"], about["starts_at"], short,
+              text=sms_texts.text(kind, about.get("title", ""), about.get("starts_at"), url,
                                   about.get("until")),
               report_token=secrets.token_urlsafe(24), created_at=now, next_attempt_at=now)
     tx.session.add(sms)
@@ -84,14 +89,15 @@ def owe_to_registrants(tx, rules: SmsRules, kind: str, event_id: str, recipients
             for person in recipients if person.get("phone")]
 
 
-def _held_because(session, rules: SmsRules, phone: str, event_id: str, now: datetime):
+def _held_because(session, rules: SmsRules, phone: str, event_id: str | None, now: datetime):
     if session.get(SmsOptOut, phone) is not None:
         return STOPPED
     counted = select(func.count(Sms.id)).where(Sms.to_number == phone, Sms.status != HELD)
     day_start = local_time(now).replace(hour=0, minute=0, second=0, microsecond=0)
     if session.execute(counted.where(Sms.created_at >= day_start)).scalar_one() >= rules.per_day:
         return DAY_CAP
-    if session.execute(counted.where(Sms.event_id == event_id)).scalar_one() >= rules.per_event:
+    if event_id is not None and session.execute(
+            counted.where(Sms.event_id == event_id)).scalar_one() >= rules.per_event:
         return EVENT_CAP
     return None
 
@@ -142,16 +148,23 @@ def retry(sms: Sms, max_attempts: int, now: datetime):
 def receive(session, sender: str, text: str, now: datetime) -> bool:
     """An SMS a family sent: STOP (or ARRESTA, CANCELLA) opts its number out, and whatever was
     still to go to it is held. Whether it did."""
-    number = checks.phone_number(sender or "")
-    if number is None or " ".join((text or "").upper().split()) not in STOP_WORDS:
+    phone = e164(sender or "")
+    if phone is None or " ".join((text or "").upper().split()) not in STOP_WORDS:
         return False
-    phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if session.get(SmsOptOut, phone) is None:
         session.add(SmsOptOut(to_number=phone, opted_out_at=now))
     session.execute(update(Sms).where(Sms.to_number == phone, Sms.status == PENDING)
                     .values(status=HELD, reason=STOPPED),
                     execution_options={"synchronize_session": False})
     return True
+
+
+def e164(text: str) -> str | None:
+    """A phone number as people write it ("333 123 4567", "+39 333 1234567") as the SMS are
+    sent and STOP is kept: "+393331234567"; None when it is no number."""
+    number = checks.phone_number(text)
+    return None if number is None else phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def require_token(expected: str, given: str):

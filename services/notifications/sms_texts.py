@@ -1,6 +1,7 @@
 """What each SMS says, in Italian: the event's title, its day and time, what happened, and a short
 link where there is something to do. One SMS of 160 GSM characters where the title allows: a
-long title is shortened first, and "STOP" is offered only when it fits.
+long title is shortened first, and "STOP" is offered only when it fits. A family's card is the
+exception: it asks, in Italian and in English, and says nothing but its link.
 
 Parameters are the event's title and start (ISO, with its offset) and the link: never a name or
 a number of the family.
@@ -21,6 +22,9 @@ TEXTS = {
     "event_cancelled": "{title} ({when}) è annullato. Ci scusiamo per il disagio.",
     "event_reminder": "domani ti aspettiamo a {title} ({when}). Se non puoi venire, annulla: il "
                       "posto andrà a un'altra famiglia.",
+    # whoever reads the family's phone may not know of its referral: no service, no name
+    "referral_family_card": "qualcuno vi ha contattato? Rispondete qui / Has anyone contacted "
+                            "you? Reply here: {link}",
 }
 # GSM 03.38: its basic set (one character each) and its extension (two each, escaped)
 GSM_BASIC = frozenset("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
@@ -41,10 +45,11 @@ def when(moment: str) -> str:
     return f"{format_date(local, 'EEE d/M', locale='it')} ore {local.strftime('%H:%M')}"
 
 
-def text(kind: str, title: str, starts_at: str, link: str | None = None,
+def text(kind: str, title: str = "", starts_at: str | None = None, link: str | None = None,
          until: str | None = None) -> str:
-    """The SMS of `kind` about the event `title` starting at `starts_at`."""
-    params = {"when": when(starts_at), "link": link or "",
+    """The SMS of `kind` about the event `title` starting at `starts_at`, or about nothing
+    but its link."""
+    params = {"when": when(starts_at) if starts_at else "", "link": link or "",
               "until": when(until) if until else ""}
     title = _plain(title)
     said = _said(kind, title, params)
