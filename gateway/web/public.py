@@ -79,10 +79,18 @@ def services():
 
 @bp.route("/services/<service_id>")
 def service(service_id):
+    return service_page(service_id)
+
+
+def service_page(service_id, capacity_form: Form | None = None, status: int = 200):
+    """The service's page; with `update_capacity` among its actions, the form of its places,
+    filled with what was said last (`capacity_form`: as sent, with its errors)."""
     found = call("directory", "get_service", service_id)
     found["schedules"] = sorted(found.get("schedules") or [],
                                 key=lambda slot: (slot["weekday"], slot["opens_at"]))
-    page, status = render("service.html", service=found, **near.page_context(request.args))
+    page, status = render("service.html", status, service=found,
+                          capacity_form=capacity_form or Form(found.get("capacity")),
+                          **near.page_context(request.args))
     return page, status, near.page_headers({}, CONTENT_SECURITY_POLICY)
 
 
