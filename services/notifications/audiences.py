@@ -32,6 +32,17 @@ def sender_people(peers, payload) -> list:
         roles=[SOCIAL_WORKER], municipi=[payload["municipio"]]))
 
 
+def sender_and_social_workers(peers, payload) -> list:
+    """Who answers a forward: the sender, and the social workers of the municipi."""
+    return _each_once(sender_people(peers, payload), social_workers(peers, payload))
+
+
+def receiver_and_social_workers(peers, payload) -> list:
+    """Who hears the family's word on its card: the receiver, and the social workers of the
+    municipi."""
+    return _each_once(receiver_partners(peers, payload), social_workers(peers, payload))
+
+
 def requester(peers, payload) -> list:
     """Who asked for the money: a partner of their organisation, or a social worker of the
     municipio."""
@@ -101,6 +112,16 @@ def _registered(peers, payload, registration_id=None, statuses=None) -> list:
             for person in peers.events.registrants(payload["event_id"])
             if registration_id in (None, person["registration_id"])
             and (statuses is None or person["status"] in statuses)]
+
+
+def _each_once(*groups) -> list:
+    """The people of several groups, each once (a social worker who sent it is one of the
+    municipio's)."""
+    people = {}
+    for group in groups:
+        for person in group:
+            people.setdefault(person["user_id"], person)
+    return list(people.values())
 
 
 def _only(user_id, people) -> list:

@@ -5,8 +5,10 @@ The service has one bus handler per row (`on_<event type>`) and the preferences 
 defaults and mandatory kinds from it. What a kind says, in Italian and English, is in the
 catalogues (translations/<language>/LC_MESSAGES/notifications.po) under its code:
 `<code>.title`, `<code>.body` (formatted with its subject's parameters, templates.py) and
-`<code>.label`, its name on the preferences page. A new kind is one row here, its three
-messages in each catalogue, and its audience and subject if they are new.
+`<code>.label`, its name on the preferences page; and where a code it is told picks other words
+(templates.VARIANTS: a family's answer, why it was escalated), `<code>.<that code>.title` and
+`<code>.<that code>.body`. A new kind is one row here, its three messages in each catalogue,
+and its audience and subject if they are new.
 """
 from dataclasses import dataclass
 from typing import Callable
@@ -42,10 +44,22 @@ KINDS = {kind.event_type: kind for kind in [
          default={"*": "email"}),
     Kind("referrals", "referral_declined", audiences.sender_people, subjects.referral,
          default={"*": "email"}),
+    Kind("referrals", "referral_on_hold", audiences.sender_people, subjects.referral,
+         default={"*": "email"}),  # the family waits: its sender may look elsewhere
+    Kind("referrals", "referral_in_progress", audiences.sender_people, subjects.referral,
+         default={"*": "in_app"}),
     Kind("referrals", "referral_completed", audiences.sender_people, subjects.referral,
          default={"*": "in_app"}),
     Kind("referrals", "referral_withdrawn", audiences.receiver_partners, subjects.referral,
          default={"*": "email"}),
+    Kind("referrals", "referral_forward_proposed", audiences.sender_and_social_workers,
+         subjects.referral, default={"*": "email"}),  # waits for their answer
+    Kind("referrals", "referral_forwarded", audiences.receiver_partners, subjects.referral,
+         default={"*": "email"}),
+    Kind("referrals", "referral_forward_refused", audiences.receiver_partners, subjects.referral,
+         default={"*": "email"}),
+    Kind("referrals", "referral_family_answered", audiences.receiver_and_social_workers,
+         subjects.referral, default={"*": "email"}),  # "nobody called us" is to act on
     Kind("referrals", "referral_overdue", audiences.social_workers, subjects.referral,
          default={"social_worker": "email", "*": "in_app"}),
     Kind("referrals", "referral_escalated", audiences.coordinators, subjects.referral,

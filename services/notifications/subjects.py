@@ -5,6 +5,9 @@ them. Events carry ids and codes; the names people read (an organisation's, an e
 are asked of the service that owns them. Never personal data of families.
 """
 SOCIAL_SERVICES = "social_services"  # a referral a social worker sent: said in each language
+# what some referral events add: the family's answer on its card or why it was escalated (their
+# codes pick the kind's words, templates.py), a forward's reason and the new referral's code
+REFERRAL_EXTRAS = ("answer", "reason", "forward_reason", "new_code")
 FUND_REQUEST = ("request_id", "code", "amount", "category", "municipio")
 # what some fund request events add: the approval's stage, and the payment (its day in ISO:
 # each reader's language writes it, templates.py)
@@ -23,9 +26,13 @@ def referral(peers, payload) -> tuple:
     receiver = directory.get_organization(payload["to_organization_id"])["name"]
     sender = (directory.get_organization(payload["from_organization_id"])["name"]
               if payload.get("from_organization_id") else SOCIAL_SERVICES)
-    return ({"code": payload["code"], "sender": sender, "receiver": receiver,
-             "urgency": payload["urgency"], "referral_id": payload["referral_id"]},
-            f"/referrals/{payload['referral_id']}")
+    params = {"code": payload["code"], "sender": sender, "receiver": receiver,
+              "urgency": payload["urgency"], "referral_id": payload["referral_id"]}
+    params.update({name: payload[name] for name in REFERRAL_EXTRAS if name in payload})
+    if payload.get("forward_to_organization_id"):
+        params["forward_to"] = directory.get_organization(
+            payload["forward_to_organization_id"])["name"]
+    return params, f"/referrals/{payload['referral_id']}"
 
 
 def event(peers, payload) -> tuple:

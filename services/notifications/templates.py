@@ -10,7 +10,11 @@ from html import escape
 from services.notifications import words
 
 # codes that travel in the events, said in each language: message id "<parameter>.<code>"
-CODED = ("sender", "urgency", "category", "stage", "final", "fully_paid", "source")
+CODED = ("sender", "urgency", "forward_reason", "category", "stage", "final", "fully_paid",
+         "source")
+# codes that pick a kind's own words for what happened, "<kind>.<code>.title" and ".body" where
+# the catalogue has them: a family's answer, why a referral was escalated
+VARIANTS = ("answer", "reason")
 AMOUNTS = ("amount", "payment")  # euros as the funds service says them: "1234.50"
 DAYS = ("paid_on",)  # ISO dates
 MOMENTS = ("starts_at",)  # ISO moments, with their offset
@@ -25,8 +29,15 @@ def render(kind: str, params: dict, language: str = "it") -> dict:
     said.update({name: words.moment(params[name], language)
                  for name in MOMENTS if name in params})
     params = {**params, **said}
-    return {"title": words.said(f"{kind}.title", language).format(**params),
-            "body": words.said(f"{kind}.body", language).format(**params)}
+    return {part: _words(kind, part, params, language).format(**params)
+            for part in ("title", "body")}
+
+
+def _words(kind: str, part: str, params: dict, language: str) -> str:
+    """The kind's words for `part`, or its own for the code of a variant it was told."""
+    general = words.said(f"{kind}.{part}", language)
+    return next((words.said(f"{kind}.{params[name]}.{part}", language, general)
+                 for name in VARIANTS if name in params), general)
 
 
 def _code(value) -> str:

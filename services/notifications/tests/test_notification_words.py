@@ -82,6 +82,21 @@ def test_a_kinds_texts_ask_only_for_what_its_subject_gives(code):
         assert "{" not in shown["title"] + shown["body"]
 
 
+VARIANT_WORDS = sorted(message_id for message_id in CATALOGUES["it"]
+                       if message_id.count(".") == 2 and message_id.split(".")[0] in KINDS)
+
+
+@pytest.mark.parametrize("message_id", VARIANT_WORDS)
+def test_a_kinds_words_for_a_code_it_is_told_ask_only_for_what_its_subject_gives(message_id):
+    kind, code, part = message_id.split(".")
+    given, _ = KINDS[kind].subject(PEERS, Payload())
+    assert part in ("title", "body")
+    italian, english = (CATALOGUES[language][message_id].string for language in ("it", "en"))
+    assert placeholders(italian) == placeholders(english) and placeholders(italian) <= set(given)
+    told = {**given, "reason": code, "answer": code}
+    assert render(kind, told, "en")[part] == english.format(**told)  # its words, not the kind's
+
+
 def test_the_emails_words_are_there_with_the_parameters_they_are_given():
     for message_id, given in OTHERS.items():
         for language, messages in CATALOGUES.items():
