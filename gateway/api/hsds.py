@@ -21,7 +21,8 @@ def hsds_services(_query):
 
 
 @blp.route("/services/<service_id>")
-@answers(blp, 200, description="An HSDS service, every nested object included")
+@answers(blp, 200, description="An HSDS service, every nested object included, and its "
+         "capacity while known as HSDS 3.1's `capacities` (service_capacity)")
 @blp.alt_response(404, schema=ProblemSchema)
 def hsds_service(service_id):
     """One service in HSDS."""
