@@ -129,8 +129,9 @@ def test_a_list_carries_each_services_capacity_read_for_the_page_in_one_query(
     with Statements(store) as sent:
         found = index.search(args, as_json=True, added=capacities)
     assert len([s for s in sent if "service_capacities" in s]) == 1
-    items = orjson.loads(serialization.dumps(found))["items"]
-    assert len(items) > 1
+    written = serialization.dumps(found)
+    items = orjson.loads(written)["items"]
+    assert len(items) > 1 and written.count(b'"capacity"') == len(items)  # once each
     by_id = {item["id"]: item for item in items}
     assert by_id.pop(service_id)["capacity"]["available"] == 2
     assert {item["capacity"] for item in by_id.values()} == {None}
