@@ -25,7 +25,8 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_PREFIX = "qubi-limits"
 # anonymous writes that try a secret: limited as logins are, per client and per name given
 CREDENTIALS = {"auth.token": "username", "auth.request_password_reset": "email",
-               "auth.confirm_password_reset": None, "people.accept_invitation": "username"}
+               "auth.confirm_password_reset": None, "people.accept_invitation": "username",
+               "referrals.family_answer": None, "web.family_card": None}
 # writes anyone may make to an event or a drive, limited per target when anonymous (people with
 # an account, invited, have their own limit): the view argument naming the target
 TARGETS = {"events.register": "event_id", "web.register": "event_id",

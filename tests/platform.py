@@ -105,3 +105,10 @@ def referral_body(receiver_org, **changes):
                         "expires_at": (now + timedelta(days=90)).isoformat()}}
     body.update(changes)
     return body
+
+
+def forward_body(new_receiver_org, reason="no_capacity"):
+    """A receiver's proposal to pass the family on to `new_receiver_org`, with the guardian's
+    consent naming it."""
+    consent = {**referral_body(new_receiver_org)["consent"], "organization_id": new_receiver_org}
+    return {"to_organization_id": new_receiver_org, "reason": reason, "consent": consent}

@@ -9,7 +9,7 @@ import requests
 
 from gateway.app import create_app
 from services.common.config import load_settings
-from tests.platform import Client, referral_body
+from tests.platform import Client, forward_body, referral_body
 
 PUBLIC = "public"      # anyone, and nothing in it belongs to someone
 OWN = "own"            # acts on the caller's own things only (their inbox, their token...)
@@ -40,6 +40,7 @@ REFERRAL_OUTSIDERS = ["partner2", "coord3", "asc4", "citta", ANONYMOUS]
 PEOPLE_OUTSIDERS = ["partner2", "coord3", "partner8a", "asc8", ANONYMOUS]
 # a report's period and file refuse what the report itself refuses
 A_YEAR_AS_CSV = {"from": "2026-01-01", "to": "2026-12-31", "format": "csv", "lang": "en"}
+IN_A_MONTH = (datetime.now(timezone.utc) + timedelta(days=30)).date().isoformat()
 ACCESS = {
     "POST /api/v1/auth/token": PUBLIC,
     "POST /api/v1/auth/refresh": PUBLIC,
@@ -107,6 +108,20 @@ ACCESS = {
     "POST /api/v1/referrals/{referral_id}/notes": Foreign(
         "referral", REFERRAL_OUTSIDERS, {"body": "x"}),
     "GET /api/v1/referrals/{referral_id}/audit": Foreign("referral", REFERRAL_OUTSIDERS),
+    "POST /api/v1/referrals/{referral_id}/hold": Foreign(
+        "referral", REFERRAL_OUTSIDERS, {"until": IN_A_MONTH, "reason": "x"}),
+    "POST /api/v1/referrals/{referral_id}/start": Foreign("referral", REFERRAL_OUTSIDERS),
+    "POST /api/v1/referrals/{referral_id}/forward": Foreign(
+        "referral", REFERRAL_OUTSIDERS, lambda owned: forward_body(owned["org_a"])),
+    "POST /api/v1/referrals/{referral_id}/forward/agree": Foreign("referral", REFERRAL_OUTSIDERS),
+    "POST /api/v1/referrals/{referral_id}/forward/refuse": Foreign(
+        "referral", REFERRAL_OUTSIDERS, {"reason": "x"}),
+    "POST /api/v1/referrals/{referral_id}/family-card": Foreign(
+        "referral", REFERRAL_OUTSIDERS, {"channel": "print"}),
+    # the family's card: its code is all it takes, and tries are limited as logins are
+    "POST /api/v1/family-card/{code}": PUBLIC,
+    "GET /api/v1/reports/unmet-needs": RoleGated(["coord3", "asc4", "partner8a", ANONYMOUS],
+                                                 query={"municipio": 8, **A_YEAR_AS_CSV}),
     "GET /api/v1/notifications": OWN,
     "POST /api/v1/notifications/read-all": OWN,
     "GET /api/v1/notifications/preferences": OWN,
@@ -267,7 +282,7 @@ def owned(platform):  # noqa: F811
     assert partner_a.get(f"/referrals/{referral['id']}").status_code == 200
     assert partner_a.get(f"/events/{event['id']}").status_code == 200
     assert Client(platform).get(f"/services/{service['id']}").status_code == 200
-    return {"ids": ids, "org_b": org_b}
+    return {"ids": ids, "org_a": org_a, "org_b": org_b}
 
 
 CLIENTS = {}

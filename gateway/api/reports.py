@@ -3,13 +3,17 @@
 statistics; no personal data."""
 from datetime import datetime, timezone
 
+from flask import request
 from marshmallow import Schema, fields
 
 from gateway.api import Blueprint
-from gateway.api.common import BEARER, answers, call_each, problems, require_ability
+from gateway.api.common import (BEARER, answers, call, call_each, problems, require_ability,
+                                require_login)
 from gateway.api.overview_sheet import overview_csv
 from gateway.api.sheets import CSV_ANSWER, ReportQuerySchema, csv_answer, language, period_of
+from gateway.api.unmet_needs_sheet import unmet_needs_csv
 from services.common import checks
+from services.referrals.contract import UnmetNeedsQuerySchema, UnmetNeedsSchema
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports")
 SOURCES = ("directory", "events", "referrals", "funds")  # each answers `statistics`
@@ -115,3 +119,25 @@ def overview(query):
                           "rete-qubi-panoramica")
     return {"generated_at": datetime.now(timezone.utc).isoformat(), "period": period,
             "municipi": rows}
+
+
+@blp.route("/reports/unmet-needs")
+@blp.arguments(UnmetNeedsQuerySchema(), location="query")
+@answers(blp, 200, UnmetNeedsSchema)
+@blp.doc(responses=CSV_ANSWER)
+@problems(blp, 401, 403, 422, 503)
+@blp.doc(security=BEARER)
+def unmet_needs(query):
+    """The unmet-needs radar for the coordination's meeting: per municipio and month (in
+    Rome), the referrals declined or forwarded for no capacity or a service not provided,
+    overdue, put on a waiting list, and those whose family said "nobody called us", by need
+    and zone, and each month's totals (a referral once). A coordinator or a social worker sees
+    its own municipio, the city every one and the city's totals. Counts from 1 to 4 read "<5".
+    Without `from` and `to`: this month and the eleven before it. `format=csv` for a
+    spreadsheet in `lang`."""
+    require_login()
+    radar = call("referrals", "unmet_needs", request.args.to_dict())
+    if query["format"] == "csv":
+        return csv_answer(unmet_needs_csv(radar, language(query.get("lang"))),
+                          "rete-qubi-bisogni-non-coperti")
+    return radar

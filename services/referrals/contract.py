@@ -6,7 +6,8 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 from services.common import checks
 from services.common.context import COORDINATOR, PARTNER, SOCIAL_WORKER
 from services.common.periods import PeriodArgs
-from services.common.schemas import ID, MUNICIPIO, Moment, PageArgs, Timestamp
+from services.common.schemas import ID, MUNICIPIO, Day, Moment, PageArgs, Timestamp
+from services.common.spreadsheets import SheetArgs
 from services.common.vocabulary import DIMENSIONS
 
 URGENCIES = ("low", "normal", "high")
@@ -123,7 +124,7 @@ class DeclineSchema(Schema):
 
 
 class HoldSchema(Schema):
-    until = fields.Date(required=True, metadata={
+    until = Day(required=True, metadata={
         "description": "Until when the family waits on the receiver's list (YYYY-MM-DD)"})
     reason = fields.String(required=True, validate=checks.Length(min=1, max=300))
 
@@ -197,25 +198,20 @@ class OpenReferralsQuerySchema(Schema):
     reference = fields.String(required=True, validate=checks.Length(min=1, max=60))
 
 
-class UnmetNeedsQuerySchema(PeriodArgs):
+class UnmetNeedsQuerySchema(PeriodArgs, SheetArgs):
+    """Without `from` and `to`: this month and the eleven before it."""
     municipio = fields.Integer(validate=MUNICIPIO, metadata={
         "description": "One municipio; without it, the city sees all 9 and the others their own"})
-    format = fields.String(validate=checks.OneOf(("json", "csv")), metadata={
-        "description": "csv: the spreadsheet for the coordination's meeting"})
-    lang = fields.String(validate=checks.OneOf(("it", "en")))
 
 
 RADAR_COUNT = {"description": "Referrals; 1 to 4 read \"<5\"",
                "oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}]}
 
 
-class UnmetNeedsRowSchema(Schema):
+class UnmetNeedsTotalSchema(Schema):
     municipio = fields.Integer(allow_none=True, metadata={
         "description": "null in the city's totals across the municipi"})
     month = fields.String(metadata={"description": "YYYY-MM, in Europe/Rome"})
-    need = fields.String(metadata={"description": "One of the referral's needs (a referral "
-                                                  "with two needs counts under each)"})
-    zone = fields.String(metadata={"description": "The family's zone; empty when not given"})
     no_capacity = fields.Raw(metadata=RADAR_COUNT)
     service_not_provided = fields.Raw(metadata=RADAR_COUNT)
     overdue = fields.Raw(metadata=RADAR_COUNT)
@@ -223,12 +219,18 @@ class UnmetNeedsRowSchema(Schema):
     not_contacted = fields.Raw(metadata=RADAR_COUNT)
 
 
+class UnmetNeedsRowSchema(UnmetNeedsTotalSchema):
+    need = fields.String(metadata={"description": "One of the referral's needs (a referral "
+                                                  "with two needs counts under each)"})
+    zone = fields.String(metadata={"description": "The family's zone; empty when not given"})
+
+
 class UnmetNeedsSchema(Schema):
     period = fields.Dict(metadata={"description": "from, to: the days counted (Europe/Rome)"})
     municipi = fields.List(fields.Integer())
     items = fields.List(fields.Nested(UnmetNeedsRowSchema), metadata={
         "description": "By municipio, month, need and zone"})
-    totals = fields.List(fields.Nested(UnmetNeedsRowSchema(exclude=("need", "zone"))), metadata={
+    totals = fields.List(fields.Nested(UnmetNeedsTotalSchema), metadata={
         "description": "Each municipio's months (a referral once, whatever its needs), and the "
                        "city's when more than one municipio is covered"})
 
@@ -325,7 +327,9 @@ class ReferralSchema(Schema):
         "expired); null when the notes are shown")})
     sent_at = Timestamp()
     deadline_at = Timestamp()
-    overdue = fields.Boolean()
+    overdue = fields.Boolean(metadata={"description": (
+        "Waiting on the receiver past its deadline: an answer (sent), a first contact "
+        "(accepted) or the end of a hold (on_hold)")})
     accepted_at = Timestamp(allow_none=True)
     declined_at = Timestamp(allow_none=True)
     decline_reason = fields.String(allow_none=True)

@@ -39,8 +39,13 @@ def chain(session, referral: Referral) -> list:
     """The chain's referrals, first to last, each with why it was passed on."""
     if referral.chain_id is None:
         return []
-    links = session.execute(select(Referral).where(Referral.chain_id == referral.chain_id)
-                            .order_by(Referral.sent_at, Referral.id)).scalars().all()
+    found = session.execute(select(Referral).where(Referral.chain_id == referral.chain_id)
+                            ).scalars().all()
+    after = {link.previous_referral_id: link for link in found}
+    links, link = [], after.get(None)
+    while link is not None:
+        links.append(link)
+        link = after.get(link.id)
     reasons = dict(session.execute(select(ForwardProposal.referral_id, ForwardProposal.reason)
                                    .where(ForwardProposal.referral_id.in_([r.id for r in links]),
                                           ForwardProposal.status == AGREED)).all())

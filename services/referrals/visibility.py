@@ -73,7 +73,7 @@ def present(referral: Referral, view: str, cipher, now: datetime, personal: bool
         "from_user_id": referral.from_user_id, "to_organization_id": referral.to_organization_id,
         "to_service_id": referral.to_service_id, "municipio": referral.municipio,
         "to_municipi": referral.to_municipi, "sent_at": referral.sent_at,
-        "deadline_at": referral.deadline_at, "overdue": referral.overdue_at is not None,
+        "deadline_at": referral.deadline_at, "overdue": referral.overdue_waiting,
         "accepted_at": referral.accepted_at, "declined_at": referral.declined_at,
         "decline_reason": referral.decline_reason, "completed_at": referral.completed_at,
         "outcome": referral.outcome, "withdrawn_at": referral.withdrawn_at,

@@ -35,7 +35,7 @@ def upgrade():
         sa.Column('referral_id', sa.String(36), sa.ForeignKey('referrals.id'), nullable=False),
         sa.Column('to_organization_id', sa.String(36), nullable=False),
         sa.Column('to_service_id', sa.String(36), nullable=True),
-        sa.Column('to_municipi', sa.JSON(), nullable=True),
+        sa.Column('to_municipi', sa.JSON(), nullable=False),
         sa.Column('reason', sa.String(30), nullable=False),
         sa.Column('proposed_by_user_id', sa.String(36), nullable=False),
         sa.Column('proposed_at', WHEN, nullable=False),
