@@ -55,6 +55,10 @@ def ask_to_complete(browser):
     browser.choose("Esito", "Servizio erogato").submit("Concludi…")
 
 
+def give_a_printed_card(browser):
+    browser.submit("Consegna la scheda alla famiglia")
+
+
 PAGES = [
     # public
     Page("home", "/"),
@@ -101,6 +105,11 @@ PAGES = [
     Page("a new referral sent empty", "/referrals/new", "partner8a", then=send_empty),
     Page("completing a referral, confirmed first", "/referrals/{accepted_referral}", "partner8b",
          then=ask_to_complete),
+    Page("forwarding a referral", "/referrals/{referral}/forward", "partner8b"),
+    Page("forwarding a referral, sent empty", "/referrals/{referral}/forward", "partner8b",
+         then=lambda browser: browser.submit("Proponi l'inoltro")),
+    Page("the family's card, printed", "/referrals/{referral}", "partner8a",
+         then=give_a_printed_card),
     Page("notifications", "/notifications", "partner8b"),
     Page("report", "/reports", "coord8"),
     Page("the city's report of a year", "/reports?from=2026-01-01&to=2026-12-31", "citta"),
