@@ -126,7 +126,8 @@ class DeclineSchema(Schema):
 class HoldSchema(Schema):
     until = Day(required=True, metadata={
         "description": "Until when the family waits on the receiver's list (YYYY-MM-DD)"})
-    reason = fields.String(required=True, validate=checks.Length(min=1, max=300))
+    reason = fields.String(required=True, validate=checks.Length(min=1, max=300), metadata={
+        "description": "Why the family waits, for the sender and the social worker: no names"})
 
     @validates_schema
     def ahead(self, data, **kwargs):
