@@ -13,12 +13,13 @@ STATISTICS = {
     "directory": {"8": {"organizations": 3, "services": 12}},
     "events": {"8": {"events": 2, "registered_people": "<5", "attended_people": 0, "drives": 1}},
     "referrals": {"8": {"referrals": {
-        "total": 9, "by_status": {"sent": "<5", "accepted": 6, "declined": 0, "completed": 0,
-                                  "withdrawn": 0},
+        "total": 9, "by_status": {"sent": "<5", "accepted": 6, "on_hold": 0, "in_progress": 0,
+                                  "declined": 0, "completed": 0, "withdrawn": 0,
+                                  "forwarded": 0},
         "by_outcome": {"enrolled": 0, "service_provided": 0, "family_declined": 0,
                        "could_not_contact": 0},
         "by_month": {"2026-03": 5, "2026-04": "<5"}, "overdue": 0,
-        "median_days_to_acceptance": 2.5}}},
+        "median_days_to_acceptance": 2.5, "family_answers": {"met": 5, "not_contacted": "<5"}}}},
     "funds": {"8": {"funds": {"requests": 7, "funded": "1234.50", "spent": "=1+1",
                               "available": "-12.00"}}}}
 
