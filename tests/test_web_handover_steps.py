@@ -153,3 +153,28 @@ def test_a_second_referral_of_the_family_to_the_same_organisation_links_to_the_o
     assert "questa famiglia ha già un invio aperto a questo ente" in text
     assert 'href="/referrals/r-7"' in text and "R-2026-0007" in text
     assert 'name="family.reference" value="FAM-1"' in text  # kept, to send elsewhere
+
+
+def test_a_hold_refused_shows_its_form_open_with_the_reason_next_to_the_date(web):
+    from services.common.errors import Invalid
+
+    log_in_as_partner(web)
+    web.services.answers["get_referral"] = {**RECEIVED_REFERRAL, "status": "accepted",
+                                            "actions": ["hold", "start", "complete"]}
+    token = csrf_of(web.get("/referrals/r-1", base_url="https://localhost"))
+    calls = web.services.call
+
+    def refuse_the_date(service, method, *args, **kwargs):
+        if method == "hold_referral":
+            assert args[1] == {"until": "2031-01-01", "reason": "Posti finiti"}
+            raise Invalid({"until": ["A date from today to a year ahead."]},
+                          codes={"until": [["hold_until_window", {}]]})
+        return calls(service, method, *args, **kwargs)
+
+    web.services.call = refuse_the_date
+    page = web.post("/referrals/r-1/hold", base_url="https://localhost", data={
+        "csrf_token": token, "until": "2031-01-01", "reason": " Posti finiti "})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert '<details id="hold" open>' in text and 'id="f-until-error"' in text
+    assert 'value="2031-01-01"' in text
