@@ -26,7 +26,8 @@ bp.record_once(lambda state: catalogues.init_app(state.app, i18n.lang))
 
 # pages that carry a one-time link's token or a password on its way (the login's code step)
 SECRET_PAGES = {"web.login", "web.accept_invitation", "web.password_reset_confirm",
-                "web.confirm_registration", "web.cancel_registration", "web.registration_pass"}
+                "web.confirm_registration", "web.cancel_registration", "web.registration_pass",
+                "web.family_card"}
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
                            "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
                            "base-uri 'self'; object-src 'none'")
@@ -179,6 +180,12 @@ DONE = {
     "completed": "Invio concluso con il suo esito.",
     "withdrawn": "Invio ritirato.",
     "consent_withdrawn": "Revoca del consenso registrata: chi riceve non vede più i dati.",
+    "held": "Famiglia messa in lista d'attesa: chi ha inviato sa fino a quando.",
+    "started": "Primo contatto registrato.",
+    "forward_proposed": "Inoltro proposto: ora lo approva chi ha inviato o l'assistente sociale.",
+    "forward_agreed": "Inoltro approvato: questo è il nuovo invio, spedito al nuovo ente.",
+    "forward_refused": "Inoltro rifiutato: la famiglia resta all'ente che l'ha ricevuta.",
+    "card_sent": "Scheda inviata per SMS al telefono che la famiglia ha dato.",
     "saved": "Modifiche salvate.",
     "event_saved": "Modifiche salvate: chi si è iscritto viene avvisato di ciò che cambia.",
     "attended": "Presenza segnata.",
@@ -235,6 +242,7 @@ def favicon():
     return redirect(url_for("web.static", filename="favicon.svg"))
 
 
-from gateway.web import (account, credentials, drives_manage, funds,  # noqa: E402,F401  (routes)
-                         manage, network, organisers, people, public, referrals, registrants,
+from gateway.web import (account, capacity, credentials, drives_manage,  # noqa: E402,F401
+                         family_word, funds, handover_steps, manage, network,  # (routes)
+                         organisers, people, public, radar, referrals, registrants,
                          single_sign_on)

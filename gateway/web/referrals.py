@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from gateway import abilities
 from gateway.web import bp
+from gateway.web.capacity import places_near
 from gateway.web.common import (call, networks, organization, organization_name, page_args,
                                 pages_of, render, require_ability, require_login, try_call)
 from gateway.web.forms import Form, number, place_errors, text_or_none
@@ -50,7 +51,7 @@ def referrals():
 
 # --- sending ------------------------------------------------------------------------------------
 
-def _moment(day: str, end_of_day: bool = False):
+def moment(day: str, end_of_day: bool = False):
     """A date from the form as a moment in Milan: its start, or its end."""
     day = (day or "").strip()
     if not day:
@@ -89,8 +90,8 @@ def referral_payload(values: MultiDict, consent_as_filled: bool = False) -> dict
     if values.get("consent_given") or consent_as_filled:
         consent = {"given_by": text_or_none(values.get("consent.given_by")),
                    "method": values.get("consent.method") or None,
-                   "obtained_at": _moment(values.get("consent.obtained_at")),
-                   "expires_at": _moment(values.get("consent.expires_at"), end_of_day=True)}
+                   "obtained_at": moment(values.get("consent.obtained_at")),
+                   "expires_at": moment(values.get("consent.expires_at"), end_of_day=True)}
         payload["consent"] = {key: value for key, value in consent.items() if value is not None}
     return {key: value for key, value in payload.items() if value is not None}
 
@@ -115,7 +116,8 @@ def receivers() -> list:
 
 
 def form_context(form):
-    return {"form": form, "groups": receivers(), "dimensions": DIMENSIONS,
+    return {"form": form, "groups": receivers(), "places": places_near(g.caller.municipi),
+            "dimensions": DIMENSIONS,
             "urgencies": URGENCIES, "networks": networks(),
             "zones": sorted({z for n in networks() for z in n["zones"]})}
 
@@ -154,6 +156,15 @@ def checked_form(values: MultiDict) -> Form | None:
     return None if values.get("consent_given") else invalid_form(values, None)
 
 
+def preview(values: MultiDict, payload: dict, status: int = 200, duplicate=None):
+    """What the receiver will see, with the form's values kept to send or edit; `duplicate`:
+    the family's open referral to the same receiver that refused the sending."""
+    hidden = [(key, value) for key, value in values.items(multi=True)
+              if key not in ("csrf_token", "action")]
+    return render("referral_preview.html", status, payload=payload, hidden=hidden,
+                  receiver=organization(payload.get("to_organization_id")), duplicate=duplicate)
+
+
 @bp.route("/referrals/new", methods=["GET", "POST"])
 def new_referral():
     require_ability("send_referral")
@@ -168,14 +179,15 @@ def new_referral():
         invalid = checked_form(values)
         if invalid:
             return render("referral_new.html", 422, **form_context(invalid))
-        hidden = [(key, value) for key, value in values.items(multi=True)
-                  if key not in ("csrf_token", "action")]
-        return render("referral_preview.html", payload=payload, hidden=hidden,
-                      receiver=organization(payload.get("to_organization_id")))
+        return preview(values, payload)
     try:
         sent = call("referrals", "send_referral", payload)
     except Invalid as invalid:
         return render("referral_new.html", 422, **form_context(invalid_form(values, invalid)))
+    except Conflict as refused:
+        if refused.code != "referral_duplicate":
+            raise
+        return preview(values, payload, 409, duplicate=refused.params)
     return redirect(url_for("web.referral", referral_id=sent["id"], done="sent"), 303)
 
 
@@ -192,8 +204,8 @@ def referral_context(referral_id, **forms):
                or _("Servizio sociale"),
                "to_name": organization_name(referral.get("to_organization_id")),
                "decline_reasons": DECLINE_REASONS, "outcomes": OUTCOMES,
-               "done": request.args.get("done"), "problem": None}
-    for name in ("decline", "complete", "withdraw", "note"):
+               "done": request.args.get("done"), "problem": None, "org_name": organization_name}
+    for name in ("decline", "complete", "withdraw", "note", "hold", "refuse", "family_card"):
         context[f"{name}_form"] = forms.get(name) or Form()
     context["problem"] = forms.get("problem")
     return context
@@ -214,7 +226,7 @@ def referral(referral_id):
     return render("referral.html", **referral_context(referral_id))
 
 
-def _act(referral_id, method, body, form_name, done):
+def act(referral_id, method, body, form_name, done):
     try:
         if body is None:
             call("referrals", method, referral_id)
@@ -232,7 +244,7 @@ def _act(referral_id, method, body, form_name, done):
 @bp.route("/referrals/<referral_id>/accept", methods=["POST"])
 def accept_referral(referral_id):
     require_login()
-    return _act(referral_id, "accept_referral", None, "decline", "accepted")
+    return act(referral_id, "accept_referral", None, "decline", "accepted")
 
 
 @bp.route("/referrals/<referral_id>/decline", methods=["POST"])
@@ -241,7 +253,7 @@ def decline_referral(referral_id):
     body = {"reason": request.form.get("reason", "")}
     if text_or_none(request.form.get("note")):
         body["note"] = request.form["note"].strip()
-    return _act(referral_id, "decline_referral", body, "decline", "declined")
+    return act(referral_id, "decline_referral", body, "decline", "declined")
 
 
 @bp.route("/referrals/<referral_id>/complete", methods=["GET", "POST"])
@@ -252,7 +264,7 @@ def complete_referral(referral_id):
     outcome = request.values.get("outcome", "")
     body = {"outcome": outcome} if outcome else {}  # none chosen: a required field
     if request.method == "POST":
-        return _act(referral_id, "complete_referral", body, "complete", "completed")
+        return act(referral_id, "complete_referral", body, "complete", "completed")
     try:
         load(CompleteSchema, body)
     except Invalid as invalid:
@@ -267,14 +279,14 @@ def complete_referral(referral_id):
 @bp.route("/referrals/<referral_id>/withdraw", methods=["POST"])
 def withdraw_referral(referral_id):
     require_login()
-    return _act(referral_id, "withdraw_referral",
+    return act(referral_id, "withdraw_referral",
                 {"reason": request.form.get("reason", "").strip()}, "withdraw", "withdrawn")
 
 
 @bp.route("/referrals/<referral_id>/consent/withdraw", methods=["POST"])
 def withdraw_consent(referral_id):
     require_login()
-    return _act(referral_id, "withdraw_consent", None, "withdraw", "consent_withdrawn")
+    return act(referral_id, "withdraw_consent", None, "withdraw", "consent_withdrawn")
 
 
 @bp.route("/referrals/<referral_id>/notes", methods=["POST"])
