@@ -5,7 +5,6 @@ card, printed or sent by SMS. The referral's page offers each only when the refe
 lists it in the referral's `actions`."""
 from flask import current_app, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
-from werkzeug.routing import BuildError
 
 from gateway.web import bp
 from gateway.web.common import call, render, require_login
@@ -118,11 +117,7 @@ def refuse_forward(referral_id):
 
 def family_address(code: str) -> str:
     """Where the family answers with its card: the public page of its code."""
-    try:
-        path = url_for("web.family_card", code=code)
-    except BuildError:
-        path = f"/f/{code}"
-    return current_app.config["QUBI_SETTINGS"].public_url + path
+    return current_app.config["QUBI_SETTINGS"].public_url + url_for("web.family_card", code=code)
 
 
 def grouped(code: str) -> list:
