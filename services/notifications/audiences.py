@@ -37,6 +37,12 @@ def sender_and_social_workers(peers, payload) -> list:
     return _each_once(sender_people(peers, payload), social_workers(peers, payload))
 
 
+def receiver_and_sender(peers, payload) -> list:
+    """Who hears that the family was passed on: the receiver it leaves, and its sender (the
+    social worker may have agreed to it)."""
+    return _each_once(receiver_partners(peers, payload), sender_people(peers, payload))
+
+
 def receiver_and_social_workers(peers, payload) -> list:
     """Who hears the family's word on its card: the receiver, and the social workers of the
     municipi."""

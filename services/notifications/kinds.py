@@ -54,7 +54,7 @@ KINDS = {kind.event_type: kind for kind in [
          default={"*": "email"}),
     Kind("referrals", "referral_forward_proposed", audiences.sender_and_social_workers,
          subjects.referral, default={"*": "email"}),  # waits for their answer
-    Kind("referrals", "referral_forwarded", audiences.receiver_partners, subjects.referral,
+    Kind("referrals", "referral_forwarded", audiences.receiver_and_sender, subjects.referral,
          default={"*": "email"}),
     Kind("referrals", "referral_forward_refused", audiences.receiver_partners, subjects.referral,
          default={"*": "email"}),

@@ -93,14 +93,14 @@ def test_a_social_worker_who_sent_it_hears_of_a_forward_once(told):
     assert list(proposed) == ["social-worker-8"]
 
 
-def test_the_receiver_hears_that_its_forward_was_agreed_or_refused(told):
+def test_the_receiver_and_the_sender_hear_that_the_forward_was_agreed_or_refused(told):
     forwarded = told("referral_forwarded", {**REFERRAL, "status": "forwarded", **FORWARD,
                                             "new_referral_id": "r-9", "new_code": "R-2027-0050"})
-    [(channel, _, italian, english)] = forwarded.values()
-    assert list(forwarded) == ["receiver"] and channel == "email"
-    assert italian["body"] == ("L'invio R-2027-0042 è stato inoltrato a Centro Giambellino con "
-                               "il nuovo codice R-2027-0050: per la vostra organizzazione è "
-                               "chiuso.")
+    assert sorted(forwarded) == ["receiver", "sender"]
+    channel, _, italian, _english = forwarded["receiver"]
+    assert channel == "email"
+    assert italian["body"] == ("L'invio R-2027-0042 è stato inoltrato a Centro Giambellino: la "
+                               "famiglia prosegue con il nuovo invio R-2027-0050.")
     refused = told("referral_forward_refused", {**REFERRAL, "referral_id": "r-3"})
     assert list(refused) == ["receiver"]
     assert refused["receiver"][3]["title"] == "Forward refused"
