@@ -64,7 +64,8 @@ def answer(tx, code: str, given: str, now: datetime) -> FamilyCard:
         raise Gone("This card has expired.", "family_card_expired")
     if card.answer == given:
         return card
-    referral = tx.session.get(Referral, card.referral_id, with_for_update=True)
+    referral = tx.session.execute(select(Referral).where(Referral.id == card.referral_id)
+                                  .with_for_update(of=Referral)).unique().scalar_one()
     card.answer, card.answered_at = given, now
     card.due_at = add_working_days(now, ANSWER_WORKING_DAYS) if given == NOT_CONTACTED else None
     card.resolved_at = now if given == MET else None
