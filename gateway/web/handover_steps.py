@@ -3,10 +3,11 @@ contact, a forward to another organisation (proposed by the receiver with the gu
 consent, agreed or refused by the sender or the municipio's social worker), and the family's
 card, printed or sent by SMS. The referral's page offers each only when the referrals service
 lists it in the referral's `actions`."""
-from flask import current_app, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from gateway.web import bp
+from gateway.web.capacity import places_near
 from gateway.web.common import call, render, require_login
 from gateway.web.forms import Form, place_errors, text_or_none
 from gateway.web.i18n import gettext as _
@@ -59,7 +60,8 @@ def forward_payload(values: MultiDict) -> dict:
 
 def forward_page(referral, form, status=200, problem=None):
     return render("referral_forward.html", status, referral=referral, form=form,
-                  groups=receivers(), forward_reasons=FORWARD_REASONS, problem=problem)
+                  groups=receivers(), places=places_near(g.caller.municipi),
+                  forward_reasons=FORWARD_REASONS, problem=problem)
 
 
 @bp.route("/referrals/<referral_id>/forward", methods=["GET", "POST"])
