@@ -198,7 +198,15 @@ class Browser:
 
     @property
     def text(self) -> str:
-        return " ".join(self.driver.find_element(By.TAG_NAME, "body").text.split())
+        """The page's words; read again when a page that replaced the last (a form a script sent)
+        took its body away while it was read."""
+        for attempt in range(3):
+            try:
+                return " ".join(self.driver.find_element(By.TAG_NAME, "body").text.split())
+            except StaleElementReferenceException:
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
 
     def heading(self) -> str:
         return " ".join(self.driver.find_element(By.TAG_NAME, "h1").text.split())

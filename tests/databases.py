@@ -2,6 +2,7 @@
 import os
 import uuid
 from contextlib import contextmanager
+from functools import cache
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
@@ -55,14 +56,24 @@ def database_at(service: str, revision: str, tmp_dir):
 
 
 def empty_tables(urls: dict):
-    """Empties what the migrations made (their agreement with the models is tested apart)."""
+    """Empties what the migrations made (their agreement with the models is tested apart): the
+    tables that hold rows, found in one query per database, through an engine kept for the
+    session (a connection and a look at the schema per test cost more than the emptying)."""
     for service, url in urls.items():
-        metadata = service_class(service).db.metadata
-        engine = create_engine(url)
+        engine, tables = _emptier(service, url)
         with engine.begin() as connection:
-            existing = set(inspect(connection).get_table_names())
-            for table in reversed(metadata.sorted_tables):
-                if table.name in existing:
+            filled = set(connection.execute(text(" UNION ALL ".join(
+                f"SELECT '{table.name}' WHERE EXISTS (SELECT 1 FROM {table.name})"
+                for table in tables))).scalars())
+            for table in tables:
+                if table.name in filled:
                     connection.execute(table.delete())
-        engine.dispose()
-        engine.dispose()
+
+
+@cache
+def _emptier(service: str, url: str) -> tuple:
+    """An engine of the database and its tables, children first."""
+    engine = create_engine(url)
+    existing = set(inspect(engine).get_table_names())
+    metadata = service_class(service).db.metadata
+    return engine, [table for table in reversed(metadata.sorted_tables) if table.name in existing]

@@ -18,7 +18,7 @@ from services.common.schemas import load
 from services.common.sealing import Cipher
 from services.referrals import deadlines, family_cards, forwards, handovers, radar
 from services.referrals.contract import ReferralCreateSchema
-from services.referrals.models import Base, Referral
+from services.referrals.models import Base
 from services.referrals.tests.test_continued import forward_data
 from services.referrals.tests.test_handovers import (ASC8, NOW, OTHER_ORG, RECEIVER,
                                                      RECEIVER_ORG, SENDER, request)
@@ -113,12 +113,11 @@ def test_the_radar_counts_the_referrals_that_showed_each_sign(store, families, s
                         if event["event_type"] == "referral_overdue":
                             sign(event["payload"]["referral_id"], "overdue", now)
                     continue
-                else:
+                else:  # the card answers for the referral it follows to, told on the bus
                     family_cards.answer(tx, cards[referral_id], step, now)
-                    if step == "not_contacted":
-                        answered = tx.session.get(Referral, referral_id)
-                        if answered.family_answer == "not_contacted":
-                            sign(referral_id, "not_contacted", now)
+                    for event in tx.events:
+                        if event["payload"].get("answer") == "not_contacted":
+                            sign(event["payload"]["referral_id"], "not_contacted", now)
                     continue
         except (Conflict, Gone, NotFound):  # an illegal move, an expired or followed card
             continue
