@@ -288,6 +288,8 @@ class ChainLinkSchema(Schema):
     forwarded_at = Timestamp(allow_none=True)
     forward_reason = fields.String(allow_none=True, metadata={
         "description": "Why the receiver passed the family on"})
+    readable = fields.Boolean(metadata={
+        "description": "Whether the caller may open this referral (in a chain)"})
 
 
 class FamilyCardOutSchema(Schema):

@@ -4,19 +4,20 @@ other open referrals, and the family's card and word. Codes and organisations on
 family's data is `visibility.present`'s."""
 from sqlalchemy import select
 
+from services.common.context import Caller
 from services.referrals.contract import OPEN
 from services.referrals.models import FamilyCard, ForwardProposal, Referral
-from services.referrals.visibility import COORDINATION, SENDER, SOCIAL
+from services.referrals.visibility import COORDINATION, SENDER, SOCIAL, relation
 
 PROPOSED, AGREED, REFUSED = "proposed", "agreed", "refused"
 
 
-def shown(session, referral: Referral, relation_: str) -> dict:
+def shown(session, caller: Caller, referral: Referral, relation_: str) -> dict:
     card = latest_card(session, referral.id)
     answered = card is not None and card.answer is not None
     return {
         "forward_proposal": _proposal(pending_proposal(session, referral)),
-        "chain": chain(session, referral),
+        "chain": chain(session, caller, referral),
         "open_elsewhere": (open_elsewhere(session, referral)
                            if relation_ in (SENDER, SOCIAL) else []),
         "family_card": ({"channel": card.channel, "issued_at": card.issued_at,
@@ -35,8 +36,9 @@ def pending_proposal(session, referral: Referral) -> ForwardProposal | None:
     ).scalars().first()
 
 
-def chain(session, referral: Referral) -> list:
-    """The chain's referrals, first to last, each with why it was passed on."""
+def chain(session, caller: Caller, referral: Referral) -> list:
+    """The chain's referrals, first to last, each with why it was passed on and whether the
+    caller may open it (the receiver that passed the family on follows it here, in its own)."""
     if referral.chain_id is None:
         return []
     found = session.execute(select(Referral).where(Referral.chain_id == referral.chain_id)
@@ -49,7 +51,8 @@ def chain(session, referral: Referral) -> list:
     reasons = dict(session.execute(select(ForwardProposal.referral_id, ForwardProposal.reason)
                                    .where(ForwardProposal.referral_id.in_([r.id for r in links]),
                                           ForwardProposal.status == AGREED)).all())
-    return [_link(link, reasons.get(link.id)) for link in links]
+    return [{**_link(link, reasons.get(link.id)), "readable": relation(caller, link) is not None}
+            for link in links]
 
 
 def open_elsewhere(session, referral: Referral) -> list:

@@ -139,7 +139,7 @@ def read(tx, caller: Caller, referral_id: str, cipher, now=None) -> dict:
     referral, relation_ = visible_one(tx.session, caller, referral_id)
     view = view_for(caller, relation_, referral, now)
     shown = present(referral, view, cipher, now, actions=actions(relation_, referral, now))
-    shown.update(followed.shown(tx.session, referral, relation_))
+    shown.update(followed.shown(tx.session, caller, referral, relation_))
     if shows_personal_data(view, True):
         if referral.family.personal is not None:
             audit_entry(tx.session, referral, caller, relation_, "read_personal_data")

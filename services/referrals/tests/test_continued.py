@@ -153,6 +153,11 @@ def test_a_forward_agreed_keeps_the_chain_for_everyone_on_it(store, cipher, refe
                              (COORD8, new_id)):
         assert [link["id"] for link in read(store, cipher, caller, referral)["chain"]] == [
             referral_id, new_id], caller.user_id
+    # the receiver that passed it on follows it in its own referral, without opening the next
+    assert [link["readable"] for link in read(store, cipher, RECEIVER, referral_id)["chain"]] == [
+        True, False]
+    assert [link["readable"] for link in read(store, cipher, ASC8, new_id)["chain"]] == [
+        True, True]
     with pytest.raises(NotFound):
         read(store, cipher, ASC3, new_id)
     move(store, NEW_RECEIVER, new_id, "accepted")
