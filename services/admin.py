@@ -146,12 +146,14 @@ def emails(settings, statuses):
 
 
 def sms(settings, statuses):
-    """Without the numbers: the event and the registration each SMS was about say whose."""
+    """Without the numbers: the event and the registration, or the referral (a family's card),
+    each SMS was about say whose."""
     from services.notifications.models import Sms
 
     _outgoing(settings, Sms, statuses, "SMS", lambda owed: {
         "reason": owed.reason, "kind": owed.kind, "event_id": owed.event_id,
-        "registration_id": owed.registration_id, "report_status": owed.report_status})
+        "registration_id": owed.registration_id, "referral_id": owed.referral_id,
+        "report_status": owed.report_status})
 
 
 def _outgoing(settings, model, statuses, noun: str, described):
