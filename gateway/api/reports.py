@@ -13,16 +13,15 @@ from gateway.api.overview_sheet import overview_csv
 from gateway.api.sheets import CSV_ANSWER, ReportQuerySchema, csv_answer, language, period_of
 from gateway.api.unmet_needs_sheet import unmet_needs_csv
 from services.common import checks
+from services.common.privacy import SHOWN_COUNT
 from services.referrals.contract import UnmetNeedsQuerySchema, UnmetNeedsSchema
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports")
 SOURCES = ("directory", "events", "referrals", "funds")  # each answers `statistics`
-COUNT = {"description": "A count of people; 1 to 4 read \"<5\"",
-         "oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}]}
 
 
 def count(**kwargs):
-    return fields.Raw(metadata=COUNT, **kwargs)
+    return fields.Raw(metadata=SHOWN_COUNT, **kwargs)
 
 
 def number(description: str):
@@ -64,7 +63,7 @@ class OverviewRowSchema(Schema):
     services = number("Services listed today")
     events = number("Published events (in the period: starting in it)")
     registered_people = count()
-    attended_people = fields.Raw(metadata={**COUNT, "description": (
+    attended_people = fields.Raw(metadata={**SHOWN_COUNT, "description": (
         "People who came to the events (marked, or checked in at the door); 1 to 4 read \"<5\"")})
     drives = number("Donation drives (in the period: those whose collection starts in it)")
     referrals = fields.Nested(ReferralCountsSchema)

@@ -32,9 +32,14 @@ def _shown_as(value, of_things: bool):
     return value
 
 
-def report_scope(caller, municipi) -> list:
-    """The municipi a report may cover: the city tier any, a coordinator its own."""
-    caller.require_role(COORDINATOR, CITY)
+# how a report's API documents a count of people (`shown`)
+SHOWN_COUNT = {"description": "A count of people; 1 to 4 read \"<5\"",
+               "oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}]}
+
+
+def report_scope(caller, municipi, roles=(COORDINATOR, CITY)) -> list:
+    """The municipi a report may cover: the city tier any, the other `roles` their own."""
+    caller.require_role(*roles)
     wanted = sorted(set(municipi)) if municipi else (
         list(range(1, 10)) if caller.has_role(CITY) else sorted(caller.municipi))
     caller.require_municipi(wanted)

@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 from services.common import checks
 from services.common.context import COORDINATOR, PARTNER, SOCIAL_WORKER
 from services.common.periods import PeriodArgs
+from services.common.privacy import SHOWN_COUNT
 from services.common.schemas import ID, MUNICIPIO, Day, Moment, PageArgs, Timestamp
 from services.common.spreadsheets import SheetArgs
 from services.common.vocabulary import DIMENSIONS
@@ -205,8 +206,7 @@ class UnmetNeedsQuerySchema(PeriodArgs, SheetArgs):
         "description": "One municipio; without it, the city sees all 9 and the others their own"})
 
 
-RADAR_COUNT = {"description": "Referrals; 1 to 4 read \"<5\"",
-               "oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}]}
+RADAR_COUNT = {**SHOWN_COUNT, "description": "Referrals; 1 to 4 read \"<5\""}
 
 
 class UnmetNeedsTotalSchema(Schema):

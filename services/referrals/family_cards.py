@@ -60,7 +60,7 @@ def answer(tx, code: str, given: str, now: datetime) -> FamilyCard:
         FamilyCard.code_hash == _hash(codes.typed(code))).with_for_update()).scalar_one_or_none()
     if card is None or card.revoked_at is not None:
         raise NotFound("No such card.", "family_card_unknown")
-    if _aware(card.expires_at) <= now:
+    if local_time(card.expires_at) <= now:  # SQLite gives naive UTC back
         raise Gone("This card has expired.", "family_card_expired")
     if card.answer == given:
         return card
@@ -111,6 +111,3 @@ def _hash(code: str) -> str:
 def _phone_in(contact: str | None) -> str | None:
     return contact if contact and "@" not in contact else None
 
-
-def _aware(moment):
-    return local_time(moment)  # SQLite gives naive UTC back

@@ -13,24 +13,18 @@ from sqlalchemy import select
 
 from services.common.context import CITY, COORDINATOR, SOCIAL_WORKER, Caller
 from services.common.periods import Period, month_of
-from services.common.privacy import shown
+from services.common.privacy import report_scope, shown
 from services.common.schemas import local_time
 from services.referrals.models import Family, Referral, UnmetNeed
 
 KINDS = ("no_capacity", "service_not_provided", "overdue", "on_hold", "not_contacted")
 READERS = (COORDINATOR, SOCIAL_WORKER, CITY)
-MUNICIPI = tuple(range(1, 10))
 
 
 def scope(caller: Caller, municipio: int | None) -> list:
     """The municipi the caller's radar covers: the city any (all without one named), a
     coordinator or a social worker its own."""
-    caller.require_role(*READERS)
-    wanted = [municipio] if municipio else (
-        list(MUNICIPI) if caller.has_role(CITY) else sorted(caller.municipi))
-    if not caller.has_role(CITY):
-        caller.require_municipi(wanted)
-    return wanted
+    return report_scope(caller, [municipio] if municipio else None, READERS)
 
 
 def default_period(today: date) -> Period:
