@@ -249,11 +249,12 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
             return users.ended_sessions(tx.session, since, self.login_policy)
 
     @rpc
-    def recipients(self, roles, municipi=None, organization_ids=None):
+    def recipients(self, roles, municipi=None, organization_ids=None, user_ids=None):
         """Internal: who among the users should hear of something."""
         self.caller.require_internal()
         with self.db.transaction() as tx:
-            return RECIPIENTS.dump(users.recipients(tx.session, roles, municipi, organization_ids))
+            return RECIPIENTS.dump(users.recipients(tx.session, roles, municipi, organization_ids,
+                                                    user_ids))
 
     @rpc
     def describe_people(self, user_ids):

@@ -221,9 +221,13 @@ def _grant(session, user_id: str, session_id: str, policy: LoginPolicy, now: dat
             "access_expires_in": policy.access_ttl_seconds}
 
 
-def recipients(session, roles, municipi=None, organization_ids=None) -> list:
-    """Active users with one of `roles`, in any of `municipi` or of `organization_ids`."""
-    users = session.execute(select(User).where(User.active.is_(True))).scalars()
+def recipients(session, roles, municipi=None, organization_ids=None, user_ids=None) -> list:
+    """Active users with one of `roles`, in any of `municipi` or of `organization_ids`, and
+    among `user_ids` when it names people."""
+    statement = select(User).where(User.active.is_(True))
+    if user_ids:
+        statement = statement.where(User.id.in_(list(user_ids)))
+    users = session.execute(statement).scalars()
     wanted_municipi = set(municipi or ())
     wanted_organizations = set(organization_ids or ())
     return [

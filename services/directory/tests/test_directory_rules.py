@@ -110,6 +110,17 @@ def test_recipients_are_the_users_of_the_role_and_municipio(store):
             "coord8", "coord3"}
 
 
+def test_recipients_named_by_id_are_those_people_alone_if_of_the_roles(store):
+    with store.sessions() as session:
+        ids = dict(session.execute(select(User.username, User.id)).all())
+        named = [ids["coord8"], ids["asc8"], "no-such-user"]
+        assert {u.username for u in users.recipients(
+            session, ["coordinator", "social_worker", "partner"], user_ids=named)} == {
+            "coord8", "asc8"}
+        assert [u.username for u in users.recipients(session, ["coordinator"],
+                                                     user_ids=named)] == ["coord8"]
+
+
 def organization_named(store, name):
     with store.sessions() as session:
         return session.execute(select(Organization).where(Organization.name == name)).scalar_one()
