@@ -12,7 +12,7 @@ from services.common.schemas import load
 from services.governance import documents, invitation, meetings
 from services.governance.contract import MAX_DOCUMENT_BYTES, MeetingUpdateSchema
 from services.governance.tests.test_governance_rules import (COORD8, NOW, PARTNER3, PARTNER8,
-                                                              convene, store)  # noqa: F401
+                                                              convene)
 
 CHAIR = {"email": "coordinamento8@comune.milano.it", "name": "Coordinatrice 8"}
 INVITED = [{"email": "asc8@comune.milano.it", "name": "ASC 8"},

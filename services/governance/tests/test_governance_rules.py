@@ -5,13 +5,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.common.context import Caller
-from services.common.database import Store
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.schemas import load
 from services.governance import actions, decisions, meetings, minutes
 from services.governance.contract import (ActionCreateSchema, DecisionCreateSchema,
                                           MeetingCreateSchema, MeetingUpdateSchema)
-from services.governance.models import Base
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 TODAY = date(2026, 12, 1)
@@ -36,13 +34,6 @@ COORDINATION8 = {"id": BODY8, "kind": "municipal_coordination",
 CABINA = {"id": CITY_BODY, "kind": "city_committee", "name": "Cabina di regia cittadina",
           "municipio": None, "people": [{"user_id": "u-city", "name": "Città", "role": None}],
           "organizations": []}
-
-
-@pytest.fixture
-def store(databases):
-    store = Store(databases["governance"], Base.metadata)
-    yield store
-    store.dispose()
 
 
 def convene(store, caller=COORD8, body=COORDINATION8, **fields):
