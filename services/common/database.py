@@ -38,6 +38,16 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def find(session, model, record_id):
+    """The row with this id, or None; what cannot be an id (one with a NUL character, which
+    PostgreSQL refuses to compare) finds nothing."""
+    try:
+        uuid.UUID(str(record_id))
+    except ValueError:
+        return None
+    return session.get(model, record_id)
+
+
 class UtcDateTime(TypeDecorator):
     """A moment, stored in UTC whatever offset it came with, and read back aware (SQLite keeps
     no offset, so comparing moments stored with different offsets would go wrong)."""

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, or_, select
 
 from services.common.checks import reason
+from services.common.database import find
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.governance import bodies, meetings, permissions
 from services.governance.contract import DONE, DUE_SOON_DAYS, OPEN
-from services.governance.models import Action, Decision, Meeting, find
+from services.governance.models import Action, Decision, Meeting
 
 CHAIR_ONLY = ("due_on", "title")
 

@@ -4,8 +4,8 @@ after that (answers, minutes, decisions, actions) is decided on what the meeting
 service serves while the directory is down; only convening needs it."""
 from nameko.exceptions import UnknownService
 
-from services.common.errors import Invalid, Unavailable
 from services.common.checks import reason
+from services.common.errors import Invalid, Unavailable
 from services.governance.contract import ORGANIZATION, PERSON
 from services.governance.models import Invitee
 

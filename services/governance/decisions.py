@@ -6,10 +6,11 @@ from typing import Callable
 from sqlalchemy import select
 
 from services.common.checks import reason
+from services.common.database import find
 from services.common.errors import Invalid, NotFound
 from services.governance import bodies, meetings, permissions
 from services.governance.contract import ACTION
-from services.governance.models import Action, Decision, DecisionLink, Meeting, find
+from services.governance.models import Action, Decision, DecisionLink, Meeting
 
 
 def visible(session, caller, decision_id: str) -> Decision:

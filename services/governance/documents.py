@@ -15,7 +15,7 @@ from nameko.extensions import DependencyProvider
 
 from services.common import files
 from services.common.checks import reason
-from services.common.database import new_id
+from services.common.database import find, new_id
 from services.common.errors import Invalid, NotFound, Unavailable
 from services.governance import meetings
 from services.governance.contract import MAX_DOCUMENT_BYTES
@@ -65,7 +65,7 @@ def attach(tx, caller, storage: Storage, meeting_id: str, data: dict, now) -> Do
 
 def read(session, caller, storage: Storage, meeting_id: str, document_id: str) -> dict:
     meeting = meetings.visible(session, caller, meeting_id)
-    document = session.get(Document, document_id) if len(str(document_id)) == 36 else None
+    document = find(session, Document, document_id)
     if document is None or document.meeting_id != meeting.id:
         raise NotFound("No such document.", "document_not_found")
     content = storage.get(document.storage_key)

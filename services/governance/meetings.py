@@ -3,11 +3,12 @@ when or where raises the invitation's SEQUENCE, so calendars replace the old one
 answer; the chair takes attendance."""
 from sqlalchemy import select
 
-from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.checks import reason
+from services.common.database import find
+from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.governance import bodies, permissions
 from services.governance.contract import CANCELLED, PERSON, SCHEDULED
-from services.governance.models import Document, Meeting, Minutes, find
+from services.governance.models import Document, Meeting, Minutes
 
 INVITATION_FIELDS = ("title", "starts_at", "ends_at", "place", "online_url", "agenda")
 

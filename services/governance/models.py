@@ -1,7 +1,6 @@
 """The governance service's tables: meetings with the invited as they were when convened, their
 minutes in versions (an approved version never changes), the decisions with their links, the
 actions, and the documents' records (their bytes are in the document storage)."""
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
@@ -13,15 +12,6 @@ from services.common.database import UtcDateTime, define_bus_tables, new_id, utc
 
 class Base(DeclarativeBase):
     pass
-
-
-def find(session, model, record_id):
-    """The row with this id, or None; what cannot be an id finds nothing."""
-    try:
-        uuid.UUID(str(record_id))
-    except ValueError:
-        return None
-    return session.get(model, record_id)
 
 
 OUTBOX, PROCESSED = define_bus_tables(Base.metadata)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from nameko.timer import timer
 
-from services.common.database import Database, utcnow
+from services.common.database import Database, find, utcnow
 from services.common.errors import Forbidden, Invalid, NotFound
 from services.common.rpc import ServiceRpc, rpc
 from services.common.schemas import ROME, load, paged
@@ -20,7 +20,7 @@ from services.governance.contract import (DRIVE, EVENT, FUND_REQUEST, ActionCrea
                                           MeetingCreateSchema, MeetingQuerySchema, MeetingSchema,
                                           MeetingUpdateSchema, MinutesCommentCreateSchema,
                                           MinutesSchema, MinutesWriteSchema, RsvpSchema)
-from services.governance.models import Base, Meeting, find
+from services.governance.models import Base, Meeting
 
 MEETING = MeetingSchema()
 MINUTES = MinutesSchema()
