@@ -5,13 +5,14 @@ Each audience is `(peers, payload) -> recipients`, as the table of kinds (kinds.
 """
 from typing import NamedTuple
 
-from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
+from services.common.context import CITY, COORDINATOR, PARTNER, ROLES, SOCIAL_WORKER
 
 
 class Peers(NamedTuple):
     """The services a notification's people and names are asked of."""
     directory: object
     events: object
+    governance: object = None
 
 
 def municipi_of(payload: dict) -> list:
@@ -91,6 +92,31 @@ def invited_organisation(peers, payload) -> list:
 
 def organisers(peers, payload) -> list:
     return peers.directory.recipients(roles=[PARTNER], organization_ids=payload["organizer_ids"])
+
+
+def invited(peers, payload) -> list:
+    """Who was invited to a meeting: the people named, and the partners of the organisations
+    named."""
+    return _each_once(people_named(peers, payload["user_ids"]),
+                      _partners_of(peers, payload["organization_ids"]))
+
+
+def assignee(peers, payload) -> list:
+    """Who was given an action: a person, or the partners of an organisation."""
+    if payload.get("assignee_user_id"):
+        return people_named(peers, [payload["assignee_user_id"]])
+    return _partners_of(peers, [payload["assignee_organization_id"]])
+
+
+def people_named(peers, user_ids) -> list:
+    """The people of `user_ids`, whatever their role (the directory asked only if any)."""
+    return peers.directory.recipients(roles=list(ROLES), user_ids=user_ids) if user_ids else []
+
+
+def _partners_of(peers, organization_ids) -> list:
+    # no organisation named would ask for the partners of every one
+    return (peers.directory.recipients(roles=[PARTNER], organization_ids=organization_ids)
+            if organization_ids else [])
 
 
 def registrants(peers, payload) -> list:

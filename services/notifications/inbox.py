@@ -15,10 +15,12 @@ BATCH = 500
 
 
 def deliver(tx, recipients: list, kind: str, params: dict, event_id: str, link: str | None,
-            public_url: str, now: datetime | None = None, quiet_hours: str = "20:00-08:00") -> int:
+            public_url: str, now: datetime | None = None, quiet_hours: str = "20:00-08:00",
+            calendar: str | None = None) -> int:
     """Tells each recipient once, by the channel they chose for `kind`; in batches, so one
     event for a thousand people is a few inserts. `quiet_hours` ("20:00-08:00", or "" for
-    none) is what a person has until they choose their own."""
+    none) is what a person has until they choose their own; `calendar`, an iCalendar text
+    each email carries."""
     now = now or datetime.now(timezone.utc)
     people = _remember(tx.session, recipients, quiet_hours)
     channels = channels_for(tx.session, kind, recipients)
@@ -40,7 +42,7 @@ def deliver(tx, recipients: list, kind: str, params: dict, event_id: str, link: 
                 rows.append(Delivery(
                     notification=notification, user_id=person.user_id, to_address=person.email,
                     next_attempt_at=next_allowed(now, person.quiet_from, person.quiet_to),
-                    **email(kind, params, person.language, link, public_url)))
+                    calendar=calendar, **email(kind, params, person.language, link, public_url)))
         tx.session.add_all(rows)
         tx.session.flush()
         counted = [row.user_id for row in rows if isinstance(row, Notification)]
@@ -49,6 +51,13 @@ def deliver(tx, recipients: list, kind: str, params: dict, event_id: str, link: 
             execution_options={"synchronize_session": False})
         told += len(counted)
     return told
+
+
+def emails_owed(session, kind: str, recipients: list) -> bool:
+    """Whether telling `recipients` of `kind` would owe any of them an email."""
+    channels = channels_for(session, kind, recipients)
+    return any(person.get("email") and channels[person["user_id"]] == "email"
+               for person in recipients)
 
 
 def _remember(session, recipients, quiet_hours: str) -> dict:

@@ -8,12 +8,13 @@ catalogues (translations/<language>/LC_MESSAGES/notifications.po) under its code
 `<code>.label`, its name on the preferences page; and where a code it is told picks other words
 (templates.VARIANTS: a family's answer, why it was escalated), `<code>.<that code>.title` and
 `<code>.<that code>.body`. A new kind is one row here, its three messages in each catalogue,
-and its audience and subject if they are new.
+and its audience and subject if they are new. A kind whose emails carry a meeting's invitation
+names how it is asked for (invitations.py).
 """
 from dataclasses import dataclass
 from typing import Callable
 
-from services.notifications import audiences, subjects
+from services.notifications import audiences, invitations, subjects
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class Kind:
     subject: Callable  # its texts' parameters and its link: (peers, payload) (subjects.py)
     default: dict  # role, or "*" for any other -> channel, until a person chooses
     mandatory: bool = False  # cannot be turned off
+    # the iCalendar text its emails carry: (peers, payload, recipients) -> text, asked only
+    # when an email is owed
+    invitation: Callable | None = None
 
     @property
     def handler(self) -> str:
@@ -94,5 +98,21 @@ KINDS = {kind.event_type: kind for kind in [
          default={"*": "in_app"}),
     Kind("funds", "fund_topped_up", audiences.coordinators, subjects.budget,
          default={"*": "digest"}),
+    Kind("governance", "meeting_convened", audiences.invited, subjects.meeting,
+         default={"*": "email"}, invitation=invitations.meeting_invitation),
+    Kind("governance", "meeting_updated", audiences.invited, subjects.meeting,
+         default={"*": "email"}, invitation=invitations.meeting_invitation),
+    Kind("governance", "meeting_cancelled", audiences.invited, subjects.meeting,
+         default={"*": "email"}, invitation=invitations.meeting_invitation),
+    Kind("governance", "minutes_circulated", audiences.invited, subjects.meeting,
+         default={"*": "email"}),  # the members are asked for their comments
+    Kind("governance", "minutes_approved", audiences.invited, subjects.meeting,
+         default={"*": "in_app"}),
+    Kind("governance", "action_assigned", audiences.assignee, subjects.action,
+         default={"*": "email"}),
+    Kind("governance", "action_due_soon", audiences.assignee, subjects.action,
+         default={"*": "email"}),
+    Kind("governance", "action_overdue", audiences.assignee, subjects.action,
+         default={"*": "email"}, mandatory=True),
 ]}
 MANDATORY = frozenset(name for name, kind in KINDS.items() if kind.mandatory)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+from icalendar import Calendar
 from sqlalchemy import select
 
 from services.common import files
@@ -20,6 +21,7 @@ from services.notifications.models import Delivery
 
 log = logging.getLogger(__name__)
 LINK_DROPPED = "(a one-time link: dropped once the email was sent or given up)"
+INVITATION_FILE = "invito.ics"
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2),
            timedelta(hours=6))
 
@@ -95,7 +97,19 @@ def _message(delivery: Delivery, sender: str) -> EmailMessage:
     message["Message-ID"] = f"<{delivery.id}@rete-qubi>"
     message.set_content(delivery.text)
     message.add_alternative(delivery.html, subtype="html")
+    if delivery.calendar:
+        _attach_invitation(message, delivery.calendar)
     return message
+
+
+def _attach_invitation(message: EmailMessage, calendar: str):
+    """As calendar programs look for it to offer accept and decline: an alternative of the text
+    with its METHOD, and the same as a file."""
+    method = str(Calendar.from_ical(calendar).get("METHOD", "PUBLISH"))
+    message.add_alternative(calendar, subtype="calendar", charset="utf-8",
+                            params={"method": method})
+    message.add_attachment(calendar.encode(), maintype="application", subtype="ics",
+                           filename=INVITATION_FILE)
 
 
 def _deliver(settings: MailSettings, delivery_id: str, message: EmailMessage):

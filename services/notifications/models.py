@@ -83,6 +83,7 @@ class Delivery(Base):
     digest_day: Mapped[date | None] = mapped_column(Date)
     # an invitation or reset link: its text is dropped once the email is sent or given up
     one_time_link: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    calendar: Mapped[str | None] = mapped_column(Text)  # an iCalendar invitation it carries
     notification: Mapped[Notification | None] = relationship()
 
 

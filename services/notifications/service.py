@@ -34,13 +34,21 @@ def _told_of_every_kind(service_cls):
 
 def _handler(kind):
     def tell(self, event):
-        peers = Peers(directory=self.directory_rpc, events=self.events_rpc)
+        peers = Peers(directory=self.directory_rpc, events=self.events_rpc,
+                      governance=self.governance_rpc)
         recipients = kind.audience(peers, event["payload"])
         params, link = kind.subject(peers, event["payload"])
+        calendar = None
+        if kind.invitation:
+            with self.db.transaction() as tx:  # closed before the invitation is asked for
+                owed = inbox.emails_owed(tx.session, kind.event_type, recipients)
+            if owed:
+                calendar = kind.invitation(peers, event["payload"], recipients)
 
         def write(tx):
             inbox.deliver(tx, recipients, kind.event_type, params, event["event_id"], link,
-                          self.config["PUBLIC_URL"], quiet_hours=self.config["QUIET_HOURS"])
+                          self.config["PUBLIC_URL"], quiet_hours=self.config["QUIET_HOURS"],
+                          calendar=calendar)
             sms.owe_to_registrants(tx, SmsRules.from_config(self.config), kind.event_type,
                                    event["payload"].get("event_id"), recipients, params, link,
                                    _now())
@@ -56,6 +64,7 @@ class NotificationsService(QubiService):
     db = Database(Base.metadata)
     directory_rpc = ServiceRpc("directory")
     events_rpc = ServiceRpc("events")
+    governance_rpc = ServiceRpc("governance")
     config = Config()
     cipher = DataCipher()
 

@@ -75,3 +75,19 @@ def budget(peers, payload) -> tuple:
     params = {name: payload[name]
               for name in ("budget_id", "municipio", "period", "amount", "source")}
     return params, f"/funds/budgets/{payload['budget_id']}"
+
+
+def meeting(peers, payload) -> tuple:
+    """A meeting's, named by its body's kind (its title, time and place are on its page and in
+    the invitation its emails carry); the minutes' version when they are told of."""
+    params = {"meeting_id": payload["meeting_id"], "body_kind": payload["body_kind"]}
+    if "version" in payload:
+        params["version"] = payload["version"]
+    return params, f"/governance/meetings/{payload['meeting_id']}"
+
+
+def action(peers, payload) -> tuple:
+    """An action given out by a meeting: its title and the day it is due."""
+    return ({"action_id": payload["action_id"], "title": payload["title"],
+             "due_on": payload["due_on"]},
+            f"/governance/actions/{payload['action_id']}")

@@ -11,12 +11,12 @@ from services.notifications import words
 
 # codes that travel in the events, said in each language: message id "<parameter>.<code>"
 CODED = ("sender", "urgency", "forward_reason", "category", "stage", "final", "fully_paid",
-         "source")
+         "source", "body_kind")
 # codes that pick a kind's own words for what happened, "<kind>.<code>.title" and ".body" where
 # the catalogue has them: a family's answer, why a referral was escalated
 VARIANTS = ("answer", "reason")
 AMOUNTS = ("amount", "payment")  # euros as the funds service says them: "1234.50"
-DAYS = ("paid_on",)  # ISO dates
+DAYS = ("paid_on", "due_on")  # ISO dates
 MOMENTS = ("starts_at",)  # ISO moments, with their offset
 
 
