@@ -58,10 +58,11 @@ class Governance:
 
     def __init__(self):
         self.asked = []
+        self.method = "REQUEST"  # CANCEL once the meeting is cancelled
 
     def meeting_invitation(self, meeting_id, organizer, attendees):
         self.asked.append((meeting_id, organizer, attendees))
-        return INVITATION.format(method="REQUEST")
+        return INVITATION.format(method=self.method)
 
 
 @pytest.fixture
@@ -96,6 +97,18 @@ def told(store) -> dict:
 def deliveries(store) -> list:
     with store.sessions() as session:
         return session.execute(select(Delivery).order_by(Delivery.to_address)).scalars().all()
+
+
+def sent_emails(store, tmp_path) -> list:
+    """The emails owed, sent to a directory and read back as mail programs read them."""
+    settings = mailer.MailSettings.from_url((tmp_path / "mail").as_uri(), "qubi@example.org")
+    mailer.send_due(store, settings, datetime.now(timezone.utc), 3)
+    return [message_from_bytes((tmp_path / "mail" / f"{delivery.id}.eml").read_bytes(),
+                               policy=policy.default) for delivery in deliveries(store)]
+
+
+def calendar_part(email):
+    return next(part for part in email.walk() if part.get_content_type() == "text/calendar")
 
 
 def ids(people) -> set:
@@ -141,12 +154,10 @@ def test_the_invitation_email_carries_the_meeting_for_calendars(service, store, 
     assert governance.asked == [("m-1", chair, [
         {"email": "asc8@rete-qubi.example", "name": "user-asc8"},  # no name: the username
         {"email": "p8@rete-qubi.example", "name": "Paolo Sportello"}])]
-    settings = mailer.MailSettings.from_url((tmp_path / "mail").as_uri(), "qubi@example.org")
-    assert mailer.send_due(store, settings, datetime.now(timezone.utc), 3)["sent"] == 2
-    for delivery in deliveries(store):
-        sent = message_from_bytes((tmp_path / "mail" / f"{delivery.id}.eml").read_bytes(),
-                                  policy=policy.default)
-        calendar = next(part for part in sent.walk() if part.get_content_type() == "text/calendar")
+    emails = sent_emails(store, tmp_path)
+    assert len(emails) == 2
+    for sent in emails:
+        calendar = calendar_part(sent)
         assert calendar.get_param("method") == "REQUEST"
         assert calendar.get_content_charset() == "utf-8"
         parsed = icalendar.Calendar.from_ical(calendar.get_content())
@@ -154,6 +165,14 @@ def test_the_invitation_email_carries_the_meeting_for_calendars(service, store, 
         assert [part.get_filename() for part in sent.iter_attachments()] == ["invito.ics"]
         assert "Hai un invito a una riunione (coordinamento municipale)" in sent.get_body(
             ("plain",)).get_content()
+
+
+def test_a_cancelled_meetings_email_carries_its_cancellation(service, store, governance,
+                                                             tmp_path):
+    governance.method = "CANCEL"
+    service.on_meeting_cancelled(envelope("meeting_cancelled", {**MEETING, "sequence": 2}))
+    assert [calendar_part(sent).get_param("method") for sent in sent_emails(store, tmp_path)] == [
+        "CANCEL", "CANCEL"]
 
 
 def test_a_meeting_told_again_tells_nobody_twice_and_asks_for_its_invitation_once(
