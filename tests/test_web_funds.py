@@ -69,14 +69,15 @@ def pages():
     from tests.test_web_pages import FakeServices, log_in_as_partner
 
     class FakeFunds(FakeServices):
-        actions, top_up_sources = [], []
+        actions, top_up_sources, governance_decisions = [], [], []
 
         def call(self, service, method, *args, **kwargs):
             if service != "funds":
                 return super().call(service, method, *args, **kwargs)
             self.calls.append((service, method, args, {}))
             if method == "get_request":
-                return {**FUND_REQUEST, "actions": list(self.actions)}
+                return {**FUND_REQUEST, "actions": list(self.actions),
+                        "governance_decisions": list(self.governance_decisions)}
             budget = {**BUDGET, "actions": list(self.actions),
                       "top_up_sources": list(self.top_up_sources)}
             if method == "get_budget":
@@ -118,6 +119,19 @@ def test_a_request_page_draws_the_forms_of_the_actions_the_funds_service_gives(p
         pages.services.actions = actions
         text = page_of(pages, "/funds/requests/f-1")
         assert {action for action, form in forms.items() if form in text} == set(actions)
+
+
+def test_a_request_page_links_the_governance_decisions_that_authorise_it(pages):
+    assert "governance-decisions" not in page_of(pages, "/funds/requests/f-1")
+    pages.services.governance_decisions = [
+        {"id": "d-1", "title": "Campo estivo 2026", "body_name": "Coordinamento Municipio 8",
+         "decided_on": "2026-11-20"}]
+    text = page_of(pages, "/funds/requests/f-1")
+    assert "Deliberato da" in text
+    assert ('<a href="/governance/decisions/d-1">Campo estivo 2026</a> <span class="meta">'
+            '(Coordinamento Municipio 8, 20 nov 2026)</span>') in text
+    english = page_of(pages, "/funds/requests/f-1?lang=en")
+    assert "Authorised by" in english and "(Coordinamento Municipio 8, Nov 20, 2026)" in english
 
 
 def test_a_budget_page_offers_asking_topping_up_and_the_ledger_as_the_service_says(pages):

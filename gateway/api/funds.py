@@ -143,7 +143,8 @@ def list_requests(_query):
 @problems(blp, 401, 404)
 @blp.doc(security=BEARER)
 def get_request(request_id):
-    """One request with its decisions and payments."""
+    """One request with its decisions and payments, and the governance bodies' decisions that
+    authorise it."""
     require_login()
     return answer("funds", "get_request", request_id)
 

@@ -20,7 +20,7 @@ from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER, C
 from services.common.database import next_in_sequence
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import local_time
-from services.funds import budgets, ledger, permissions, totals
+from services.funds import budgets, governance_decisions, ledger, permissions, totals
 from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CITY_STAGE,
                                      COMMITMENT, DECIDERS, MUNICIPAL, PAID, PAYMENT, PENDING,
                                      REJECTED, REQUESTERS, SUBMITTED, WITHDRAWN, euros)
@@ -188,7 +188,9 @@ def approval_path(request: FundRequest, budget_threshold_cents: int) -> list:
     return [MUNICIPAL, CITY_STAGE] if needs_city else [MUNICIPAL]
 
 
-def present(session, caller: Caller, request: FundRequest, payments: bool = True) -> dict:
+def present(session, caller: Caller, request: FundRequest, whole: bool = True) -> dict:
+    """The request as the caller may see it; `whole` for its own answer, with its payments and
+    the governance decisions that authorise it (a list's items go without them)."""
     shown = {column: getattr(request, column) for column in (
         "id", "code", "budget_id", "municipio", "period", "kind", "action", "purpose",
         "category", "supplier", "status", "requested_by_user_id", "requested_by_role",
@@ -202,8 +204,9 @@ def present(session, caller: Caller, request: FundRequest, payments: bool = True
     if permissions.shows_child_link(caller, request):
         shown.update(referral_code=request.referral_code,
                      family_reference=request.family_reference)
-    if payments:
+    if whole:
         shown["payments"] = ledger.payments_of(session, request.id)
+        shown["governance_decisions"] = governance_decisions.of_request(session, request.id)
     shown["actions"] = permissions.request_actions(caller, request)
     return shown
 

@@ -234,6 +234,13 @@ class FundDecisionSchema(Schema):
     at = Timestamp()
 
 
+class GovernanceDecisionSchema(Schema):
+    id = fields.String(metadata={"description": "The decision in the governance service"})
+    title = fields.String()
+    body_name = fields.String(metadata={"description": "The body that took it"})
+    decided_on = fields.Date()
+
+
 class FundPaymentSchema(Schema):
     id = fields.String()
     amount = Euros()
@@ -273,6 +280,9 @@ class FundRequestSchema(Schema):
     closed_at = Timestamp(allow_none=True)
     decisions = fields.List(fields.Nested(FundDecisionSchema))
     payments = fields.List(fields.Nested(FundPaymentSchema))
+    governance_decisions = fields.List(fields.Nested(GovernanceDecisionSchema), metadata={
+        "description": "The governance bodies' decisions that authorise the request, in the "
+                       "order they were taken (the single request's answer only, as payments)"})
     actions = fields.List(fields.String(), metadata={"description": (
         "What the caller may do now: approve and reject (the municipio's coordination on a "
         "submitted request, the city on one awaiting it; never who asked), withdraw (who "

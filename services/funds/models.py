@@ -1,5 +1,5 @@
 """The funds service's tables: each network's budget per period, the requests to spend it with
-their decisions, and the ledger.
+their decisions (and the governance bodies' decisions that authorise them), and the ledger.
 
 Money is kept in integer cents. A budget carries running totals (funded, committed, spent)
 that move only together with a ledger entry, in the same transaction, with the budget row
@@ -131,6 +131,18 @@ class Decision(Base):
     user_id: Mapped[str | None] = mapped_column(String(36))
     role: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class GovernanceDecision(Base):
+    """A decision of a governance body (the governance service's) that authorises a request: its
+    words as that service told them, kept here so that the request shows it."""
+    __tablename__ = "governance_decisions"
+    request_id: Mapped[str] = mapped_column(ForeignKey("fund_requests.id"), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body_name: Mapped[str] = mapped_column(String(200))
+    decided_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class LedgerEntry(Base):

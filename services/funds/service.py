@@ -1,12 +1,13 @@
 """The funds service: each network's fondo di comunità, the requests to spend it, their
 approvals and the ledger."""
 from services.common.database import Database, utcnow
+from services.common.handlers import bus_handler
 from services.common.periods import Period
 from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.service import ReportingService
 from services.common.spreadsheets import Sheet
-from services.funds import approvals, budgets, ledger, reports
+from services.funds import approvals, budgets, governance_decisions, ledger, reports
 from services.funds.contract import (BudgetCreateSchema, BudgetQuerySchema, BudgetSchema,
                                      BudgetUpdateSchema, DecisionReasonSchema,
                                      FundPaymentCreateSchema, FundReportQuerySchema,
@@ -101,7 +102,7 @@ class FundsService(ReportingService):
             found, total = approvals.requests_page(tx.session, self.caller, page, per_page,
                                                    **args)
             return {"items": [REQUEST.dump(approvals.present(tx.session, self.caller, request,
-                                                             payments=False))
+                                                             whole=False))
                               for request in found],
                     "page": page, "per_page": per_page, "total": total}
 
@@ -132,6 +133,10 @@ class FundsService(ReportingService):
         with self.db.transaction() as tx:
             return self._entry(tx, approvals.record_payment(tx, self.caller, request_id, data,
                                                             utcnow()))
+
+    @bus_handler("governance", "decision_recorded")
+    def on_decision_recorded(self, event):
+        return lambda tx: governance_decisions.record(tx.session, event["payload"], utcnow())
 
     # --- reports ---------------------------------------------------------------------------------
 

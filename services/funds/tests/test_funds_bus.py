@@ -4,8 +4,9 @@ import pytest
 
 from services.common.context import Caller
 from services.common.errors import Conflict, Invalid, NotFound
+from services.common.events import envelope
 from services.funds.service import FundsService
-from tests.helpers import call, listening, received, wait_for
+from tests.helpers import call, listening, publish_event, received, wait_for
 
 pytestmark = pytest.mark.broker
 
@@ -57,3 +58,24 @@ def test_approving_a_request_announces_it_on_the_funds_exchange(container_factor
                 "organization_id": "8" * 36}
     assert {key: approval["payload"][key] for key in expected} == expected
     assert "R-2026-0042" not in str(events)  # not even the code that leads to the family
+
+
+def test_a_decision_governance_records_shows_on_the_request_it_authorises(container_factory,
+                                                                        service_config):
+    container_factory(FundsService, service_config).start()
+    budget = call(service_config, CITY, "funds", "create_budget", {
+        "municipio": 8, "period": "2025-2026",
+        "sources": [{"source": "city", "amount": "300.00"}]})
+    request = call(service_config, PARTNER, "funds", "submit_request", {
+        "budget_id": budget["id"], "kind": "collective", "action": "Campo estivo",
+        "purpose": "Pullman per il campo estivo", "category": "educational", "amount": "200.00"})
+    told = envelope("decision_recorded", {
+        "decision_id": "d" * 36, "body_id": "c" * 36, "body_kind": "municipal_coordination",
+        "body_name": "Coordinamento Municipio 8", "municipio": 8, "meeting_id": "m" * 36,
+        "title": "Il campo estivo si finanzia", "decided_on": "2026-01-12",
+        "links": [{"kind": "fund_request", "id": request["id"]}]})
+    publish_event(service_config, "governance", told)
+    shown = wait_for(lambda: call(service_config, PARTNER, "funds", "get_request",
+                                  request["id"])["governance_decisions"])
+    assert shown == [{"id": "d" * 36, "title": "Il campo estivo si finanzia",
+                      "body_name": "Coordinamento Municipio 8", "decided_on": "2026-01-12"}]
