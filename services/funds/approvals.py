@@ -17,14 +17,14 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, union
 
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER, Caller
-from services.common.database import next_in_sequence
+from services.common.database import find, next_in_sequence
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import local_time
 from services.funds import budgets, governance_decisions, ledger, permissions, totals
 from services.funds.contract import (APPROVED, AWAITING_CITY, CANCELLATION, CANCELLED, CITY_STAGE,
                                      COMMITMENT, DECIDERS, MUNICIPAL, PAID, PAYMENT, PENDING,
                                      REJECTED, REQUESTERS, SUBMITTED, WITHDRAWN, euros)
-from services.funds.models import CodeCounter, Decision, FundRequest, LedgerEntry, find
+from services.funds.models import CodeCounter, Decision, FundRequest, LedgerEntry
 from services.funds.payloads import request_payload
 
 

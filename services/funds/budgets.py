@@ -12,10 +12,11 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.exc import IntegrityError
 
 from services.common.context import CITY, Caller
+from services.common.database import find
 from services.common.errors import Conflict, NotFound
 from services.funds import ledger, permissions
 from services.funds.contract import SOURCES, TOP_UP, euros
-from services.funds.models import Budget, LedgerEntry, find
+from services.funds.models import Budget, LedgerEntry
 
 
 def create(tx, caller: Caller, data: dict, now: datetime) -> Budget:

@@ -8,7 +8,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from services.funds.models import FundRequest, GovernanceDecision, find
+from services.common.database import find
+from services.funds.models import FundRequest, GovernanceDecision
 
 FUND_REQUEST = "fund_request"  # the kind of a decision's link that names a request
 

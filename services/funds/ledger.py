@@ -19,11 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from services.common.context import Caller
+from services.common.database import find
 from services.common.errors import Conflict, Forbidden, NotFound
 from services.common.schemas import local_time
 from services.funds import permissions, totals
 from services.funds.contract import APPROVED, CANCELLATION, COMMITMENT, PAID, PAYMENT, TOP_UP, euros
-from services.funds.models import Budget, FundRequest, LedgerEntry, find
+from services.funds.models import Budget, FundRequest, LedgerEntry
 
 REVERSIBLE = (TOP_UP, PAYMENT)
 # how each kind of entry moves the running totals: (funded, committed, spent)

@@ -8,7 +8,6 @@ Ledger entries and decisions are never changed or deleted: a correction is a new
 Children are named by a code only (a referral's code, or the family's reference at the
 requesting organisation), never by name.
 """
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer,
@@ -21,16 +20,6 @@ from services.funds.contract import APPROVED, CANCELLED, DEFAULT_THRESHOLD_CENTS
 
 class Base(DeclarativeBase):
     pass
-
-
-def find(session, model, record_id):
-    """The row with this id, or None; what cannot be an id (one with a NUL character, which
-    PostgreSQL refuses to compare) finds nothing."""
-    try:
-        uuid.UUID(str(record_id))
-    except ValueError:
-        return None
-    return session.get(model, record_id)
 
 
 OUTBOX, PROCESSED = define_bus_tables(Base.metadata)
