@@ -1,4 +1,4 @@
-"""The whole platform on one machine: the five services and the gateway as processes.
+"""The whole platform on one machine: the services and the gateway as processes.
 
 `make run` uses it (`python -m deploy.local`), starting again a part that stops (`Keeper`);
 the system tests use `Platform` to start, stop and restart each part the same way.

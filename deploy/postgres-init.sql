@@ -6,3 +6,4 @@ CREATE DATABASE events OWNER qubi;
 CREATE DATABASE referrals OWNER qubi;
 CREATE DATABASE notifications OWNER qubi;
 CREATE DATABASE funds OWNER qubi;
+CREATE DATABASE governance OWNER qubi;

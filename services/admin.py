@@ -47,9 +47,11 @@ def declare(settings):
 def seed(settings):
     from sqlalchemy import select
 
+    from services.common.context import Caller
     from services.directory.demo import load_demo
+    from services.directory.governance import bodies
     from services.directory.models import Base as DirectoryBase
-    from services.directory.models import Organization
+    from services.directory.models import Organization, User
     from services.events.demo import load_demo as load_events_demo
     from services.events.models import Base as EventsBase
 
@@ -57,6 +59,9 @@ def seed(settings):
     with directory.transaction() as tx:
         counts = load_demo(tx.session, settings.demo_password, with_users=settings.development)
         organization_ids = {o.name: o.id for o in tx.session.execute(select(Organization)).scalars()}
+        user_ids = dict(tx.session.execute(select(User.username, User.id)).all())
+        # the bodies with their people, as the directory answers the governance service
+        governance_bodies = bodies(tx.session, Caller(user_id="qubi-admin", roles=["city"]))
     directory.dispose()
     events = Store(settings.databases["events"], EventsBase.metadata)
     with events.transaction() as tx:
@@ -69,6 +74,13 @@ def seed(settings):
     with funds.transaction() as tx:
         counts.update(load_funds_demo(tx.session))
     funds.dispose()
+    from services.governance.demo import load_demo as load_governance_demo
+    from services.governance.models import Base as GovernanceBase
+
+    governance = Store(settings.databases["governance"], GovernanceBase.metadata)
+    with governance.transaction() as tx:
+        counts.update(load_governance_demo(tx.session, governance_bodies, user_ids))
+    governance.dispose()
     print("demo data: " + ", ".join(f"{count} {what}" for what, count in counts.items()))
     if not settings.development:
         print(f"no demo users with QUBI_ENV={settings.environment or '(unset)'}: invite the first "

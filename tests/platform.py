@@ -1,4 +1,4 @@
-"""The whole platform as a user meets it, for the system tests: five service processes and the
+"""The whole platform as a user meets it, for the system tests: six service processes and the
 gateway under gunicorn, over HTTP, on the real RabbitMQ (and PostgreSQL when
 TEST_DATABASE_URL says so), with a real SMTP server. One platform serves the whole session."""
 import socket

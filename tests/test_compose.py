@@ -14,7 +14,8 @@ import yaml
 from cryptography.fernet import Fernet
 
 from services.common.config import (DEVELOPMENT_CONTEXT_KEY, DEVELOPMENT_DATA_KEY,
-                                    DEVELOPMENT_SECRET, ConfigurationError, load_settings)
+                                    DEVELOPMENT_SECRET, SERVICE_NAMES, ConfigurationError,
+                                    load_settings)
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -23,8 +24,7 @@ INIT_SQL = ROOT / "deploy" / "postgres-init.sql"
 ADMIN_MODULE = ROOT / "services" / "admin.py"
 
 INFRASTRUCTURE = ("rabbitmq", "postgres")
-SERVICES = ("directory", "events", "referrals", "notifications", "funds")
-APPLICATION = (*SERVICES, "gateway")
+APPLICATION = (*SERVICE_NAMES, "gateway")
 PUBLISHED_PORTS = {8000, 5672, 15672, 8025}
 VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
 REQUIRED = re.compile(r"\$\{(\w+):\?[^}]+\}")  # compose refuses to start while it is unset
@@ -100,11 +100,11 @@ def test_application_containers_wait_for_a_healthy_broker_and_database(built):
 def test_every_database_url_names_a_database_the_init_script_creates(built):
     created = set(re.findall(r"CREATE\s+DATABASE\s+(\w+)\s+OWNER\s+qubi",
                              INIT_SQL.read_text(encoding="utf-8"), re.IGNORECASE))
-    assert created >= set(SERVICES)
+    assert created >= set(SERVICE_NAMES)
     for name, service in built.items():
         urls = {var: url for var, url in environment(service).items()
                 if var.endswith("_DATABASE_URL")}
-        assert {f"{s.upper()}_DATABASE_URL" for s in SERVICES} <= set(urls), name
+        assert {f"{s.upper()}_DATABASE_URL" for s in SERVICE_NAMES} <= set(urls), name
         for var, url in urls.items():
             parts = urlsplit(url)
             assert parts.scheme.startswith("postgresql"), f"{name}: {var}={url}"
@@ -124,7 +124,7 @@ def test_every_qubi_service_command_names_a_real_service(services):
         module = importlib.import_module(f"services.{target}.service")
         assert isinstance(getattr(module, f"{target.capitalize()}Service", None), type), target
         commanded.append(target)
-    assert sorted(commanded) == sorted(SERVICES)
+    assert sorted(commanded) == sorted(SERVICE_NAMES)
 
 
 def test_the_gateway_command_serves_a_callable_app_factory(services):
@@ -173,6 +173,18 @@ def test_the_services_mail_reaches_the_mail_catcher(services):
     assert (url.scheme, url.hostname, url.port) == ("smtp", "mailpit", smtp_port)
     condition = services["notifications"]["depends_on"].get("mailpit", {}).get("condition")
     assert condition == "service_healthy", "notifications does not wait for the mail catcher"
+
+
+def test_the_governance_documents_outlive_the_container_and_are_the_qubi_users(compose, services):
+    """The meetings' documents are kept in a named volume mounted where the service keeps them;
+    the image makes that folder the qubi user's, so a new volume is writable by it."""
+    governance = services["governance"]
+    where = load_settings({**environment(governance), "QUBI_ENV": "test"}).governance_documents
+    mounted = dict(reversed(str(volume).split(":")[:2]) for volume in governance["volumes"])
+    assert mounted.get(where) in compose["volumes"], f"no named volume at {where}"
+    dockerfile = DOCKERFILE.read_text(encoding="utf-8")
+    assert re.search(rf"mkdir -p {re.escape(where)}\b", dockerfile)
+    assert re.search(r"chown -R qubi:qubi /home/qubi/var\b", dockerfile)
 
 
 def test_compose_carries_no_secret_and_starts_only_with_the_operators_own(built):

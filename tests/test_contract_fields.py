@@ -32,7 +32,8 @@ def test_every_phone_the_platform_takes_is_checked(schema, body, field):
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("services.directory.contract.catalogue", "services.directory.contract.people",
            "services.events.contract", "services.funds.contract",
-           "services.notifications.contract", "services.referrals.contract",
+           "services.governance.contract", "services.notifications.contract",
+           "services.referrals.contract",
            *(f"gateway.api.{path.stem}" for path in (ROOT / "gateway" / "api").glob("*.py")))
 TAKEN = re.compile(r"\b(?:load|arguments)\(\s*([A-Z]\w*)")
 # the events service's days are bounded in work of their own, under way

@@ -62,7 +62,7 @@ def test_make_run_stopped_with_its_process_group_stops_every_process_once(
             assert wait_for(lambda: "is running at" in output.read_text(), timeout=90)
             group = subprocess.run(["pgrep", "-g", str(launcher.pid)], capture_output=True,
                                    text=True).stdout.split()
-            assert len(group) >= 8  # the launcher, five services, gunicorn and its workers
+            assert len(group) >= 8  # the launcher, six services, gunicorn and its workers
             os.killpg(launcher.pid, signal.SIGTERM)
             assert launcher.wait(timeout=60) == 0
             assert [pid for pid in group if running(int(pid))] == []

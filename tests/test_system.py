@@ -1,4 +1,4 @@
-"""The whole platform as a user meets it: five service processes and the gateway under
+"""The whole platform as a user meets it: six service processes and the gateway under
 gunicorn, over HTTP, on the real RabbitMQ (and PostgreSQL when TEST_DATABASE_URL says so)."""
 import time
 from datetime import datetime

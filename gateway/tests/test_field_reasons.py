@@ -12,6 +12,7 @@ from nameko.exceptions import deserialize, serialize
 from gateway.tests.support import make_app
 from gateway.web.catalogues import catalog
 from services.common import checks
+from services.common.config import SERVICE_NAMES
 from services.common.errors import Invalid
 from services.common.schemas import load
 from services.directory.contract.people import ResetRequestSchema
@@ -78,7 +79,7 @@ def test_a_reason_keeps_its_code_and_numbers_across_the_bus():
 def codes_services_give() -> set:
     """Every code a field's reason may carry: marshmallow's own, our fields', our validators'
     defaults, and each written in a module (checks.reason/refuse/Reason, `code=`)."""
-    for service in ("directory", "events", "funds", "notifications", "referrals"):
+    for service in SERVICE_NAMES:
         importlib.import_module(f"services.{service}.service")  # every field class of ours
     found = checks.library_codes() | checks.own_field_codes() | {"empty"}
     for validator in (checks.Length, checks.Range, checks.OneOf, checks.Regexp, checks.Email):

@@ -23,7 +23,7 @@ DEVELOPMENT_CONTEXT_KEY = "qubi-development-context-key-do-not-use-in-production
 DEVELOPMENT_ENVIRONMENTS = ("development", "test")
 MIN_SECRET_LENGTH = 32
 DEFAULT_AMQP_URI = "amqp://guest:guest@localhost:5672/"
-SERVICE_NAMES = ("directory", "events", "referrals", "notifications", "funds")
+SERVICE_NAMES = ("directory", "events", "referrals", "notifications", "funds", "governance")
 
 
 class ConfigurationError(RuntimeError):
@@ -125,6 +125,8 @@ class Settings:
     sms_max_per_phone_per_day: int = 5
     sms_max_per_event: int = 8  # to one phone about one event
     sms_max_attempts: int = 4
+    # where the governance service keeps the files attached to meetings, one per document
+    governance_documents: str = ""
     quorum_queues: bool = False
     metrics_port: int = 0
     invitation_ttl_days: int = 7
@@ -221,6 +223,7 @@ class Settings:
             "SMS_MAX_PER_PHONE_PER_DAY": self.sms_max_per_phone_per_day,
             "SMS_MAX_PER_EVENT": self.sms_max_per_event,
             "SMS_MAX_ATTEMPTS": self.sms_max_attempts,
+            "GOVERNANCE_DOCUMENTS": self.governance_documents,
             "QUORUM_QUEUES": self.quorum_queues,
             "METRICS_PORT": self.metrics_port,
             "INVITATION_TTL_DAYS": self.invitation_ttl_days,
@@ -263,6 +266,8 @@ def load_settings(environ=None) -> Settings:
         sms_max_per_phone_per_day=int(environ.get("SMS_MAX_PER_PHONE_PER_DAY", "5")),
         sms_max_per_event=int(environ.get("SMS_MAX_PER_EVENT", "8")),
         sms_max_attempts=int(environ.get("SMS_MAX_ATTEMPTS", "4")),
+        governance_documents=(environ.get("GOVERNANCE_DOCUMENTS")
+                              or str(_var_dir(environ) / "governance-documents")),
         quorum_queues=environ.get("QUORUM_QUEUES", "").lower() in ("1", "true", "yes"),
         metrics_port=int(environ.get("METRICS_PORT", "0")),
         invitation_ttl_days=int(environ.get("INVITATION_TTL_DAYS", "7")),

@@ -10,7 +10,7 @@ import sys  # noqa: E402
 from psycogreen.eventlet import patch_psycopg  # noqa: E402
 
 from services.common.broker import broker_reachable, unreachable_message  # noqa: E402
-from services.common.config import ConfigurationError, load_settings  # noqa: E402
+from services.common.config import SERVICE_NAMES, ConfigurationError, load_settings  # noqa: E402
 from services.common.logs import setup_logging  # noqa: E402
 from services.common.memory import freeze_what_is_loaded  # noqa: E402
 from services.common.registry import service_class  # noqa: E402
@@ -18,7 +18,7 @@ from services.common.registry import service_class  # noqa: E402
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="qubi-service", description=__doc__)
-    parser.add_argument("service", help="directory, events, referrals or notifications")
+    parser.add_argument("service", help=", ".join(SERVICE_NAMES))
     args = parser.parse_args(argv)
     try:
         settings = load_settings()

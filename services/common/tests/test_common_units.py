@@ -74,6 +74,13 @@ def test_each_service_defaults_to_its_own_sqlite_file(tmp_path):
     assert settings.amqp_uri == "amqp://guest:guest@localhost:5672/"
 
 
+def test_the_governance_documents_are_kept_under_the_var_dir_unless_named(tmp_path):
+    kept = load_settings({"QUBI_ENV": "test", "QUBI_VAR_DIR": str(tmp_path)})
+    assert kept.nameko_config()["GOVERNANCE_DOCUMENTS"] == str(tmp_path / "governance-documents")
+    named = load_settings({"QUBI_ENV": "test", "GOVERNANCE_DOCUMENTS": "/srv/qubi/documents"})
+    assert named.nameko_config()["GOVERNANCE_DOCUMENTS"] == "/srv/qubi/documents"
+
+
 def test_a_database_url_from_the_environment_wins():
     url = "postgresql://qubi@db/directory"
     assert load_settings({"QUBI_ENV": "test",

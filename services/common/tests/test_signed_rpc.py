@@ -5,6 +5,7 @@ import logging
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from services.common.config import SERVICE_NAMES
 from services.common.context import Caller
 from services.common.errors import NotAuthenticated
 from services.common.registry import service_class
@@ -14,7 +15,6 @@ from tests.helpers import call
 
 pytestmark = pytest.mark.broker
 
-SERVICES = ("directory", "events", "referrals", "notifications", "funds")
 COORDINATOR = Caller(user_id="u1", username="coord8", roles=["coordinator"], municipi=[8],
                      request_id="r1", origin="gateway")
 ANOTHER_KEY = "a" * 40
@@ -45,7 +45,7 @@ REFUSED = {
 }
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", SERVICE_NAMES)
 def test_each_service_refuses_a_context_it_cannot_trust(container_factory, service_config,
                                                        service, caplog):
     container_factory(service_class(service), service_config).start()
