@@ -139,11 +139,10 @@ def _plain_name(filename: str) -> str:
 
 class DocumentStorage(DependencyProvider):
     """The storage a service's workers share: a directory on disk, `GOVERNANCE_DOCUMENTS` in
-    the config (default var/governance-documents)."""
+    the config (Settings)."""
 
     def setup(self):
-        self.storage = DiskStorage(Path(self.container.config.get(
-            "GOVERNANCE_DOCUMENTS", "var/governance-documents")))
+        self.storage = DiskStorage(Path(self.container.config["GOVERNANCE_DOCUMENTS"]))
 
     def get_dependency(self, worker_ctx):
         return self.storage
