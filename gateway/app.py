@@ -172,10 +172,11 @@ def _register_hooks(app, settings):
 
 def _register_blueprints(api):
     from gateway.api import auth as auth_api
-    from gateway.api import (calendars, drives, events, funds, governance, health, hsds,
-                             networks, notifications, organizations, people, referrals, reports,
-                             services, sms)
+    from gateway.api import (calendars, decisions, drives, events, funds, governance, health,
+                             hsds, meetings, networks, notifications, organizations, people,
+                             referrals, reports, services, sms)
 
     for module in (health, auth_api, people, networks, organizations, services, hsds, governance,
-                   referrals, notifications, events, calendars, drives, reports, funds, sms):
+                   meetings, decisions, referrals, notifications, events, calendars, drives,
+                   reports, funds, sms):
         api.register_blueprint(module.blp)

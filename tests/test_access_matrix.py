@@ -24,8 +24,8 @@ NOT_INVITED = NOT_OF_MUNICIPIO_8 + ["partner8a", "partner8b", "coord8", "citta"]
 class Foreign:
     """An object of Municipio 8 (`kind`) that these `outsiders` may not read or change."""
 
-    def __init__(self, kind, outsiders, body=None):
-        self.kind, self.outsiders, self.body = kind, outsiders, body
+    def __init__(self, kind, outsiders, body=None, files=None):
+        self.kind, self.outsiders, self.body, self.files = kind, outsiders, body, files
 
 
 class RoleGated:
@@ -41,6 +41,12 @@ PEOPLE_OUTSIDERS = ["partner2", "coord3", "partner8a", "asc8", ANONYMOUS]
 # a report's period and file refuse what the report itself refuses
 A_YEAR_AS_CSV = {"from": "2026-01-01", "to": "2026-12-31", "format": "csv", "lang": "en"}
 IN_A_MONTH = (datetime.now(timezone.utc) + timedelta(days=30)).date().isoformat()
+# Coordinamento municipale 8's meeting: its invited see it, its chair (coord8) changes it
+NOT_INVITED_TO_MEETING = NOT_OF_MUNICIPIO_8 + ["citta"]
+NOT_CHAIR = NOT_INVITED_TO_MEETING + ["partner8a", "partner8b", "asc8"]
+NOT_CONVENERS = ["partner8a", "partner8b", "asc8", "coord3", "citta", "partner2", "asc4",
+                 ANONYMOUS]
+A_DOCUMENT = {"file": ("matrice.txt", b"Un documento di prova")}
 ACCESS = {
     "POST /api/v1/auth/token": PUBLIC,
     "POST /api/v1/auth/refresh": PUBLIC,
@@ -214,6 +220,39 @@ ACCESS = {
     "GET /s/{code}": PUBLIC,
     "GET /api/v1/funds/report": RoleGated(["coord3", "partner8a", "asc8", ANONYMOUS],
                                           query={"municipio": 8, **A_YEAR_AS_CSV}),
+    "GET /api/v1/meetings": OWN,
+    "POST /api/v1/meetings": RoleGated(NOT_CONVENERS, body=lambda owned: {
+        **owned["meeting_body"], "title": "Non ammessa"}),
+    "GET /api/v1/meetings/{meeting_id}": Foreign("meeting", NOT_INVITED_TO_MEETING),
+    "PATCH /api/v1/meetings/{meeting_id}": Foreign("meeting", NOT_CHAIR, {"title": "Presa"}),
+    "POST /api/v1/meetings/{meeting_id}/cancel": Foreign("meeting", NOT_CHAIR, {"reason": "x"}),
+    "POST /api/v1/meetings/{meeting_id}/rsvp": Foreign("meeting", NOT_INVITED_TO_MEETING,
+                                                       {"answer": "yes"}),
+    "POST /api/v1/meetings/{meeting_id}/attendance": Foreign("meeting", NOT_CHAIR,
+                                                             {"present": []}),
+    "GET /api/v1/meetings/{meeting_id}/minutes": Foreign("meeting", NOT_INVITED_TO_MEETING),
+    "PUT /api/v1/meetings/{meeting_id}/minutes": Foreign("meeting", NOT_CHAIR, {"text": "Preso"}),
+    "POST /api/v1/meetings/{meeting_id}/minutes/comments": Foreign(
+        "meeting", NOT_INVITED_TO_MEETING, {"text": "x"}),
+    "POST /api/v1/meetings/{meeting_id}/minutes/approve": Foreign("meeting", NOT_CHAIR),
+    "POST /api/v1/meetings/{meeting_id}/documents": Foreign(
+        "meeting", NOT_INVITED_TO_MEETING, files=A_DOCUMENT),
+    "GET /api/v1/meetings/{meeting_id}/documents/{document_id}": Foreign(
+        "meeting_document", NOT_INVITED_TO_MEETING),
+    # the city tier sees a coordinamento's decisions by title
+    "GET /api/v1/decisions": OWN,
+    "POST /api/v1/decisions": RoleGated(NOT_CONVENERS, body=lambda owned: {
+        "meeting_id": owned["ids"]["meeting"]["meeting_id"], "title": "Non ammessa",
+        "text": "x"}),
+    "GET /api/v1/decisions/{decision_id}": Foreign("decision", NOT_OF_MUNICIPIO_8),
+    "GET /api/v1/actions": OWN,
+    "POST /api/v1/actions": RoleGated(NOT_CONVENERS, body=lambda owned: {
+        "meeting_id": owned["ids"]["meeting"]["meeting_id"], "title": "Non ammessa",
+        "assignee_organization_id": owned["org_b"], "due_on": IN_A_MONTH}),
+    "GET /api/v1/actions/{action_id}": Foreign("action", NOT_INVITED_TO_MEETING),
+    # partner8a's organisation is the assignee: the others invited neither close nor change it
+    "PATCH /api/v1/actions/{action_id}": Foreign(
+        "action", NOT_INVITED_TO_MEETING + ["partner8b", "asc8"], {"status": "done", "note": "x"}),
 }
 
 
@@ -278,22 +317,50 @@ def owned(platform):  # noqa: F811
         "organization_id": org_b}).json()
     ids.update(invitation={"invitation_id": invitation["id"]},
                user={"user_id": partner_b.get("/me").json()["user_id"]})
+    meeting_body, governance_ids = governance_of_municipio_8(coordinator, partner_a, org_a)
+    ids.update(governance_ids)
     # the owners do reach them: a 404 below is about the caller, not a missing object
     assert partner_a.get(f"/referrals/{referral['id']}").status_code == 200
     assert partner_a.get(f"/events/{event['id']}").status_code == 200
     assert Client(platform).get(f"/services/{service['id']}").status_code == 200
-    return {"ids": ids, "org_a": org_a, "org_b": org_b}
+    return {"ids": ids, "org_a": org_a, "org_b": org_b, "meeting_body": meeting_body}
+
+
+def governance_of_municipio_8(coordinator, partner_a, org_a):
+    """coord8's meeting of Coordinamento municipale 8 with its minutes, a decision, an action for
+    partner8a's organisation and partner8a's document; and the body of such a meeting."""
+    coordination = next(body for body in coordinator.get("/governance").json()["items"]
+                        if body["kind"] == "municipal_coordination" and body["municipio"] == 8)
+    starts = datetime.now(timezone.utc) + timedelta(days=30)
+    meeting_body = {"body_id": coordination["id"], "title": "Coordinamento di prova",
+                    "starts_at": starts.isoformat(), "place": "Sede del Municipio 8",
+                    "ends_at": (starts + timedelta(hours=2)).isoformat()}
+    meeting = coordinator.post("/meetings", json=meeting_body).json()
+    written = requests.put(f"{coordinator.base}/meetings/{meeting['id']}/minutes",
+                           headers=coordinator.headers, timeout=10,
+                           json={"text": "Verbale di prova", "circulate": True})
+    assert written.status_code == 200, written.text
+    decision = coordinator.post("/decisions", json={
+        "meeting_id": meeting["id"], "title": "Decisione di prova", "text": "x"}).json()
+    action = coordinator.post("/actions", json={
+        "meeting_id": meeting["id"], "title": "Azione di prova",
+        "assignee_organization_id": org_a, "due_on": IN_A_MONTH}).json()
+    document = partner_a.post(f"/meetings/{meeting['id']}/documents", files=A_DOCUMENT).json()
+    return meeting_body, {
+        "meeting": {"meeting_id": meeting["id"]}, "decision": {"decision_id": decision["id"]},
+        "meeting_document": {"meeting_id": meeting["id"], "document_id": document["id"]},
+        "action": {"action_id": action["id"]}}
 
 
 CLIENTS = {}
 
 
-def call_as(platform, username, method, path, body=None, query=None):  # noqa: F811
+def call_as(platform, username, method, path, body=None, query=None, files=None):  # noqa: F811
     if username and username not in CLIENTS:  # one login each: logins are rate limited
         CLIENTS[username] = Client(platform, username)
     headers = CLIENTS[username].headers if username else {}
     return requests.request(method, f"{platform.url}{path}", json=body, params=query,
-                            headers=headers, timeout=15)
+                            files=files, headers=headers, timeout=15)
 
 
 @pytest.mark.broker
@@ -310,7 +377,7 @@ def test_no_role_reads_or_changes_what_is_not_theirs(platform, owned):  # noqa: 
                 body = {"organization_id": owned["org_b"], "name": "Nel nome di altri"}
         for outsider in rule.outsiders:
             answer = call_as(platform, outsider, method, path, body,
-                             getattr(rule, "query", None))
+                             getattr(rule, "query", None), getattr(rule, "files", None))
             allowed = {401} if outsider is ANONYMOUS else {403, 404}
             if answer.status_code not in allowed | ({404} if outsider is ANONYMOUS else set()):
                 refused.append(f"{operation} as {outsider}: {answer.status_code}")
