@@ -112,18 +112,22 @@ def test_a_coordinamento_meets_minutes_its_meeting_and_decides_seen_by_whom_it_c
                                                "link_id": request["id"]}).json()["items"]
     assert [(d["id"], d["text"]) for d in linked] == [(decision["id"], decision["text"])]
 
-    yesterday = (datetime.now(ROME) - timedelta(days=1)).date().isoformat()
+    today = datetime.now(ROME).date()
     action = coordinator.post("/actions", json={
         "meeting_id": meeting["id"], "decision_id": decision["id"],
         "title": "Portare le ricevute della festa", "assignee_organization_id": org_a,
-        "due_on": yesterday})
+        "due_on": (today + timedelta(days=10)).isoformat()})
     assert action.status_code == 201, action.text
-    assert action.json()["overdue"] is True
+    mine = partner.get("/actions", params={"mine": "true"}).json()["items"]
+    assert [(a["overdue"], a["actions"]) for a in mine if a["id"] == action.json()["id"]] == [
+        (False, ["close"])]
+    # the day it was due has passed: the service's timer (each minute) finds it and reminds
+    moved = coordinator.patch(f"/actions/{action.json()['id']}",
+                              json={"due_on": (today - timedelta(days=1)).isoformat()})
+    assert moved.json()["overdue"] is True
     assert wait_for(lambda: [n for n in partner.get("/notifications").json()["items"]
                              if n["kind"] == "action_overdue"
-                             and "Portare le ricevute della festa" in n["body"]])
-    mine = partner.get("/actions", params={"mine": "true"}).json()["items"]
-    assert action.json()["id"] in [item["id"] for item in mine]
+                             and "Portare le ricevute della festa" in n["body"]], timeout=90)
     closed = partner.patch(f"/actions/{action.json()['id']}",
                            json={"status": "done", "note": "Consegnate in segreteria"})
     assert (closed.status_code, closed.json()["status"]) == (200, "done")
