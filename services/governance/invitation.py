@@ -11,6 +11,8 @@ from services.governance.contract import CANCELLED
 from services.governance.models import Meeting
 
 UID_DOMAIN = "governance.qubi.comune.milano.it"
+# iTIP wants an organiser: a chair the directory has no email for organises from this one
+NO_REPLY = "noreply@qubi.comune.milano.it"
 PRODID = "-//Comune di Milano//Rete QuBì riunioni//IT"
 
 
@@ -44,8 +46,9 @@ def calendar(meeting: Meeting, organizer: dict, attendees: list) -> str:
         else None]))
     if description:
         event.add("description", description)
-    event.add("organizer", _address(organizer, {}))
-    for attendee in attendees:
+    event.add("organizer", _address({**organizer, "email": organizer.get("email") or NO_REPLY},
+                                    {}))
+    for attendee in (person for person in attendees if person.get("email")):
         event.add("attendee", _address(attendee, {
             "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE",
             "CUTYPE": "INDIVIDUAL"}))

@@ -1,7 +1,7 @@
 """Each person's inbox, and the emails it owes them."""
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from services.common.context import Caller
 from services.common.errors import NotFound

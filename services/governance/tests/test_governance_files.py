@@ -19,9 +19,9 @@ INVITED = [{"email": "asc8@comune.milano.it", "name": "ASC 8"},
            {"email": "info@cooperativa-otto.it", "name": "Cooperativa Otto"}]
 
 
-def read_invitation(store, meeting_id):
+def read_invitation(store, meeting_id, chair=CHAIR):
     with store.transaction() as tx:
-        text = invitation.calendar(tx.session.get(meetings.Meeting, meeting_id), CHAIR, INVITED)
+        text = invitation.calendar(tx.session.get(meetings.Meeting, meeting_id), chair, INVITED)
     feed = icalendar.Calendar.from_ical(text)
     [event] = feed.walk("VEVENT")
     return feed, event
@@ -40,6 +40,13 @@ def test_the_invitation_is_a_request_from_the_chair_to_the_invited(store):
     assert event.decoded("DTSTART").isoformat() == "2026-12-10T17:00:00+01:00"
     assert event["UID"].endswith("@governance.qubi.comune.milano.it")
     assert "1. Fondo di comunità" in event["DESCRIPTION"]
+
+
+def test_a_chair_without_an_email_organises_from_the_platforms_address(store):
+    meeting_id, _ = convene(store)
+    _, event = read_invitation(store, meeting_id, {"email": None, "name": "Coordinatrice 8"})
+    assert str(event["ORGANIZER"]) == f"mailto:{invitation.NO_REPLY}"
+    assert event["ORGANIZER"].params["CN"] == "Coordinatrice 8"
 
 
 def test_an_update_raises_the_sequence_and_a_cancellation_cancels(store):
