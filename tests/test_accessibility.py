@@ -6,7 +6,7 @@ axe-core is vendored from npm at a pinned version (tests/axe/package.json, insta
 `npm ci` there). A new page joins the check with one `Page` in PAGES: its path may name the
 ids of the things made for these tests (`things`: {event}, {drive}, {referral},
 {accepted_referral}, {service}, {organization}, {registration} with its {registration_token}
-and {registration_code};
+and {registration_code}, {meeting} with its {decision} and {action};
 add what a new page needs), a person to log
 in as, and steps to take first (a form sent, a button pressed)."""
 import json
@@ -127,6 +127,16 @@ PAGES = [
     Page("people", "/people", "partner8a"),
     Page("the network", "/network?municipio=8", "coord8"),
     Page("community funds", "/funds", "coord8"),
+    Page("meetings", "/governance/meetings", "coord8"),
+    Page("convening a meeting", "/governance/meetings/new", "coord8"),
+    Page("convening a meeting, sent empty", "/governance/meetings/new", "coord8",
+         then=lambda browser: browser.submit("Convoca la riunione")),
+    Page("a meeting, to its chair", "/governance/meetings/{meeting}", "coord8"),
+    Page("a meeting, to a member", "/governance/meetings/{meeting}", "asc8"),
+    Page("a meeting's form, to edit it", "/governance/meetings/{meeting}/edit", "coord8"),
+    Page("the decision register", "/governance/decisions", "coord8"),
+    Page("a decision", "/governance/decisions/{decision}", "asc8"),
+    Page("an action, to its assignee", "/governance/actions/{action}", "asc8"),
 ]
 
 
@@ -162,12 +172,36 @@ def things(platform) -> dict:  # noqa: F811
                                                "name": "Spazio compiti"})
     assert service.status_code == 201, service.text
     registration = register(platform, event["id"], "axe-pass@example.org", adults=2)
-    return {"event": event["id"], "drive": drive.json()["id"],
+    governance = meeting_decision_and_action(platform)
+    return {**governance, "event": event["id"], "drive": drive.json()["id"],
             "registration": registration["id"],
             "registration_token": registration["cancel_token"],
             "registration_code": registration["check_in_code"],
             "referral": referrals[0].json()["id"], "accepted_referral": accepted,
             "service": service.json()["id"], "organization": receiving_org}
+
+
+def meeting_decision_and_action(platform) -> dict:
+    """A meeting of the Coordinamento municipale 8 with its agenda, a decision and an action
+    given to the community social worker (whose pages then show it among its actions to do)."""
+    chair, member = Client(platform, "coord8"), Client(platform, "asc8")
+    body = next(b for b in chair.get("/governance", params={"municipio": 8}).json()["items"]
+                if b["kind"] == "municipal_coordination")
+    meeting = chair.post("/meetings", json={
+        "body_id": body["id"], "title": "Coordinamento di primavera",
+        "starts_at": "2027-04-14T17:00", "ends_at": "2027-04-14T19:00",
+        "place": "Sala consiliare", "agenda": [{"title": "Fondo di comunità"}]})
+    assert meeting.status_code == 201, meeting.text
+    meeting_id = meeting.json()["id"]
+    decision = chair.post("/decisions", json={"meeting_id": meeting_id, "title": "Laboratori",
+                                              "text": "Approvati i laboratori di primavera."})
+    assert decision.status_code == 201, decision.text
+    action = chair.post("/actions", json={
+        "meeting_id": meeting_id, "title": "Contattare le scuole", "due_on": "2027-04-30",
+        "assignee_user_id": member.get("/me").json()["user_id"]})
+    assert action.status_code == 201, action.text
+    return {"meeting": meeting_id, "decision": decision.json()["id"],
+            "action": action.json()["id"]}
 
 
 def violations(browser, axe_source) -> list:

@@ -442,7 +442,7 @@ class FakeServices:
             return {"items": [], "page": 1, "per_page": 25, "total": 0}
         if method == "list_notifications":
             return {"items": [], "page": 1, "per_page": 1, "total": 0, "unread": 0}
-        if method in ("list_events", "list_drives", "list_invitations"):
+        if method in ("list_events", "list_drives", "list_invitations", "list_actions"):
             return {"items": [], "page": 1, "per_page": 3, "total": 0}
         if method == "list_networks":
             return {"items": [], "page": 1, "per_page": 0, "total": 0}

@@ -243,6 +243,6 @@ def favicon():
 
 
 from gateway.web import (account, capacity, credentials, drives_manage,  # noqa: E402,F401
-                         family_word, funds, handover_steps, manage, network,  # (routes)
-                         organisers, people, public, radar, referrals, registrants,
-                         single_sign_on)
+                         family_word, funds, governance, governance_minutes,  # (routes)
+                         governance_records, handover_steps, manage, network, organisers,
+                         people, public, radar, referrals, registrants, single_sign_on)
