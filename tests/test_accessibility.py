@@ -59,6 +59,11 @@ def give_a_printed_card(browser):
     browser.submit("Consegna la scheda alla famiglia")
 
 
+def record_an_empty_decision(browser):
+    browser.find("#record-decision summary").click()
+    browser.submit("Registra la decisione")
+
+
 PAGES = [
     # public
     Page("home", "/"),
@@ -137,6 +142,10 @@ PAGES = [
     Page("the decision register", "/governance/decisions", "coord8"),
     Page("a decision", "/governance/decisions/{decision}", "asc8"),
     Page("an action, to its assignee", "/governance/actions/{action}", "asc8"),
+    Page("an action closed without its note", "/governance/actions/{action}", "asc8",
+         then=lambda browser: browser.submit("Chiudi l'azione")),
+    Page("a meeting's decision sent empty", "/governance/meetings/{meeting}", "coord8",
+         then=record_an_empty_decision),
 ]
 
 

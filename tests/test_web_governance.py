@@ -366,3 +366,13 @@ def test_a_document_too_large_is_refused_on_the_file_input_before_it_is_read(web
     assert page.status_code == 413
     assert re.search(r'id="f-file-error">.*Al massimo 5 MB\.', page.get_data(as_text=True))
     assert not [call for call in web.services.calls if call[1] == "attach_document"]
+
+
+def test_a_meeting_speaks_english_when_asked(web):
+    log_in_as_coordinator(web)
+    a_meeting(web, actions=["answer", "take_attendance", "write_minutes"], my_answer="maybe")
+    text = web.get("/governance/meetings/m-1?lang=en", **HTTPS).get_data(as_text=True)
+    for words in ("Will you attend?", "You answered: Maybe", "Agenda", "Record the attendance",
+                  "Save draft", "Send to the members for comments", "Answer: Yes"):
+        assert words in text, words
+    assert "Partecipi?" not in text
