@@ -63,7 +63,7 @@ def assign(tx, caller, data: dict, today: date, now) -> Action:
     return action
 
 
-def update(tx, caller, action_id: str, data: dict, now) -> Action:
+def update(tx, caller, action_id: str, data: dict, today: date, now) -> Action:
     action = visible(tx.session, caller, action_id)
     chair = permissions.chairs_meeting(caller, tx.session.get(Meeting, action.meeting_id))
     if not chair and (not permissions.is_assignee(caller, action)
@@ -84,8 +84,9 @@ def update(tx, caller, action_id: str, data: dict, now) -> Action:
             if action.status == DONE:
                 raise Conflict("A done action stays as it was done.", "action_done")
             setattr(action, name, data[name])
-            if name == "due_on":
-                action.due_soon_told_at = action.overdue_told_at = None
+    if "due_on" in data and action.status == OPEN:
+        action.due_soon_told_at = action.overdue_told_at = None
+        _tell_if_due(tx, action, today, now)
     return action
 
 

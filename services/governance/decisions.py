@@ -51,7 +51,7 @@ def record(tx, caller, data: dict, exists: Callable, now) -> Decision:
         found = (_action_of(tx.session, meeting, link["id"]) if link["kind"] == ACTION
                  else exists(link["kind"], link["id"]))
         if not found:
-            unknown[f"links.{index}.id"] = [reason("link_not_found",
+            unknown[f"links.{index}.id"] = [reason("linked_not_found",
                                                    "Nothing of this kind with this id.")]
     if unknown:
         raise Invalid(unknown)

@@ -189,9 +189,9 @@ class GovernanceService(QubiService):
     def update_action(self, action_id, data):
         data = load(ActionUpdateSchema, data)
         with self.db.transaction() as tx:
-            return self._action(tx, actions.update(tx, self.caller, action_id, data, utcnow()))
+            return self._action(tx, actions.update(tx, self.caller, action_id, data, _today(), utcnow()))
 
-    @timer(interval=60)
+    @timer(interval=60, eager=True)  # a restarted service reminds at once of what came due
     def remind_of_actions(self):
         with self.db.transaction() as tx:
             actions.remind(tx, _today(), utcnow())

@@ -8,7 +8,7 @@ import pytest
 
 from services.common.context import Caller
 from services.common.errors import NotFound, Unavailable
-from services.governance.models import Invitee, Meeting
+from services.governance.models import Action, Invitee, Meeting
 from services.governance.service import GovernanceService
 from tests.helpers import call, listening, received, wait_for
 
@@ -114,3 +114,22 @@ def test_each_event_reaches_a_listener_once_with_its_envelope(container_factory,
             assigned["due_on"]) == (action["id"], ORG8, due)
     # ids and counts only: no name of the invited, no text of the minutes
     assert "Cooperativa Otto" not in str(events) and "Presenti" not in str(events)
+
+
+def test_the_service_reminds_of_an_action_coming_due_once(container_factory, service_config, store,
+                                                         governance_queue):
+    meeting_id = meeting_of_coordination_8(store)
+    tomorrow = (datetime.now(timezone.utc) + timedelta(days=1)).date()
+    with store.transaction() as tx:
+        tx.session.add(Action(meeting_id=meeting_id, body_id=BODY8,
+                              body_kind="municipal_coordination",
+                              body_name="Coordinamento municipale 8", municipio=8,
+                              title="Trovare la sala", assignee_organization_id=ORG8,
+                              due_on=tomorrow, status="open", created_by_user_id=COORD8.user_id))
+    container_factory(GovernanceService, service_config).start()
+    events = []
+    wait_for(lambda: events.extend(received(governance_queue)) or events)
+    time.sleep(2)
+    events.extend(received(governance_queue))
+    assert [(e["event_type"], e["payload"]["assignee_organization_id"]) for e in events] == [
+        ("action_due_soon", ORG8)]

@@ -249,6 +249,17 @@ def test_an_action_is_reminded_once_before_it_is_due_and_once_when_overdue(store
             assert all(e["payload"]["action_id"] == later for e in tx.events)
 
 
+def test_an_action_moved_to_a_past_day_is_told_overdue_at_once(store):
+    meeting_id, _ = convene(store)
+    action_id, _ = assign(store, meeting_id, TODAY + timedelta(days=10))
+    with store.transaction() as tx:
+        actions.update(tx, COORD8, action_id, {"due_on": TODAY - timedelta(days=1)}, TODAY, NOW)
+        assert [e["event_type"] for e in tx.events] == ["action_overdue"]
+    with store.transaction() as tx:
+        actions.remind(tx, TODAY, NOW)
+        assert tx.events == []
+
+
 def test_the_assignee_closes_an_action_with_a_note(store):
     meeting_id, _ = convene(store)
     action_id, _ = assign(store, meeting_id, TODAY + timedelta(days=10))
@@ -258,15 +269,15 @@ def test_the_assignee_closes_an_action_with_a_note(store):
         assert actions.present(tx.session, PARTNER8, actions.visible(
             tx.session, PARTNER8, action_id), TODAY)["actions"] == ["close"]
         with pytest.raises(Invalid) as refused:
-            actions.update(tx, PARTNER8, action_id, {"status": "done"}, NOW)
+            actions.update(tx, PARTNER8, action_id, {"status": "done"}, TODAY, NOW)
         assert list(refused.value.errors) == ["note"]
         with pytest.raises(Forbidden):
-            actions.update(tx, ASC8, action_id, {"status": "done", "note": "Fatto"}, NOW)
+            actions.update(tx, ASC8, action_id, {"status": "done", "note": "Fatto"}, TODAY, NOW)
         with pytest.raises(Forbidden):
-            actions.update(tx, PARTNER8, action_id, {"due_on": TODAY}, NOW)
+            actions.update(tx, PARTNER8, action_id, {"due_on": TODAY}, TODAY, NOW)
         with pytest.raises(NotFound):
             actions.visible(tx.session, PARTNER3, action_id)
     with store.transaction() as tx:
         done = actions.update(tx, PARTNER8, action_id, {"status": "done", "note": " Bando pronto "},
-                              NOW)
+                              TODAY, NOW)
         assert (done.status, done.close_note) == ("done", "Bando pronto")
