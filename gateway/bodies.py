@@ -9,9 +9,16 @@ from apispec import BasePlugin
 from flask import request
 
 from gateway.limits import WRITES
+from services.governance.contract import MAX_DOCUMENT_BYTES
 
-# routes that take a file: the setting of their own limit
-LARGER_BODIES = {"organizations.import_organizations": "max_import_body_bytes"}
+FORM_ENVELOPE_BYTES = 64 * 1024  # a multipart form's boundaries and headers around its file
+DOCUMENT_BODY_BYTES = MAX_DOCUMENT_BYTES + FORM_ENVELOPE_BYTES  # a meeting's document in its form
+# routes that take a file: their own limit, from the settings
+LARGER_BODIES = {
+    "organizations.import_organizations": lambda settings: settings.max_import_body_bytes,
+    "meetings.attach_document": lambda _settings: DOCUMENT_BODY_BYTES,
+    "web.governance_meeting_documents": lambda _settings: DOCUMENT_BODY_BYTES,
+}
 PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 TOO_LARGE = {"description": "The request body is larger than this route takes",
              "content": PROBLEM}
@@ -24,9 +31,9 @@ def init_app(app, settings):
 
     @app.before_request
     def allow_larger_bodies():
-        setting = LARGER_BODIES.get(request.endpoint)
-        if setting:
-            request.max_content_length = getattr(settings, setting)
+        limit = LARGER_BODIES.get(request.endpoint)
+        if limit:
+            request.max_content_length = limit(settings)
 
 
 class BodyLimitsInOpenApi(BasePlugin):
