@@ -376,3 +376,28 @@ def test_a_meeting_speaks_english_when_asked(web):
                   "Save draft", "Send to the members for comments", "Answer: Yes"):
         assert words in text, words
     assert "Partecipi?" not in text
+
+
+def test_the_chair_changes_an_actions_day_and_a_refusal_keeps_what_was_typed(web):
+    log_in_as_coordinator(web)
+    action = {"id": "a-1", "title": "Contattare le scuole", "description": None,
+              "meeting_id": "m-1", "decision_id": None, "body": BODY, "due_on": "2027-12-20",
+              "status": "open", "overdue": False, "closed_at": None, "close_note": None,
+              "created_at": "2027-12-14T18:00:00+00:00", "actions": ["close", "edit"],
+              "assignee": {"kind": "person", "id": "u-s", "name": "Assistente sociale"}}
+    web.services.answers["get_action"] = action
+    page = web.get("/governance/actions/a-1", **HTTPS)
+    text = page.get_data(as_text=True)
+    assert 'action="/governance/actions/a-1/edit"' in text and 'value="2027-12-20"' in text
+    web.services.answers["get_action"] = {**action, "actions": ["close"]}
+    assert 'action="/governance/actions/a-1/edit"' not in web.get(
+        "/governance/actions/a-1", **HTTPS).get_data(as_text=True)
+
+    web.services.answers["get_action"] = action
+    refusing(web, "update_action", Invalid({"due_on": ["A day between 2000 and 2099."]}))
+    page = web.post("/governance/actions/a-1/edit", **HTTPS, data={
+        "csrf_token": csrf_of(page), "title": "Contattare le scuole", "due_on": "1999-12-20"})
+    assert page.status_code == 422
+    assert web.services.sent == ("a-1", {"title": "Contattare le scuole", "due_on": "1999-12-20"})
+    text = page.get_data(as_text=True)
+    assert 'id="f-due_on-error"' in text and 'value="1999-12-20"' in text

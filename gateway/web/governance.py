@@ -86,6 +86,7 @@ def done_notice():
                              "fare."),
         "action_closed": _("Azione chiusa, con la nota su come è stata fatta."),
         "action_reopened": _("Azione riaperta."),
+        "action_changed": _("Azione modificata: chi la deve fare ne è avvisato se è in scadenza."),
     }.get(request.args.get("done"))
 
 

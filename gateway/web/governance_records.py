@@ -90,10 +90,13 @@ def governance_action_assign(meeting_id):
                                              "assignee_organization_id": "assignee"})
 
 
-def action_page(action_id, status=200, problem=None, form=None):
-    return render("governance_action.html", status,
-                  action=call("governance", "get_action", action_id), form=form or Form(),
-                  problem=problem, notice=done_notice())
+def action_page(action_id, status=200, problem=None, form=None, edit_form=None):
+    """The action; `form` is the closing note's form given again, `edit_form` the chair's
+    change of it."""
+    action = call("governance", "get_action", action_id)
+    edit_form = edit_form or Form({"title": action["title"], "due_on": action["due_on"]})
+    return render("governance_action.html", status, action=action, form=form or Form(),
+                  edit_form=edit_form, problem=problem, notice=done_notice())
 
 
 @bp.route("/governance/actions/<action_id>")
@@ -102,15 +105,16 @@ def governance_action(action_id):
     return action_page(action_id)
 
 
-def _change_action(action_id, body, done):
+def _change_action(action_id, body, done, form_name="form"):
     require_login()
     try:
         call("governance", "update_action", action_id, body)
     except Invalid as invalid:
-        return action_page(action_id, 422, form=Form(request.form.to_dict(), errors_of(invalid)))
+        return action_page(action_id, 422, **{
+            form_name: Form(request.form.to_dict(), errors_of(invalid))})
     except (Conflict, Forbidden) as refused:
         return action_page(action_id, refused.status, problem=said(refused),
-                           form=Form(request.form.to_dict()))
+                           **{form_name: Form(request.form.to_dict())})
     return redirect(url_for("web.governance_action", action_id=action_id, done=done), 303)
 
 
@@ -124,6 +128,13 @@ def governance_action_close(action_id):
 @bp.route("/governance/actions/<action_id>/reopen", methods=["POST"])
 def governance_action_reopen(action_id):
     return _change_action(action_id, {"status": OPEN}, "action_reopened")
+
+
+@bp.route("/governance/actions/<action_id>/edit", methods=["POST"])
+def governance_action_edit(action_id):
+    return _change_action(action_id, filled(title=text_or_none(request.form.get("title")),
+                                            due_on=text_or_none(request.form.get("due_on"))),
+                          "action_changed", "edit_form")
 
 
 @bp.app_template_global()
