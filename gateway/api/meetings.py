@@ -16,7 +16,8 @@ from gateway.api.common import (BEARER, answer, answers, call, page_schema, prob
 from gateway.problems import field_codes, problem
 from services.common import checks
 from services.common.errors import Invalid
-from services.governance.contract import (DOCUMENT_TYPES, MAX_DOCUMENT_BYTES, AttendanceSchema,
+from services.governance.contract import (DOCUMENT_TOO_LARGE, DOCUMENT_TYPES, MAX_DOCUMENT_BYTES,
+                                          AttendanceSchema,
                                           DocumentSchema, MeetingCancelSchema,
                                           MeetingCreateSchema, MeetingQuerySchema, MeetingSchema,
                                           MeetingUpdateSchema, MinutesCommentCreateSchema,
@@ -26,9 +27,6 @@ blp = Blueprint("meetings", __name__, url_prefix="/api/v1",
                 description="Meetings of the governance bodies, their minutes and documents")
 MeetingPage = page_schema(MeetingSchema, "MeetingPage")
 FILE = "file"  # the form field that carries a document
-# the service's own reason, given here to a body too large to pass on
-FILE_TOO_LARGE = checks.reason("document_too_large", "At most {megabytes} MB.",
-                               megabytes=MAX_DOCUMENT_BYTES // (1024 * 1024))
 DOCUMENT_ANSWER = {200: {"description": "The document, as it was attached", "content": {
     content_type: {"schema": {"type": "string", "format": "binary"}}
     for content_type in DOCUMENT_TYPES}}}
@@ -196,9 +194,9 @@ def refuse_a_document_too_large():
 
 def document_too_large():
     return problem(413, "The file is larger than a meeting's document may be.",
-                   {FILE: [str(FILE_TOO_LARGE)]}, request_id=g.get("request_id"),
-                   extra={"code": FILE_TOO_LARGE.code, "params": FILE_TOO_LARGE.params,
-                          "codes": field_codes({FILE: [checks.coded(FILE_TOO_LARGE)]})})
+                   {FILE: [str(DOCUMENT_TOO_LARGE)]}, request_id=g.get("request_id"),
+                   extra={"code": DOCUMENT_TOO_LARGE.code, "params": DOCUMENT_TOO_LARGE.params,
+                          "codes": field_codes({FILE: [checks.coded(DOCUMENT_TOO_LARGE)]})})
 
 
 @blp.route("/meetings/<meeting_id>/documents", methods=["POST"])
@@ -237,9 +235,15 @@ def said_of_the_file(refusal: Invalid) -> Invalid:
 def get_document(meeting_id, document_id):
     """A meeting's document, as a download in the content type it was found to have."""
     require_login()
-    document = call("governance", "get_document", meeting_id, document_id)
+    return document_answer(call("governance", "get_document", meeting_id, document_id))
+
+
+def document_answer(document: dict):
+    """A document the service gave (its bytes in base64) as a download, never kept by a cache
+    nor read as anything but its own type."""
     response = send_file(BytesIO(base64.b64decode(document["data"])),
                          mimetype=document["content_type"], as_attachment=True,
                          download_name=document["filename"])
     response.headers["Cache-Control"] = "no-store"  # send_file's no-cache would let it be kept
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response

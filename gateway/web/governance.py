@@ -6,13 +6,12 @@ invited and their answers, the attendance, the cancellation and the documents. T
 The governance service decides: each meeting it answers with carries the `actions` the caller
 may take, and the page draws the forms those name."""
 import base64
-import io
 from datetime import datetime
 
-from flask import abort, g, redirect, request, send_file, url_for
+from flask import abort, g, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from gateway.api.meetings import FILE_TOO_LARGE
+from gateway.api.meetings import document_answer
 from gateway.web import bp, http_error
 from gateway.web.common import (call, page_args, pages_of, render, require_ability,
                                 require_login, try_call)
@@ -22,8 +21,8 @@ from gateway.web.i18n import reasons_said, said
 from services.common.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from services.common.schemas import ROME
 from services.governance.contract import (ACTION, APPROVED, CANCELLED, CIRCULATED, DONE,
-                                          DRAFT, DRIVE, EVENT, FUND_REQUEST, MAX_DOCUMENT_BYTES,
-                                          OPEN, SCHEDULED)
+                                          DOCUMENT_TOO_LARGE, DRAFT, DRIVE, EVENT, FUND_REQUEST,
+                                          MAX_DOCUMENT_BYTES, OPEN, SCHEDULED)
 
 UPCOMING_SHOWN = 20
 LISTED_ON_THE_PAGE = 50  # a meeting's decisions and actions
@@ -330,7 +329,7 @@ def too_large(error):
     if request.endpoint != "web.governance_meeting_documents" or not (
             caller and caller.authenticated):
         return http_error(error)
-    form = Form({}, reasons_said(Invalid({"file": [FILE_TOO_LARGE]})))
+    form = Form({}, reasons_said(Invalid({"file": [DOCUMENT_TOO_LARGE]})))
     try:
         return render("governance_meeting.html", 413,
                       **meeting_context(meeting_id, document=form))
@@ -341,9 +340,4 @@ def too_large(error):
 @bp.route("/governance/meetings/<meeting_id>/documents/<document_id>")
 def governance_meeting_document(meeting_id, document_id):
     require_login()
-    found = call("governance", "get_document", meeting_id, document_id)
-    response = send_file(io.BytesIO(base64.b64decode(found["data"])),
-                         mimetype=found["content_type"], as_attachment=True,
-                         download_name=found["filename"], max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return document_answer(call("governance", "get_document", meeting_id, document_id))

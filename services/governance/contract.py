@@ -47,6 +47,8 @@ DOCUMENT_TYPES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": 
                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
                       ".docx",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx"}
+DOCUMENT_TOO_LARGE = checks.reason("document_too_large", "At most {megabytes} MB.",
+                                   megabytes=MAX_DOCUMENT_BYTES // (1024 * 1024))
 DUE_SOON_DAYS = 2  # an open action's assignee is reminded this many days before it is due
 
 ENDS_AFTER_START = checks.reason("ends_after_start", "Ends after it starts.")

@@ -18,7 +18,7 @@ from services.common.checks import reason
 from services.common.database import find, new_id
 from services.common.errors import Invalid, NotFound, Unavailable
 from services.governance import meetings
-from services.governance.contract import MAX_DOCUMENT_BYTES
+from services.governance.contract import DOCUMENT_TOO_LARGE, MAX_DOCUMENT_BYTES
 from services.governance.models import Document
 
 ODF = b"PK\x03\x04"
@@ -126,8 +126,7 @@ def _decoded(text: str) -> bytes:
     if not content:
         raise Invalid({"data": [reason("document_empty", "The file is empty.")]})
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise Invalid({"data": [reason("document_too_large", "At most {megabytes} MB.",
-                                       megabytes=MAX_DOCUMENT_BYTES // (1024 * 1024))]})
+        raise Invalid({"data": [DOCUMENT_TOO_LARGE]})
     return content
 
 
