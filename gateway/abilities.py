@@ -8,10 +8,11 @@ from services.directory.contract import catalogue, people
 from services.events import contract as events
 from services.funds import contract as funds
 from services.governance import contract as governance
+from services.notifications import contract as notifications
 from services.referrals import contract as referrals
 
 TABLES = (context.ABILITIES, catalogue.ABILITIES, people.ABILITIES, events.ABILITIES,
-          funds.ABILITIES, governance.ABILITIES, referrals.ABILITIES)
+          funds.ABILITIES, governance.ABILITIES, referrals.ABILITIES, notifications.ABILITIES)
 GRANTS = {name: grant for table in TABLES for name, grant in table.items()}
 
 

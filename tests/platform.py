@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 import requests
+import trustme
 
 from deploy.local import Platform
 from tests.databases import make_databases
@@ -54,6 +55,9 @@ def started_platform(vhost_pipeline, request, tmp_path_factory, name, log_dir, p
 def platform(vhost_pipeline, request, tmp_path_factory):
     smtp = SmtpServer(tmp_path_factory.mktemp("mail") / "maildir").start()
     port = free_port()
+    webhook_ca = trustme.CA()  # what the tests' webhook receivers show (webhook_receiver.py)
+    webhook_ca_file = tmp_path_factory.mktemp("webhooks") / "ca.pem"
+    webhook_ca.cert_pem.write_to_path(str(webhook_ca_file))
     try:
         with started_platform(vhost_pipeline, request, tmp_path_factory, "sys",
                               tmp_path_factory.mktemp("logs"), port=port, GUNICORN_WORKERS="1",
@@ -61,8 +65,10 @@ def platform(vhost_pipeline, request, tmp_path_factory):
                               # (X-Forwarded-For), not all from the tests' one
                               TRUSTED_PROXIES="1",
                               SMTP_URL=smtp.url, PUBLIC_URL=f"http://localhost:{port}",
-                              QUIET_HOURS="") as running:
-            running.smtp = smtp
+                              QUIET_HOURS="", WEBHOOK_CA_FILE=str(webhook_ca_file),
+                              WEBHOOK_ALLOW_PRIVATE="1",
+                              WEBHOOK_FIRST_RETRY_SECONDS="1") as running:
+            running.smtp, running.webhook_ca = smtp, webhook_ca
             yield running
     finally:
         smtp.stop()

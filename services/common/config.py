@@ -125,6 +125,13 @@ class Settings:
     sms_max_per_phone_per_day: int = 5
     sms_max_per_event: int = 8  # to one phone about one event
     sms_max_attempts: int = 4
+    # partners' webhooks: receivers are verified with the system's CAs or WEBHOOK_CA_FILE's;
+    # private and loopback addresses are refused unless allowed (the tests' receivers)
+    webhook_ca_file: str = ""
+    webhook_allow_private: bool = False
+    webhook_timeout: float = 10.0
+    webhook_max_attempts: int = 8
+    webhook_first_retry_seconds: float = 30.0
     # where the governance service keeps the files attached to meetings, one per document
     governance_documents: str = ""
     quorum_queues: bool = False
@@ -223,6 +230,12 @@ class Settings:
             "SMS_MAX_PER_PHONE_PER_DAY": self.sms_max_per_phone_per_day,
             "SMS_MAX_PER_EVENT": self.sms_max_per_event,
             "SMS_MAX_ATTEMPTS": self.sms_max_attempts,
+            "WEBHOOK_HTTPS_ONLY": not self.development,
+            "WEBHOOK_CA_FILE": self.webhook_ca_file,
+            "WEBHOOK_ALLOW_PRIVATE": self.webhook_allow_private,
+            "WEBHOOK_TIMEOUT": self.webhook_timeout,
+            "WEBHOOK_MAX_ATTEMPTS": self.webhook_max_attempts,
+            "WEBHOOK_FIRST_RETRY_SECONDS": self.webhook_first_retry_seconds,
             "GOVERNANCE_DOCUMENTS": self.governance_documents,
             "QUORUM_QUEUES": self.quorum_queues,
             "METRICS_PORT": self.metrics_port,
@@ -266,6 +279,12 @@ def load_settings(environ=None) -> Settings:
         sms_max_per_phone_per_day=int(environ.get("SMS_MAX_PER_PHONE_PER_DAY", "5")),
         sms_max_per_event=int(environ.get("SMS_MAX_PER_EVENT", "8")),
         sms_max_attempts=int(environ.get("SMS_MAX_ATTEMPTS", "4")),
+        webhook_ca_file=environ.get("WEBHOOK_CA_FILE", ""),
+        webhook_allow_private=environ.get("WEBHOOK_ALLOW_PRIVATE", "").lower() in ("1", "true",
+                                                                                   "yes"),
+        webhook_timeout=float(environ.get("WEBHOOK_TIMEOUT", "10")),
+        webhook_max_attempts=int(environ.get("WEBHOOK_MAX_ATTEMPTS", "8")),
+        webhook_first_retry_seconds=float(environ.get("WEBHOOK_FIRST_RETRY_SECONDS", "30")),
         governance_documents=(environ.get("GOVERNANCE_DOCUMENTS")
                               or str(_var_dir(environ) / "governance-documents")),
         quorum_queues=environ.get("QUORUM_QUEUES", "").lower() in ("1", "true", "yes"),

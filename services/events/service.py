@@ -187,14 +187,16 @@ class EventsService(ReportingService):
 
     @rpc
     def event_brief(self, event_id):
-        """Internal: what notifications say of an event (its title and start)."""
+        """Internal: what notifications say of an event (its title and start), and whom its
+        partners' webhooks tell of its registrations (its organisers)."""
         self.caller.require_internal()
         with self.db.transaction() as tx:
             event = tx.session.get(Event, event_id)
             if event is None:
                 raise NotFound("No such event.", "event_not_found")
             return {"id": event.id, "title": event.title, "municipio": event.municipio,
-                    "starts_at": local_time(event.starts_at).isoformat()}
+                    "starts_at": local_time(event.starts_at).isoformat(),
+                    "organizer_ids": list(event.organizer_ids)}
 
     @rpc
     def registrants(self, event_id):

@@ -5,7 +5,8 @@ Each audience is `(peers, payload) -> recipients`, as the table of kinds (kinds.
 """
 from typing import NamedTuple
 
-from services.common.context import CITY, COORDINATOR, PARTNER, ROLES, SOCIAL_WORKER
+from services.common.context import (CITY, COORDINATOR, PARTNER, PARTNER_ADMIN, ROLES,
+                                     SOCIAL_WORKER)
 
 
 class Peers(NamedTuple):
@@ -67,6 +68,14 @@ def after_approval(peers, payload) -> list:
 
 def city(peers, payload) -> list:
     return peers.directory.recipients(roles=[CITY])
+
+
+def webhook_managers(peers, payload) -> list:
+    """Who manages a webhook: its organisation's administrators, or the city for the city's."""
+    if payload["organization_id"]:
+        return peers.directory.recipients(roles=[PARTNER_ADMIN],
+                                          organization_ids=[payload["organization_id"]])
+    return city(peers, payload)
 
 
 def social_workers(peers, payload) -> list:

@@ -2,9 +2,12 @@
 from marshmallow import Schema, fields
 
 from services.common import checks
+from services.common.context import CITY, PARTNER_ADMIN
 from services.common.schemas import HOUR, PageArgs, Timestamp
 
 CHANNELS = ("in_app", "email", "digest", "off")
+# an organisation's administrator subscribes its systems; the city, its own (hearing everyone's)
+ABILITIES = {"manage_webhooks": (PARTNER_ADMIN, CITY)}
 
 
 class NotificationSchema(Schema):
@@ -57,3 +60,47 @@ class ReceivedSmsSchema(Schema):
     text = fields.String(load_default="", validate=checks.Length(max=2000))
     token = fields.String(required=True, validate=checks.Length(min=1, max=200), metadata={
         "description": "SMS_INBOUND_TOKEN, as Kannel's get-url is configured with"})
+
+
+WEBHOOK_EVENTS = ("referral_sent", "referral_accepted", "referral_declined", "referral_forwarded",
+                  "referral_overdue", "registration_requested", "fund_request_approved",
+                  "fund_request_rejected")
+
+
+class NewWebhookSchema(Schema):
+    """A partner system's subscription: what it hears, and where, signed as Standard Webhooks."""
+    url = fields.Url(required=True, schemes={"https", "http"}, require_tld=False,
+                     validate=checks.Length(max=500), metadata={
+        "description": "Where each event is posted: https (http only in development); not an "
+                       "address of a private network"})
+    kinds = fields.List(fields.String(validate=checks.OneOf(WEBHOOK_EVENTS)), required=True,
+                        validate=checks.Length(min=1), metadata={
+        "description": "The events it hears: " + ", ".join(WEBHOOK_EVENTS)})
+
+
+class WebhookSchema(NewWebhookSchema):
+    id = fields.String(dump_only=True)
+    organization_id = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "Whose events it hears; none for the city's, which hear everyone's"})
+    status = fields.String(dump_only=True, metadata={
+        "description": "active, or disabled after an event could not be delivered"})
+    created_at = Timestamp(dump_only=True)
+    disabled_at = Timestamp(dump_only=True, allow_none=True)
+    secret = fields.String(dump_only=True, metadata={
+        "description": "The signing secret (whsec_...), in the answer to its creation only"})
+
+
+class WebhookDeliverySchema(Schema):
+    """One event posted to a subscription, under its `webhook-id` on every attempt."""
+    id = fields.String(metadata={"description": "The webhook-id header of its attempts"})
+    event_id = fields.String()
+    kind = fields.String()
+    status = fields.String(metadata={"description": "pending, sent or failed"})
+    attempts = fields.Integer()
+    last_status = fields.Integer(allow_none=True, metadata={
+        "description": "The receiver's HTTP status at the last attempt; none when not reached"})
+    last_answer = fields.String(allow_none=True, metadata={
+        "description": "What the receiver answered, or why it was not reached"})
+    next_attempt_at = Timestamp(allow_none=True, metadata={"description": "While pending"})
+    created_at = Timestamp()
+    sent_at = Timestamp(allow_none=True)

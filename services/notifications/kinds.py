@@ -114,5 +114,8 @@ KINDS = {kind.event_type: kind for kind in [
          default={"*": "email"}),
     Kind("governance", "action_overdue", audiences.assignee, subjects.action,
          default={"*": "email"}, mandatory=True),
+    # a partner system hears nothing more until its administrators subscribe it again
+    Kind("notifications", "webhook_disabled", audiences.webhook_managers, subjects.webhook,
+         default={"*": "email"}, mandatory=True),
 ]}
 MANDATORY = frozenset(name for name, kind in KINDS.items() if kind.mandatory)

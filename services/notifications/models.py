@@ -1,7 +1,7 @@
 """The notifications service's tables: each person's inbox, their preferences, and the emails
 owed (one row per email, with its delivery status), the SMS owed to families who registered
-to an event with a phone or whose card was sent by SMS, the numbers that said STOP, and the
-short links of the SMS."""
+to an event with a phone or whose card was sent by SMS, the numbers that said STOP, the
+short links of the SMS, and the partners' webhooks with what each was sent."""
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text,
@@ -133,3 +133,41 @@ class ShortLink(Base):
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     target: Mapped[str] = mapped_column(String(300))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WebhookSubscription(Base):
+    """A partner system's URL that hears `kinds` of what concerns its organisation (the city's,
+    with no organisation, hears every one's): active, or disabled after persistent failure."""
+    __tablename__ = "webhook_subscriptions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    organization_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    kinds: Mapped[list] = mapped_column(JSON)
+    sealed_secret: Mapped[str] = mapped_column(Text)  # the signing secret (DataCipher)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class WebhookDelivery(Base):
+    """One event owed to one subscription, its id the `webhook-id` of every attempt:
+    pending -> sent, or failed after its last attempt."""
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "event_id"),  # however often the bus redelivers
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_log", "subscription_id", "created_at"))
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    subscription_id: Mapped[str] = mapped_column(ForeignKey("webhook_subscriptions.id",
+                                                            ondelete="CASCADE"))
+    event_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    last_status: Mapped[int | None] = mapped_column(Integer)  # the receiver's HTTP status
+    last_answer: Mapped[str | None] = mapped_column(String(500))  # its words, or the error's
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -8,15 +8,16 @@ from nameko.timer import timer
 from services.common.database import Database
 from services.common.handlers import bus_handler
 from services.common.rpc import ServiceRpc, rpc
-from services.common.schemas import load
+from services.common.schemas import PageArgs, load
 from services.common.sealing import DataCipher
 from services.common.service import QubiService
 from services.notifications import (account_mail, digest, family_card_sms, inbox, mailer,
-                                    preferences, registration_mail, sms, sms_sending)
+                                    preferences, registration_mail, sms, sms_sending,
+                                    webhook_sending, webhooks)
 from services.notifications.audiences import Peers
 from services.notifications.contract import (DeliveryReportSchema, InboxQuerySchema,
-                                             NotificationSchema, PreferencesSchema,
-                                             ReceivedSmsSchema)
+                                             NewWebhookSchema, NotificationSchema,
+                                             PreferencesSchema, ReceivedSmsSchema)
 from services.notifications.kinds import KINDS
 from services.notifications.models import Base
 from services.notifications.sms import SmsRules
@@ -38,6 +39,7 @@ def _handler(kind):
                       governance=self.governance_rpc)
         recipients = kind.audience(peers, event["payload"])
         params, link = kind.subject(peers, event["payload"])
+        owe_webhooks = webhooks.owed_of(self.db, self.events_rpc, kind.event_type, event)
         calendar = None
         if kind.invitation:
             with self.db.transaction() as tx:  # closed before the invitation is asked for
@@ -52,6 +54,7 @@ def _handler(kind):
             sms.owe_to_registrants(tx, SmsRules.from_config(self.config), kind.event_type,
                                    event["payload"].get("event_id"), recipients, params, link,
                                    _now())
+            owe_webhooks(tx)
         return write
 
     tell.__name__ = tell.__qualname__ = kind.handler
@@ -78,9 +81,14 @@ class NotificationsService(QubiService):
 
     @bus_handler("events", "registration_requested")
     def on_registration_requested(self, event):
-        return lambda tx: registration_mail.owe(tx, event, self.cipher,
-                                                self.config["PUBLIC_URL"],
-                                                SmsRules.from_config(self.config), _now())
+        owe_webhooks = webhooks.owed_of(self.db, self.events_rpc, "registration_requested",
+                                        event)
+
+        def write(tx):
+            registration_mail.owe(tx, event, self.cipher, self.config["PUBLIC_URL"],
+                                  SmsRules.from_config(self.config), _now())
+            owe_webhooks(tx)
+        return write
 
     @bus_handler("referrals", "referral_family_card")
     def on_referral_family_card(self, event):
@@ -96,6 +104,35 @@ class NotificationsService(QubiService):
     def send_sms(self):
         sms_sending.send_due(self.db.store, sms_sending.SmsGateway.from_config(self.config),
                              _now(), SmsRules.from_config(self.config).max_attempts)
+
+    @timer(interval=2)
+    def send_webhooks(self):
+        webhook_sending.send_due(self.db, webhooks.WebhookRules.from_config(self.config),
+                                 self.cipher, _now())
+
+    @rpc
+    def list_webhooks(self):
+        with self.db.transaction() as tx:
+            return webhooks.listing(tx.session, self.caller)
+
+    @rpc
+    def create_webhook(self, data):
+        data = load(NewWebhookSchema, data)
+        with self.db.transaction() as tx:
+            return webhooks.create(tx, self.caller, data, self.cipher,
+                                   webhooks.WebhookRules.from_config(self.config), _now())
+
+    @rpc
+    def delete_webhook(self, webhook_id):
+        with self.db.transaction() as tx:
+            webhooks.remove(tx, self.caller, webhook_id)
+
+    @rpc
+    def webhook_deliveries(self, webhook_id, query=None):
+        args = load(PageArgs, query)
+        with self.db.transaction() as tx:
+            return webhooks.deliveries(tx.session, self.caller, webhook_id, args["page"],
+                                       args["per_page"])
 
     @rpc
     def sms_delivery_report(self, sms_id, query=None):

@@ -91,3 +91,8 @@ def action(peers, payload) -> tuple:
     return ({"action_id": payload["action_id"], "title": payload["title"],
              "due_on": payload["due_on"]},
             f"/governance/actions/{payload['action_id']}")
+
+
+def webhook(peers, payload) -> tuple:
+    """A partner system's subscription: where it posted."""
+    return {"url": payload["url"], "webhook_id": payload["webhook_id"]}, "/webhooks"

@@ -1,0 +1,97 @@
+"""Posting the webhook deliveries owed (webhooks.py): a loop that signs each one as Standard
+Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) and posts it with a timeout,
+outside any database transaction; a receiver that does not answer 2xx is tried again with
+growing delays, and when a delivery's last attempt fails its subscription is disabled and its
+people are told (the `webhook_disabled` event, kinds.py)."""
+import json
+import logging
+from datetime import datetime, timedelta
+
+import requests
+from sqlalchemy import select, update
+from standardwebhooks import Webhook
+
+from services.notifications.models import WebhookDelivery, WebhookSubscription
+from services.notifications.webhooks import ACTIVE, DISABLED, WebhookRules, refusal_of_url
+
+log = logging.getLogger(__name__)
+CLAIM = timedelta(minutes=5)  # longer than a post may take: another replica leaves it alone
+LONGEST_WAIT = timedelta(hours=6)
+USER_AGENT = "Rete-QuBi-Webhooks/1"
+
+
+def retry_delay(rules: WebhookRules, attempts: int) -> timedelta:
+    """After the first failed attempt FIRST_RETRY, then four times as long each time, at most
+    LONGEST_WAIT: with the defaults a receiver may be down for most of a day."""
+    return min(timedelta(seconds=rules.first_retry_seconds * 4 ** (attempts - 1)), LONGEST_WAIT)
+
+
+def send_due(db, rules: WebhookRules, cipher, now: datetime, limit: int = 50) -> dict:
+    """Posts what is due, each claimed first so that another replica's loop skips it."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    with db.transaction() as tx:
+        due = tx.session.execute(
+            select(WebhookDelivery.id, WebhookDelivery.payload, WebhookSubscription.url,
+                   WebhookSubscription.sealed_secret)
+            .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now,
+                   WebhookSubscription.status == ACTIVE)
+            .order_by(WebhookDelivery.next_attempt_at).limit(limit)
+            .with_for_update(skip_locked=True, of=WebhookDelivery)).all()
+        if due:
+            tx.session.execute(update(WebhookDelivery).where(
+                WebhookDelivery.id.in_([row.id for row in due])).values(
+                next_attempt_at=now + CLAIM))
+    for row in due:
+        status, answer = _post(rules, row, cipher.open_text(row.sealed_secret), now)
+        with db.transaction() as tx:
+            outcome = _record(tx, rules, row.id, status, answer, now)
+        counts[outcome] += 1
+    if any(counts.values()):
+        log.info("webhooks: %s", ", ".join(f"{n} {what}" for what, n in counts.items() if n))
+    return counts
+
+
+def signed(delivery_id: str, payload: dict, secret: str, now: datetime) -> tuple:
+    """The body and the headers of one attempt."""
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return body, {"webhook-id": delivery_id, "webhook-timestamp": str(int(now.timestamp())),
+                  "webhook-signature": Webhook(secret).sign(delivery_id, now, body),
+                  "content-type": "application/json", "user-agent": USER_AGENT}
+
+
+def _post(rules: WebhookRules, row, secret: str, now: datetime) -> tuple:
+    """The receiver's HTTP status (None when not reached) and its words, or why not reached."""
+    refused = refusal_of_url(row.url, rules)  # its name may lead elsewhere since it was given
+    if refused:
+        return None, str(refused)
+    body, headers = signed(row.id, row.payload, secret, now)
+    try:
+        answer = requests.post(row.url, data=body, headers=headers, timeout=rules.timeout,
+                               verify=rules.ca_file or True, allow_redirects=False)
+    except requests.RequestException as error:
+        return None, f"{type(error).__name__}: not reached"
+    return answer.status_code, answer.text.strip()[:500] or None
+
+
+def _record(tx, rules: WebhookRules, delivery_id: str, status: int | None, answer: str | None,
+            now: datetime) -> str:
+    delivery = tx.session.get(WebhookDelivery, delivery_id, with_for_update=True)
+    delivery.attempts += 1
+    delivery.last_status, delivery.last_answer = status, answer
+    if status is not None and 200 <= status < 300:
+        delivery.status, delivery.sent_at = "sent", now
+        return "sent"
+    if delivery.attempts < rules.max_attempts:
+        delivery.next_attempt_at = now + retry_delay(rules, delivery.attempts)
+        return "retry"
+    delivery.status = "failed"
+    subscription = tx.session.get(WebhookSubscription, delivery.subscription_id,
+                                  with_for_update=True)
+    if subscription.status == ACTIVE:
+        subscription.status, subscription.disabled_at = DISABLED, now
+        tx.emit("webhook_disabled", {"webhook_id": subscription.id, "url": subscription.url,
+                                     "organization_id": subscription.organization_id,
+                                     "delivery_id": delivery.id, "kind": delivery.kind})
+        log.warning("webhook %s disabled: %s", subscription.id, answer)
+    return "failed"
