@@ -226,3 +226,24 @@ def test_approvals_reach_the_city_or_the_requester_and_so_do_payments(
     assert paid["link"] == f"/funds/requests/{fee['id']}"
     assert "120,50 €" in paid["body"] and "interamente pagata" in paid["body"]
     assert inbox(service_config, users["partner8b"])["total"] == 0
+
+
+def test_a_webhook_that_never_takes_its_delivery_is_disabled_and_its_administrator_told(
+        runner_factory, service_config, users):
+    config = {**service_config, "WEBHOOK_ALLOW_PRIVATE": True, "WEBHOOK_MAX_ATTEMPTS": 1}
+    runner_factory(config, DirectoryService, NotificationsService).start()
+    admin = users["partner8a"]  # partner_admin of its organisation
+    webhook = call(config, admin, "notifications", "create_webhook", {
+        "url": "https://127.0.0.1:9/nobody-listens", "kinds": ["referral_sent"]})
+    publish_event(config, "referrals", envelope("referral_sent", {
+        "referral_id": "r-1", "code": "R-2026-0001", "status": "sent", "urgency": "high",
+        "municipio": 8, "to_municipi": [], "from_organization_id": None,
+        "from_user_id": users["asc8"].user_id, "to_organization_id": admin.organization_id,
+        "to_service_id": None}))
+
+    told = wait_for(lambda: told_of(config, admin, "webhook_disabled"))
+    assert told[0]["link"] == "/webhooks" and webhook["url"] in told[0]["body"]
+    [shown] = call(config, admin, "notifications", "list_webhooks")
+    assert shown["status"] == "disabled"
+    [delivery] = call(config, admin, "notifications", "webhook_deliveries", webhook["id"])["items"]
+    assert (delivery["status"], delivery["attempts"], delivery["last_status"]) == ("failed", 1, None)
