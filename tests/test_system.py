@@ -132,9 +132,10 @@ def test_partners_manage_their_own_services_only(platform):
 
 
 def test_hsds_endpoints_answer_valid_hsds(platform):
+    """A few through the directory's process (tests/test_hsds_api.py walks them all)."""
     from services.directory.tests.hsds_validators import (ORGANIZATION, ORGANIZATION_PAGE,
-                                                          SERVICE_PAGE, assert_service_valid,
-                                                          assert_valid)
+                                                          SERVICE_AT_LOCATION_PAGE, SERVICE_PAGE,
+                                                          assert_service_valid, assert_valid)
     public = Client(platform)
     page = public.get("/hsds/services", params={"per_page": 2}).json()
     assert_valid(SERVICE_PAGE, page)
@@ -145,6 +146,11 @@ def test_hsds_endpoints_answer_valid_hsds(platform):
     assert_valid(ORGANIZATION, public.get(
         f"/hsds/organizations/{organizations['contents'][0]['id']}").json())
     assert public.get("/hsds/services/00000000-0000-0000-0000-000000000000").status_code == 404
+    unknown_taxonomy = public.get("/hsds/service_at_locations", params={
+        "taxonomy_id": "00000000-0000-0000-0000-000000000000"})
+    assert (unknown_taxonomy.status_code, unknown_taxonomy.json()["empty"]) == (200, True)
+    assert_valid(SERVICE_AT_LOCATION_PAGE, public.get("/hsds/service_at_locations").json())
+    assert public.get("/hsds/").headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_a_coordinator_onboards_a_network_from_a_spreadsheet(platform):

@@ -3,8 +3,6 @@
 A partner manages its own organisation's services, a coordinator those of its municipio's
 network, the city tier all. A withdrawn service stays for the record but is no longer listed.
 """
-from sqlalchemy import select
-
 from services.common.context import Caller
 from services.common.errors import NotFound
 from services.directory import organizations
@@ -22,13 +20,6 @@ def get(session, service_id: str, include_withdrawn: bool = False) -> Service:
     if service is None or (service.status == WITHDRAWN and not include_withdrawn):
         raise NotFound("No such service.", "service_not_found")
     return service
-
-
-def get_many(session, service_ids: list) -> list:
-    """The services with these ids, in that order."""
-    found = {service.id: service for service in session.execute(
-        select(Service).where(Service.id.in_(service_ids))).scalars()}
-    return [found[service_id] for service_id in service_ids if service_id in found]
 
 
 def create(tx, caller: Caller, data: dict) -> Service:

@@ -1,6 +1,8 @@
 """The directory as HSDS 3.0 (Open Referral's Human Services Data Specification) API bodies:
-services, organizations and the paged envelope of the list endpoints. A full service also
-carries its known capacity as HSDS 3.1's `capacities` (`service_capacity`, counted in places).
+services, services at locations, organizations and the paged envelope of the list endpoints
+(the taxonomies are in hsds_taxonomies.py, what each list holds in hsds_lists.py). A full
+service also carries its known capacity as HSDS 3.1's `capacities` (`service_capacity`,
+counted in places).
 
 Plain functions over the models: no nameko, no I/O. Keys whose value would be None are left
 out (no HSDS field allows null). Every id is a UUID: a row's own id where there is a row, else
@@ -18,13 +20,11 @@ from datetime import date, datetime, time, timedelta
 
 from services.common.schemas import ROME, local_time
 from services.directory.capacity import is_known
-
-# The namespace of ids that belong to no row: our taxonomies and their terms.
-NAMESPACE = uuid.UUID("68f354c2-9a62-47be-91da-5a6e3c6b882a")
+from services.directory.contract.catalogue import ACTIVE
+from services.directory.hsds_taxonomies import NAMESPACE, TAXONOMIES, term
 
 PLACE_UNIT = {"id": str(uuid.uuid5(NAMESPACE, "unit:place")), "name": "posto",
               "identifier": "place"}  # a place for one child or family in the service
-HSDS_STATUS = {"active": "active", "withdrawn": "inactive"}
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKDAY_NAMES = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
 LANGUAGE_NAMES = {
@@ -34,29 +34,6 @@ LANGUAGE_NAMES = {
     "hi": "Hindi", "pa": "Punjabi", "ta": "Tamil", "si": "Singalese", "am": "Amarico",
     "ti": "Tigrino", "so": "Somalo", "wo": "Wolof", "pl": "Polacco", "tr": "Turco",
     "fa": "Persiano", "el": "Greco",
-}
-TAXONOMIES = {
-    "category": ("QuBì - Tipi di azione",
-                 "I tipi di azione del programma QuBì contro la povertà minorile a Milano."),
-    "dimension": ("QuBì - Dimensioni",
-                  "Le dimensioni del benessere dei minori su cui agisce un servizio QuBì."),
-}
-TERMS = {
-    "category": {
-        "proximity": ("Prossimità", "Azioni di prossimità, vicino alle famiglie e nei quartieri."),
-        "active_citizenship": ("Cittadinanza attiva",
-                               "Azioni di cittadinanza attiva e partecipazione."),
-        "cross_cutting": ("Azioni trasversali", "Azioni di sistema, trasversali alle reti."),
-    },
-    "dimension": {
-        "educational": ("Educativa", "Sostegno educativo e scolastico."),
-        "social": ("Sociale", "Relazioni, ascolto e supporto sociale."),
-        "health": ("Salute", "Salute e benessere."),
-        "sport": ("Sport", "Attività sportive e motorie."),
-        "culture": ("Cultura", "Attività culturali e creative."),
-        "material_support": ("Sostegno materiale", "Beni e aiuti materiali."),
-        "orientation": ("Orientamento", "Informazione e orientamento ai servizi."),
-    },
 }
 
 
@@ -81,12 +58,12 @@ def service_to_hsds(service, *, full: bool = True, today: date | None = None,
         "description": service.description,
         "url": service.url,
         "email": service.email,
-        "status": HSDS_STATUS.get(service.status or "active", "inactive"),
+        "status": _status(service),
         "fees_description": _fees(service),
         "eligibility_description": service.eligibility,
         "minimum_age": service.min_age,
         "maximum_age": service.max_age,
-        "last_modified": _timestamp(service.updated_at or service.created_at),
+        "last_modified": _timestamp(_last_modified(service)),
     })
     if service.organization is not None:
         body["organization"] = organization_to_hsds(service.organization, full=full)
@@ -106,8 +83,15 @@ def service_to_hsds(service, *, full: bool = True, today: date | None = None,
     return body
 
 
-def organization_to_hsds(organization, *, full: bool = True) -> dict:
+def minimal_service(service) -> dict:
+    """A service as `GET /services?minimal=true` lists it: its id and when it last changed."""
+    return _drop_none({"id": service.id, "last_modified": _timestamp(_last_modified(service))})
+
+
+def organization_to_hsds(organization, *, full: bool = True, services=None) -> dict:
     """An HSDS `organization`; `full=False` leaves out the arrays (`organization_list.json`).
+    `services`, the bodies of its services, are its `services` array (HSDS 3.0's compiled
+    organization), each without the organisation it is in.
 
     HSDS requires a description: an organisation without one gets an empty string.
     """
@@ -125,6 +109,9 @@ def organization_to_hsds(organization, *, full: bool = True) -> dict:
                             "organization_id": organization.id,
                             "number": organization.phone}]
                           if organization.phone else [])
+    if services is not None:
+        body["services"] = [{key: value for key, value in service.items()
+                             if key != "organization"} for service in services]
     return body
 
 
@@ -223,14 +210,35 @@ def _offset_suffix(offset: timedelta) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+def service_at_location_to_hsds(service, *, full: bool = True, today: date | None = None,
+                                capacity=None) -> dict:
+    """The HSDS `service_at_location` of a service that has a place: with `full`, its location
+    and its service whole (as Open Referral's service_at_location_full example); else the list
+    form (`service_at_location_list.json`): its location and its service with their one-to-one
+    fields only."""
+    body = _service_at_location(service)
+    if full:
+        nested = service_to_hsds(service, today=today, capacity=capacity)
+        body["service"] = {key: value for key, value in nested.items()
+                           if key != "service_at_locations"}
+    else:
+        body["location"] = {key: value for key, value in body["location"].items()
+                            if not isinstance(value, list)}
+        body["service"] = service_to_hsds(service, full=False)
+    return body
+
+
+def service_at_location_id(service_id: str, location_id: str) -> str:
+    return _derived(service_id, f"service_at_location:{location_id}")
+
+
 def _service_at_location(service) -> dict:
-    location = service.location
-    location_id = location.id or _derived(service.id, "location")
+    location_id = service.location.id or _derived(service.id, "location")
     return {
-        "id": _derived(service.id, f"service_at_location:{location_id}"),
+        "id": service_at_location_id(service.id, location_id),
         "service_id": service.id,
         "location_id": location_id,
-        "location": _location(location, location_id),
+        "location": _location(service.location, location_id),
     }
 
 
@@ -284,27 +292,25 @@ def _capacity(service_id: str, stated) -> dict:
 
 
 def _attribute(service_id: str, kind: str, code: str) -> dict:
-    taxonomy_name, taxonomy_description = TAXONOMIES[kind]
-    taxonomy_id = str(uuid.uuid5(NAMESPACE, f"taxonomy:{kind}"))
-    term_id = str(uuid.uuid5(NAMESPACE, f"taxonomy_term:{kind}:{code}"))
-    name, description = TERMS[kind].get(code, (code, code))
-    return {
-        "id": _derived(service_id, f"attribute:{kind}"),
-        "link_id": service_id,
-        "link_entity": "service",
-        "taxonomy_term_id": term_id,
-        "taxonomy_term": {
-            "id": term_id,
-            "code": code,
-            "name": name,
-            "description": description,
-            "taxonomy": taxonomy_name,
-            "taxonomy_id": taxonomy_id,
-            "taxonomy_detail": {"id": taxonomy_id, "name": taxonomy_name,
-                                "description": taxonomy_description},
-            "language": "it",
-        },
-    }
+    body = term(kind, code)
+    return {"id": _derived(service_id, f"attribute:{kind}"), "link_id": service_id,
+            "link_entity": "service", "taxonomy_term_id": body["id"], "taxonomy_term": body}
+
+
+def _status(service) -> str:
+    """Active while the directory lists it: withdrawn, or of an organisation no longer active,
+    it is inactive."""
+    withdrawn = (service.status or ACTIVE) != ACTIVE
+    ended = service.organization is not None and service.organization.active is False
+    return "inactive" if withdrawn or ended else "active"
+
+
+def _last_modified(service) -> datetime | None:
+    """When the service or its organisation, which its body carries, last changed."""
+    moments = [service.updated_at or service.created_at]
+    if service.organization is not None:
+        moments.append(service.organization.updated_at)
+    return max((moment for moment in moments if moment), default=None)
 
 
 def _timestamp(moment: datetime | None) -> str | None:

@@ -8,11 +8,10 @@ from services.common.rpc import rpc
 from services.common.schemas import load, paged
 from services.common.sealing import DataCipher
 from services.common.service import ReportingService
-from services.directory import (capacity, catalog, governance, hsds, networks, onboarding,
+from services.directory import (capacity, catalog, governance, networks, onboarding,
                                 organizations, people, single_sign_on, statistics, users)
 from services.directory.contract.catalogue import (CapacityUpdateSchema, GovernanceBodySchema,
-                                                   GovernanceQuerySchema, HsdsQuerySchema,
-                                                   NetworkSchema,
+                                                   GovernanceQuerySchema, NetworkSchema,
                                                    OrganizationCreateSchema,
                                                    OrganizationQuerySchema, OrganizationSchema,
                                                    OrganizationUpdateSchema, ServiceCreateSchema,
@@ -21,6 +20,7 @@ from services.directory.contract.catalogue import (CapacityUpdateSchema, Governa
 from services.directory.contract.people import (CredentialsSchema, GrantSchema, RecipientSchema,
                                                 SingleSignOnSchema)
 from services.directory.models import Base, ServiceCapacity
+from services.directory.hsds_entrypoints import HsdsEntrypoints
 from services.directory.people_entrypoints import PeopleEntrypoints
 from services.directory.permissions import organization_actions, service_actions
 from services.directory.search import SearchIndex
@@ -43,7 +43,7 @@ class LoginPolicyProvider(DependencyProvider):
         return self.policy
 
 
-class DirectoryService(PeopleEntrypoints, ReportingService):
+class DirectoryService(PeopleEntrypoints, HsdsEntrypoints, ReportingService):
     name = "directory"
     db = Database(Base.metadata)
     index = SearchIndex()
@@ -152,46 +152,6 @@ class DirectoryService(PeopleEntrypoints, ReportingService):
         data = load(CapacityUpdateSchema, data)
         with self.db.transaction() as tx:
             return capacity.answer(capacity.state(tx, self.caller, service_id, data))
-
-    @rpc
-    def hsds_services(self, query=None):
-        args = load(HsdsQuerySchema, query)
-        search_args = load(ServiceQuerySchema, {
-            key: value for key, value in (("q", args.get("search")), ("page", args["page"]),
-                                          ("per_page", args["per_page"]),
-                                          ("organization_id", args.get("organization_id")),
-                                          ("municipio", args.get("municipio")))
-            if value is not None})
-        found = self.index.search(search_args)
-        with self.db.transaction() as tx:
-            services = catalog.get_many(tx.session, [item["id"] for item in found["items"]])
-            stated = capacity.of_services(tx.session, [service.id for service in services]
-                                          if args["full"] else ())
-            contents = [hsds.service_to_hsds(service, full=args["full"],
-                                             capacity=stated.get(service.id))
-                        for service in services]
-        return hsds.hsds_page(contents, found["total"], args["page"], args["per_page"])
-
-    @rpc
-    def hsds_service(self, service_id):
-        with self.db.transaction() as tx:
-            service = catalog.get(tx.session, service_id)
-            return hsds.service_to_hsds(service, capacity=tx.session.get(
-                ServiceCapacity, service.id))
-
-    @rpc
-    def hsds_organizations(self, query=None):
-        args = load(HsdsQuerySchema, query)
-        with self.db.transaction() as tx:
-            page = paged(tx.session, organizations.search_statement(
-                municipio=args.get("municipio"), q=args.get("search")), args["page"],
-                args["per_page"], lambda o: hsds.organization_to_hsds(o, full=args["full"]))
-        return hsds.hsds_page(page["items"], page["total"], args["page"], args["per_page"])
-
-    @rpc
-    def hsds_organization(self, organization_id):
-        with self.db.transaction() as tx:
-            return hsds.organization_to_hsds(organizations.get(tx.session, organization_id))
 
     @rpc
     def authenticate(self, credentials):

@@ -1,6 +1,8 @@
 """Strict validators for HSDS 3.0 bodies, from the copies of Open Referral's schemas in
 `data/hsds` (see its README for the licence); a service's `capacities` validate against HSDS
-3.1's `service_capacity` (`data/hsds/3.1`), which a 3.0 service declares here as 3.1 does.
+3.1's `service_capacity` (`data/hsds/3.1`), which a 3.0 service declares here as 3.1 does, and
+an organization's `services` and a service_at_location's `service` as HSDS 3.0's compiled
+schemas and examples carry them.
 
 The schemas allow any extra key and leave dates and times to descriptions, so these validate
 strictly: every object refuses keys the schema does not declare, the declared formats (uuid,
@@ -22,6 +24,11 @@ HSDS = Path(__file__).parent / "data" / "hsds"
 CAPACITIES = {"name": "capacities", "type": "array", "title": "Capacities",
               "items": {"$ref": "service_capacity.json"}}
 WITH_CAPACITIES = ("service.json", "service_with_definitions.json")
+# HSDS 3.0's compiled organization (GET /organizations/{id}) carries its `services`, and a whole
+# service_at_location its `service` (Open Referral's service_at_location_full example): the
+# per-object schemas do not declare them
+NESTED = {"organization.json": ("services", {"type": "array", "items": {"$ref": "service.json"}}),
+          "service_at_location.json": ("service", {"$ref": "service.json"})}
 SLOT_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9][+-][0-9]{2}:[0-9]{2}$")
 
 # ---------------------------------------------------------------------------------------------
@@ -75,6 +82,9 @@ def _registry() -> Registry:
             contents = json.loads(path.read_text())
             if path.name in WITH_CAPACITIES:
                 contents["properties"]["capacities"] = CAPACITIES
+            if path.name in NESTED:
+                name, nested = NESTED[path.name]
+                contents["properties"][name] = nested
             if path.name != "openapi.json":  # its Page is extended with `contents` below
                 contents = _strict(contents)
             resources.append((path.name, Resource.from_contents(
@@ -92,16 +102,23 @@ def validator(schema) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=REGISTRY, format_checker=FORMATS)
 
 
-def page_validator(item_schema: str) -> Draft202012Validator:
-    """openapi.json's list response: the `Page` fields (all of them given) and the items."""
+def page_validator(item_schema) -> Draft202012Validator:
+    """openapi.json's list response: the `Page` fields (all of them given) and the items (a
+    schema's file name, or a schema)."""
+    items = {"$ref": item_schema} if isinstance(item_schema, str) else item_schema
     return validator({
         "allOf": [{"$ref": "openapi.json#/components/schemas/Page"}],
         "required": PAGE_FIELDS + ["contents"],
-        "properties": {"contents": {"type": "array", "items": {"$ref": item_schema}}},
+        "properties": {"contents": {"type": "array", "items": items}},
         "unevaluatedProperties": False,
     })
 
 
+MINIMAL_SERVICE = {"type": "object", "required": ["id", "last_modified"],
+                   "additionalProperties": False,
+                   "properties": {"id": {"$ref": "service.json#/properties/id"},
+                                  "last_modified": {
+                                      "$ref": "service.json#/properties/last_modified"}}}
 SERVICE = validator({"$ref": "service.json"})
 SERVICE_COMPILED = validator({"$ref": "service_with_definitions.json"})
 SERVICE_LIST_ITEM = validator({"$ref": "service_list.json"})
@@ -109,7 +126,16 @@ ORGANIZATION = validator({"$ref": "organization.json"})
 ORGANIZATION_LIST_ITEM = validator({"$ref": "organization_list.json"})
 SERVICE_PAGE = page_validator("service_list.json")
 FULL_SERVICE_PAGE = page_validator("service_with_definitions.json")
+MINIMAL_SERVICE_PAGE = page_validator(MINIMAL_SERVICE)
 ORGANIZATION_PAGE = page_validator("organization_list.json")
+FULL_ORGANIZATION_PAGE = page_validator("organization.json")
+TAXONOMY = validator({"$ref": "taxonomy.json"})
+TAXONOMY_PAGE = page_validator("taxonomy.json")
+TAXONOMY_TERM = validator({"$ref": "taxonomy_term.json"})
+TAXONOMY_TERM_PAGE = page_validator("taxonomy_term.json")
+SERVICE_AT_LOCATION = validator({"$ref": "service_at_location.json"})
+SERVICE_AT_LOCATION_PAGE = page_validator("service_at_location_list.json")
+FULL_SERVICE_AT_LOCATION_PAGE = page_validator("service_at_location.json")
 
 
 def assert_valid(checker: Draft202012Validator, body: dict):
