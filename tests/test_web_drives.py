@@ -310,3 +310,23 @@ def test_an_organiser_opens_a_drive_a_neighbour_pledges_and_the_organiser_record
     assert "Chiusa" in organiser.text and "Prometti un dono" not in organiser.text
     neighbour.open(drive_path)
     assert not neighbour.has("#pledge")
+
+
+def test_a_drive_shows_the_decisions_that_authorise_it_to_those_who_see_them(web):
+    from services.common.errors import Unavailable
+
+    web.services.answers["list_pledges"] = {"items": [], "page": 1, "per_page": 200, "total": 0}
+    web.services.answers["get_drive"] = {**DRIVE, "actions": ["pledge"]}
+    web.services.answers["list_decisions"] = {"page": 1, "per_page": 5, "total": 1, "items": [{
+        "id": "dec-1", "title": "Zaino sospeso con la rete", "text": None,
+        "body": {"id": "b-8", "kind": "municipal_coordination",
+                 "name": "Coordinamento municipale 8", "municipio": 8},
+        "meeting_id": None, "decided_on": "2027-02-10", "links": [], "actions": []}]}
+    page = web.get("/drives/d-1", base_url="https://localhost").get_data(as_text=True)
+    assert 'href="/governance/decisions/dec-1"' in page and "Deliberato da" in page
+    asked = [call[2] for call in web.services.calls if call[1] == "list_decisions"]
+    assert asked == [({"link_kind": "drive", "link_id": "d-1", "per_page": 5},)]
+
+    web.services.answers["list_decisions"] = Unavailable("The governance service is not answering.")
+    page = web.get("/drives/d-1", base_url="https://localhost")
+    assert page.status_code == 200 and "Deliberato da" not in page.get_data(as_text=True)

@@ -442,7 +442,8 @@ class FakeServices:
             return {"items": [], "page": 1, "per_page": 25, "total": 0}
         if method == "list_notifications":
             return {"items": [], "page": 1, "per_page": 1, "total": 0, "unread": 0}
-        if method in ("list_events", "list_drives", "list_invitations", "list_actions"):
+        if method in ("list_events", "list_drives", "list_invitations", "list_actions",
+                      "list_decisions"):
             return {"items": [], "page": 1, "per_page": 3, "total": 0}
         if method == "list_networks":
             return {"items": [], "page": 1, "per_page": 0, "total": 0}

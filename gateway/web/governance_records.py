@@ -138,6 +138,21 @@ def governance_action_edit(action_id):
 
 
 @bp.app_template_global()
+def decisions_linking(kind: str, record_id: str) -> list:
+    """The decisions that authorise a drive or an event, for the people of the tiers that see
+    them (the governance service says which); none for the public, or when it does not answer."""
+    caller = g.get("caller")
+    if caller is None or "take_part_in_governance" not in abilities.of(caller):
+        return []
+    try:
+        return call("governance", "list_decisions", {"link_kind": kind, "link_id": record_id,
+                                                     "per_page": TODO_SHOWN})["items"]
+    except (DomainError, RemoteError) as failed:
+        log.warning("the decisions were left out of a page: %s", type(failed).__name__)
+        return []
+
+
+@bp.app_template_global()
 def my_open_actions() -> dict:
     """The caller's open actions, for the box on the pages people land on: nothing when the
     caller takes no part in governance, or when the service does not answer (the page is
