@@ -187,6 +187,7 @@ DONE = {
     "forward_refused": "Inoltro rifiutato: la famiglia resta all'ente che l'ha ricevuta.",
     "card_sent": "Scheda inviata per SMS al telefono che la famiglia ha dato.",
     "saved": "Modifiche salvate.",
+    "webhook_deleted": "Webhook eliminato: non riceve più eventi.",
     "event_saved": "Modifiche salvate: chi si è iscritto viene avvisato di ciò che cambia.",
     "attended": "Presenza segnata.",
     "not_attended": "Segnata come assente.",
@@ -245,4 +246,5 @@ def favicon():
 from gateway.web import (account, capacity, credentials, drives_manage,  # noqa: E402,F401
                          family_word, funds, governance, governance_minutes,  # (routes)
                          governance_records, handover_steps, manage, network, organisers,
-                         people, public, radar, referrals, registrants, single_sign_on)
+                         people, public, radar, referrals, registrants, single_sign_on,
+                         webhooks)
