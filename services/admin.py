@@ -13,7 +13,8 @@
     qubi-admin sms [--status held]     SMS that did not reach a phone (failed; held, and why)
     qubi-admin new-key                 print a new key for PERSONAL_DATA_KEYS
     qubi-admin new-secret              print a new secret for QUBI_SECRET_KEY or CONTEXT_KEYS
-    qubi-admin rotate-keys             re-encrypt families' data and two-factor secrets with the first key
+    qubi-admin rotate-keys             re-encrypt families' data and the two-factor and webhook
+                                       secrets with the first key
 """
 import argparse
 import json
@@ -204,13 +205,17 @@ def rotate_keys(settings):
     from services.common.sealing import Cipher
     from services.directory.models import Base as DirectoryBase
     from services.directory.two_factor import rotate_secrets
+    from services.notifications import webhooks
+    from services.notifications.models import Base as NotificationsBase
     from services.referrals.crypto import rotate_all
     from services.referrals.models import Base as ReferralsBase
 
     cipher = Cipher(settings.personal_data_keys)
     count = 0
-    for service, metadata, rotate in (("referrals", ReferralsBase.metadata, rotate_all),
-                                      ("directory", DirectoryBase.metadata, rotate_secrets)):
+    for service, metadata, rotate in (
+            ("referrals", ReferralsBase.metadata, rotate_all),
+            ("directory", DirectoryBase.metadata, rotate_secrets),
+            ("notifications", NotificationsBase.metadata, webhooks.rotate_secrets)):
         store = Store(settings.databases[service], metadata)
         with store.transaction() as tx:
             count += rotate(tx.session, cipher)

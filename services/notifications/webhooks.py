@@ -125,6 +125,14 @@ def _present_delivery(delivery: WebhookDelivery) -> dict:
     return shown
 
 
+def rotate_secrets(session, cipher) -> int:
+    """Rewrites every sealed signing secret with the newest data key (qubi-admin rotate-keys)."""
+    subscriptions = session.execute(select(WebhookSubscription)).scalars().all()
+    for subscription in subscriptions:
+        subscription.sealed_secret = cipher.rotate(subscription.sealed_secret.encode()).decode()
+    return len(subscriptions)
+
+
 def owed_of(db, events, event_type: str, event: dict):
     """What the webhooks are owed of a bus event, as a write of its handler's transaction
     (`owe`); the organisations it concerns asked first, and only when a subscription listens."""

@@ -189,3 +189,13 @@ def test_after_its_last_attempt_the_webhook_is_disabled_and_its_people_told(stor
         ("webhook_disabled", made["id"])]
     hear(store, "referral_sent", {**SENT, "referral_id": "r-2"})
     assert len(owed(store)) == 1  # a disabled webhook is owed nothing more
+
+
+def test_the_secrets_are_sealed_again_with_the_newest_key(store):
+    made = subscribe(store, ADMIN_A)
+    newest = "bmV3ZXN0LWtleS1mb3ItdGhlLXdlYmhvb2tzLXRlc3Q="
+    with store.transaction() as tx:
+        assert webhooks.rotate_secrets(tx.session, Cipher([newest, DEVELOPMENT_DATA_KEY])) == 1
+    with store.transaction() as tx:
+        sealed = tx.session.get(WebhookSubscription, made["id"]).sealed_secret
+    assert Cipher([newest]).open_text(sealed) == made["secret"]
