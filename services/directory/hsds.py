@@ -83,9 +83,10 @@ def service_to_hsds(service, *, full: bool = True, today: date | None = None,
     return body
 
 
-def minimal_service(service) -> dict:
-    """A service as `GET /services?minimal=true` lists it: its id and when it last changed."""
-    return _drop_none({"id": service.id, "last_modified": _timestamp(_last_modified(service))})
+def minimal_service(service_id: str, *changed) -> dict:
+    """A service as `GET /services?minimal=true` lists it: its id and when it last changed (the
+    latest of `changed`: its own moments and its organisation's)."""
+    return _drop_none({"id": service_id, "last_modified": _timestamp(_latest(changed))})
 
 
 def organization_to_hsds(organization, *, full: bool = True, services=None) -> dict:
@@ -307,9 +308,12 @@ def _status(service) -> str:
 
 def _last_modified(service) -> datetime | None:
     """When the service or its organisation, which its body carries, last changed."""
-    moments = [service.updated_at or service.created_at]
-    if service.organization is not None:
-        moments.append(service.organization.updated_at)
+    organization = service.organization
+    return _latest((service.updated_at, service.created_at,
+                    organization.updated_at if organization is not None else None))
+
+
+def _latest(moments) -> datetime | None:
     return max((moment for moment in moments if moment), default=None)
 
 

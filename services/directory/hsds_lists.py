@@ -12,7 +12,6 @@ service has one place at most.
 from sqlalchemy import false, func, or_, select
 
 from services.common.errors import NotFound
-from services.common.schemas import paged
 from services.directory import capacity, catalog, hsds_taxonomies, organizations
 from services.directory.contract.catalogue import ACTIVE
 from services.directory.hsds import (hsds_page, minimal_service, organization_to_hsds,
@@ -23,10 +22,13 @@ from services.directory.search import bounding_box, great_circle_km
 
 
 def services(session, args: dict) -> dict:
-    rows, total = _page_of(session, services_statement(args), args)
-    if args["minimal"]:
-        contents = [minimal_service(service) for service in rows]
+    statement = services_statement(args)
+    if args["minimal"]:  # a harvest's thousands of ids and times: those columns alone
+        rows, total = _page_of_columns(session, statement.with_only_columns(
+            Service.id, Service.updated_at, Service.created_at, Organization.updated_at), args)
+        contents = [minimal_service(*row) for row in rows]
     else:
+        rows, total = _page_of(session, statement, args)
         stated = capacity.of_services(session, [s.id for s in rows] if args["full"] else ())
         contents = [service_to_hsds(service, full=args["full"], capacity=stated.get(service.id))
                     for service in rows]
@@ -163,14 +165,31 @@ def _within(service, near: tuple, metres: float) -> bool:
 
 
 def _page_of(session, statement, args: dict, keep=None) -> tuple:
-    """(the rows of the page, how many in all); with `keep`, a check the database cannot make,
-    over every row the statement finds (few: a circle's bounding box holds them)."""
+    """(the rows of the page, how many in all): the page's ids first (narrow rows sort fast),
+    then their rows. With `keep`, a check the database cannot make, over every row the
+    statement finds (few: a circle's bounding box holds them)."""
     page, per_page = args["page"], args["per_page"]
-    if keep is None:
-        found = paged(session, statement, page, per_page, lambda row: row)
-        return found["items"], found["total"]
-    kept = [row for row in session.execute(statement).scalars() if keep(row)]
-    return kept[(page - 1) * per_page:page * per_page], len(kept)
+    if keep is not None:
+        kept = [row for row in session.execute(statement).scalars() if keep(row)]
+        return kept[(page - 1) * per_page:page * per_page], len(kept)
+    entity = statement.column_descriptions[0]["entity"]
+    ids = session.scalars(_window(statement, args).with_only_columns(entity.id)).all()
+    found = {row.id: row for row in session.scalars(select(entity).where(entity.id.in_(ids)))}
+    return [found[row_id] for row_id in ids], _count(session, statement)
+
+
+def _page_of_columns(session, statement, args: dict) -> tuple:
+    """(the page's rows of the statement's columns, how many in all)."""
+    return session.execute(_window(statement, args)).all(), _count(session, statement)
+
+
+def _window(statement, args: dict):
+    return statement.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])
+
+
+def _count(session, statement) -> int:
+    return session.execute(select(func.count()).select_from(
+        statement.order_by(None).subquery())).scalar_one()
 
 
 def _page_of_list(items: list, args: dict) -> dict:
