@@ -110,6 +110,11 @@ class NotificationsService(QubiService):
         webhook_sending.send_due(self.db, webhooks.WebhookRules.from_config(self.config),
                                  self.cipher, _now())
 
+    @timer(interval=3600)
+    def forget_old_webhook_deliveries(self):
+        with self.db.transaction() as tx:
+            webhooks.forget_old(tx, _now())
+
     @rpc
     def list_webhooks(self):
         with self.db.transaction() as tx:

@@ -12,7 +12,7 @@ import ipaddress
 import secrets
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, or_, select
@@ -26,6 +26,7 @@ from services.notifications.models import WebhookDelivery, WebhookSubscription
 from services.notifications.webhook_kinds import WEBHOOK_KINDS, organisations_of, payload_of
 
 ACTIVE, DISABLED = "active", "disabled"
+KEPT = timedelta(days=30)
 WEBHOOK = WebhookSchema()
 DELIVERY = WebhookDeliverySchema()
 
@@ -123,6 +124,13 @@ def _present_delivery(delivery: WebhookDelivery) -> dict:
     if delivery.status != "pending":
         shown["next_attempt_at"] = None
     return shown
+
+
+def forget_old(tx, now: datetime) -> int:
+    """Drops the deliveries done (sent, or failed) more than KEPT ago: the log a partner reads
+    is of the recent weeks."""
+    return tx.session.execute(delete(WebhookDelivery).where(
+        WebhookDelivery.status != "pending", WebhookDelivery.created_at < now - KEPT)).rowcount
 
 
 def rotate_secrets(session, cipher) -> int:

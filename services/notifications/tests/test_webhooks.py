@@ -199,3 +199,16 @@ def test_the_secrets_are_sealed_again_with_the_newest_key(store):
     with store.transaction() as tx:
         sealed = tx.session.get(WebhookSubscription, made["id"]).sealed_secret
     assert Cipher([newest]).open_text(sealed) == made["secret"]
+
+
+def test_deliveries_done_are_forgotten_after_a_month_those_pending_never(store, monkeypatch):
+    subscribe(store, ADMIN_A)
+    hear(store, "referral_sent", SENT)
+    hear(store, "referral_sent", {**SENT, "referral_id": "r-2"})
+    monkeypatch.setattr(webhook_sending.requests, "post", Receiver(200, 500).post)
+    webhook_sending.send_due(store, RULES, CIPHER, datetime.now(timezone.utc))
+    with store.transaction() as tx:
+        assert webhooks.forget_old(tx, datetime.now(timezone.utc) + timedelta(days=29)) == 0
+    with store.transaction() as tx:
+        assert webhooks.forget_old(tx, datetime.now(timezone.utc) + timedelta(days=31)) == 1
+    assert [kind for _, kind, _ in owed(store)] == ["referral_sent"]  # the one still pending
