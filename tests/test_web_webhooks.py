@@ -5,7 +5,7 @@ one without the ability."""
 import re
 
 from gateway.auth import issue_token
-from services.common.errors import Invalid
+from services.common.errors import Conflict, Invalid
 from tests.test_web_pages import csrf_of, web  # noqa: F401
 from tests.test_web_governance import refusing
 
@@ -55,6 +55,18 @@ def test_a_refused_url_is_said_next_to_its_input_with_what_was_typed(web):
     assert "Questo indirizzo porta a una rete privata o locale." in text
     assert 'value="https://10.0.0.1/x"' in text
     assert re.search(r'id="kind-referral_sent"[^>]* checked', text)
+
+
+def test_one_too_many_is_said_on_the_form(web):
+    log_in(web, ["partner", "partner_admin"])
+    web.services.answers.update(list_webhooks=[WEBHOOK])
+    token = csrf_of(web.get("/webhooks", **HTTPS))
+    refusing(web, "create_webhook", Conflict("At most 10 webhooks: delete one first.",
+                                             "webhook_limit", {"most": 10}))
+    sent = web.post("/webhooks", data={"csrf_token": token, "url": WEBHOOK["url"],
+                                       "kinds": ["referral_sent"]}, **HTTPS)
+    assert sent.status_code == 409
+    assert "Al massimo 10 webhook: eliminatene uno prima." in sent.get_data(as_text=True)
 
 
 def test_the_deliveries_say_status_attempts_and_last_answer(web):

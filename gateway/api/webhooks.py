@@ -28,12 +28,13 @@ def list_webhooks():
 @blp.route("/webhooks", methods=["POST"])
 @blp.arguments(NewWebhookSchema())
 @answers(blp, 201, WebhookSchema)
-@problems(blp, 401, 403, 422)
+@problems(blp, 401, 403, 409, 422)
 @blp.doc(security=BEARER)
 def create_webhook(_data):
     """Subscribe a URL to kinds of events; the answer shows its signing secret, this once.
 
-    A partner_admin's webhook hears what concerns its organisation; the city's, everyone's.
+    A partner_admin's webhook hears what concerns its organisation; the city's, everyone's;
+    each has at most 10 (409 webhook_limit).
     Each event is posted as JSON `{"type", "timestamp", "data"}`, `data` holding ids and codes
     only (fetch the rest with your own token), signed as Standard Webhooks: verify
     `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the secret.

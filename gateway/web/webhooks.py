@@ -6,8 +6,8 @@ from flask import redirect, request, url_for
 from gateway.web import bp
 from gateway.web.common import call, pages_of, render, require_ability
 from gateway.web.forms import Form
-from gateway.web.i18n import codes, reasons_said
-from services.common.errors import Invalid
+from gateway.web.i18n import codes, reasons_said, said
+from services.common.errors import Conflict, Invalid
 
 MANAGE = "manage_webhooks"
 
@@ -25,6 +25,8 @@ def webhooks():
         for name in [name for name in errors if name.startswith("kinds.")]:
             errors.setdefault("kinds", []).extend(errors.pop(name))
         return _page(Form(values, errors), 422)
+    except Conflict as refused:  # as many as they may have
+        return _page(Form(values, {"url": [said(refused)]}), 409)
     return _page(Form({"kinds": []}), made=made)
 
 

@@ -30,7 +30,7 @@ def retry_delay(rules: WebhookRules, attempts: int) -> timedelta:
 
 def send_due(db, rules: WebhookRules, cipher, now: datetime, limit: int = 50) -> dict:
     """Posts what is due, each claimed first so that another replica's loop skips it."""
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "gone": 0}
     with db.transaction() as tx:
         due = tx.session.execute(
             select(WebhookDelivery.id, WebhookDelivery.payload, WebhookSubscription.url,
@@ -84,6 +84,8 @@ def _post(rules: WebhookRules, row, secret: str, now: datetime) -> tuple:
 def _record(tx, rules: WebhookRules, delivery_id: str, status: int | None, answer: str | None,
             now: datetime) -> str:
     delivery = tx.session.get(WebhookDelivery, delivery_id, with_for_update=True)
+    if delivery is None:  # its webhook was deleted while it was on its way
+        return "gone"
     delivery.attempts += 1
     delivery.last_status, delivery.last_answer = status, answer
     if status is not None and 200 <= status < 300:

@@ -19,7 +19,7 @@ from sqlalchemy import delete, or_, select
 
 from services.common.checks import reason
 from services.common.context import CITY, Caller
-from services.common.errors import Invalid, NotFound
+from services.common.errors import Conflict, Invalid, NotFound
 from services.common.schemas import paged
 from services.notifications.contract import ABILITIES, WebhookDeliverySchema, WebhookSchema
 from services.notifications.models import WebhookDelivery, WebhookSubscription
@@ -27,6 +27,7 @@ from services.notifications.webhook_kinds import WEBHOOK_KINDS, organisations_of
 
 ACTIVE, DISABLED = "active", "disabled"
 KEPT = timedelta(days=30)
+MOST = 10  # webhooks of one organisation (or of the city)
 WEBHOOK = WebhookSchema()
 DELIVERY = WebhookDeliverySchema()
 
@@ -74,6 +75,9 @@ def _scope(caller: Caller) -> str | None:
 def create(tx, caller: Caller, data: dict, cipher, rules: WebhookRules, now: datetime) -> dict:
     """The new subscription, with its signing secret: shown this once, kept sealed."""
     organization_id = _scope(caller)
+    if len(listing(tx.session, caller)) >= MOST:
+        raise Conflict(f"At most {MOST} webhooks: delete one first.", "webhook_limit",
+                       {"most": MOST})
     refused = refusal_of_url(data["url"], rules)
     if refused:
         raise Invalid({"url": [refused]})

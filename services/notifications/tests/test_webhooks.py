@@ -11,7 +11,7 @@ from standardwebhooks import Webhook
 from services.common.config import DEVELOPMENT_DATA_KEY
 from services.common.context import Caller
 from services.common.database import Store
-from services.common.errors import Forbidden, Invalid, NotFound
+from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.common.events import envelope
 from services.common.sealing import Cipher
 from services.notifications import webhook_sending, webhooks
@@ -159,7 +159,7 @@ def test_a_delivery_is_signed_as_standard_webhooks_and_retried_until_taken(store
     assert not any(webhook_sending.send_due(store, RULES, CIPHER,
                                             now + timedelta(seconds=9)).values())  # its backoff
     assert webhook_sending.send_due(store, RULES, CIPHER, now + timedelta(seconds=10)) == {
-        "sent": 1, "retry": 0, "failed": 0}
+        "sent": 1, "retry": 0, "failed": 0, "gone": 0}
     (_, _, first_headers, _), (url, body, headers, options) = receiver.posts
     assert url == "https://partner.example/hook" and options["timeout"] == RULES.timeout
     assert headers["webhook-id"] == first_headers["webhook-id"]  # one message, tried again
@@ -212,3 +212,25 @@ def test_deliveries_done_are_forgotten_after_a_month_those_pending_never(store, 
     with store.transaction() as tx:
         assert webhooks.forget_old(tx, datetime.now(timezone.utc) + timedelta(days=31)) == 1
     assert [kind for _, kind, _ in owed(store)] == ["referral_sent"]  # the one still pending
+
+
+def test_a_delivery_whose_webhook_is_deleted_on_its_way_is_let_go(store, monkeypatch):
+    made = subscribe(store, ADMIN_A)
+    hear(store, "referral_sent", SENT)
+
+    def deleted_meanwhile(url, data, headers, **options):
+        with store.transaction() as tx:
+            webhooks.remove(tx, ADMIN_A, made["id"])
+        return SimpleNamespace(status_code=200, text="")
+
+    monkeypatch.setattr(webhook_sending.requests, "post", deleted_meanwhile)
+    assert webhook_sending.send_due(store, RULES, CIPHER, NOW)["gone"] == 1
+
+
+def test_an_organisation_has_at_most_ten_webhooks(store):
+    for _ in range(webhooks.MOST):
+        subscribe(store, ADMIN_A)
+    with pytest.raises(Conflict) as refused:
+        subscribe(store, ADMIN_A)
+    assert refused.value.code == "webhook_limit"
+    assert subscribe(store, ADMIN_B)["organization_id"] == "org-b"
