@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/python -m deploy.local
 
 test: $(STAMP)
-	@command -v node >/dev/null && command -v npm >/dev/null || { echo "make test: the single sign-on tests run a real OpenID Provider on Node.js and the accessibility tests axe-core from npm: install node and npm (apt-get install nodejs npm)"; exit 1; }
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "make test: the single sign-on tests run a real OpenID Provider on Node.js, the accessibility tests axe-core and the OpenAPI lint Redocly's CLI from npm: install node and npm (apt-get install nodejs npm)"; exit 1; }
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

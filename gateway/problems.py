@@ -4,6 +4,7 @@ from flask import jsonify
 from marshmallow import Schema, fields
 
 from services.common.errors import flatten_messages
+from services.common.schemas import SOMETIMES_ABSENT
 
 PROBLEM_TYPE = "https://qubi.comune.milano.it/problems/"
 CONTENT_TYPE = "application/problem+json"
@@ -25,22 +26,30 @@ class ReasonCodeSchema(Schema):
     params = fields.Dict(metadata={"description": "The values the reason's words name"})
 
 
+def _sometimes(description: str) -> dict:
+    return {"description": description, SOMETIMES_ABSENT: True}
+
+
 class ProblemSchema(Schema):
-    type = fields.String(metadata={"description": "A URI naming the kind of problem"})
+    """An RFC 9457 problem, as every error answer of the gateway is."""
+    type = fields.String(metadata={"description": "A URI naming the kind of problem",
+                                   "format": "uri"})
     title = fields.String()
-    status = fields.Integer()
+    status = fields.Integer(metadata={"description": "The answer's HTTP status"})
     detail = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "For invalid input: each bad field and why"})
+                         metadata=_sometimes("For invalid input: each bad field and why"))
     codes = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(ReasonCodeSchema)),
-                        metadata={"description": "For invalid input: the reasons of `errors`, "
-                                                 "in the same order, by code and parameters"})
-    request_id = fields.String()
-    code = fields.String(metadata={"description": "A stable name of the problem (its words may "
-                                                  "change): invalid, link_gone, email_taken..."})
-    params = fields.Dict(metadata={"description": "The values the problem's words name"})
-    mfa_required = fields.Boolean(metadata={
-        "description": "On a 401 of POST /auth/token: the account needs its `otp` too"})
+                        metadata=_sometimes("For invalid input: the reasons of `errors`, in the "
+                                            "same order, by code and parameters"))
+    request_id = fields.String(metadata=_sometimes(
+        "The request's X-Request-ID (absent only when the request never reached the gateway's "
+        "application: a request line too long)"))
+    code = fields.String(metadata=_sometimes(
+        "A stable name of the problem (its words may change): invalid, link_gone, email_taken..."))
+    params = fields.Dict(metadata=_sometimes("The values the problem's words name (with `code`)"))
+    mfa_required = fields.Boolean(metadata=_sometimes(
+        "On a 401 of POST /auth/token: the account needs its `otp` too"))
 
 
 def problem_body(status: int, detail: str | None = None) -> dict:

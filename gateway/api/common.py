@@ -9,6 +9,8 @@ from gateway.problems import ProblemSchema
 from services.common.errors import NotAuthenticated
 
 BEARER = [{"bearerAuth": []}]
+# anyone, and a login sees more (its networks' records, the `actions` it may take)
+OPTIONAL_LOGIN = [{}, {"bearerAuth": []}]
 
 
 def signed_context(caller=None) -> dict:

@@ -3,8 +3,8 @@ the neighbourhood has got."""
 from flask import request
 
 from gateway.api import Blueprint
-from gateway.api.common import (BEARER, answer, answers, page_schema, problems, require_ability,
-                                require_login)
+from gateway.api.common import (BEARER, OPTIONAL_LOGIN, answer, answers, page_schema, problems,
+                                require_ability, require_login)
 from gateway.problems import ProblemSchema
 from services.events.contract import (DeliveryCreateSchema, DeliverySchema, DriveCreateSchema,
                                       DriveQuerySchema, DriveSchema, PledgeCreateSchema,
@@ -19,6 +19,7 @@ PledgePage = page_schema(PledgeSchema, "PledgePage")
 @blp.arguments(DriveQuerySchema(), location="query")
 @answers(blp, 200, DrivePage)
 @blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=OPTIONAL_LOGIN)
 def list_drives(_query):
     """Drives with their progress, the latest first."""
     return answer("events", "list_drives", request.args.to_dict())
@@ -40,6 +41,7 @@ def create_drive(_data):
 @blp.route("/drives/<drive_id>")
 @answers(blp, 200, DriveSchema)
 @blp.alt_response(404, schema=ProblemSchema)
+@blp.doc(security=OPTIONAL_LOGIN)
 def get_drive(drive_id):
     """One drive: items needed, pledged and delivered, drop-off points and their hours."""
     return answer("events", "get_drive", drive_id)
@@ -64,6 +66,7 @@ def close_drive(drive_id):
 @blp.alt_response(422, schema=ProblemSchema, description=(
     "An item not on the list or already covered, or more than it still needs (the reason "
     "says how many)"))
+@blp.doc(security=OPTIONAL_LOGIN)
 def pledge(_data, drive_id):
     """Promise to bring some of an item, up to what it still needs."""
     return answer("events", "pledge", drive_id, request.get_json()), 201

@@ -2,8 +2,8 @@
 from flask import request
 
 from gateway.api import Blueprint
-from gateway.api.common import (BEARER, answer, answers, call, page_schema, problems,
-                                require_ability, require_login)
+from gateway.api.common import (BEARER, OPTIONAL_LOGIN, answer, answers, call, page_schema,
+                                problems, require_ability, require_login)
 from gateway.api.sheets import csv_answer
 from gateway.problems import ProblemSchema
 from services.common.schemas import PageArgs
@@ -24,6 +24,7 @@ EventMessagePage = page_schema(EventMessageSchema, "EventMessagePage")
 @blp.arguments(EventQuerySchema(), location="query")
 @answers(blp, 200, EventPage)
 @blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=OPTIONAL_LOGIN)
 def list_events(_query):
     """Events the caller may see: public ones, and its networks' with a login."""
     return answer("events", "list_events", request.args.to_dict())
@@ -85,6 +86,7 @@ def decline_invitation(event_id):
 @blp.route("/events/<event_id>")
 @answers(blp, 200, EventSchema)
 @blp.alt_response(404, schema=ProblemSchema)
+@blp.doc(security=OPTIONAL_LOGIN)
 def get_event(event_id):
     """One event."""
     return answer("events", "get_event", event_id)
@@ -139,6 +141,7 @@ def cancel_event(event_id):
 @blp.alt_response(409, schema=ProblemSchema,
                   description="Not open to registrations, or this contact is already registered")
 @blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=OPTIONAL_LOGIN)
 def register(_data, event_id):
     """Register a household: `pending` until confirmed by the link emailed to its contact (a
     phone contact's, by an organiser), then confirmed while places remain, else on the waiting

@@ -3,8 +3,8 @@ from flask import Response, request
 from marshmallow import Schema, fields
 
 from gateway.api import Blueprint
-from gateway.api.common import (BEARER, answer, answers, call, page_schema, require_ability,
-                                require_login)
+from gateway.api.common import (BEARER, OPTIONAL_LOGIN, answer, answers, call, page_schema,
+                                require_ability, require_login)
 from gateway.problems import ProblemSchema
 from services.common import checks
 from services.common.errors import Invalid
@@ -24,6 +24,7 @@ class CsvExportQuerySchema(Schema):
 @blp.route("/organizations")
 @blp.arguments(OrganizationQuerySchema(), location="query")
 @answers(blp, 200, OrganizationPage)
+@blp.doc(security=OPTIONAL_LOGIN)
 def list_organizations(_query):
     """Organisations, filtered by municipio, level and text."""
     return answer("directory", "list_organizations", request.args.to_dict())
@@ -45,6 +46,7 @@ def register_organization(_data):
 @blp.route("/organizations/<organization_id>")
 @answers(blp, 200, OrganizationSchema)
 @blp.alt_response(404, schema=ProblemSchema)
+@blp.doc(security=OPTIONAL_LOGIN)
 def get_organization(organization_id):
     """One organisation."""
     return answer("directory", "get_organization", organization_id)

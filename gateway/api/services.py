@@ -3,9 +3,10 @@ from flask import request
 from marshmallow import fields
 
 from gateway.api import Blueprint
-from gateway.api.common import (BEARER, answer, answers, call, page_schema, problems,
-                                require_ability, require_login)
+from gateway.api.common import (BEARER, OPTIONAL_LOGIN, answer, answers, call, page_schema,
+                                problems, require_ability, require_login)
 from gateway.problems import ProblemSchema
+from services.common.schemas import SOMETIMES_ABSENT
 from services.directory.contract.catalogue import (CapacitySchema, CapacityUpdateSchema,
                                                    OriginSchema, ServiceCreateSchema,
                                                    ServiceQuerySchema, ServiceSchema,
@@ -16,13 +17,15 @@ blp = Blueprint("services", __name__, url_prefix="/api/v1", description="Service
 
 class ServicePage(page_schema(ServiceSchema, "ServicePageBase")):
     origin = fields.Nested(OriginSchema, metadata={
-        "description": "With `near` or `place`: where the distances are measured from"})
+        "description": "With `near` or `place`: where the distances are measured from",
+        SOMETIMES_ABSENT: True})
 
 
 @blp.route("/services")
 @blp.arguments(ServiceQuerySchema(), location="query")
 @answers(blp, 200, ServicePage)
 @blp.alt_response(422, schema=ProblemSchema)
+@blp.doc(security=OPTIONAL_LOGIN)
 def search_services(_query):
     """Find services: text, municipio, zone, category, age, open at a moment, near a point or a
     place (a zone, a municipio, an address of a listed service), nearest first."""
@@ -46,6 +49,7 @@ def create_service(_data):
 @blp.route("/services/<service_id>")
 @answers(blp, 200, ServiceSchema)
 @blp.alt_response(404, schema=ProblemSchema)
+@blp.doc(security=OPTIONAL_LOGIN)
 def get_service(service_id):
     """One service, with its place, hours and phones."""
     return answer("directory", "get_service", service_id)

@@ -198,6 +198,26 @@ def phone_as_dialled(number: str, region: str = "IT") -> str:
                                       else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def stated(**openapi):
+    """A check made by a function, with what the OpenAPI document says of it (a pattern, a
+    description of what the pattern cannot say)."""
+    def decorate(check):
+        check.openapi = openapi
+        return check
+
+    return decorate
+
+
+def across_fields(rule: str):
+    """A schema's check across its fields (a `validates_schema` method), stated in words in the
+    schema's description in the OpenAPI document."""
+    def decorate(method):
+        method.openapi_rule = rule
+        return method
+
+    return decorate
+
+
 def refuse(code: str, english: str, field: str | None = None, **params):
     """marshmallow's ValidationError with a coded reason (from a schema's own checks)."""
     return ValidationError(reason(code, english, **params), field or "_schema")

@@ -17,6 +17,11 @@ HOUR = checks.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", code="hour_form",
                      error="Use HH:MM, 24-hour.")
 AGE = checks.Range(min=0, max=120)
 ID = checks.Length(equal=36, code="not_an_id", error="Not an id.")
+# a field's metadata key: answers may leave the field out, so the OpenAPI document does not
+# require it (an answer's other fields are always there, null when they have no value)
+SOMETIMES_ABSENT = "x-sometimes-absent"
+# a schema's Meta option: its answers leave out fields by who asks, so none is required
+SOMETIMES_ABSENT_META = "fields_sometimes_absent"
 
 
 def local_time(moment: datetime) -> datetime:
@@ -33,6 +38,7 @@ class Moment(checks.CodedField, fields.AwareDateTime):
     timestamp can say back."""
 
     default_error_messages = {"range": "A moment between 2000 and 2099."}
+    openapi = {"description": "From 2000 to 2099."}
     EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
     LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
 
@@ -53,6 +59,7 @@ class Day(checks.CodedField, fields.Date):
     typing error, not a day of the programme."""
 
     default_error_messages = {"range": "A day between 2000 and 2099."}
+    openapi = {"description": "From 2000 to 2099."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         day = super()._deserialize(value, attr, data, **kwargs)
@@ -135,6 +142,7 @@ class WeeklySlotSchema(Schema):
     closes_at = fields.String(required=True, validate=HOUR)
 
     @validates_schema
+    @checks.across_fields("`closes_at` comes after `opens_at`.")
     def hours_in_order(self, data, **kwargs):
         if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
             raise checks.refuse("closes_before_opens", "Closes after it opens.", "closes_at")

@@ -80,6 +80,7 @@ class EventCreateSchema(Schema):
     accessibility = fields.String(allow_none=True, validate=checks.Length(max=2000))
 
     @validates_schema(skip_on_field_errors=False)
+    @checks.across_fields("`ends_at` comes after `starts_at`; `max_age` is at least `min_age`.")
     def in_order(self, data, **kwargs):
         errors = {}
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
@@ -162,6 +163,7 @@ class RegistrationCreateSchema(Schema):
     children = fields.Integer(load_default=0, validate=PARTY)
 
     @validates_schema(skip_on_field_errors=False)
+    @checks.across_fields("`adults` and `children` together are at least 1.")
     def somebody_comes(self, data, **kwargs):
         if data.get("adults", 1) + data.get("children", 0) < 1:
             raise checks.refuse("party_empty", "At least one person comes.", "adults")
@@ -187,7 +189,7 @@ class RegistrationReceiptSchema(Schema):
     created_at = Timestamp()
     check_in_code = fields.Method("code_when_confirmed", allow_none=True, metadata={
         "description": f"While {CONFIRMED}: the code to show at the door (as a QR code), as "
-                       "people read it: \"7K2M-Q9TD\""})
+                       "people read it: \"7K2M-Q9TD\"", "type": "string"})
 
     def code_when_confirmed(self, registration):
         code = registration.check_in_code
@@ -296,6 +298,9 @@ class DriveCreateSchema(Schema):
     collect_to = fields.Date(required=True, metadata={"description": "Included"})
 
     @validates_schema(skip_on_field_errors=False)
+    @checks.across_fields(
+        "`collect_to` is on or after `collect_from`; each item's name "
+        "appears once (in any case).")
     def consistent(self, data, **kwargs):
         errors = {}
         if data.get("collect_from") and data.get("collect_to") and (

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 from services.common import checks
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
 from services.common.periods import PeriodArgs
-from services.common.schemas import ID, MUNICIPIO, ROME, PageArgs, Timestamp
+from services.common.schemas import ID, MUNICIPIO, ROME, SOMETIMES_ABSENT, PageArgs, Timestamp
 from services.common.spreadsheets import SheetArgs
 from services.common.vocabulary import DIMENSIONS
 
@@ -65,6 +65,7 @@ class Euros(checks.CodedField, fields.Field):
                               "example": "120.50", **kwargs["metadata"]}
         super().__init__(**kwargs)
         self.minimum, self.maximum = minimum, maximum
+        self.openapi = {"description": f"From {euros(minimum)} to {euros(maximum)} euros."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
@@ -94,12 +95,15 @@ class Euros(checks.CodedField, fields.Field):
         return euros(int(value))
 
 
+@checks.stated(pattern=PERIOD.pattern,
+               description="The second year follows the first.")
 def _period(value: str):
     found = PERIOD.match(value or "")
     if not found or int(found.group(2)) != int(found.group(1)) + 1:
         raise checks.refuse("period_form", "A project year such as 2025-2026.")
 
 
+@checks.stated(description="From 2024-01-01 to today (Europe/Rome).")
 def _paid_day(day: date):
     if not FIRST_PAYMENT_DAY <= day <= _today():
         raise checks.refuse("payment_day", "A day from 2024 to today.")
@@ -185,6 +189,10 @@ class FundRequestCreateSchema(Schema):
     supplier = fields.String(allow_none=True, validate=checks.Length(max=200))
 
     @validates_schema
+    @checks.across_fields(
+        "A `collective` cost names its `action` and no `referral_code` or "
+        "`family_reference`; a `child` cost gives a `referral_code` or a "
+        "`family_reference`.")
     def linked_as_its_kind_says(self, data, **kwargs):
         errors = {}
         if data.get("kind") == COLLECTIVE:
@@ -260,8 +268,10 @@ class FundRequestSchema(Schema):
     kind = fields.String()
     action = fields.String(allow_none=True)
     referral_code = fields.String(allow_none=True, metadata={
-        "description": "Shown to the requester's side and the municipio, not to the city"})
-    family_reference = fields.String(allow_none=True)
+        "description": "Shown to the requester's side and the municipio, not to the city",
+        SOMETIMES_ABSENT: True})
+    family_reference = fields.String(allow_none=True, metadata={
+        "description": "As `referral_code`", SOMETIMES_ABSENT: True})
     purpose = fields.String()
     category = fields.String()
     amount = Euros()
@@ -279,10 +289,12 @@ class FundRequestSchema(Schema):
     decided_at = Timestamp(allow_none=True)
     closed_at = Timestamp(allow_none=True)
     decisions = fields.List(fields.Nested(FundDecisionSchema))
-    payments = fields.List(fields.Nested(FundPaymentSchema))
+    payments = fields.List(fields.Nested(FundPaymentSchema), metadata={
+        "description": "The single request's answer only", SOMETIMES_ABSENT: True})
     governance_decisions = fields.List(fields.Nested(GovernanceDecisionSchema), metadata={
         "description": "The governance bodies' decisions that authorise the request, in the "
-                       "order they were taken (the single request's answer only, as payments)"})
+                       "order they were taken (the single request's answer only, as payments)",
+        SOMETIMES_ABSENT: True})
     actions = fields.List(fields.String(), metadata={"description": (
         "What the caller may do now: approve and reject (the municipio's coordination on a "
         "submitted request, the city on one awaiting it; never who asked), withdraw (who "
@@ -356,7 +368,8 @@ class FundMonthSchema(Schema):
 
 class ChildrenCostsSchema(Schema):
     requests = fields.Raw(metadata={"description": "How many children's costs were approved "
-                                                   "(1-4 read '<5')"})
+                                                   "(1-4 read '<5')",
+                                    "anyOf": [{"type": "integer"}, {"type": "string"}]})
     committed = Euros()
     spent = Euros()
 

@@ -20,7 +20,8 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from services.common import checks
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
-from services.common.schemas import ID, Day, Moment, PageArgs, PartialSchema, Timestamp
+from services.common.schemas import (ID, SOMETIMES_ABSENT, Day, Moment, PageArgs, PartialSchema,
+                                     Timestamp)
 
 CITY_COMMITTEE, COORDINATION, PROJECT_GROUP = ("city_committee", "municipal_coordination",
                                                "project_group")
@@ -76,6 +77,9 @@ class MeetingCreateSchema(Schema):
                          validate=checks.Length(max=50))
 
     @validates_schema(skip_on_field_errors=False)
+    @checks.across_fields(
+        "`ends_at` comes after `starts_at`; a new meeting has a `place`, an "
+        "`online_url`, or both.")
     def in_order(self, data, **kwargs):
         errors = {}
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
@@ -157,8 +161,10 @@ class MeetingSchema(Schema):
     cancel_reason = fields.String(allow_none=True)
     invitees = fields.List(fields.Nested(InviteeSchema))
     my_answer = fields.String(allow_none=True, metadata={"enum": list(ANSWERS)})
-    minutes = fields.Nested(MinutesSummarySchema, allow_none=True)
-    documents = fields.List(fields.Nested(DocumentSchema))
+    minutes = fields.Nested(MinutesSummarySchema, allow_none=True, metadata={
+        "description": "On one meeting (not in lists); null before any", SOMETIMES_ABSENT: True})
+    documents = fields.List(fields.Nested(DocumentSchema), metadata={
+        "description": "On one meeting (not in lists)", SOMETIMES_ABSENT: True})
     actions = fields.List(fields.String())
 
 
@@ -255,6 +261,7 @@ class ActionCreateSchema(Schema):
     due_on = Day(required=True)
 
     @validates_schema(skip_on_field_errors=False)
+    @checks.across_fields("Exactly one of `assignee_organization_id` and `assignee_user_id`.")
     def one_assignee(self, data, **kwargs):
         given = [name for name in ("assignee_organization_id", "assignee_user_id") if data.get(name)]
         if len(given) != 1:

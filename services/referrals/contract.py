@@ -7,7 +7,8 @@ from services.common import checks
 from services.common.context import COORDINATOR, PARTNER, SOCIAL_WORKER
 from services.common.periods import PeriodArgs
 from services.common.privacy import SHOWN_COUNT
-from services.common.schemas import ID, MUNICIPIO, Day, Moment, PageArgs, Timestamp
+from services.common.schemas import (ID, MUNICIPIO, SOMETIMES_ABSENT, Day, Moment, PageArgs,
+                                     Timestamp)
 from services.common.spreadsheets import SheetArgs
 from services.common.vocabulary import DIMENSIONS
 
@@ -75,6 +76,9 @@ class ConsentSchema(Schema):
     expires_at = Moment(required=True, default_timezone=timezone.utc)
 
     @validates_schema(skip_on_field_errors=False)
+    @checks.across_fields(
+        "`obtained_at` is not in the future; `expires_at` is in the future "
+        "and after `obtained_at`.")
     def valid_now(self, data, **kwargs):
         """Each date's reasons, beside those of the other fields (a date that did not load is
         not compared)."""
@@ -114,6 +118,7 @@ class ReferralCreateSchema(Schema):
         "description": "Without a valid consent of a guardian, no referral (422)"})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
+    @checks.across_fields("`to_organization_id` or `to_service_id` names the receiver.")
     def has_receiver(self, data, original, **kwargs):
         require_receiver(data, original)
 
@@ -131,6 +136,7 @@ class HoldSchema(Schema):
         "description": "Why the family waits, for the sender and the social worker: no names"})
 
     @validates_schema
+    @checks.across_fields("`until` is a day from today to 366 days ahead.")
     def ahead(self, data, **kwargs):
         today = datetime.now(timezone.utc).date()
         if not today <= data["until"] <= today + timedelta(days=366):
@@ -148,6 +154,7 @@ class ForwardSchema(Schema):
         "description": "The guardian's consent for the new receiver, naming it"})
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
+    @checks.across_fields("`to_organization_id` or `to_service_id` names the receiver.")
     def has_receiver(self, data, original, **kwargs):
         require_receiver(data, original)
 
@@ -241,6 +248,11 @@ class ChildOutSchema(Schema):
 
 
 class FamilyOutSchema(Schema):
+    """The family as the caller's view shows it: its personal data only in the full view."""
+
+    class Meta:
+        fields_sometimes_absent = True
+
     reference = fields.String()
     municipio = fields.Integer()
     zone = fields.String(allow_none=True)
@@ -254,7 +266,8 @@ class FamilyOutSchema(Schema):
 
 
 class ConsentOutSchema(Schema):
-    given_by = fields.String(allow_none=True)
+    given_by = fields.String(allow_none=True, metadata={
+        SOMETIMES_ABSENT: True, "description": "Left out of lists and once erased"})
     method = fields.String()
     obtained_at = Timestamp()
     expires_at = Timestamp()
@@ -307,6 +320,9 @@ class FamilyWordSchema(Schema):
 
 class ReferralSchema(Schema):
     """What a caller sees of a referral; parts are left out by role (see visibility.py)."""
+
+    class Meta:
+        fields_sometimes_absent = True
     id = fields.String()
     code = fields.String()
     status = fields.String()

@@ -37,7 +37,8 @@ class InvitationSchema(Schema):
     created_at = Timestamp()
     expires_at = Timestamp(required=True)
     actions = fields.Function(lambda invitation: ["revoke"] if invitation.status == "pending"
-                              else [], metadata={"description": "What the caller may do: revoke"})
+                              else [], metadata={"description": "What the caller may do: revoke",
+                                                 "type": "array", "items": {"type": "string"}})
 
 
 class InvitationPreviewSchema(Schema):
