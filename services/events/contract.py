@@ -4,8 +4,8 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from services.common import checks
 from services.common.context import CITY, COORDINATOR, PARTNER
-from services.common.schemas import (AGE, HOUR, ID, MUNICIPIO, Moment, PageArgs, PartialSchema,
-                                     Timestamp, WeeklySlotSchema)
+from services.common.schemas import (AGE, HOUR, ID, MUNICIPIO, SOMETIMES_ABSENT, Moment, PageArgs,
+                                     PartialSchema, Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
 DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
@@ -185,7 +185,9 @@ class RegistrationReceiptSchema(Schema):
         "description": f"While {PENDING}: unconfirmed by then, it is cancelled"})
     adults = fields.Integer()
     children = fields.Integer()
-    cancel_token = fields.String()
+    cancel_token = fields.String(metadata={
+        "description": "Only in the answer to the registration: shown once",
+        SOMETIMES_ABSENT: True})
     created_at = Timestamp()
     check_in_code = fields.Method("code_when_confirmed", allow_none=True, metadata={
         "description": f"While {CONFIRMED}: the code to show at the door (as a QR code), as "
