@@ -122,10 +122,8 @@ class NotificationsService(QubiService):
 
     @rpc
     def create_webhook(self, data):
-        data = load(NewWebhookSchema, data)
-        with self.db.transaction() as tx:
-            return webhooks.create(tx, self.caller, data, self.cipher,
-                                   webhooks.WebhookRules.from_config(self.config), _now())
+        return webhooks.create(self.db, self.caller, load(NewWebhookSchema, data), self.cipher,
+                               webhooks.WebhookRules.from_config(self.config), _now())
 
     @rpc
     def delete_webhook(self, webhook_id):

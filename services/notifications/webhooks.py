@@ -59,7 +59,7 @@ def refusal_of_url(url: str, rules: WebhookRules):
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443,
                                                                 type=socket.SOCK_STREAM)}
-    except (socket.gaierror, UnicodeError):
+    except (socket.gaierror, UnicodeError, ValueError):  # ValueError: a port out of range
         return reason("webhook_url_unknown_host", "Its host name is not known.")
     if any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
         return reason("webhook_url_private", "It leads to a private or local address.")
@@ -72,22 +72,24 @@ def _scope(caller: Caller) -> str | None:
     return None if caller.has_role(CITY) else caller.organization_id
 
 
-def create(tx, caller: Caller, data: dict, cipher, rules: WebhookRules, now: datetime) -> dict:
-    """The new subscription, with its signing secret: shown this once, kept sealed."""
+def create(db, caller: Caller, data: dict, cipher, rules: WebhookRules, now: datetime) -> dict:
+    """The new subscription, with its signing secret: shown this once, kept sealed. Its URL's
+    name is looked up before the transaction opens."""
     organization_id = _scope(caller)
-    if len(listing(tx.session, caller)) >= MOST:
-        raise Conflict(f"At most {MOST} webhooks: delete one first.", "webhook_limit",
-                       {"most": MOST})
     refused = refusal_of_url(data["url"], rules)
     if refused:
         raise Invalid({"url": [refused]})
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-    subscription = WebhookSubscription(
-        organization_id=organization_id, url=data["url"], kinds=sorted(set(data["kinds"])),
-        sealed_secret=cipher.seal_text(secret), created_by=caller.user_id, created_at=now)
-    tx.session.add(subscription)
-    tx.session.flush()
-    return {**WEBHOOK.dump(subscription), "secret": secret}
+    with db.transaction() as tx:
+        if len(listing(tx.session, caller)) >= MOST:
+            raise Conflict(f"At most {MOST} webhooks: delete one first.", "webhook_limit",
+                           {"most": MOST})
+        subscription = WebhookSubscription(
+            organization_id=organization_id, url=data["url"], kinds=sorted(set(data["kinds"])),
+            sealed_secret=cipher.seal_text(secret), created_by=caller.user_id, created_at=now)
+        tx.session.add(subscription)
+        tx.session.flush()
+        return {**WEBHOOK.dump(subscription), "secret": secret}
 
 
 def listing(session, caller: Caller) -> list:

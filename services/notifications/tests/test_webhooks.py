@@ -40,9 +40,7 @@ def store(databases):
 
 def subscribe(store, caller, kinds=("referral_sent",), url="https://partner.example/hook",
               rules=RULES):
-    with store.transaction() as tx:
-        return webhooks.create(tx, caller, {"url": url, "kinds": list(kinds)}, CIPHER, rules,
-                               NOW)
+    return webhooks.create(store, caller, {"url": url, "kinds": list(kinds)}, CIPHER, rules, NOW)
 
 
 def hear(store, event_type, payload, events=None):
@@ -92,6 +90,7 @@ def test_another_organisations_webhook_is_not_found(store):
     ("https://10.1.2.3:8443/hook", False, "webhook_url_private"),
     ("https://[::1]/hook", False, "webhook_url_private"),
     ("https://no-such-host.invalid/hook", False, "webhook_url_unknown_host"),
+    ("https://partner.example:99999/hook", False, "webhook_url_unknown_host"),
 ])
 def test_a_url_that_is_not_https_or_leads_inside_is_refused(store, url, allow_private, code):
     rules = webhooks.WebhookRules(allow_private=allow_private)
