@@ -3,7 +3,7 @@ from marshmallow import Schema, fields
 
 from services.common import checks
 from services.common.context import CITY, PARTNER_ADMIN
-from services.common.schemas import HOUR, PageArgs, Timestamp
+from services.common.schemas import HOUR, SOMETIMES_ABSENT, PageArgs, Timestamp
 
 CHANNELS = ("in_app", "email", "digest", "off")
 # an organisation's administrator subscribes its systems; the city, its own (hearing everyone's)
@@ -87,7 +87,8 @@ class WebhookSchema(NewWebhookSchema):
     created_at = Timestamp(dump_only=True)
     disabled_at = Timestamp(dump_only=True, allow_none=True)
     secret = fields.String(dump_only=True, metadata={
-        "description": "The signing secret (whsec_...), in the answer to its creation only"})
+        "description": "The signing secret (whsec_...), in the answer to its creation only",
+        SOMETIMES_ABSENT: True})
 
 
 class WebhookDeliverySchema(Schema):
