@@ -21,6 +21,7 @@ from services.directory.demo import load_demo
 from services.directory.hsds_entrypoints import HsdsEntrypoints
 from services.directory.hsds_taxonomies import taxonomy_id, term_id
 from services.directory.models import Base, Organization, Service
+from services.directory.search import ServiceIndex
 from services.directory.tests import hsds_validators as hsds
 from tests.test_access_matrix import ACCESS, PUBLIC
 
@@ -38,7 +39,7 @@ class DirectoryAtHand:
 
     def __init__(self, store):
         self.directory = type("Directory", (HsdsEntrypoints,), {})()
-        self.directory.db = store
+        self.directory.db, self.directory.index = store, ServiceIndex(store)
 
     def call(self, service, method, *args, context_data=None, as_json=False, **kwargs):
         assert service == "directory" and method.startswith("hsds_")
@@ -107,7 +108,7 @@ def body_validator(path: str, query: dict):
 def samples(ids) -> dict:
     """Values of every parameter the definition names, each as a harvester would send it."""
     return {
-        "search": ["laboratori", "QuBì", "nessuna parola così"],
+        "search": ["laboratori", "qubi gallaratese", "nessuna parola così"],
         "page": ["1", "2"], "per_page": ["1", "200"],
         "format": ["json", "ndjson"],
         "taxonomy_term_id": [term_id("category", "proximity"), NEVER],
@@ -174,6 +175,7 @@ def test_the_parameters_narrow_what_the_lists_hold(client, data):
         desks + ["Doposcuola Gorla"])
     assert len(names("/services", taxonomy_id=taxonomy_id("dimension"))) == 5
     assert names("/services", taxonomy_term_id=NEVER) == []
+    assert names("/services", search="QUBI gallaratese") == [desks[0]]  # as /services?q= finds
     assert names("/services", organization_id=data.organization) == [
         "Doposcuola Gorla", names("/services", search="laboratori")[0]]
     # an incremental harvest learns of the withdrawn service; a plain list does not hold it

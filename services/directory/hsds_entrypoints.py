@@ -1,5 +1,5 @@
 """The directory's entrypoints for the HSDS 3.0 API (Open Referral): thin, the rules are in
-hsds_lists.py. A part of `DirectoryService`, which holds the database."""
+hsds_lists.py. A part of `DirectoryService`, which holds the database and the search index."""
 from services.common.rpc import rpc
 from services.common.schemas import load
 from services.directory import hsds_lists, hsds_taxonomies
@@ -14,8 +14,9 @@ class HsdsEntrypoints:
     @rpc
     def hsds_services(self, query=None):
         args = load(HsdsServiceQuerySchema, query)
+        among = self._with_words(args)
         with self.db.transaction() as tx:
-            return hsds_lists.services(tx.session, args)
+            return hsds_lists.services(tx.session, args, among)
 
     @rpc
     def hsds_service(self, service_id):
@@ -25,8 +26,14 @@ class HsdsEntrypoints:
     @rpc
     def hsds_service_at_locations(self, query=None):
         args = load(HsdsServiceAtLocationQuerySchema, query)
+        among = self._with_words(args)
         with self.db.transaction() as tx:
-            return hsds_lists.service_at_locations(tx.session, args)
+            return hsds_lists.service_at_locations(tx.session, args, among)
+
+    def _with_words(self, args) -> set | None:
+        """The services a `search` finds, asked of the index before the database's unit of
+        work opens (on SQLite, one at a time)."""
+        return self.index.ids_with_words(args["search"]) if args.get("search") else None
 
     @rpc
     def hsds_service_at_location(self, service_at_location_id):

@@ -21,14 +21,17 @@ from services.directory.models import Location, Organization, Service, ServiceCa
 from services.directory.search import bounding_box, great_circle_km
 
 
-def services(session, args: dict) -> dict:
+def services(session, args: dict, among: set | None = None) -> dict:
+    """`among`: with `search`, the ids of the listed services that have its words (the search
+    index's)."""
     statement = services_statement(args)
     if args["minimal"]:  # a harvest's thousands of ids and times: those columns alone
         rows, total = _page_of_columns(session, statement.with_only_columns(
-            Service.id, Service.updated_at, Service.created_at, Organization.updated_at), args)
+            Service.id, Service.updated_at, Service.created_at, Organization.updated_at),
+            args, among)
         contents = [minimal_service(*row) for row in rows]
     else:
-        rows, total = _page_of(session, statement, args)
+        rows, total = _page_of(session, statement, args, among=among)
         stated = capacity.of_services(session, [s.id for s in rows] if args["full"] else ())
         contents = [service_to_hsds(service, full=args["full"], capacity=stated.get(service.id))
                     for service in rows]
@@ -40,7 +43,7 @@ def service(session, service_id: str) -> dict:
     return service_to_hsds(found, capacity=session.get(ServiceCapacity, found.id))
 
 
-def service_at_locations(session, args: dict) -> dict:
+def service_at_locations(session, args: dict, among: set | None = None) -> dict:
     statement = services_statement(args).join(Service.location)
     near = None
     postcode = (args.get("postcode") or "").strip()
@@ -51,7 +54,7 @@ def service_at_locations(session, args: dict) -> dict:
     elif postcode:
         statement = statement.where(Location.postal_code == postcode)
     keep = None if near is None else (lambda s: _within(s, near, args["proximity"]))
-    rows, total = _page_of(session, statement, args, keep)
+    rows, total = _page_of(session, statement, args, keep, among)
     stated = capacity.of_services(session, [s.id for s in rows] if args["full"] else ())
     contents = [service_at_location_to_hsds(s, full=args["full"], capacity=stated.get(s.id))
                 for s in rows]
@@ -110,11 +113,6 @@ def services_statement(args: dict):
     if args.get("municipio") is not None:
         statement = statement.where(Service.location_id.in_(
             select(Location.id).where(Location.municipio == args["municipio"])))
-    if args.get("search"):
-        words = args["search"].lower()
-        statement = statement.where(or_(*(func.lower(column).contains(words, autoescape=True)
-                                          for column in (Service.name, Service.description,
-                                                         Organization.name))))
     if args.get("taxonomy_term_id"):
         found = hsds_taxonomies.kind_and_code_of_term(args["taxonomy_term_id"])
         statement = statement.where(getattr(Service, found[0]) == found[1] if found else false())
@@ -164,23 +162,35 @@ def _within(service, near: tuple, metres: float) -> bool:
     return great_circle_km(near, point) * 1000 <= metres
 
 
-def _page_of(session, statement, args: dict, keep=None) -> tuple:
+def _page_of(session, statement, args: dict, keep=None, among=None) -> tuple:
     """(the rows of the page, how many in all): the page's ids first (narrow rows sort fast),
     then their rows. With `keep`, a check the database cannot make, over every row the
-    statement finds (few: a circle's bounding box holds them)."""
+    statement finds (few: a circle's bounding box holds them); with `among`, only the rows of
+    those ids (the search index's, too many to send the database)."""
     page, per_page = args["page"], args["per_page"]
     if keep is not None:
-        kept = [row for row in session.execute(statement).scalars() if keep(row)]
+        kept = [row for row in session.execute(statement).scalars()
+                if keep(row) and (among is None or row.id in among)]
         return kept[(page - 1) * per_page:page * per_page], len(kept)
     entity = statement.column_descriptions[0]["entity"]
-    ids = session.scalars(_window(statement, args).with_only_columns(entity.id)).all()
+    if among is None:
+        ids = session.scalars(_window(statement, args).with_only_columns(entity.id)).all()
+        total = _count(session, statement)
+    else:
+        every = [row_id for row_id in session.scalars(statement.with_only_columns(entity.id))
+                 if row_id in among]
+        ids, total = every[(page - 1) * per_page:page * per_page], len(every)
     found = {row.id: row for row in session.scalars(select(entity).where(entity.id.in_(ids)))}
-    return [found[row_id] for row_id in ids], _count(session, statement)
+    return [found[row_id] for row_id in ids], total
 
 
-def _page_of_columns(session, statement, args: dict) -> tuple:
-    """(the page's rows of the statement's columns, how many in all)."""
-    return session.execute(_window(statement, args)).all(), _count(session, statement)
+def _page_of_columns(session, statement, args: dict, among=None) -> tuple:
+    """(the page's rows of the statement's columns, the first an id, and how many in all)."""
+    if among is None:
+        return session.execute(_window(statement, args)).all(), _count(session, statement)
+    page, per_page = args["page"], args["per_page"]
+    every = [row for row in session.execute(statement) if row[0] in among]
+    return every[(page - 1) * per_page:page * per_page], len(every)
 
 
 def _window(statement, args: dict):

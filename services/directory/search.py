@@ -127,6 +127,13 @@ class ServiceIndex:
         found = {"items": items, "page": page, "per_page": per_page, "total": total}
         return found if origin is None else dict(found, origin=origin)
 
+    def ids_with_words(self, text: str) -> set:
+        """The ids of the listed services that have every word of `text`, as a search finds
+        them (case and accents do not matter)."""
+        self.refresh()
+        return {self.filing.at[position].id
+                for position in self._matches({}, self._word_hits(terms(text)))}
+
     def _origin(self, args) -> dict | None:
         """Where distances are measured from: the point given (`near`), or the place typed."""
         if args.get("place"):

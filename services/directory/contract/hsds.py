@@ -16,8 +16,7 @@ FORMATS = ("json", "ndjson")
 class HsdsPageQuerySchema(Schema):
     """The parameters every HSDS list takes."""
     search = fields.String(validate=checks.Length(max=200), metadata={
-        "description": "Words in the name or description (of a service: or its organisation's "
-                       "name), case not minded"})
+        "description": "Text in the name or the description, case not minded"})
     page = fields.Integer(load_default=1, validate=checks.Range(min=1, max=1_000_000))
     per_page = fields.Integer(validate=checks.Range(min=1, max=PER_PAGE), metadata={
         "description": f"Up to {PER_PAGE}; 50 unless said"})
@@ -43,6 +42,9 @@ class HsdsTaxonomyTermQuerySchema(HsdsPageQuerySchema):
 
 class HsdsFilterQuerySchema(HsdsPageQuerySchema):
     """What narrows services and services at locations alike."""
+    search = fields.String(validate=checks.Length(max=200), metadata={
+        "description": "Services with every word in their name, description, organisation or "
+                       "zone, case and accents not minded (as /api/v1/services?q=)"})
     taxonomy_term_id = fields.String(validate=checks.Length(max=36), metadata={
         "description": "Services classified by this term (a kind of action or a dimension, "
                        "see /taxonomy_terms)"})
