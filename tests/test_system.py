@@ -151,6 +151,9 @@ def test_hsds_endpoints_answer_valid_hsds(platform):
     assert (unknown_taxonomy.status_code, unknown_taxonomy.json()["empty"]) == (200, True)
     assert_valid(SERVICE_AT_LOCATION_PAGE, public.get("/hsds/service_at_locations").json())
     assert public.get("/hsds/").headers["Access-Control-Allow-Origin"] == "*"
+    streamed = public.get("/hsds/services", params={"format": "ndjson", "minimal": "true"})
+    assert streamed.headers["Content-Type"] == "application/x-ndjson"
+    assert len(streamed.text.splitlines()) == page["total_items"]
 
 
 def test_a_coordinator_onboards_a_network_from_a_spreadsheet(platform):
