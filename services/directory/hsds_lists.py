@@ -6,8 +6,8 @@ HSDS lists what the directory lists (active services of active organisations), e
 incremental harvest (`modified_after`) gets every service changed since, or whose organisation
 changed since (a service's body carries its organisation, and its `last_modified` says the
 later of the two), those withdrawn since included, as `inactive`, so that it learns to drop
-them. A service at a location is a service that has a place: each
-service has one place at most.
+them. A `search` finds services as the directory's search does (the index's words). A service
+at a location is a service that has a place: each service has one place at most.
 """
 from sqlalchemy import false, func, or_, select
 
