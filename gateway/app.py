@@ -10,11 +10,12 @@ from flask_smorest import Api
 from nameko.exceptions import RemoteError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from gateway import api_docs, auth, bodies, headers, metrics
+from gateway import api_docs, auth, bodies, cors, headers, metrics
 from gateway.json_provider import GatewayRequest, OrjsonProvider
 from gateway.limits import Limits, RateLimited, RateLimitsInOpenApi
 from gateway.logs import log_request
 from gateway.long_lines import LongLinesInOpenApi
+from gateway.openapi import TrustedDocument
 from gateway.problems import (ProblemSchema, ProblemsInOpenApi, as_problem, field_codes, problem,
                               webargs_errors)
 from gateway.revocations import Revocations
@@ -66,7 +67,7 @@ def create_app(settings=None, rpc=None) -> Flask:
     app.json = OrjsonProvider(app)
     app.request_class = GatewayRequest
     app.config.update(
-        API_TITLE="Rete QuBì", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        API_TITLE="Rete QuBì", API_VERSION="v1", OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL=api_docs.ASSETS_URL,
@@ -92,9 +93,10 @@ def create_app(settings=None, rpc=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)
     api = GatewayApi(app, spec_kwargs={"extra_plugins": [
         RateLimitsInOpenApi(), bodies.BodyLimitsInOpenApi(), LongLinesInOpenApi(),
-        ProblemsInOpenApi()]})
+        ProblemsInOpenApi(), TrustedDocument()]})
     bodies.init_app(app, settings)
     headers.init_app(app)
+    cors.init_app(app)
     _register_hooks(app, settings)
     _register_blueprints(api)
     from gateway.web import bp as web_pages  # the pages people use: outside the API document
@@ -174,9 +176,9 @@ def _register_blueprints(api):
     from gateway.api import auth as auth_api
     from gateway.api import (calendars, decisions, drives, events, funds, governance, health,
                              hsds, meetings, networks, notifications, organizations, people,
-                             referrals, reports, services, sms)
+                             referrals, reports, services, sms, webhooks)
 
     for module in (health, auth_api, people, networks, organizations, services, hsds, governance,
                    meetings, decisions, referrals, notifications, events, calendars, drives,
-                   reports, funds, sms):
+                   reports, funds, sms, webhooks):
         api.register_blueprint(module.blp)

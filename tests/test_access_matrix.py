@@ -47,6 +47,8 @@ NOT_CHAIR = NOT_INVITED_TO_MEETING + ["partner8a", "partner8b", "asc8"]
 NOT_CONVENERS = ["partner8a", "partner8b", "asc8", "coord3", "citta", "partner2", "asc4",
                  ANONYMOUS]
 A_DOCUMENT = {"file": ("matrice.txt", b"Un documento di prova")}
+NOT_WEBHOOK_MANAGERS = ["partner8b", "asc8", "coord8", "coord3", "partner2", "asc4", ANONYMOUS]
+NOT_WEBHOOK_OWNERS = NOT_WEBHOOK_MANAGERS + ["citta"]
 ACCESS = {
     "POST /api/v1/auth/token": PUBLIC,
     "POST /api/v1/auth/refresh": PUBLIC,
@@ -74,6 +76,13 @@ ACCESS = {
     "GET /metrics": PUBLIC,  # in development and tests; elsewhere to METRICS_TOKEN alone
     "GET /api/v1/networks": PUBLIC,
     "GET /api/v1/governance": PUBLIC,
+    "GET /api/v1/hsds/": PUBLIC,
+    "GET /api/v1/hsds/service_at_locations": PUBLIC,
+    "GET /api/v1/hsds/service_at_locations/{service_at_location_id}": PUBLIC,
+    "GET /api/v1/hsds/taxonomies": PUBLIC,
+    "GET /api/v1/hsds/taxonomies/{taxonomy_id}": PUBLIC,
+    "GET /api/v1/hsds/taxonomy_terms": PUBLIC,
+    "GET /api/v1/hsds/taxonomy_terms/{taxonomy_term_id}": PUBLIC,
     "GET /api/v1/hsds/organizations": PUBLIC,
     "GET /api/v1/hsds/organizations/{organization_id}": PUBLIC,
     "GET /api/v1/hsds/services": PUBLIC,
@@ -253,6 +262,12 @@ ACCESS = {
     # partner8a's organisation is the assignee: the others invited neither close nor change it
     "PATCH /api/v1/actions/{action_id}": Foreign(
         "action", NOT_INVITED_TO_MEETING + ["partner8b", "asc8"], {"status": "done", "note": "x"}),
+    # an organisation's administrator's (partner8a's) webhook: the city manages its own alone
+    "GET /api/v1/webhooks": RoleGated(NOT_WEBHOOK_MANAGERS),
+    "POST /api/v1/webhooks": RoleGated(NOT_WEBHOOK_MANAGERS, body={
+        "url": "https://partner.example/hook", "kinds": ["referral_sent"]}),
+    "DELETE /api/v1/webhooks/{webhook_id}": Foreign("webhook", NOT_WEBHOOK_OWNERS),
+    "GET /api/v1/webhooks/{webhook_id}/deliveries": Foreign("webhook", NOT_WEBHOOK_OWNERS),
 }
 
 
@@ -317,6 +332,9 @@ def owned(platform):  # noqa: F811
         "organization_id": org_b}).json()
     ids.update(invitation={"invitation_id": invitation["id"]},
                user={"user_id": partner_b.get("/me").json()["user_id"]})
+    webhook = partner_a.post("/webhooks", json={"url": "https://127.0.0.1:9/matrice",
+                                                "kinds": ["referral_overdue"]}).json()
+    ids.update(webhook={"webhook_id": webhook["id"]})
     meeting_body, governance_ids = governance_of_municipio_8(coordinator, partner_a, org_a)
     ids.update(governance_ids)
     # the owners do reach them: a 404 below is about the caller, not a missing object

@@ -4,8 +4,8 @@ from marshmallow import Schema, fields, validates_schema
 
 from services.common import checks
 from services.common.context import CITY, COORDINATOR, PARTNER, SOCIAL_WORKER
-from services.common.schemas import (AGE, MUNICIPIO, Day, Moment, PageArgs, PartialSchema,
-                                     Timestamp, WeeklySlotSchema)
+from services.common.schemas import (AGE, MUNICIPIO, SOMETIMES_ABSENT, Day, Moment, PageArgs,
+                                     PartialSchema, Timestamp, WeeklySlotSchema)
 from services.common.vocabulary import CATEGORIES, DIMENSIONS
 
 ACTIVE, WITHDRAWN = "active", "withdrawn"  # a service's status
@@ -42,8 +42,9 @@ class OrganizationSchema(Schema):
     created_at = Timestamp()
     updated_at = Timestamp()
     actions = fields.List(fields.String(), metadata={"description": (
-        "What the caller may do: edit (its details), manage_services (add services and "
-        "change its services)")})
+        "On one organisation (not in lists, nor on registering it), what the caller may do: "
+        "edit (its details), manage_services (add services and change its services)"),
+        SOMETIMES_ABSENT: True})
 
 
 class OrganizationCreateSchema(Schema):
@@ -81,6 +82,7 @@ class LocationSchema(Schema):
     accessibility = fields.String(allow_none=True, validate=checks.Length(max=2000))
 
     @validates_schema
+    @checks.across_fields("`latitude` and `longitude` both, or neither.")
     def both_coordinates(self, data, **kwargs):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             raise checks.refuse("coordinates_half", "Give both latitude and longitude, or neither.",
@@ -92,6 +94,7 @@ class ScheduleSchema(WeeklySlotSchema):
     valid_to = Day(allow_none=True)
 
     @validates_schema
+    @checks.across_fields("`valid_to` is not before `valid_from`.")
     def validity_in_order(self, data, **kwargs):
         if data.get("valid_from") and data.get("valid_to") and data["valid_from"] > data["valid_to"]:
             raise checks.refuse("valid_to_before", "Valid to comes after valid from.", "valid_to")
@@ -135,6 +138,7 @@ class ServiceCreateSchema(Schema):
     phones = fields.List(fields.Nested(PhoneSchema), validate=checks.Length(max=10))
 
     @validates_schema(skip_on_field_errors=False)
+    @checks.across_fields("`max_age` is at least `min_age`.")
     def age_range(self, data, **kwargs):
         low, high = data.get("min_age"), data.get("max_age")
         if low is not None and high is not None and low > high:
@@ -192,14 +196,15 @@ class ServiceSchema(Schema):
     schedules = fields.List(fields.Nested(ScheduleSchema))
     closed_dates = fields.List(fields.Nested(ClosedDateSchema))
     phones = fields.List(fields.Nested(PhoneSchema))
-    distance_km = fields.Float(metadata={"description": "With `near`: distance from that point"})
+    distance_km = fields.Float(metadata={"description": "With `near`: distance from that point",
+                                         SOMETIMES_ABSENT: True})
     capacity = fields.Nested(CapacitySchema, allow_none=True, metadata={
         "description": "Its places as its organisation said them; null when it never did"})
     created_at = Timestamp()
     updated_at = Timestamp()
     actions = fields.List(fields.String(), metadata={"description": (
         "On one service (not in search results, the same for everyone), what the caller may "
-        "do: edit, withdraw, update_capacity (its own organisation)")})
+        "do: edit, withdraw, update_capacity (its own organisation)"), SOMETIMES_ABSENT: True})
 
 
 class NearField(fields.String):
@@ -250,15 +255,6 @@ class OriginSchema(Schema):
     kind = fields.String(metadata={"description": "point (near), zone, municipio or address"})
     label = fields.String(allow_none=True, metadata={
         "description": "The zone's name, the municipio's number or the place's address"})
-
-
-class HsdsQuerySchema(PageArgs):
-    """The HSDS 3.0 API's list parameters that the directory answers."""
-    search = fields.String(validate=checks.Length(max=200))
-    organization_id = fields.String(validate=checks.Length(equal=36))
-    municipio = fields.Integer(validate=MUNICIPIO)
-    full = fields.Boolean(load_default=False, metadata={
-        "description": "Whole objects (with phones, schedules, locations) instead of the list form"})
 
 
 class GovernanceQuerySchema(Schema):
