@@ -17,6 +17,7 @@ from services.common import serialization
 from services.common.context import Caller
 from services.common.database import Store
 from services.directory import catalog, organizations
+from services.directory.contract import hsds_schemas
 from services.directory.demo import load_demo
 from services.directory.hsds_entrypoints import HsdsEntrypoints
 from services.directory.hsds_taxonomies import taxonomy_id, term_id
@@ -25,7 +26,7 @@ from services.directory.search import ServiceIndex
 from services.directory.tests import hsds_validators as hsds
 from tests.test_access_matrix import ACCESS, PUBLIC
 
-OFFICIAL = json.loads((hsds.HSDS / "schema" / "openapi.json").read_text())
+OFFICIAL = hsds_schemas.official("openapi.json")
 CITY = Caller(user_id="c", roles=["city"])
 API_DETAILS = hsds.validator({
     **OFFICIAL["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
@@ -249,6 +250,10 @@ def test_an_invalid_parameter_is_refused_naming_it(client):
         assert answer.status_code == 422, query
         assert set(answer.get_json()["errors"]) == set(query)
     assert get(client, "/services", minimal="true", per_page="5000").get_json()["size"] == 5
+    # refused before an NDJSON stream starts, as a problem, not as a stream cut short
+    answer = client.get("/api/v1/hsds/organizations",
+                        query_string={"format": "ndjson", "colour": "blu"})
+    assert answer.status_code == 422 and set(answer.get_json()["errors"]) == {"colour"}
 
 
 # ---------------------------------------------------------------------------------------------

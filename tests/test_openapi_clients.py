@@ -2,7 +2,7 @@
 (pinned in tests/redocly, installed by `npm ci` there; its rules in redocly.yaml there) finds no
 error in it, and a client that openapi-python-client generates from it logs in, finds services,
 sends and accepts a referral and reads notifications, typed end to end (a problem too, as it is
-sent)."""
+sent), and reads the HSDS API as Open Referral's objects."""
 import importlib
 import json
 import os
@@ -113,3 +113,21 @@ def test_a_generated_client_sends_and_accepts_a_referral(platform, client_packag
                              if notification.kind == "referral_accepted"
                              and referral.code in notification.body])
     assert told and not told[0].read
+
+
+def test_a_generated_client_reads_hsds_as_open_referrals_objects(platform, client_package):
+    def operation(name):
+        return importlib.import_module(f"{CLIENT_PACKAGE}.api.hsds.hsds_hsds_{name}")
+
+    models = importlib.import_module(f"{CLIENT_PACKAGE}.models")
+    anyone = client_package.Client(base_url=platform.url, raise_on_unexpected_status=True)
+    page = operation("services").sync(client=anyone, full=True)
+    assert isinstance(page, models.HsdsServicePage) and page.contents
+    assert all(isinstance(service, models.HsdsService) for service in page.contents)
+    service = operation("service").sync(str(page.contents[0].id), client=anyone)
+    assert isinstance(service, models.HsdsService) and service.name
+    assert isinstance(service.status, models.HsdsServiceStatus)
+    assert isinstance(service.organization, models.HsdsOrganization)
+    terms = operation("taxonomy_terms").sync(client=anyone)
+    assert terms.contents and all(isinstance(term.taxonomy_detail, models.HsdsTaxonomy)
+                                  for term in terms.contents)

@@ -1,34 +1,23 @@
-"""Strict validators for HSDS 3.0 bodies, from the copies of Open Referral's schemas in
-`data/hsds` (see its README for the licence); a service's `capacities` validate against HSDS
-3.1's `service_capacity` (`data/hsds/3.1`), which a 3.0 service declares here as 3.1 does, and
-an organization's `services` and a service_at_location's `service` as HSDS 3.0's compiled
-schemas and examples carry them.
+"""Strict validators for HSDS 3.0 bodies, from the copies of Open Referral's schemas in the
+directory's contract (services/directory/contract/hsds_schemas, see its README for the
+licence), with what the directory's answers add to them as the contract says (a service's
+`capacities` as HSDS 3.1's `service_capacity`, an organization's `services`, a
+service_at_location's `service`).
 
 The schemas allow any extra key and leave dates and times to descriptions, so these validate
 strictly: every object refuses keys the schema does not declare, the declared formats (uuid,
 email, uri, date-time) are checked, and the fields HSDS types as dates and times are checked as
 the schema describes them (YYYY-MM-DD; HH:MM with the UTC offset).
 """
-import json
 import re
-
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-HSDS = Path(__file__).parent / "data" / "hsds"
-# HSDS 3.1's service.json declares `capacities`; the 3.0 service and its compiled form do not
-CAPACITIES = {"name": "capacities", "type": "array", "title": "Capacities",
-              "items": {"$ref": "service_capacity.json"}}
-WITH_CAPACITIES = ("service.json", "service_with_definitions.json")
-# HSDS 3.0's compiled organization (GET /organizations/{id}) carries its `services`, and a whole
-# service_at_location its `service` (Open Referral's service_at_location_full example): the
-# per-object schemas do not declare them
-NESTED = {"organization.json": ("services", {"type": "array", "items": {"$ref": "service.json"}}),
-          "service_at_location.json": ("service", {"$ref": "service.json"})}
+from services.directory.contract import hsds_schemas
+
 SLOT_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9][+-][0-9]{2}:[0-9]{2}$")
 
 # ---------------------------------------------------------------------------------------------
@@ -77,24 +66,18 @@ def _format_checker() -> FormatChecker:
 
 def _registry() -> Registry:
     resources = []
-    for folder in ("schema", "compiled", "3.1"):
-        for path in sorted((HSDS / folder).glob("*.json")):
-            contents = json.loads(path.read_text())
-            if path.name in WITH_CAPACITIES:
-                contents["properties"]["capacities"] = CAPACITIES
-            if path.name in NESTED:
-                name, nested = NESTED[path.name]
-                contents["properties"][name] = nested
-            if path.name != "openapi.json":  # its Page is extended with `contents` below
-                contents = _strict(contents)
-            resources.append((path.name, Resource.from_contents(
-                contents, default_specification=DRAFT202012)))
+    for name in hsds_schemas.names():
+        contents = hsds_schemas.answered(name)
+        if name != "openapi.json":  # its Page is extended with `contents` below
+            contents = _strict(contents)
+        resources.append((name, Resource.from_contents(
+            contents, default_specification=DRAFT202012)))
     return Registry().with_resources(resources)
 
 
 REGISTRY = _registry()
 FORMATS = _format_checker()
-PAGE_FIELDS = list(json.loads((HSDS / "schema" / "openapi.json").read_text())
+PAGE_FIELDS = list(hsds_schemas.official("openapi.json")
                    ["components"]["schemas"]["Page"]["properties"])
 
 

@@ -1,10 +1,10 @@
 """The directory's HSDS 3.0 output validates against Open Referral's own schemas.
 
-The schemas are copies in `data/hsds` (see its README for the licence). They allow any extra
-key and leave dates and times to descriptions, so the tests validate strictly: every object
-refuses keys the schema does not declare, the declared formats (uuid, email, uri, date-time)
-are checked, and the fields HSDS types as dates and times are checked as the schema describes
-them (YYYY-MM-DD; HH:MM with the UTC offset).
+The schemas are copies in the directory's contract (`contract/hsds_schemas`, see its README
+for the licence). They allow any extra key and leave dates and times to descriptions, so the
+tests validate strictly: every object refuses keys the schema does not declare, the declared
+formats (uuid, email, uri, date-time) are checked, and the fields HSDS types as dates and times
+are checked as the schema describes them (YYYY-MM-DD; HH:MM with the UTC offset).
 """
 import copy
 import json
