@@ -71,6 +71,8 @@ def create_app(settings=None, rpc=None) -> Flask:
         OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL=api_docs.ASSETS_URL,
+        # its tags folded: Swagger UI 5 stalls drawing every operation of a document this size
+        OPENAPI_SWAGGER_UI_CONFIG={"docExpansion": "none"},
         API_SPEC_OPTIONS={
             "info": {"description": "The public HTTP contract of the Rete QuBì platform."},
             "servers": [{"url": settings.public_url}],
