@@ -71,19 +71,21 @@ def change(tx, caller, meeting_id: str, data: dict, now) -> Meeting:
         return meeting
     for name, value in merged.items():
         setattr(meeting, name, value)
-    meeting.sequence += 1
-    meeting.updated_at = now
-    tx.emit("meeting_updated", invitation_payload(meeting))
-    return meeting
+    return _invited_again(tx, meeting, "meeting_updated", now)
 
 
 def cancel(tx, caller, meeting_id: str, data: dict, now) -> Meeting:
     meeting = scheduled(chaired(tx.session, caller, meeting_id))
     meeting.status = CANCELLED
     meeting.cancel_reason = data.get("reason")
+    return _invited_again(tx, meeting, "meeting_cancelled", now)
+
+
+def _invited_again(tx, meeting: Meeting, event_type: str, now) -> Meeting:
+    """A changed invitation replaces the one calendars hold: its SEQUENCE goes up."""
     meeting.sequence += 1
     meeting.updated_at = now
-    tx.emit("meeting_cancelled", invitation_payload(meeting))
+    tx.emit(event_type, invitation_payload(meeting))
     return meeting
 
 
