@@ -231,7 +231,7 @@ def test_a_meeting_page_draws_the_forms_of_the_actions_the_service_gives_and_no_
 
 def test_a_meeting_refused_shows_the_reasons_next_to_the_inputs_and_keeps_what_was_typed(web):
     log_in_as_coordinator(web)
-    web.services.answers["governance_bodies"] = {"items": [BODY]}
+    web.services.answers["bodies_to_convene"] = {"items": [BODY]}
     token = csrf_of(web.get("/governance/meetings/new", **HTTPS))
     refusing(web, "create_meeting", Invalid(
         {"ends_at": ["Ends after it starts."], "place": ["A place, an online link, or both."],
@@ -252,7 +252,7 @@ def test_a_meeting_refused_shows_the_reasons_next_to_the_inputs_and_keeps_what_w
 
 def test_a_meeting_without_a_day_is_told_so_on_the_day(web):
     log_in_as_coordinator(web)
-    web.services.answers["governance_bodies"] = {"items": [BODY]}
+    web.services.answers["bodies_to_convene"] = {"items": [BODY]}
     token = csrf_of(web.get("/governance/meetings/new", **HTTPS))
     refusing(web, "create_meeting", Invalid({"starts_at": ["Missing data for required field."],
                                              "ends_at": ["Missing data for required field."]}))

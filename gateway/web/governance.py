@@ -154,14 +154,8 @@ def meeting_values(meeting: dict) -> dict:
             "agenda": "\n".join(item["title"] for item in meeting.get("agenda") or [])}
 
 
-def bodies_to_convene(caller) -> list:
-    """The bodies of the caller's municipi, or those of no municipio for the city; the service
-    refuses a body the caller does not chair."""
-    if not caller.municipi:
-        return [body for body in call("directory", "governance_bodies", {})["items"]
-                if body["municipio"] is None]
-    return [body for municipio in caller.municipi
-            for body in call("directory", "governance_bodies", {"municipio": municipio})["items"]]
+def bodies_to_convene() -> list:
+    return call("governance", "bodies_to_convene")["items"]
 
 
 def meeting_form_page(form, bodies=None, meeting=None, status=200, problem=None):
@@ -171,7 +165,8 @@ def meeting_form_page(form, bodies=None, meeting=None, status=200, problem=None)
 
 @bp.route("/governance/meetings/new", methods=["GET", "POST"])
 def governance_meeting_new():
-    bodies = bodies_to_convene(require_ability("convene_meetings"))
+    require_ability("convene_meetings")
+    bodies = bodies_to_convene()
     if request.method == "GET":
         chosen = request.args.get("body_id") or (bodies[0]["id"] if len(bodies) == 1 else "")
         return meeting_form_page(Form({"body_id": chosen}), bodies)

@@ -65,7 +65,7 @@ def assign(tx, caller, data: dict, today: date, now) -> Action:
 
 def update(tx, caller, action_id: str, data: dict, today: date, now) -> Action:
     action = visible(tx.session, caller, action_id)
-    chair = permissions.chairs_meeting(caller, tx.session.get(Meeting, action.meeting_id))
+    chair = permissions.chairs_action(caller, action)
     if not chair and (not permissions.is_assignee(caller, action)
                       or any(name in data for name in CHAIR_ONLY)):
         raise Forbidden("Its assignee closes it; the chair changes it.", "action_not_yours")
@@ -96,7 +96,9 @@ def remind(tx, today: date, now) -> int:
         Action.status == OPEN, Action.due_on <= today + timedelta(days=DUE_SOON_DAYS),
         or_(and_(Action.due_on < today, Action.overdue_told_at.is_(None)),
             and_(Action.due_on >= today, Action.due_soon_told_at.is_(None))))
-    found = tx.session.execute(due.order_by(Action.due_on).limit(500)).scalars().all()
+    # each replica's timer takes the rows no other holds: an action is told of once
+    found = tx.session.execute(due.order_by(Action.due_on).limit(500)
+                               .with_for_update(skip_locked=True)).scalars().all()
     return sum(_tell_if_due(tx, action, today, now) for action in found)
 
 
@@ -113,8 +115,7 @@ def _tell_if_due(tx, action: Action, today: date, now) -> bool:
     return False
 
 
-def present(session, caller, action: Action, today: date) -> dict:
-    meeting = session.get(Meeting, action.meeting_id)
+def present(caller, action: Action, today: date) -> dict:
     return {**{name: getattr(action, name) for name in (
         "id", "title", "description", "meeting_id", "decision_id", "due_on", "status",
         "closed_at", "close_note", "created_at")},
@@ -123,7 +124,7 @@ def present(session, caller, action: Action, today: date) -> dict:
                      "id": action.assignee_user_id or action.assignee_organization_id,
                      "name": action.assignee_name},
         "overdue": action.status == OPEN and action.due_on < today,
-        "actions": permissions.action_actions(caller, action, meeting)}
+        "actions": permissions.action_actions(caller, action)}
 
 
 def _payload(action: Action) -> dict:

@@ -6,18 +6,29 @@ from nameko.exceptions import UnknownService
 
 from services.common.checks import reason
 from services.common.errors import Invalid, Unavailable
+from services.governance import permissions
 from services.governance.contract import ORGANIZATION, PERSON
 from services.governance.models import Invitee
 
 
-def of_directory(directory_rpc, body_id: str) -> dict:
-    """The body as the directory describes it (GovernanceBodySchema), or a 422 on `body_id`."""
+def all_of_directory(directory_rpc) -> list:
+    """Every body as the directory describes it (GovernanceBodySchema)."""
     try:
-        found = directory_rpc.governance_bodies({})
+        return directory_rpc.governance_bodies({})["items"]
     except UnknownService:
         raise Unavailable("The directory is not running.", "service_not_answering",
                           {"service": "directory"}) from None
-    body = next((b for b in found["items"] if b["id"] == body_id), None)
+
+
+def chaired_by(directory_rpc, caller) -> list:
+    """The bodies the caller may convene, as the directory describes them."""
+    return [body for body in all_of_directory(directory_rpc)
+            if permissions.chairs(caller, body["kind"], body["municipio"])]
+
+
+def of_directory(directory_rpc, body_id: str) -> dict:
+    """The body as the directory describes it, or a 422 on `body_id`."""
+    body = next((b for b in all_of_directory(directory_rpc) if b["id"] == body_id), None)
     if body is None:
         raise Invalid({"body_id": [reason("body_unknown", "No governance body has this id.")]})
     return body

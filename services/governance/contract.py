@@ -53,6 +53,7 @@ DOCUMENT_TOO_LARGE = checks.reason("document_too_large", "At most {megabytes} MB
 DUE_SOON_DAYS = 2  # an open action's assignee is reminded this many days before it is due
 
 ENDS_AFTER_START = checks.reason("ends_after_start", "Ends after it starts.")
+PLACE_OR_LINK = checks.reason("place_or_online_url", "A place, an online link, or both.")
 TITLE = checks.Length(min=1, max=200)
 NOTE = checks.Length(max=2000)
 ONLINE_URL = checks.Regexp(r"^https://[^\s]{4,490}$", code="online_url_form",
@@ -81,14 +82,21 @@ class MeetingCreateSchema(Schema):
         "`ends_at` comes after `starts_at`; a new meeting has a `place`, an "
         "`online_url`, or both.")
     def in_order(self, data, **kwargs):
-        errors = {}
-        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
-            errors["ends_at"] = [ENDS_AFTER_START]
-        if not data.get("place") and not data.get("online_url") and not self.partial:
-            errors["place"] = [checks.reason("place_or_online_url",
-                                             "A place, an online link, or both.")]
+        errors = out_of_order(data, whole=not self.partial)
         if errors:
             raise ValidationError(errors)
+
+
+def out_of_order(meeting: dict, whole: bool = True) -> dict:
+    """What is wrong across a meeting's fields, by field; `whole`: the meeting as it will be
+    (not only what changes)."""
+    errors = {}
+    if meeting.get("starts_at") and meeting.get("ends_at") and \
+            meeting["ends_at"] <= meeting["starts_at"]:
+        errors["ends_at"] = [ENDS_AFTER_START]
+    if whole and not meeting.get("place") and not meeting.get("online_url"):
+        errors["place"] = [PLACE_OR_LINK]
+    return errors
 
 
 class MeetingUpdateSchema(PartialSchema, MeetingCreateSchema):

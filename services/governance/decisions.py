@@ -78,8 +78,18 @@ def _action_of(session, meeting: Meeting, action_id: str) -> bool:
     return action is not None and action.body_id == meeting.body_id
 
 
-def present(session, caller, decision: Decision) -> dict:
-    whole = permissions.is_member(caller, session.get(Meeting, decision.meeting_id))
+def present_page(session, caller, found: list) -> list:
+    """A page of decisions, their meetings read in one query."""
+    ids = {decision.meeting_id for decision in found}
+    meetings_of = {meeting.id: meeting for meeting in session.execute(
+        select(Meeting).where(Meeting.id.in_(ids))).scalars()} if ids else {}
+    return [present(session, caller, decision, meetings_of[decision.meeting_id])
+            for decision in found]
+
+
+def present(session, caller, decision: Decision, meeting: Meeting | None = None) -> dict:
+    meeting = meeting or session.get(Meeting, decision.meeting_id)
+    whole = permissions.is_member(caller, meeting)
     return {"id": decision.id, "title": decision.title,
             "text": decision.text if whole else None,
             "body": bodies.described(decision),

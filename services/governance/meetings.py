@@ -7,7 +7,7 @@ from services.common.checks import reason
 from services.common.database import find
 from services.common.errors import Conflict, Forbidden, Invalid, NotFound
 from services.governance import bodies, permissions
-from services.governance.contract import CANCELLED, PERSON, SCHEDULED
+from services.governance.contract import CANCELLED, PERSON, SCHEDULED, out_of_order
 from services.governance.models import Document, Meeting, Minutes
 
 INVITATION_FIELDS = ("title", "starts_at", "ends_at", "place", "online_url", "agenda")
@@ -63,10 +63,9 @@ def convene(tx, caller, body: dict, data: dict, now) -> Meeting:
 def change(tx, caller, meeting_id: str, data: dict, now) -> Meeting:
     meeting = scheduled(chaired(tx.session, caller, meeting_id))
     merged = {name: data.get(name, getattr(meeting, name)) for name in INVITATION_FIELDS}
-    if merged["ends_at"] <= merged["starts_at"]:
-        raise Invalid({"ends_at": [reason("ends_after_start", "Ends after it starts.")]})
-    if not merged["place"] and not merged["online_url"]:
-        raise Invalid({"place": [reason("place_or_online_url", "A place, an online link, or both.")]})
+    refused = out_of_order(merged)
+    if refused:
+        raise Invalid(refused)
     if all(merged[name] == getattr(meeting, name) for name in INVITATION_FIELDS):
         return meeting
     for name, value in merged.items():

@@ -133,8 +133,12 @@ def minutes_actions(caller: Caller, meeting: Meeting, minutes) -> list:
     return offered
 
 
-def action_actions(caller: Caller, action: Action, meeting: Meeting) -> list:
-    chair = chairs_meeting(caller, meeting)
+def chairs_action(caller: Caller, action: Action) -> bool:
+    return chairs(caller, action.body_kind, action.municipio)
+
+
+def action_actions(caller: Caller, action: Action) -> list:
+    chair = chairs_action(caller, action)
     offered = []
     if chair or is_assignee(caller, action):
         offered.append("close" if action.status == OPEN else "reopen")

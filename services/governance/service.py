@@ -56,6 +56,12 @@ class GovernanceService(QubiService):
             return self._meeting(tx, meetings.visible(tx.session, self.caller, meeting_id))
 
     @rpc
+    def bodies_to_convene(self):
+        """The bodies the caller chairs, with their members as the directory has them."""
+        self.caller.require_authenticated()
+        return {"items": bodies.chaired_by(self.directory_rpc, self.caller)}
+
+    @rpc
     def create_meeting(self, data):
         data = load(MeetingCreateSchema, data)
         self.caller.require_authenticated()
@@ -132,9 +138,11 @@ class GovernanceService(QubiService):
         args = load(DecisionQuerySchema, query)
         page, per_page = args.pop("page"), args.pop("per_page")
         with self.db.transaction() as tx:
-            return paged(tx.session, decisions.page_statement(self.caller, **args), page,
-                         per_page, lambda decision: DECISION.dump(
-                             decisions.present(tx.session, self.caller, decision)))
+            found = paged(tx.session, decisions.page_statement(self.caller, **args), page,
+                          per_page, lambda decision: decision)
+            found["items"] = DECISION.dump(decisions.present_page(tx.session, self.caller,
+                                                                  found["items"]), many=True)
+            return found
 
     @rpc
     def get_decision(self, decision_id):
@@ -145,7 +153,8 @@ class GovernanceService(QubiService):
     @rpc
     def record_decision(self, data):
         data = load(DecisionCreateSchema, data)
-        self.caller.require_authenticated()
+        with self.db.transaction() as tx:  # the chair's, before asking the others anything
+            meetings.chaired(tx.session, self.caller, data["meeting_id"])
         outside = {(link["kind"], link["id"]) for link in data["links"] if link["kind"] in LINKED}
         seen = {key for key in outside if self._sees(*key)}
         with self.db.transaction() as tx:
@@ -172,7 +181,7 @@ class GovernanceService(QubiService):
         with self.db.transaction() as tx:
             return paged(tx.session, actions.page_statement(self.caller, today, **args), page,
                          per_page, lambda action: ACTION.dump(
-                             actions.present(tx.session, self.caller, action, today)))
+                             actions.present(self.caller, action, today)))
 
     @rpc
     def get_action(self, action_id):
@@ -189,7 +198,8 @@ class GovernanceService(QubiService):
     def update_action(self, action_id, data):
         data = load(ActionUpdateSchema, data)
         with self.db.transaction() as tx:
-            return self._action(tx, actions.update(tx, self.caller, action_id, data, _today(), utcnow()))
+            return self._action(tx, actions.update(tx, self.caller, action_id, data, _today(),
+                                                   utcnow()))
 
     @timer(interval=60, eager=True)  # a restarted service reminds at once of what came due
     def remind_of_actions(self):
@@ -220,7 +230,7 @@ class GovernanceService(QubiService):
         return MINUTES.dump(minutes.present(tx.session, self.caller, meeting, found))
 
     def _action(self, tx, action):
-        return ACTION.dump(actions.present(tx.session, self.caller, action, _today()))
+        return ACTION.dump(actions.present(self.caller, action, _today()))
 
 
 def _today():

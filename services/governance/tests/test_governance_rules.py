@@ -266,7 +266,7 @@ def test_the_assignee_closes_an_action_with_a_note(store):
     with store.transaction() as tx:
         mine = tx.session.execute(actions.page_statement(PARTNER8, TODAY, mine=True)).scalars()
         assert [a.id for a in mine] == [action_id]
-        assert actions.present(tx.session, PARTNER8, actions.visible(
+        assert actions.present(PARTNER8, actions.visible(
             tx.session, PARTNER8, action_id), TODAY)["actions"] == ["close"]
         with pytest.raises(Invalid) as refused:
             actions.update(tx, PARTNER8, action_id, {"status": "done"}, TODAY, NOW)
@@ -281,3 +281,20 @@ def test_the_assignee_closes_an_action_with_a_note(store):
         done = actions.update(tx, PARTNER8, action_id, {"status": "done", "note": " Bando pronto "},
                               TODAY, NOW)
         assert (done.status, done.close_note) == ("done", "Bando pronto")
+
+
+def test_the_bodies_offered_to_convene_are_those_the_caller_chairs():
+    from services.governance import bodies
+
+    class Directory:
+        def governance_bodies(self, query):
+            return {"items": [COORDINATION8, CABINA,
+                              {**COORDINATION8, "id": BODY3, "municipio": 3},
+                              {**CABINA, "id": "g" * 36, "kind": "project_group"}]}
+
+    def offered(caller):
+        return [body["id"] for body in bodies.chaired_by(Directory(), caller)]
+
+    assert offered(COORD8) == [BODY8]
+    assert offered(CITY) == [CITY_BODY, "g" * 36]
+    assert offered(PARTNER8) == offered(ASC8) == []
