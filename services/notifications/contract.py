@@ -65,6 +65,8 @@ class ReceivedSmsSchema(Schema):
 WEBHOOK_EVENTS = ("referral_sent", "referral_accepted", "referral_declined", "referral_forwarded",
                   "referral_overdue", "registration_requested", "fund_request_approved",
                   "fund_request_rejected")
+# the city tier sees no single referral nor registration: its webhooks hear fund decisions only
+CITY_WEBHOOK_EVENTS = ("fund_request_approved", "fund_request_rejected")
 
 
 class NewWebhookSchema(Schema):
@@ -75,7 +77,8 @@ class NewWebhookSchema(Schema):
                        "address of a private network"})
     kinds = fields.List(fields.String(validate=checks.OneOf(WEBHOOK_EVENTS)), required=True,
                         validate=checks.Length(min=1), metadata={
-        "description": "The events it hears: " + ", ".join(WEBHOOK_EVENTS)})
+        "description": "The events it hears: " + ", ".join(WEBHOOK_EVENTS) + " (the city's: "
+                       + ", ".join(CITY_WEBHOOK_EVENTS) + ")"})
 
 
 class WebhookSchema(NewWebhookSchema):

@@ -8,6 +8,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
+import eventlet
 import requests
 from sqlalchemy import select, update
 from standardwebhooks import Webhook
@@ -20,6 +21,7 @@ CLAIM = timedelta(minutes=5)  # longer than a post may take: another replica lea
 LONGEST_WAIT = timedelta(hours=6)
 USER_AGENT = "Rete-QuBi-Webhooks/1"
 AT_ONCE = 10  # posts in flight
+ANSWER_KEPT = 500  # bytes of a receiver's answer read and logged
 
 
 def retry_delay(rules: WebhookRules, attempts: int) -> timedelta:
@@ -73,12 +75,20 @@ def _post(rules: WebhookRules, row, secret: str, now: datetime) -> tuple:
     if refused:
         return None, str(refused)
     body, headers = signed(row.id, row.payload, secret, now)
+    # the whole post within twice the timeout (a receiver trickling bytes keeps no worker), and
+    # of its answer only what the log keeps
     try:
-        answer = requests.post(row.url, data=body, headers=headers, timeout=rules.timeout,
-                               verify=rules.ca_file or True, allow_redirects=False)
-    except requests.RequestException as error:
+        with eventlet.Timeout(2 * rules.timeout):
+            answer = requests.post(row.url, data=body, headers=headers, timeout=rules.timeout,
+                                   verify=rules.ca_file or True, allow_redirects=False,
+                                   stream=True)
+            try:
+                words = answer.raw.read(ANSWER_KEPT, decode_content=True)
+            finally:
+                answer.close()
+    except (requests.RequestException, OSError, eventlet.Timeout) as error:
         return None, f"{type(error).__name__}: not reached"
-    return answer.status_code, answer.text.strip()[:500] or None
+    return answer.status_code, words.decode("utf-8", "replace").strip()[:ANSWER_KEPT] or None
 
 
 def _record(tx, rules: WebhookRules, delivery_id: str, status: int | None, answer: str | None,
@@ -99,6 +109,9 @@ def _record(tx, rules: WebhookRules, delivery_id: str, status: int | None, answe
                                   with_for_update=True)
     if subscription.status == ACTIVE:
         subscription.status, subscription.disabled_at = DISABLED, now
+        tx.session.execute(update(WebhookDelivery).where(  # none of its others will be sent
+            WebhookDelivery.subscription_id == subscription.id,
+            WebhookDelivery.status == "pending").values(status="failed"))
         tx.emit("webhook_disabled", {"webhook_id": subscription.id, "url": subscription.url,
                                      "organization_id": subscription.organization_id,
                                      "delivery_id": delivery.id, "kind": delivery.kind})

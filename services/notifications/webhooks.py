@@ -19,9 +19,11 @@ from sqlalchemy import delete, or_, select
 
 from services.common.checks import reason
 from services.common.context import CITY, Caller
+from services.common.database import find
 from services.common.errors import Conflict, Invalid, NotFound
 from services.common.schemas import paged
-from services.notifications.contract import ABILITIES, WebhookDeliverySchema, WebhookSchema
+from services.notifications.contract import (ABILITIES, CITY_WEBHOOK_EVENTS,
+                                             WebhookDeliverySchema, WebhookSchema)
 from services.notifications.models import WebhookDelivery, WebhookSubscription
 from services.notifications.webhook_kinds import WEBHOOK_KINDS, organisations_of, payload_of
 
@@ -79,6 +81,10 @@ def create(db, caller: Caller, data: dict, cipher, rules: WebhookRules, now: dat
     refused = refusal_of_url(data["url"], rules)
     if refused:
         raise Invalid({"url": [refused]})
+    if organization_id is None and set(data["kinds"]) - set(CITY_WEBHOOK_EVENTS):
+        raise Invalid({"kinds": [reason("webhook_kind_not_for_city",
+                                        "The city hears fund decisions only: {kinds}.",
+                                        kinds=", ".join(CITY_WEBHOOK_EVENTS))]})
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     with db.transaction() as tx:
         if len(listing(tx.session, caller)) >= MOST:
@@ -103,7 +109,7 @@ def listing(session, caller: Caller) -> list:
 
 def own(session, caller: Caller, subscription_id: str) -> WebhookSubscription:
     organization_id = _scope(caller)
-    subscription = session.get(WebhookSubscription, subscription_id)
+    subscription = find(session, WebhookSubscription, subscription_id)
     if subscription is None or subscription.organization_id != organization_id:
         raise NotFound("No such webhook.", "webhook_not_found")
     return subscription
@@ -166,10 +172,11 @@ def owed_of(db, events, event_type: str, event: dict):
 def owe(tx, kind, event: dict, organisations: set, now: datetime) -> int:
     """One delivery of `event` to each active subscription to its kind of the organisations it
     concerns, and of the city's. How many are owed."""
+    heard_by = WebhookSubscription.organization_id.in_(sorted(organisations))
+    if kind.event_type in CITY_WEBHOOK_EVENTS:
+        heard_by = or_(heard_by, WebhookSubscription.organization_id.is_(None))
     subscriptions = tx.session.execute(select(WebhookSubscription).where(
-        WebhookSubscription.status == ACTIVE,
-        or_(WebhookSubscription.organization_id.is_(None),
-            WebhookSubscription.organization_id.in_(sorted(organisations))))).scalars()
+        WebhookSubscription.status == ACTIVE, heard_by)).scalars()
     body = {"type": kind.event_type, "timestamp": event["occurred_at"],
             "data": payload_of(kind, event["payload"])}
     owed = [WebhookDelivery(subscription_id=subscription.id, event_id=event["event_id"],

@@ -71,7 +71,10 @@ def test_an_administrator_or_the_city_subscribes_and_sees_the_secret_once(store)
         assert webhooks.listing(tx.session, ADMIN_B) == []
     assert [w["id"] for w in listed] == [made["id"]] and "secret" not in listed[0]
     assert made["secret"] not in kept and CIPHER.open_text(kept) == made["secret"]
-    assert subscribe(store, CITY)["organization_id"] is None
+    assert subscribe(store, CITY, kinds=("fund_request_approved",))["organization_id"] is None
+    with pytest.raises(Invalid) as refused:  # the city sees no single referral
+        subscribe(store, CITY, kinds=("fund_request_approved", "referral_sent"))
+    assert refused.value.codes["kinds"][0][0] == "webhook_kind_not_for_city"
     with pytest.raises(Forbidden):
         subscribe(store, Caller(user_id="u-p", organization_id="org-a", roles=("partner",)))
 
@@ -99,12 +102,14 @@ def test_a_url_that_is_not_https_or_leads_inside_is_refused(store, url, allow_pr
     assert refused.value.codes["url"][0][0] == code
 
 
-def test_an_event_is_owed_to_the_organisations_it_concerns_and_the_city_ids_only(store):
-    mine, other, city = (subscribe(store, caller) for caller in (ADMIN_A, ADMIN_B, CITY))
+def test_an_event_is_owed_to_the_organisations_it_concerns_ids_only_and_to_the_city_its_kinds(
+        store):
+    mine, other = (subscribe(store, caller) for caller in (ADMIN_A, ADMIN_B))
+    city = subscribe(store, CITY, kinds=("fund_request_approved",))
     subscribe(store, ADMIN_A, kinds=("referral_accepted",))
     hear(store, "referral_sent", SENT)
     deliveries = owed(store)
-    assert sorted(row[0] for row in deliveries) == sorted([mine["id"], city["id"]])
+    assert [row[0] for row in deliveries] == [mine["id"]]
     assert other["id"] not in {row[0] for row in deliveries}
     body = deliveries[0][2]
     assert body["type"] == "referral_sent" and body["timestamp"]
@@ -145,7 +150,18 @@ class Receiver:
         status = self.statuses.pop(0)
         if status is None:
             raise webhook_sending.requests.ConnectionError("refused")
-        return SimpleNamespace(status_code=status, text="ok" if status < 300 else "down")
+        return Answer(status, b"ok" if status < 300 else b"down")
+
+
+class Answer:
+    """What requests gives back for a post made with stream=True."""
+
+    def __init__(self, status: int, words: bytes):
+        self.status_code, self.words, self.closed = status, words, False
+        self.raw = SimpleNamespace(read=lambda size, decode_content: self.words[:size])
+
+    def close(self):
+        self.closed = True
 
 
 def test_a_delivery_is_signed_as_standard_webhooks_and_retried_until_taken(store, monkeypatch):
@@ -220,7 +236,7 @@ def test_a_delivery_whose_webhook_is_deleted_on_its_way_is_let_go(store, monkeyp
     def deleted_meanwhile(url, data, headers, **options):
         with store.transaction() as tx:
             webhooks.remove(tx, ADMIN_A, made["id"])
-        return SimpleNamespace(status_code=200, text="")
+        return Answer(200, b"")
 
     monkeypatch.setattr(webhook_sending.requests, "post", deleted_meanwhile)
     assert webhook_sending.send_due(store, RULES, CIPHER, NOW)["gone"] == 1
@@ -233,3 +249,27 @@ def test_an_organisation_has_at_most_ten_webhooks(store):
         subscribe(store, ADMIN_A)
     assert refused.value.code == "webhook_limit"
     assert subscribe(store, ADMIN_B)["organization_id"] == "org-b"
+
+
+def test_the_city_hears_every_organisations_fund_decisions(store):
+    city = subscribe(store, CITY, kinds=("fund_request_approved",))
+    hear(store, "fund_request_approved", {"request_id": "f-1", "organization_id": "org-b",
+                                          "final": True, "status": "approved"})
+    assert [row[0] for row in owed(store)] == [city["id"]]
+
+
+def test_of_a_receivers_answer_only_what_the_log_keeps_is_read(store, monkeypatch):
+    subscribe(store, ADMIN_A)
+    hear(store, "referral_sent", SENT)
+    answers = []
+
+    def post(url, data, headers, **options):
+        answers.append(Answer(500, b"x" * 10_000_000))
+        assert options["stream"] is True
+        return answers[-1]
+
+    monkeypatch.setattr(webhook_sending.requests, "post", post)
+    webhook_sending.send_due(store, RULES, CIPHER, datetime.now(timezone.utc))
+    with store.transaction() as tx:
+        delivery = tx.session.execute(select(WebhookDelivery)).scalar_one()
+    assert len(delivery.last_answer) == webhook_sending.ANSWER_KEPT and answers[0].closed
