@@ -7,14 +7,16 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import eventlet
 import requests
+from requests.adapters import HTTPAdapter
 from sqlalchemy import select, update
 from standardwebhooks import Webhook
 
 from services.notifications.models import WebhookDelivery, WebhookSubscription
-from services.notifications.webhooks import ACTIVE, DISABLED, WebhookRules, refusal_of_url
+from services.notifications.webhooks import ACTIVE, DISABLED, WebhookRules, checked_address
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(minutes=5)  # longer than a post may take: another replica leaves it alone
@@ -71,17 +73,31 @@ def signed(delivery_id: str, payload: dict, secret: str, now: datetime) -> tuple
 
 def _post(rules: WebhookRules, row, secret: str, now: datetime) -> tuple:
     """The receiver's HTTP status (None when not reached) and its words, or why not reached."""
-    refused = refusal_of_url(row.url, rules)  # its name may lead elsewhere since it was given
+    # its name may lead elsewhere since it was given: checked again, and the post goes to the
+    # address checked, not to what a second look-up of the name might say
+    refused, address = checked_address(row.url, rules)
     if refused:
         return None, str(refused)
     body, headers = signed(row.id, row.payload, secret, now)
-    # the whole post within twice the timeout (a receiver trickling bytes keeps no worker), and
-    # of its answer only what the log keeps
+    return sent(row.url, address, body, headers, rules)
+
+
+def sent(url: str, address: str | None, body: bytes, headers: dict, rules: WebhookRules) -> tuple:
+    """Posts to `url`, connected to `address` when given (TLS still names the URL's host), the
+    whole post within twice the timeout (a receiver trickling bytes keeps no worker), and of the
+    answer only what the log keeps. (status or None, its words or why not reached)"""
+    parts = urlsplit(url)
     try:
-        with eventlet.Timeout(2 * rules.timeout):
-            answer = requests.post(row.url, data=body, headers=headers, timeout=rules.timeout,
-                                   verify=rules.ca_file or True, allow_redirects=False,
-                                   stream=True)
+        with eventlet.Timeout(2 * rules.timeout), requests.Session() as session:
+            if address:
+                session.mount("https://", _Pinned(parts.hostname))
+                literal = f"[{address}]" if ":" in address else address
+                url = urlunsplit((parts.scheme, f"{literal}:{parts.port or 443}", parts.path,
+                                  parts.query, ""))
+                headers = {**headers, "host": parts.netloc}
+            answer = session.post(url, data=body, headers=headers, timeout=rules.timeout,
+                                  verify=rules.ca_file or True, allow_redirects=False,
+                                  stream=True)
             try:
                 words = answer.raw.read(ANSWER_KEPT, decode_content=True)
             finally:
@@ -89,6 +105,18 @@ def _post(rules: WebhookRules, row, secret: str, now: datetime) -> tuple:
     except (requests.RequestException, OSError, eventlet.Timeout) as error:
         return None, f"{type(error).__name__}: not reached"
     return answer.status_code, words.decode("utf-8", "replace").strip()[:ANSWER_KEPT] or None
+
+
+class _Pinned(HTTPAdapter):
+    """Connects where it is told while TLS (SNI and the certificate's name) speaks of `host`."""
+
+    def __init__(self, host: str):
+        self.host = host
+        super().__init__()
+
+    def init_poolmanager(self, *args, **pool_kwargs):
+        super().init_poolmanager(*args, server_hostname=self.host, assert_hostname=self.host,
+                                 **pool_kwargs)
 
 
 def _record(tx, rules: WebhookRules, delivery_id: str, status: int | None, answer: str | None,

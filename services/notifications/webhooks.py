@@ -53,19 +53,25 @@ class WebhookRules:
 
 def refusal_of_url(url: str, rules: WebhookRules):
     """Why the platform will not post to `url` (a coded reason), or None."""
+    return checked_address(url, rules)[0]
+
+
+def checked_address(url: str, rules: WebhookRules) -> tuple:
+    """(why the platform will not post to `url`, or None; the address its name leads to, which
+    a post must connect to, or None where private addresses are allowed)."""
     parts = urlsplit(url)
     if rules.https_only and parts.scheme != "https":
-        return reason("webhook_url_not_https", "The URL must be https.")
+        return reason("webhook_url_not_https", "The URL must be https."), None
     if rules.allow_private:
-        return None
+        return None, None
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443,
-                                                                type=socket.SOCK_STREAM)}
+        addresses = sorted({info[4][0] for info in socket.getaddrinfo(
+            parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)})
     except (socket.gaierror, UnicodeError, ValueError):  # ValueError: a port out of range
-        return reason("webhook_url_unknown_host", "Its host name is not known.")
+        return reason("webhook_url_unknown_host", "Its host name is not known."), None
     if any(not ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses):
-        return reason("webhook_url_private", "It leads to a private or local address.")
-    return None
+        return reason("webhook_url_private", "It leads to a private or local address."), None
+    return None, addresses[0]
 
 
 def _scope(caller: Caller) -> str | None:

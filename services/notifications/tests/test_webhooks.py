@@ -105,7 +105,7 @@ def test_a_url_that_is_not_https_or_leads_inside_is_refused(store, url, allow_pr
 def test_an_event_is_owed_to_the_organisations_it_concerns_ids_only_and_to_the_city_its_kinds(
         store):
     mine, other = (subscribe(store, caller) for caller in (ADMIN_A, ADMIN_B))
-    city = subscribe(store, CITY, kinds=("fund_request_approved",))
+    subscribe(store, CITY, kinds=("fund_request_approved",))  # hears no referral
     subscribe(store, ADMIN_A, kinds=("referral_accepted",))
     hear(store, "referral_sent", SENT)
     deliveries = owed(store)
@@ -153,6 +153,13 @@ class Receiver:
         return Answer(status, b"ok" if status < 300 else b"down")
 
 
+def receive_with(monkeypatch, post):
+    """Every post the sender makes goes to `post(url, data, headers, **options)`."""
+    monkeypatch.setattr(webhook_sending.requests.Session, "post",
+                        lambda session, url, data, headers, **options: post(
+                            url, data, headers, **options))
+
+
 class Answer:
     """What requests gives back for a post made with stream=True."""
 
@@ -168,7 +175,7 @@ def test_a_delivery_is_signed_as_standard_webhooks_and_retried_until_taken(store
     made = subscribe(store, ADMIN_A)
     hear(store, "referral_sent", SENT)
     receiver = Receiver(None, 200)
-    monkeypatch.setattr(webhook_sending.requests, "post", receiver.post)
+    receive_with(monkeypatch, receiver.post)
     now = datetime.now(timezone.utc)  # the library checks that a signature is fresh
     assert webhook_sending.send_due(store, RULES, CIPHER, now)["retry"] == 1
     assert not any(webhook_sending.send_due(store, RULES, CIPHER,
@@ -190,7 +197,7 @@ def test_a_delivery_is_signed_as_standard_webhooks_and_retried_until_taken(store
 def test_after_its_last_attempt_the_webhook_is_disabled_and_its_people_told(store, monkeypatch):
     made = subscribe(store, ADMIN_A)
     hear(store, "referral_sent", SENT)
-    monkeypatch.setattr(webhook_sending.requests, "post", Receiver(500, 503, 500).post)
+    receive_with(monkeypatch, Receiver(500, 503, 500).post)
     moment = NOW
     for _ in range(3):
         webhook_sending.send_due(store, RULES, CIPHER, moment)
@@ -220,7 +227,7 @@ def test_deliveries_done_are_forgotten_after_a_month_those_pending_never(store, 
     subscribe(store, ADMIN_A)
     hear(store, "referral_sent", SENT)
     hear(store, "referral_sent", {**SENT, "referral_id": "r-2"})
-    monkeypatch.setattr(webhook_sending.requests, "post", Receiver(200, 500).post)
+    receive_with(monkeypatch, Receiver(200, 500).post)
     webhook_sending.send_due(store, RULES, CIPHER, datetime.now(timezone.utc))
     with store.transaction() as tx:
         assert webhooks.forget_old(tx, datetime.now(timezone.utc) + timedelta(days=29)) == 0
@@ -238,7 +245,7 @@ def test_a_delivery_whose_webhook_is_deleted_on_its_way_is_let_go(store, monkeyp
             webhooks.remove(tx, ADMIN_A, made["id"])
         return Answer(200, b"")
 
-    monkeypatch.setattr(webhook_sending.requests, "post", deleted_meanwhile)
+    receive_with(monkeypatch, deleted_meanwhile)
     assert webhook_sending.send_due(store, RULES, CIPHER, NOW)["gone"] == 1
 
 
@@ -268,8 +275,44 @@ def test_of_a_receivers_answer_only_what_the_log_keeps_is_read(store, monkeypatc
         assert options["stream"] is True
         return answers[-1]
 
-    monkeypatch.setattr(webhook_sending.requests, "post", post)
+    receive_with(monkeypatch, post)
     webhook_sending.send_due(store, RULES, CIPHER, datetime.now(timezone.utc))
     with store.transaction() as tx:
         delivery = tx.session.execute(select(WebhookDelivery)).scalar_one()
     assert len(delivery.last_answer) == webhook_sending.ANSWER_KEPT and answers[0].closed
+
+
+PINNED_POST = """
+import json, sys, trustme
+from services.notifications import webhook_sending, webhooks
+from tests.webhook_receiver import WebhookReceiver
+
+ca = trustme.CA()
+ca.cert_pem.write_to_path(sys.argv[1])
+receiver = WebhookReceiver(ca).start()
+rules = webhooks.WebhookRules(ca_file=sys.argv[1], timeout=5)
+try:
+    status, _ = webhook_sending.sent(receiver.url, "127.0.0.1", b"{}", {}, rules)
+    elsewhere = receiver.url.replace("localhost", "partner.example")
+    refused, why = webhook_sending.sent(elsewhere, "127.0.0.1", b"{}", {}, rules)
+finally:
+    receiver.stop()
+print(json.dumps({"status": status, "refused": refused, "why": why,
+                  "hosts": [headers["host"] for headers, _ in receiver.posts],
+                  "port": receiver.port}))
+"""
+
+
+def test_a_post_goes_to_the_address_checked_with_tls_naming_the_urls_host(tmp_path):
+    """The name is looked up once, when checked; the post connects to that address while the
+    certificate is verified for the URL's host, and a certificate of another name is refused.
+    In a process of its own: this one's ssl was imported before eventlet could make it green."""
+    import json
+    import subprocess
+    import sys
+
+    ran = subprocess.run([sys.executable, "-c", PINNED_POST, str(tmp_path / "ca.pem")],
+                         capture_output=True, text=True, timeout=60, check=True)
+    seen = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert (seen["status"], seen["refused"]) == (204, None) and "not reached" in seen["why"]
+    assert seen["hosts"] == [f"localhost:{seen['port']}"]
